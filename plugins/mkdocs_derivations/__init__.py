@@ -1,0 +1,3 @@
+"""mkdocs-derivations: machine-checked derivation pages for MkDocs."""
+
+__version__ = "0.1.0"

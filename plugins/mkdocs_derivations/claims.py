@@ -1,0 +1,384 @@
+"""From a loaded spec to numbered rows and the claims they make (no SymPy).
+
+This is where a page gets its structure: scopes are resolved (page → container → block; inner
+declarations shadow outer ones), equations are numbered, labels and ``by:`` citations are resolved, and
+every relation becomes a :class:`Claim`. Every expression is parsed and shape-checked here, in the main
+process and without SymPy, so that contributor mistakes surface as located errors before any checking
+starts and so that cache keys can be computed without importing SymPy.
+
+Claims that need no algebra (definitions, stated assumptions, shape claims, terms without a ``sympy:``
+form) get their verdict here too; only ``=`` claims go to the checking workers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from . import model
+from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, parse_declaration
+from .errors import Location, SpecError
+from .expr import parse_expression
+from .expr_ast import Name, Node, names
+from .shapes import infer_shape, same_shape, shape_to_tex
+from .verdict import Verdict
+
+ClaimKind = Literal["equal", "define", "given", "shape", "unchecked"]
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One relation to check, self-contained and picklable (workers re-parse the strings).
+
+    ``symbols`` are the declaration layers in force (outer first), ``definitions`` every definition in
+    scope as (name, expression) in document order, ``cited`` the names whose definitions the step's
+    ``by:`` cites.
+    """
+
+    kind: ClaimKind
+    lhs: str
+    rhs: str
+    symbols: tuple[tuple[tuple[str, str], ...], ...]
+    definitions: tuple[tuple[str, str], ...]
+    cited: tuple[str, ...]
+    sizes: tuple[tuple[tuple[str, int], ...], ...]
+    location: Location
+    where: str
+
+    def key_parts(self) -> list[str]:
+        """Everything the verdict depends on (the cache adds engine and SymPy versions)."""
+        return [self.kind, self.lhs, self.rhs, repr(self.symbols), repr(self.definitions), repr(self.cited),
+                repr(self.sizes)]
+
+
+@dataclass
+class Part:
+    """One ``<relation> <term>`` of a displayed row; the row's first part has no relation."""
+
+    tex: str
+    rel: str = ""
+    by: list[tuple[str, str]] = field(default_factory=list)  # (number, anchor) of cited equations
+
+
+@dataclass
+class Row:
+    number: str | None
+    anchor: str
+    label: str | None
+    parts: list[Part]
+    claims: list[int]  # indices into Layout.claims
+    location: Location
+
+
+@dataclass
+class MathItem:
+    rows: list[Row]
+
+
+@dataclass
+class TextItem:
+    markdown: str
+    location: Location
+
+
+@dataclass
+class ContainerItem:
+    kind: str
+    title: str
+    items: list[Item]
+    assumptions: list[str]
+
+
+Item = TextItem | MathItem | ContainerItem
+
+
+@dataclass
+class Layout:
+    """A spec resolved into what the renderer shows and what the checker checks."""
+
+    spec: model.Spec
+    items: list[Item]
+    claims: list[Claim]
+    verdicts: dict[int, Verdict]  # verdicts decided here (no SymPy needed), by claim index
+    labels: dict[str, Row]
+
+    @property
+    def rows(self) -> list[Row]:
+        out: list[Row] = []
+
+        def walk(items: list[Item]) -> None:
+            for item in items:
+                if isinstance(item, MathItem):
+                    out.extend(item.rows)
+                elif isinstance(item, ContainerItem):
+                    walk(item.items)
+
+        walk(self.items)
+        return out
+
+
+@dataclass
+class _Scope:
+    """Declarations and definitions visible at one point of the document."""
+
+    layers: list[dict[str, model.Text]]
+    definitions: list[tuple[str, model.Text]]
+    def_labels: dict[str, list[str]]  # label -> names it defines
+    sizes: list[dict[str, int]] | None
+
+    def child(self, scope: model.Scope) -> _Scope:
+        return _Scope(
+            layers=[*self.layers, scope.symbols] if scope.symbols else list(self.layers),
+            definitions=[*self.definitions, *scope.where.items()],
+            def_labels=self.def_labels,
+            sizes=scope.sizes if scope.sizes is not None else self.sizes,
+        )
+
+
+def _anchor(label: str) -> str:
+    return f"eq-{label}"
+
+
+class _Builder:
+    def __init__(self, spec: model.Spec) -> None:
+        self.spec = spec
+        self.claims: list[Claim] = []
+        self.verdicts: dict[int, Verdict] = {}
+        self.labels: dict[str, Row] = {}
+        self.errors: list[SpecError] = []
+        self.next_number = spec.numbering.start
+
+    # ----- numbering -------------------------------------------------------------------------------------
+    def number(self) -> str:
+        n = f"{self.spec.numbering.prefix}{self.next_number}"
+        self.next_number += 1
+        return n
+
+    # ----- blocks ----------------------------------------------------------------------------------------
+    def items(self, blocks: list[model.Block], scope: _Scope, where: str) -> list[Item]:
+        out: list[Item] = []
+        for index, block in enumerate(blocks, start=1):
+            here = f"{where}block {index}"
+            try:
+                if isinstance(block, model.TextBlock):
+                    out.append(TextItem(block.markdown, block.location))
+                elif isinstance(block, model.MathBlock):
+                    out.append(self.math(block, scope, here))
+                else:
+                    inner = scope.child(block.scope)
+                    self.environment(inner, block.location, here)
+                    # Container-level definitions stay inside the container.
+                    inner.definitions = list(inner.definitions)
+                    items = self.items(block.blocks, inner, f"{here} ({block.kind}), ")
+                    out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope)))
+            except SpecError as err:
+                self.errors.append(err.with_where(here))
+        return out
+
+    @staticmethod
+    def assumptions(scope: model.Scope) -> list[str]:
+        """Assumptions a reader must see (e.g. a symmetric matrix), stated beside the container."""
+        shown = []
+        for name, text in scope.symbols.items():
+            if "symmetric" in text.value:
+                shown.append(f"{name} is symmetric")
+        return shown
+
+    def environment(self, scope: _Scope, location: Location, where: str) -> Environment:
+        try:
+            return Environment.from_layers(scope.layers)
+        except SpecError as err:
+            raise err.with_where(where).at(location) from None
+
+    def parse(self, text: model.Text, env: Environment) -> Node:
+        functions = [n for n, d in env.items() if isinstance(d, FunctionDecl)]
+        return parse_expression(text, functions=functions)
+
+    def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
+        scope = outer.child(block.scope)
+        env = self.environment(scope, block.location, where)
+        self.check_definitions(scope, env, where)
+        rows: list[Row] = []
+        label = block.label.value if block.label else None
+        row = self.new_row(label, block.number, block.location, block.label)
+        row.parts.append(Part(block.start.tex))
+        rows.append(row)
+        previous = block.start
+        for index, step in enumerate(block.steps, start=1):
+            step_where = f"{where}, step {index}"
+            if index > 1 and not step.same_row:
+                row = self.new_row(step.label.value if step.label else None, step.number, step.location,
+                                   step.label)
+                rows.append(row)
+            elif step.label is not None and index > 1:
+                raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
+                                step.label.location, step_where)
+            by_names, by_refs = self.citations(step, scope, step_where)
+            rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
+            row.parts.append(Part(step.term.tex, rel_tex, by_refs))
+            claim_index = self.claim(step, previous, scope, env, by_names, step_where)
+            row.claims.append(claim_index)
+            if step.rel == ":=" and previous.sympy is not None:
+                name = previous.sympy.value.strip()
+                assert step.term.sympy is not None  # the loader requires it for :=
+                outer.definitions.append((name, step.term.sympy))
+                scope.definitions.append((name, step.term.sympy))
+                if row.label:
+                    outer.def_labels.setdefault(row.label, []).append(name)
+            if step.rel != "in":
+                previous = step.term
+        return MathItem(rows)
+
+    def new_row(self, label: str | None, numbered: bool, location: Location,
+                label_text: model.Text | None) -> Row:
+        number = self.number() if numbered else None
+        anchor = _anchor(label) if label else (f"eq-{number}" if number else "")
+        row = Row(number, anchor, label, [], [], location)
+        if label:
+            if label in self.labels:
+                first = self.labels[label].location
+                raise SpecError(f"duplicate label `{label}` (first used at line {first.line})",
+                                label_text.location if label_text else location)
+            self.labels[label] = row
+        return row
+
+    def citations(self, step: model.Step, scope: _Scope, where: str) -> tuple[list[str], list[tuple[str, str]]]:
+        names_: list[str] = []
+        refs: list[tuple[str, str]] = []
+        for cited in step.by:
+            row = self.labels.get(cited.value)
+            if row is None:
+                known = ", ".join(sorted(self.labels)) or "none yet"
+                raise SpecError(f"`by: {cited.value}` names no earlier equation (labels so far: {known})",
+                                cited.location, where)
+            refs.append((row.number or cited.value, row.anchor))
+            names_.extend(scope.def_labels.get(cited.value, []))
+        return names_, refs
+
+    def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
+        for name, text in scope.definitions:
+            if name not in env:
+                raise SpecError(f"`{name}` is defined but not declared under `symbols:`", text.location, where)
+            node = self.parse(text, env)
+            declared = env[name]
+            if isinstance(declared, FunctionDecl | DimDecl):
+                raise SpecError(f"`{name}` is declared as a {type(declared).__name__[:-4].lower()}; only "
+                                "scalars, vectors and matrices can be defined", text.location, where)
+            shape = infer_shape(node, env, text)
+            wanted = infer_shape(Name(name), env, text)
+            if not same_shape(shape, wanted):
+                raise SpecError(f"`{name}` is declared with shape {shape_to_tex(wanted)} but its definition "
+                                f"has shape {shape_to_tex(shape)}", text.location, where)
+        self.check_cycles(scope, env, where)
+
+    def check_cycles(self, scope: _Scope, env: Environment, where: str) -> None:
+        graph = {name: names(self.parse(text, env)) for name, text in scope.definitions}
+        locations = dict(scope.definitions)
+        state: dict[str, int] = {}
+
+        def visit(name: str, trail: list[str]) -> None:
+            if state.get(name) == 2:
+                return
+            if state.get(name) == 1:
+                cycle = " → ".join([*trail[trail.index(name):], name])
+                raise SpecError(f"definitions refer to each other in a circle: {cycle}",
+                                locations[name].location, where)
+            state[name] = 1
+            for dep in graph.get(name, set()):
+                if dep in graph:
+                    visit(dep, [*trail, name])
+            state[name] = 2
+
+        for name in graph:
+            visit(name, [])
+
+    # ----- claims ----------------------------------------------------------------------------------------
+    def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
+              cited: list[str], where: str) -> int:
+        lhs_text, rhs_text = previous.sympy, step.term.sympy
+        kind: ClaimKind
+        verdict: Verdict | None = None
+        if step.rel == "in":
+            kind = "shape"
+            if lhs_text is None:
+                verdict = Verdict("unchecked", detail="the term before `in` has no `sympy:` form")
+            else:
+                verdict = self.shape_verdict(step, lhs_text, env, where)
+        elif lhs_text is None or rhs_text is None:
+            kind = "unchecked"
+            missing = "this step" if rhs_text is None else "the previous term"
+            verdict = Verdict("unchecked", detail=f"{missing} has no `sympy:` form, so nothing was checked")
+        else:
+            lhs, rhs = self.parse(lhs_text, env), self.parse(rhs_text, env)
+            ls, rs = infer_shape(lhs, env, lhs_text), infer_shape(rhs, env, rhs_text)
+            if not same_shape(ls, rs):
+                raise SpecError(f"the two sides have different shapes: {shape_to_tex(ls)} and "
+                                f"{shape_to_tex(rs)}", step.location, where)
+            if step.rel == ":=":
+                kind = "define"
+                verdict = Verdict("definition", method="definition",
+                                  detail="a definition; checked only for well-formed shapes")
+            elif step.given:
+                kind = "given"
+                verdict = Verdict("definition", method="given",
+                                  detail="stated as an assumption of the model, not derived")
+            else:
+                kind = "equal"
+        claim = Claim(
+            kind=kind,
+            lhs=lhs_text.value if lhs_text else "",
+            rhs=rhs_text.value if rhs_text else "",
+            symbols=tuple(tuple((n, t.value) for n, t in layer.items()) for layer in scope.layers),
+            definitions=tuple((n, t.value) for n, t in scope.definitions),
+            cited=tuple(cited),
+            sizes=tuple(tuple(sorted(s.items())) for s in (scope.sizes or [])),
+            location=step.location,
+            where=where,
+        )
+        self.claims.append(claim)
+        index = len(self.claims) - 1
+        if verdict is not None:
+            self.verdicts[index] = verdict
+        return index
+
+    def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str) -> Verdict:
+        assert step.shape is not None
+        claimed: list[str | int] = []
+        for dim in step.shape:
+            value = dim.value.strip()
+            if value.isdigit():
+                claimed.append(int(value))
+            elif value in env.dims:
+                claimed.append(value)
+            else:
+                raise SpecError(f"`{value}` is not a dimension of this page (dimensions: "
+                                f"{', '.join(sorted(env.dims)) or 'none'})", dim.location, where)
+        while len(claimed) < 2:
+            claimed.append(1)
+        actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+        wanted = (claimed[0], claimed[1])
+        if same_shape(actual, wanted):
+            return Verdict("proved-all", method="shape inference",
+                           detail=f"the expression has shape {shape_to_tex(actual)} for all dimensions")
+        return Verdict("refuted", method="shape inference",
+                       detail=f"the expression has shape {shape_to_tex(actual)}, not {shape_to_tex(wanted)}",
+                       counterexample={"claimed": shape_to_tex(wanted), "actual": shape_to_tex(actual)})
+
+
+def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
+    """Resolve a spec; located errors are returned (not raised) so one bad block does not hide others."""
+    builder = _Builder(spec)
+    root = _Scope(layers=[spec.scope.symbols] if spec.scope.symbols else [],
+                  definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes)
+    try:
+        Environment.from_layers(root.layers)
+    except SpecError as err:
+        builder.errors.append(err.with_where("symbols"))
+    items = builder.items(spec.blocks, root, "")
+    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels)
+    return layout, builder.errors
+
+
+def uses_dimensions(env: Environment, node_names: set[str]) -> bool:
+    """Whether a claim mentions vectors or matrices (then it is checked at sizes)."""
+    return any(isinstance(env.get(n), MatrixDecl) for n in node_names)

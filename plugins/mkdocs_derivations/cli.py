@@ -1,0 +1,282 @@
+"""``mkdocs-derivations``: check specs without building the site (the command CI runs on pull requests).
+
+It never reads ``mkdocs.yml`` (whose ``hooks:`` a pull request could change to run code), only the spec files
+it is given. Exit codes: 0 every claim holds (definitions and unchecked claims allowed unless ``--strict``),
+1 some claim is refuted or could not be checked, 2 a spec could not be loaded or the tool itself failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+from xml.etree import ElementTree as ET
+
+from .checking import CheckedSpec, CheckOptions, Checker, find_specs
+from .claims import Claim, Row
+from .errors import SpecError
+from .verdict import BADGES, FAILING, Verdict, sizes_text
+
+EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
+STRICT_FAILING = FAILING | {"unchecked", "numeric"}
+
+
+def _claim_records(checked: CheckedSpec) -> Iterator[tuple[Claim, Row | None, Verdict]]:
+    if checked.layout is None:
+        return
+    owner: dict[int, Row] = {}
+    for row in checked.layout.rows:
+        for index in row.claims:
+            owner[index] = row
+    for index, claim in enumerate(checked.layout.claims):
+        verdict = checked.verdicts.get(index) or Verdict("unchecked", detail="not checked")
+        yield claim, owner.get(index), verdict
+
+
+def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdict) -> dict[str, object]:
+    return {
+        "file": checked.shown_path,
+        "line": claim.location.line,
+        "column": claim.location.column,
+        "where": claim.where,
+        "equation": row.number if row else None,
+        "label": row.label if row else None,
+        "kind": claim.kind,
+        "lhs": claim.lhs,
+        "rhs": claim.rhs,
+        "verdict": verdict.status,
+        "method": verdict.method,
+        "detail": verdict.detail,
+        "sizes": verdict.sizes,
+        "counterexample": verdict.counterexample,
+        "notes": verdict.notes,
+        "seconds": verdict.seconds,
+    }
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+def _problem_lines(checked: CheckedSpec, failing: frozenset[str]) -> Iterator[tuple[SpecError | None, Claim | None,
+                                                                                   Row | None, Verdict | None]]:
+    for err in checked.errors:
+        yield err, None, None, None
+    for claim, row, verdict in _claim_records(checked):
+        if verdict.status in failing:
+            yield None, claim, row, verdict
+
+
+def _describe(claim: Claim, row: Row | None, verdict: Verdict) -> str:
+    eq = f"equation ({row.number})" if row and row.number else "unnumbered row"
+    text = f"{eq}, {claim.where}: {BADGES[verdict.status][1]}"
+    if verdict.detail:
+        text += f": {verdict.detail}"
+    if verdict.sizes and verdict.status in FAILING:
+        text += f" [sizes {sizes_text(verdict.sizes)}]"
+    if verdict.counterexample:
+        text += " (counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) + ")"
+    return text
+
+
+def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
+    totals: Counter[str] = Counter()
+    for checked in results:
+        counts = Counter(v.status for _, _, v in _claim_records(checked))
+        totals.update(counts)
+        state = "LOAD ERROR" if checked.layout is None else ("FAIL" if any(
+            s in failing for s in counts) or checked.errors else "ok")
+        summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+        out.write(f"{state:>10}  {checked.shown_path}  ({summary or 'no claims'})\n")
+        for err, claim, row, verdict in _problem_lines(checked, failing):
+            if err is not None:
+                out.write(f"{err}\n")
+            elif claim is not None and verdict is not None:
+                out.write(f"{claim.location}: {_describe(claim, row, verdict)}\n")
+    out.write("\nclaims: " + ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) + "\n")
+    out.write(f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}\n")
+
+
+def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
+    for checked in results:
+        for err, claim, row, verdict in _problem_lines(checked, failing):
+            if err is not None:
+                loc, title, message = err.location, "derivation spec error", err.message
+                if err.where:
+                    message = f"[{err.where}] {message}"
+            else:
+                assert claim is not None and verdict is not None
+                loc, title = claim.location, f"derivation step {verdict.status}"
+                message = _describe(claim, row, verdict)
+            props = f"file={_github_escape(checked.shown_path, prop=True)},line={max(loc.line, 1)}"
+            if loc.column:
+                props += f",col={loc.column}"
+            props += f",title={_github_escape(title, prop=True)}"
+            out.write(f"::error {props}::{_github_escape(message)}\n")
+    write_human(results, failing, out)
+
+
+def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
+    suites = ET.Element("testsuites", name="mkdocs-derivations")
+    for checked in results:
+        records = list(_claim_records(checked))
+        suite = ET.SubElement(suites, "testsuite", name=checked.shown_path, tests=str(len(records) + 1))
+        load = ET.SubElement(suite, "testcase", classname=checked.shown_path, name="load")
+        for err in checked.errors:
+            ET.SubElement(load, "error", message=err.message, type="SpecError").text = str(err)
+        failures = 0
+        for claim, row, verdict in records:
+            eq = f"({row.number}) " if row and row.number else ""
+            case = ET.SubElement(suite, "testcase", classname=checked.shown_path,
+                                 name=f"{eq}{claim.where} line {claim.location.line}",
+                                 time=f"{verdict.seconds:.4f}")
+            if verdict.status in failing:
+                failures += 1
+                tag = "failure" if verdict.status == "refuted" else "error"
+                ET.SubElement(case, tag, message=_describe(claim, row, verdict), type=verdict.status).text = (
+                    f"{claim.location}: {_describe(claim, row, verdict)}")
+            elif verdict.status in {"unchecked", "definition"}:
+                ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
+        suite.set("failures", str(failures))
+        suite.set("errors", str(len(checked.errors)))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _collect(paths: list[str]) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths or ["derivations"]:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(find_specs(p))
+        else:
+            out.append(p)
+    return out
+
+
+def _shard(paths: list[Path], shard: str | None) -> list[Path]:
+    if not shard:
+        return paths
+    index, total = (int(x) for x in shard.split("/"))
+    if not 1 <= index <= total:
+        raise ValueError("--shard wants I/N with 1 <= I <= N")
+    return [p for i, p in enumerate(sorted(paths, key=lambda p: p.as_posix())) if i % total == index - 1]
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    paths = _shard(_collect(args.paths), args.shard)
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        for p in missing:
+            print(f"{p}: no such spec file", file=sys.stderr)
+        return EXIT_LOAD
+    cache_dir = None if args.no_cache else Path(args.cache_dir)
+    options = CheckOptions(verify=True, time_limit_s=args.time_limit, memory_limit_mb=args.memory_limit,
+                           jobs=args.jobs or (os.cpu_count() or 1), cache_dir=cache_dir)
+    checker = Checker(options)
+    progress_out = sys.stderr if args.format == "human" and sys.stderr.isatty() else None
+    done = [0]
+
+    def progress(checked: CheckedSpec, index: int, verdict: Verdict) -> None:
+        done[0] += 1
+        if progress_out is not None:
+            progress_out.write(f"\rchecked {done[0]} claims ({checked.shown_path})\033[K")
+            progress_out.flush()
+
+    try:
+        results = checker.check_paths(paths, progress=progress)
+    finally:
+        checker.close()
+    if progress_out is not None:
+        progress_out.write("\n")
+    failing = frozenset(STRICT_FAILING if args.strict else FAILING)
+    if args.format == "json":
+        for checked in results:
+            for err in checked.errors:
+                print(json.dumps({"file": checked.shown_path, "line": err.location.line,
+                                  "column": err.location.column, "where": err.where, "verdict": "load-error",
+                                  "detail": err.message}))
+            for claim, row, verdict in _claim_records(checked):
+                print(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False))
+    elif args.format == "github":
+        write_github(results, failing, sys.stdout)
+    else:
+        write_human(results, failing, sys.stdout)
+    if args.junit_xml:
+        write_junit(results, failing, Path(args.junit_xml))
+    if any(r.errors for r in results):
+        return EXIT_LOAD
+    if any(v.status in failing for r in results for _, _, v in _claim_records(r)):
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="mkdocs-derivations", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    check = sub.add_parser("check", help="verify spec files (default: derivations/)")
+    check.add_argument("paths", nargs="*", help="spec files or folders (default: derivations)")
+    check.add_argument("--format", choices=["human", "json", "github"], default="human")
+    check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
+    check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
+    check.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
+    check.add_argument("--time-limit", type=float, default=10.0, help="seconds per claim (default 10)")
+    check.add_argument("--memory-limit", type=int, default=2048, help="MiB per worker (default 2048)")
+    check.add_argument("--cache-dir", default=".cache/derivations", help="verdict cache folder")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
+    check.add_argument("--shard", metavar="I/N", help="check only the I-th of N deterministic shards")
+    check.set_defaults(func=cmd_check)
+    new = sub.add_parser("new", help="write a commented starter spec that passes `check`")
+    new.add_argument("slug", help="file name without .yml, e.g. my-derivation")
+    new.add_argument("--dir", default="derivations", help="folder for the new spec (default: derivations)")
+    new.set_defaults(func=cmd_new)
+    return parser
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .starter import starter_spec
+
+    folder = Path(args.dir)
+    target = folder / f"{args.slug}.yml"
+    if target.exists():
+        print(f"{target}: already exists; not overwritten", file=sys.stderr)
+        return EXIT_LOAD
+    try:
+        text = starter_spec(args.slug, schema_path=os.path.relpath(_schema_path(), folder.resolve()))
+    except ValueError as err:
+        print(f"mkdocs-derivations new: {err}", file=sys.stderr)
+        return EXIT_LOAD
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"wrote {target}; check it with: mkdocs-derivations check {target}")
+    return EXIT_OK
+
+
+def _schema_path() -> Path:
+    return Path(__file__).parent / "schema" / "derivation.schema.json"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        code: int = args.func(args)
+        return code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_LOAD
+    except Exception as err:  # noqa: BLE001 - an internal crash must never look like a green run
+        print(f"mkdocs-derivations: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        return EXIT_LOAD
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+"""The one exception type of the project.
+
+Every problem a contributor can cause (bad YAML, an unknown key, an expression that does not parse, a shape
+mismatch, a missing label) is raised as :class:`SpecError` carrying the file, line and column, so that the
+CLI, ``mkdocs build`` and the error box of ``mkdocs serve`` all print the same ``path:line:column: message``
+text and nobody ever sees a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Location:
+    """A position in a spec file; line and column are 1-based (0 means unknown)."""
+
+    path: str = "<string>"
+    line: int = 0
+    column: int = 0
+
+    def shifted(self, columns: int) -> Location:
+        """The location ``columns`` characters further along the same line (for errors inside a string)."""
+        return Location(self.path, self.line, self.column + columns)
+
+    def __str__(self) -> str:
+        if self.line <= 0:
+            return self.path
+        if self.column <= 0:
+            return f"{self.path}:{self.line}"
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+class SpecError(Exception):
+    """A problem in a derivation spec, reported as ``path:line:column: [where] message``.
+
+    ``where`` names the block or step (for example ``equation (13), step 1``) so that a reader of a CI log
+    can find the fault without opening the file.
+    """
+
+    def __init__(self, message: str, location: Location | None = None, where: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location or Location()
+        self.where = where
+
+    def with_where(self, where: str) -> SpecError:
+        """A copy that names the block or step, unless one is already named."""
+        if self.where:
+            return self
+        return SpecError(self.message, self.location, where)
+
+    def at(self, location: Location) -> SpecError:
+        """A copy placed at ``location`` when this error has no position of its own."""
+        if self.location.line > 0:
+            return self
+        return SpecError(self.message, location, self.where)
+
+    def __str__(self) -> str:
+        where = f" [{self.where}]" if self.where else ""
+        return f"{self.location}:{where} {self.message}"
+
+
+def display_path(path: Path | str, root: Path | None = None) -> str:
+    """A path as shown in messages: relative to ``root`` (usually the working directory) when possible."""
+    p = Path(path)
+    base = root or Path.cwd()
+    try:
+        return p.resolve().relative_to(base.resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()

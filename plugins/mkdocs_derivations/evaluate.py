@@ -1,0 +1,339 @@
+"""Turn a parsed expression into a SymPy object, at concrete sizes or with symbolic dimensions.
+
+Two modes, because SymPy gives two different kinds of evidence:
+
+* **concrete** (``sizes`` maps every dimension to an int): vectors and matrices become explicit
+  ``Matrix`` objects with one real symbol per entry, undefined functions become ``Function`` applications
+  of the entries. Everything SymPy can do with explicit matrices works, and a check is exact for that size.
+* **symbolic** (``sizes is None``): vectors and matrices become ``MatrixSymbol`` of symbolic dimension, so
+  an identity that SymPy proves holds for every size. Only plain matrix algebra is supported (no undefined
+  functions, matrix literals or partial derivatives); anything else raises :class:`Unsupported` and the
+  caller falls back to concrete sizes.
+
+Definitions (``:=`` steps and ``where:``) are substitutions. Which of them are substituted at the top level
+is the caller's choice (``expand``), because "by (13)" means "this step follows once (13) is substituted".
+Inside a derivative, however, every definition except the variable itself is always substituted: that a
+defined quantity depends on the variable is part of what the derivative means.
+
+Derivatives are evaluated eagerly (``diff``, not an unevaluated ``Derivative``), so a claim about a
+derivative is a claim about its value. Jacobians use numerator layout like the book: the derivative of a
+scalar with respect to an n-vector is a 1×n row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+import sympy as sp
+from sympy.matrices.expressions.matexpr import MatrixExpr
+
+from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
+from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
+
+_UNARY = {
+    "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
+    "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
+    "Abs": sp.Abs, "sign": sp.sign,
+}
+_CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
+
+
+class Unsupported(Exception):
+    """The expression needs a construct the symbolic-dimension mode cannot represent."""
+
+
+class EvaluationError(Exception):
+    """A well-formed expression that SymPy cannot evaluate (e.g. a singular inverse at some size)."""
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``name := expr``; ``node`` is evaluated in the same environment as the claim that uses it."""
+
+    name: str
+    node: Node
+
+
+def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
+    return {word: True for word in decl.assumptions if word != "complex"}
+
+
+def _dim_symbol(dim: str | int) -> sp.Expr:
+    return sp.Integer(dim) if isinstance(dim, int) else sp.Symbol(dim, integer=True, positive=True)
+
+
+class Evaluator:
+    """Evaluates expressions of one claim: one environment, one set of definitions, one size assignment."""
+
+    def __init__(
+        self,
+        env: Mapping[str, Declaration],
+        definitions: Mapping[str, Definition],
+        sizes: Mapping[str, int] | None,
+    ) -> None:
+        self.env = env
+        self.definitions = definitions
+        self.sizes = sizes
+        self._symbols: dict[str, Any] = {}
+
+    @property
+    def symbolic(self) -> bool:
+        return self.sizes is None
+
+    # ----- symbols -------------------------------------------------------------------------------------
+    def _dim(self, dim: str | int) -> Any:
+        if isinstance(dim, int):
+            return dim
+        if self.sizes is None:
+            return _dim_symbol(dim)
+        if dim not in self.sizes:
+            raise EvaluationError(f"no size given for dimension {dim}")
+        return self.sizes[dim]
+
+    def symbol(self, name: str) -> Any:
+        """The SymPy object standing for a declared name (not its definition)."""
+        if name in self._symbols:
+            return self._symbols[name]
+        decl = self.env.get(name)
+        value: Any
+        if isinstance(decl, ScalarDecl):
+            value = sp.Symbol(name, **_assumptions(decl))
+        elif isinstance(decl, MatrixDecl):
+            value = self._matrix_symbol(name, decl)
+        elif isinstance(decl, FunctionDecl):
+            value = self._apply(name, decl, self._declared_args(decl))
+        elif isinstance(decl, DimDecl):
+            raise EvaluationError(f"dimension {name} cannot be used as a value")
+        elif name in _CONSTANTS:
+            value = _CONSTANTS[name]
+        else:
+            raise EvaluationError(f"undeclared symbol {name}")
+        self._symbols[name] = value
+        return value
+
+    def _matrix_symbol(self, name: str, decl: MatrixDecl) -> Any:
+        rows, cols = self._dim(decl.rows), self._dim(decl.cols)
+        if self.sizes is None:
+            if decl.symmetric:
+                raise Unsupported("symmetric matrices are checked at concrete sizes")
+            return sp.MatrixSymbol(name, rows, cols)
+        if cols == 1:
+            return sp.Matrix([sp.Symbol(f"{name}_{i + 1}", real=True) for i in range(rows)])
+
+        def entry(i: int, j: int) -> sp.Symbol:
+            if decl.symmetric and j < i:
+                i, j = j, i
+            return sp.Symbol(f"{name}_{i + 1}{j + 1}" if max(rows, cols) < 10 else f"{name}_{i + 1},{j + 1}",
+                             real=True)
+
+        return sp.Matrix(rows, cols, lambda i, j: entry(i, j))
+
+    def _declared_args(self, decl: FunctionDecl) -> list[Any]:
+        return [self.symbol(arg) for arg in decl.args]
+
+    def _apply(self, name: str, decl: FunctionDecl, args: list[Any]) -> Any:
+        if self.sizes is None:
+            raise Unsupported("undefined functions are checked at concrete sizes")
+        flat: list[Any] = []
+        for arg in args:
+            flat.extend(list(arg) if isinstance(arg, sp.MatrixBase) else [arg])
+        result = decl.result
+        if isinstance(result, MatrixDecl):
+            rows, cols = self._dim(result.rows), self._dim(result.cols)
+            if cols == 1:
+                return sp.Matrix([sp.Function(f"{name}_{i + 1}")(*flat) for i in range(rows)])
+            return sp.Matrix(rows, cols, lambda i, j: sp.Function(f"{name}_{i + 1}{j + 1}")(*flat))
+        return sp.Function(name, **_assumptions(result))(*flat)
+
+    # ----- definitions -----------------------------------------------------------------------------------
+    def defined(self, name: str, expand: frozenset[str]) -> Any:
+        """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
+        return self.value(self.definitions[name].node, expand)
+
+    def substitute(self, value: Any, expand: frozenset[str]) -> Any:
+        """Replace the symbols of defined names in an already evaluated value by their definitions."""
+        names = [n for n in expand if n in self.definitions]
+        if not names:
+            return value
+        mapping: dict[Any, Any] = {}
+        for name in names:
+            sym, val = self.symbol(name), self.defined(name, expand)
+            if isinstance(sym, sp.MatrixBase):
+                mapping.update(zip(list(sym), list(val), strict=True))
+            else:
+                mapping[sym] = val
+        if isinstance(value, MatrixExpr):
+            return value.xreplace(mapping)
+        if isinstance(value, sp.MatrixBase):
+            return value.applyfunc(lambda e: e.xreplace(mapping))
+        return value.xreplace(mapping) if hasattr(value, "xreplace") else value
+
+    # ----- expressions -----------------------------------------------------------------------------------
+    def value(self, node: Node, expand: frozenset[str]) -> Any:
+        """Evaluate ``node``; defined names listed in ``expand`` are replaced by their definitions."""
+        if isinstance(node, Num):
+            v = node.value
+            return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Integer(v)
+        if isinstance(node, Name):
+            if node.id in expand and node.id in self.definitions:
+                return self.defined(node.id, expand)
+            if node.id in _CONSTANTS and node.id not in self.env:
+                return _CONSTANTS[node.id]
+            return self.symbol(node.id)
+        if isinstance(node, Neg):
+            return -self.value(node.operand, expand)
+        if isinstance(node, Transpose):
+            return self._transpose(self.value(node.operand, expand))
+        if isinstance(node, BinOp):
+            return self._binop(node, expand)
+        if isinstance(node, Call):
+            return self._call(node, expand)
+        raise EvaluationError("a list is only allowed as an argument of Matrix, jacobian or grad")
+
+    @staticmethod
+    def _scalar(value: Any) -> Any:
+        """1×1 results of products are scalars, as in the book (eᵀe is a number)."""
+        if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
+            return value[0, 0]
+        return value
+
+    @staticmethod
+    def _transpose(value: Any) -> Any:
+        if isinstance(value, sp.MatrixBase | MatrixExpr):
+            return value.T
+        return value
+
+    def _binop(self, node: BinOp, expand: frozenset[str]) -> Any:
+        left, right = self.value(node.left, expand), self.value(node.right, expand)
+        op = node.op
+        if op == "+":
+            return left + right
+        if op == "-":
+            return left - right
+        if op in ("*", "@"):
+            if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
+                return self._scalar(left * right)
+            return left * right
+        if op == "/":
+            return left / right
+        if isinstance(left, sp.MatrixBase | MatrixExpr):
+            if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
+                raise EvaluationError("a matrix can only be raised to an integer power")
+            return left ** int(right)
+        return sp.Pow(left, right)
+
+    def _variables(self, node: Node) -> tuple[list[Any], frozenset[str]]:
+        """The differentiation variables of ``node`` and the names they bind (kept out of expansion)."""
+        items = list(node.items) if isinstance(node, ListExpr) else [node]
+        out: list[Any] = []
+        names: set[str] = set()
+        for item in items:
+            if not isinstance(item, Name):
+                raise EvaluationError("differentiation variables must be declared names")
+            names.add(item.id)
+            value = self.symbol(item.id)
+            if isinstance(value, sp.MatrixBase):
+                out.extend(list(value))
+            else:
+                out.append(value)
+        return out, frozenset(names)
+
+    def _inner_expand(self, bound: frozenset[str]) -> frozenset[str]:
+        return frozenset(self.definitions) - bound
+
+    def _call(self, node: Call, expand: frozenset[str]) -> Any:
+        name, args = node.func, node.args
+        if name in _UNARY:
+            arg = self.value(args[0], expand)
+            if isinstance(arg, sp.MatrixBase | MatrixExpr):
+                raise EvaluationError(f"{name} takes a scalar")
+            return _UNARY[name](arg)
+        if name == "atan2":
+            return sp.atan2(self.value(args[0], expand), self.value(args[1], expand))
+        if name in ("Derivative", "diff"):
+            return self._derivative(node, expand)
+        if name in ("jacobian", "grad"):
+            return self._jacobian(node, expand)
+        if name == "Matrix":
+            return self._matrix_literal(node, expand)
+        if name == "transpose":
+            return self._transpose(self.value(args[0], expand))
+        if name == "norm2":
+            v = self.value(args[0], expand)
+            return self._scalar(v.T * v) if isinstance(v, sp.MatrixBase) else v.T * v
+        if name in ("trace", "det", "inv"):
+            m = self.value(args[0], expand)
+            if name == "trace":
+                return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
+            if name == "det":
+                return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det()
+            if isinstance(m, MatrixExpr):
+                return m.I
+            if m.det() == 0:
+                raise EvaluationError("the matrix is singular at this size")
+            return m.inv()
+        decl = self.env.get(name)
+        if isinstance(decl, FunctionDecl):
+            return self._apply(name, decl, [self.value(a, expand) for a in args])
+        raise EvaluationError(f"unknown function {name}")
+
+    def _derivative(self, node: Call, expand: frozenset[str]) -> Any:
+        if self.sizes is None:
+            raise Unsupported("partial derivatives are checked at concrete sizes")
+        variables, bound = self._variables(node.args[1])
+        if len(variables) != 1:
+            raise EvaluationError("Derivative/diff take one scalar variable; use jacobian for vectors")
+        order = 1
+        if len(node.args) == 3:
+            order_value = self.value(node.args[2], frozenset())
+            if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 10):
+                raise EvaluationError("the order of a derivative must be an integer from 1 to 10")
+            order = int(order_value)
+        inner = self.value(node.args[0], self._inner_expand(bound))
+        var = variables[0]
+        if isinstance(inner, sp.MatrixBase):
+            result = inner.applyfunc(lambda e: sp.diff(e, var, order))
+        else:
+            result = sp.diff(inner, var, order)
+        return self.substitute(result, expand & bound)
+
+    def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
+        variables, bound = self._variables(node.args[1])
+        inner_expand = self._inner_expand(bound)
+        target = node.args[0]
+        if isinstance(target, ListExpr):
+            if self.sizes is None:
+                raise Unsupported("lists are checked at concrete sizes")
+            inner = sp.Matrix([self.value(item, inner_expand) for item in target.items])
+        else:
+            inner = self.value(target, inner_expand)
+        if self.sizes is None:
+            var = self.symbol(_single_name(node.args[1]))
+            if not isinstance(inner, MatrixExpr) or not isinstance(var, MatrixExpr):
+                raise Unsupported("this derivative is checked at concrete sizes")
+            # SymPy differentiates by a MatrixSymbol in denominator layout; the book uses numerator layout.
+            return self.substitute(inner.diff(var).T, expand & bound)
+        if not isinstance(inner, sp.MatrixBase):
+            inner = sp.Matrix([inner])
+        result = inner.jacobian(variables)
+        return self.substitute(result, expand & bound)
+
+    def _matrix_literal(self, node: Call, expand: frozenset[str]) -> Any:
+        if self.sizes is None:
+            raise Unsupported("matrix literals are checked at concrete sizes")
+        arg = node.args[0]
+        if not isinstance(arg, ListExpr):
+            raise EvaluationError("Matrix takes a list of rows")
+        if arg.items and all(isinstance(item, ListExpr) for item in arg.items):
+            rows = [[self.value(x, expand) for x in row.items] for row in arg.items if isinstance(row, ListExpr)]
+            return sp.Matrix(rows)
+        return sp.Matrix([self.value(x, expand) for x in arg.items])
+
+
+def _single_name(node: Node) -> str:
+    if isinstance(node, Name):
+        return node.id
+    raise Unsupported("lists of variables are checked at concrete sizes")

@@ -1,0 +1,52 @@
+"""Where the MathJax files come from and which of them the site serves.
+
+MathJax is served from the built site itself (the site must work offline), taken at install time from the
+``django-static-mathjax`` wheel, which ships MathJax 3.2.2 as plain files and has no Django dependency.
+Only what the pages load is copied: the all-in-one TeX→CommonHTML component (so no extension is fetched
+lazily), the safe-mode component and the WOFF fonts.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+# Where the files land below site_dir, and the URLs pages use (relative to the site root).
+SITE_FOLDER = "assets/mathjax"
+COMPONENT = "tex-chtml-full.js"
+_EXTRA_FILES = ("ui/safe.js",)
+_FONT_FOLDER = "output/chtml/fonts/woff-v2"
+
+
+def mathjax_root() -> Path:
+    """The ``es5`` folder of the installed MathJax distribution."""
+    spec = importlib.util.find_spec("mathjax")
+    locations = list(spec.submodule_search_locations or []) if spec else []
+    for location in locations:
+        root = Path(location) / "static" / "mathjax" / "es5"
+        if (root / COMPONENT).is_file():
+            return root
+    raise FileNotFoundError(
+        "MathJax not found; install the `django-static-mathjax` package (a dependency of mkdocs-derivations)"
+    )
+
+
+def files_to_copy() -> list[tuple[Path, str]]:
+    """(source file, destination path relative to site_dir) for everything the pages load."""
+    root = mathjax_root()
+    wanted = [COMPONENT, *_EXTRA_FILES]
+    wanted += sorted(p.relative_to(root).as_posix() for p in (root / _FONT_FOLDER).glob("*.woff"))
+    return [(root / rel, f"{SITE_FOLDER}/{rel}") for rel in wanted]
+
+
+def copy_into(site_dir: Path) -> int:
+    """Copy the MathJax files into a built site; returns the number of bytes written."""
+    total = 0
+    for src, rel in files_to_copy():
+        dest = site_dir / rel
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        data = src.read_bytes()
+        if not dest.is_file() or dest.stat().st_size != len(data):
+            dest.write_bytes(data)
+        total += len(data)
+    return total

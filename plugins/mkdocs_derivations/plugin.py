@@ -1,0 +1,129 @@
+"""The MkDocs plugin `derivations`: thin glue between MkDocs events and the core.
+
+All the work (loading specs, checking claims, rendering Markdown) happens in modules that know nothing of
+MkDocs; this file only maps MkDocs events onto them, turns problems into warnings on the
+``mkdocs.plugins.derivations`` logger (so ``mkdocs build --strict`` refuses a wrong derivation) and adds
+the generated pages and the locally served MathJax files to the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from . import mathjax_assets
+from .checking import CheckOptions, Checker, find_specs
+from .render import render_site_pages
+
+log = logging.getLogger("mkdocs.plugins.derivations")
+
+_ASSETS = Path(__file__).parent / "assets"
+_ASSET_FOLDER = "assets/derivations"
+# Set to 0/false/no to render every claim as unchecked (fast drafts, and the benchmark's floor).
+VERIFY_ENV = "MKDOCS_DERIVATIONS_VERIFY"
+
+
+class DerivationsConfig(base.Config):
+    enabled = c.Type(bool, default=True)
+    """Turn the plugin off without removing it from `mkdocs.yml`."""
+    specs_dir = c.Type(str, default="derivations")
+    """Folder (relative to `mkdocs.yml`) holding the `*.yml` derivation specs."""
+    output_dir = c.Type(str, default="derivations")
+    """Folder below `docs_dir` where the generated pages appear (their URL prefix)."""
+    verify = c.Type(bool, default=True)
+    """Check claims with SymPy; false renders every claim as unchecked. Overridden by $MKDOCS_DERIVATIONS_VERIFY."""
+    time_limit = c.Type(float, default=10.0)
+    """Seconds one claim may take before it is stopped and shown as an error."""
+    memory_limit_mb = c.Type(int, default=2048)
+    """Address-space cap of each checking worker, in MiB."""
+    jobs = c.Type(int, default=0)
+    """Worker processes for checking; 0 means one per CPU core."""
+    cache_dir = c.Type(str, default=".cache/derivations")
+    """Verdict cache folder (relative to `mkdocs.yml`); an empty string disables the cache."""
+    serve_mathjax = c.Type(bool, default=True)
+    """Serve MathJax from the site itself and load it on every page (no CDN)."""
+
+
+def _env_verify(default: bool) -> bool:
+    value = os.environ.get(VERIFY_ENV, "").strip().lower()
+    if value in {"0", "false", "no", "off"}:
+        return False
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    return default
+
+
+class DerivationsPlugin(BasePlugin[DerivationsConfig]):
+    def __init__(self) -> None:
+        self._checker: Checker | None = None
+        self._root = Path.cwd()
+
+    # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
+    # and the verdicts of unchanged specs survive an edit of one file.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self._command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return config
+        self._root = Path(config.config_file_path or ".").resolve().parent
+        config.watch.append(str(self._specs_dir()))
+        extra_js = [f"{_ASSET_FOLDER}/derivations.js"]
+        if self.config.serve_mathjax:
+            extra_js.insert(0, f"{_ASSET_FOLDER}/mathjax-config.js")
+            extra_js.insert(1, f"{mathjax_assets.SITE_FOLDER}/{mathjax_assets.COMPONENT}")
+        for script in extra_js:
+            if script not in [str(s) for s in config.extra_javascript]:
+                config.extra_javascript.append(script)  # type: ignore[arg-type]
+        css = f"{_ASSET_FOLDER}/derivations.css"
+        if css not in config.extra_css:
+            config.extra_css.append(css)
+        options = CheckOptions(
+            verify=_env_verify(self.config.verify),
+            time_limit_s=self.config.time_limit,
+            memory_limit_mb=self.config.memory_limit_mb,
+            jobs=self.config.jobs or (os.cpu_count() or 1),
+            cache_dir=(self._root / self.config.cache_dir) if self.config.cache_dir else None,
+        )
+        if self._checker is None or self._checker.options != options:
+            if self._checker is not None:
+                self._checker.close()
+            self._checker = Checker(options)
+        return config
+
+    def _specs_dir(self) -> Path:
+        return self._root / self.config.specs_dir
+
+    # Generated pages must exist before the navigation is built, so they are added here, not later.
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled or self._checker is None:
+            return files
+        for name in ("derivations.js", "derivations.css", "mathjax-config.js"):
+            files.append(File.generated(config, f"{_ASSET_FOLDER}/{name}", abs_src_path=str(_ASSETS / name)))
+        if self.config.serve_mathjax:
+            for src, rel in mathjax_assets.files_to_copy():
+                files.append(File.generated(config, rel, abs_src_path=str(src)))
+        checked = self._checker.check_paths(find_specs(self._specs_dir()), root=self._root)
+        for page in render_site_pages(checked, output_dir=self.config.output_dir):
+            for problem in page.problems:
+                log.warning(problem)
+            uri = f"{self.config.output_dir}/{page.slug}.md" if self.config.output_dir else f"{page.slug}.md"
+            existing = files.get_file_from_path(uri)
+            if existing is not None:
+                files.remove(existing)
+            files.append(File.generated(config, uri, content=page.markdown))
+        return files
+
+    # Last, so that nothing else holds the pool when MkDocs exits.
+    @event_priority(-100)
+    def on_shutdown(self) -> None:
+        if self._checker is not None:
+            self._checker.close()
+            self._checker = None

@@ -1,0 +1,249 @@
+"""Layout + verdicts → the Markdown of a page (no SymPy, no MkDocs).
+
+Equations are emitted as raw HTML blocks (``<div class="arithmatex">\\[…\\]</div>``) so that Markdown never
+touches the TeX (no emphasis from ``*``, no escapes eaten), and each carries its number as ``\\tag{n}``
+assigned here, not by MathJax, so numbers match the source and survive instant navigation. Badges are plain
+``<details>`` elements: readers without JavaScript still see them. Examples and remarks are admonitions
+written as ``<div markdown="1">`` (md_in_html), which keeps nested equation blocks raw.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .checking import CheckedSpec, claim_message
+from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
+from .errors import Location, SpecError
+from .verdict import BADGES, FAILING, VERIFIED, Verdict, sizes_text, weakest
+
+_REF = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
+
+
+@dataclass
+class RenderedPage:
+    slug: str
+    title: str
+    markdown: str
+    problems: list[str] = field(default_factory=list)
+    counts: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a label points: its number and the URL fragment (plus page, for other pages)."""
+
+    number: str
+    anchor: str
+    slug: str
+
+
+Registry = dict[str, dict[str, Target]]  # slug -> label -> target
+
+
+def _esc(text: str) -> str:
+    return html.escape(text, quote=True)
+
+
+def build_registry(pages: list[CheckedSpec]) -> Registry:
+    registry: Registry = {}
+    for checked in pages:
+        if checked.layout is None:
+            continue
+        slug = checked.slug
+        registry[slug] = {label: Target(row.number or label, row.anchor, slug)
+                          for label, row in checked.layout.labels.items()}
+    return registry
+
+
+class _PageRenderer:
+    def __init__(self, checked: CheckedSpec, registry: Registry) -> None:
+        assert checked.layout is not None
+        self.checked = checked
+        self.layout: Layout = checked.layout
+        self.registry = registry
+        self.errors: list[SpecError] = []
+
+    # ----- references ------------------------------------------------------------------------------------
+    def resolve(self, match: re.Match[str], location: Location) -> str:
+        first, second = match.group(1), match.group(2)
+        slug, label = (first, second) if second else (self.checked.slug, first)
+        target = self.registry.get(slug, {}).get(label)
+        if target is None:
+            what = f"page `{slug}`" if slug in self.registry else f"no page `{slug}`"
+            self.errors.append(SpecError(f"reference `{match.group(0)}` names no equation ({what})", location))
+            return f"**(??? {html.escape(match.group(0))})**"
+        if slug == self.checked.slug:
+            return f"[({target.number})](#{target.anchor}){{.deriv-ref}}"
+        return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
+
+    def text(self, item: TextItem) -> str:
+        out = []
+        for lineno, line in enumerate(item.markdown.splitlines()):
+            location = Location(item.location.path, item.location.line + lineno + 1 if item.location.line else 0)
+            out.append(_REF.sub(lambda m, loc=location: self.resolve(m, loc), line))  # type: ignore[misc]
+        return "\n".join(out).strip("\n")
+
+    # ----- equations -------------------------------------------------------------------------------------
+    def row_tex(self, row: Row) -> str:
+        pieces = []
+        for index, part in enumerate(row.parts):
+            if part.rel:
+                rel = part.rel
+                if part.by:
+                    numbers = ",".join(f"({n})" for n, _ in part.by)
+                    anchor = part.by[0][1]
+                    rel = rf"\stackrel{{\href{{#{anchor}}}{{{numbers}}}}}{{{rel}}}"
+                if index == 0:
+                    pieces.append("{}" + rel)
+                else:
+                    pieces.append(rel)
+            pieces.append(part.tex.strip())
+        tex = " ".join(pieces)
+        if row.number:
+            tex += rf" \tag{{{row.number}}}"
+        return tex
+
+    def row_verdicts(self, row: Row) -> list[tuple[Claim, Verdict]]:
+        out = []
+        for index in row.claims:
+            verdict = self.checked.verdicts.get(index) or Verdict("unchecked", detail="not checked")
+            out.append((self.layout.claims[index], verdict))
+        return out
+
+    def detail(self, claim: Claim, verdict: Verdict) -> str:
+        label, _ = BADGES[verdict.status][1], None
+        lines = [f"<p><strong>{_esc(label)}</strong>"]
+        if verdict.method:
+            lines[-1] += f" — method: {_esc(verdict.method)}"
+        lines[-1] += "</p>"
+        if claim.lhs or claim.rhs:
+            rel = {"shape": "∈", "define": ":=", "given": "= (given)"}.get(claim.kind, "=")
+            checked = _esc(claim.lhs)
+            if claim.rhs:
+                checked += f" {rel} " + _esc(claim.rhs)
+            lines.append(f"<p>Checked form: <code>{checked}</code></p>")
+        if verdict.detail:
+            lines.append(f"<p>{_esc(verdict.detail)}</p>")
+        if verdict.sizes:
+            lines.append(f"<p>Sizes: {_esc(sizes_text(verdict.sizes))}</p>")
+        if verdict.points:
+            lines.append(f"<p>Numeric points: {verdict.points}</p>")
+        if verdict.counterexample:
+            items = "".join(f"<li>{_esc(k)} = <code>{_esc(v)}</code></li>"
+                            for k, v in verdict.counterexample.items())
+            lines.append(f"<p>Counterexample:</p><ul>{items}</ul>")
+        for note in verdict.notes:
+            lines.append(f'<p class="deriv-note">Note: {_esc(note)}</p>')
+        if verdict.seconds:
+            lines.append(f"<p>Time: {verdict.seconds * 1000:.0f} ms</p>")
+        return "".join(lines)
+
+    def row(self, row: Row) -> str:
+        pairs = self.row_verdicts(row)
+        status = weakest([v for _, v in pairs])
+        symbol, label = BADGES[status]
+        tex = _esc(self.row_tex(row))
+        number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
+        ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
+        details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
+        return (
+            f'<div class="deriv-eq deriv-{status}"{ident}{number}>\n'
+            f'<div class="arithmatex">\\[{tex}\\]</div>\n'
+            f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
+            f"{symbol}</span> {_esc(label)}</summary>"
+            f'<div class="deriv-detail">{details}</div></details>\n'
+            "</div>"
+        )
+
+    # ----- blocks ----------------------------------------------------------------------------------------
+    def items(self, items: list[Item]) -> list[str]:
+        out: list[str] = []
+        for item in items:
+            if isinstance(item, TextItem):
+                out.append(self.text(item))
+            elif isinstance(item, MathItem):
+                out.extend(self.row(row) for row in item.rows)
+            else:
+                out.append(self.container(item))
+        return out
+
+    def container(self, item: ContainerItem) -> str:
+        kind = "example" if item.kind == "example" else "note"
+        default = "Example" if item.kind == "example" else "Remark"
+        title = f"{default}: {item.title}" if item.title else default
+        body = [f'<div class="admonition {kind} deriv-{item.kind}" markdown="1">',
+                f'<p class="admonition-title">{_esc(title)}</p>', ""]
+        if item.assumptions:
+            body += ["*Assumptions:* " + "; ".join(item.assumptions) + ".", ""]
+        for block in self.items(item.items):
+            body += [block, ""]
+        body.append("</div>")
+        return "\n".join(body)
+
+    def summary(self) -> tuple[str, Counter[str]]:
+        counts: Counter[str] = Counter()
+        numbered = 0
+        for row in self.layout.rows:
+            if row.number is None:
+                continue
+            numbered += 1
+            counts[weakest([v for _, v in self.row_verdicts(row)])] += 1
+        checked = sum(counts[s] for s in VERIFIED)
+        parts = []
+        for status, words in (("proved", "proved"), ("proved-all", "for all dimensions"),
+                              ("sizes", "at sizes")):
+            if counts[status]:
+                parts.append(f"{counts[status]} {words}")
+        text = f"{checked} of {numbered} equations machine-checked"
+        if parts:
+            text += ": " + ", ".join(parts)
+        others = []
+        for status, words in (("definition", "definitions or assumptions"), ("numeric", "numeric evidence only"),
+                              ("unchecked", "unchecked"), ("refuted", "refuted"), ("error", "could not be checked")):
+            if counts[status]:
+                others.append(f"{counts[status]} {words}")
+        if others:
+            text += "; " + ", ".join(others)
+        return f'<p class="deriv-summary">{_esc(text)}.</p>', counts
+
+    def page(self) -> RenderedPage:
+        spec = self.layout.spec
+        body_blocks = self.items(self.layout.items)
+        summary, counts = self.summary()
+        head = [f"# {spec.title}", "", summary, ""]
+        if spec.source is not None:
+            link = f" [{_esc(spec.source.url)}]({spec.source.url})" if spec.source.url else ""
+            head += [f'<p class="deriv-source"><strong>Source.</strong></p>', "",
+                     f"{spec.source.citation.strip()}{link}", ""]
+        errors = self.checked.errors + self.errors
+        if errors:
+            head += [error_box(errors), ""]
+        markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
+        problems = [str(e) for e in errors]
+        for index, claim in enumerate(self.layout.claims):
+            verdict = self.checked.verdicts.get(index)
+            if verdict is not None and verdict.status in FAILING:
+                problems.append(claim_message(claim, verdict))
+        return RenderedPage(spec.slug, spec.title, markdown, problems, counts)
+
+
+def error_box(errors: list[SpecError]) -> str:
+    items = "".join(f"<li><code>{_esc(str(e))}</code></li>" for e in errors)
+    return ('<div class="admonition failure deriv-load-error">'
+            '<p class="admonition-title">This derivation has errors</p>'
+            f"<ul>{items}</ul></div>")
+
+
+def render_page(checked: CheckedSpec, registry: Registry | None = None) -> RenderedPage:
+    if checked.layout is None:
+        markdown = f"# {checked.title}\n\n{error_box(checked.errors)}\n"
+        return RenderedPage(checked.slug, checked.title, markdown, [str(e) for e in checked.errors])
+    return _PageRenderer(checked, registry if registry is not None else build_registry([checked])).page()
+
+
+def render_site_pages(pages: list[CheckedSpec], output_dir: str = "") -> list[RenderedPage]:
+    registry = build_registry(pages)
+    return [render_page(p, registry) for p in pages]

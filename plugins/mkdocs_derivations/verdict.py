@@ -1,0 +1,83 @@
+"""What a check concluded about one claim, and how strong that conclusion is.
+
+The status vocabulary is the product's promise to readers, so it is small and fixed: each status says
+exactly what kind of evidence stands behind it (see ``docs/verdicts.md``). Verdicts are plain data (no
+SymPy objects) so that workers can send them back, the cache can store them as JSON and the renderer can
+show them without importing SymPy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Status = Literal["proved", "proved-all", "sizes", "numeric", "definition", "unchecked", "refuted", "error"]
+
+# From strongest to weakest evidence; a row with several claims shows its weakest.
+STATUS_ORDER: tuple[Status, ...] = (
+    "definition", "proved", "proved-all", "sizes", "numeric", "unchecked", "error", "refuted",
+)
+
+# Statuses that count as machine-checked agreement (numeric is evidence, reported separately).
+VERIFIED: frozenset[Status] = frozenset({"proved", "proved-all", "sizes"})
+# Statuses that fail `mkdocs build --strict` and `mkdocs-derivations check`.
+FAILING: frozenset[Status] = frozenset({"refuted", "error"})
+
+BADGES: dict[Status, tuple[str, str]] = {
+    "proved": ("✓", "proved"),
+    "proved-all": ("✓", "proved for all dimensions"),
+    "sizes": ("✓", "checked at sizes"),
+    "numeric": ("≈", "numeric evidence only"),
+    "definition": ("≔", "definition"),
+    "unchecked": ("?", "unchecked"),
+    "refuted": ("✗", "refuted"),
+    "error": ("!", "could not be checked"),
+}
+
+
+@dataclass
+class Verdict:
+    status: Status
+    method: str = ""
+    detail: str = ""
+    sizes: list[dict[str, int]] = field(default_factory=list)
+    points: int = 0
+    seconds: float = 0.0
+    counterexample: dict[str, str] | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def cacheable(self) -> bool:
+        """Errors (time limits, crashes) may go away on a retry; they are never cached."""
+        return self.status != "error"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        if data.get("status") not in BADGES:
+            raise ValueError(f"not a verdict status: {data.get('status')!r}")
+        return cls(
+            status=data["status"],
+            method=str(data.get("method", "")),
+            detail=str(data.get("detail", "")),
+            sizes=[{str(k): int(v) for k, v in s.items()} for s in data.get("sizes", [])],
+            points=int(data.get("points", 0)),
+            seconds=float(data.get("seconds", 0.0)),
+            counterexample=({str(k): str(v) for k, v in data["counterexample"].items()}
+                            if data.get("counterexample") else None),
+            notes=[str(n) for n in data.get("notes", [])],
+        )
+
+
+def weakest(verdicts: list[Verdict]) -> Status:
+    """The status a row shows when it carries several claims."""
+    if not verdicts:
+        return "unchecked"
+    return max((v.status for v in verdicts), key=STATUS_ORDER.index)
+
+
+def sizes_text(sizes: list[dict[str, int]]) -> str:
+    """``N = 3, D = 2; N = 2, D = 3`` — how a reader sees the sizes a check used."""
+    return "; ".join(", ".join(f"{k} = {v}" for k, v in sorted(s.items())) for s in sizes)

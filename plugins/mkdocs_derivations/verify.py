@@ -1,0 +1,218 @@
+"""Check one ``=`` claim with SymPy and say honestly how strong the result is.
+
+Runs inside a checking worker (see `pool.py`), so it may take its time and import SymPy; the pool enforces
+the hard time and memory limits. The strategy, strongest evidence first:
+
+1. claims about plain scalars: one exact symbolic decision (`identity.decide`);
+2. claims involving vectors and matrices: an attempt with symbolic dimensions (``MatrixSymbol``), which
+   proves the identity for every size, always cross-checked at concrete sizes; otherwise exact checks at
+   concrete sizes with symbolic entries (at least two size assignments, every dimension ≥ 2 in at least
+   one of them, since many false matrix identities hold at size 1).
+
+``by:`` steps are first checked with only the cited definitions substituted; when that is not enough, with
+all definitions in scope, and the page is told which uncited ones were needed.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from typing import Any
+
+from . import identity
+from .claims import Claim
+from .declarations import Environment, FunctionDecl, MatrixDecl
+from .errors import Location
+from .evaluate import Definition, EvaluationError, Evaluator, Unsupported
+from .expr import parse_expression
+from .expr_ast import Node, names
+from .model import Text
+from .verdict import Verdict
+
+# Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
+# dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
+_DEFAULT_SIZE_PATTERNS = ((2, 3), (3, 2))
+
+
+def default_sizes(dims: list[str]) -> list[dict[str, int]]:
+    if not dims:
+        return [{}]
+    return [{d: pattern[i % 2] for i, d in enumerate(sorted(dims))} for pattern in _DEFAULT_SIZE_PATTERNS]
+
+
+class _Context:
+    """The parsed claim: environment, both sides, definitions."""
+
+    def __init__(self, claim: Claim) -> None:
+        layers = [{n: Text(v, claim.location) for n, v in layer} for layer in claim.symbols]
+        self.env = Environment.from_layers(layers)
+        functions = [n for n, d in self.env.items() if isinstance(d, FunctionDecl)]
+        self.lhs = self._parse(claim.lhs, claim.location, functions)
+        self.rhs = self._parse(claim.rhs, claim.location, functions)
+        self.definitions = {name: Definition(name, self._parse(text, claim.location, functions))
+                            for name, text in claim.definitions}
+        self.cited = frozenset(claim.cited)
+        self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dimensions())
+
+    @staticmethod
+    def _parse(text: str, location: Location, functions: list[str]) -> Node:
+        return parse_expression(Text(text, location), functions=functions)
+
+    def mentioned(self) -> set[str]:
+        """Names used by the claim, following definitions and function arguments transitively."""
+        todo = names(self.lhs) | names(self.rhs)
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.definitions:
+                todo |= names(self.definitions[name].node)
+            decl = self.env.get(name)
+            if isinstance(decl, FunctionDecl):
+                todo |= set(decl.args)
+        return seen
+
+    def dimensions(self) -> list[str]:
+        dims: set[str] = set()
+        for name in self.mentioned():
+            decl = self.env.get(name)
+            if isinstance(decl, FunctionDecl):
+                decl = decl.result if isinstance(decl.result, MatrixDecl) else None
+            if isinstance(decl, MatrixDecl):
+                dims |= {d for d in (decl.rows, decl.cols) if isinstance(d, str)}
+        return sorted(dims)
+
+
+def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Outcome:
+    lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
+    lshape, rshape = getattr(lhs, "shape", None), getattr(rhs, "shape", None)
+    if lshape != rshape:
+        return identity.Outcome("refuted", "shape", f"the sides have shapes {lshape} and {rshape}")
+    return identity.decide(lhs, rhs)
+
+
+def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
+    """True only if SymPy shows lhs − rhs is the zero matrix (or 0) for symbolic dimensions."""
+    import sympy as sp
+
+    try:
+        ev = Evaluator(ctx.env, ctx.definitions, None)
+        lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
+    except (Unsupported, EvaluationError):
+        return False
+    try:
+        difference = (lhs - rhs).expand()
+    except (TypeError, ValueError, AttributeError):
+        return False
+    return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
+
+
+def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
+    """Check the claim with the definitions in ``expand`` substituted."""
+    dims = ctx.dimensions()
+    if not dims:
+        outcome = _decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand)
+        return _from_outcome(outcome, status_if_proved="proved")
+    all_dims = _symbolic_all_dims(ctx, expand)
+    methods: list[str] = []
+    weakest_numeric = False
+    for sizes in ctx.sizes:
+        outcome = _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
+        if outcome.status != "proved" and outcome.status != "numeric":
+            verdict = _from_outcome(outcome, status_if_proved="sizes")
+            verdict.sizes = [sizes]
+            if all_dims and outcome.status == "refuted":
+                verdict = Verdict("error", method="engine disagreement",
+                                  detail="the symbolic-dimension proof and a concrete-size check disagree; "
+                                         "please report this", sizes=[sizes])
+            return verdict
+        weakest_numeric |= outcome.status == "numeric"
+        if outcome.method not in methods:
+            methods.append(outcome.method)
+    if weakest_numeric:
+        return Verdict("numeric", method=", ".join(methods), sizes=ctx.sizes,
+                       detail="agreement at random points at the listed sizes: evidence, not proof")
+    if all_dims:
+        return Verdict("proved-all", method="MatrixSymbol expand", sizes=ctx.sizes,
+                       detail="proved with symbolic dimensions; cross-checked exactly at the listed sizes")
+    return Verdict("sizes", method=", ".join(methods), sizes=ctx.sizes,
+                   detail="exact check with symbolic entries at each listed size")
+
+
+def _from_outcome(outcome: identity.Outcome, status_if_proved: str) -> Verdict:
+    if outcome.status == "proved":
+        return Verdict(status_if_proved, method=outcome.method, detail=outcome.detail)  # type: ignore[arg-type]
+    if outcome.status == "numeric":
+        return Verdict("numeric", method=outcome.method, points=outcome.points,
+                       detail=outcome.detail or "agreement at random points: evidence, not proof")
+    if outcome.status == "refuted":
+        return Verdict("refuted", method=outcome.method, detail=outcome.detail,
+                       counterexample=outcome.counterexample, points=outcome.points)
+    return Verdict("error", method=outcome.method or "undecided",
+                   detail=outcome.detail or "SymPy could neither prove nor refute this step")
+
+
+_HOLDS = {"proved", "proved-all", "sizes", "numeric"}
+
+
+def _remaining_defined(ctx: _Context, expand: frozenset[str]) -> list[str]:
+    """Defined names a claim still mentions once the definitions in ``expand`` are substituted."""
+    out: set[str] = set()
+    todo = list(names(ctx.lhs) | names(ctx.rhs))
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in ctx.definitions:
+            continue
+        seen.add(name)
+        if name in expand:
+            todo.extend(names(ctx.definitions[name].node))
+        else:
+            out.add(name)
+    return sorted(out)
+
+
+def check_equal(claim: Claim) -> Verdict:
+    ctx = _Context(claim)
+    everything = frozenset(ctx.definitions)
+    if not ctx.cited:
+        return _check(ctx, everything)
+    verdict = _check(ctx, ctx.cited)
+    if verdict.status in _HOLDS:
+        if _check(ctx, frozenset()).status in _HOLDS:
+            verdict.notes.append("holds even without the cited definition")
+        return verdict
+    if verdict.status == "error" and verdict.method == "engine disagreement":
+        return verdict
+    full = _check(ctx, everything)
+    if full.status in _HOLDS:
+        extra = _remaining_defined(ctx, ctx.cited)
+        if extra:
+            full.notes.append("also uses the definition of " + ", ".join(f"`{n}`" for n in extra))
+    return full
+
+
+def check_claim(claim: Claim) -> dict[str, Any]:
+    """Worker entry point: a claim in, a verdict (as a dict) out; never raises."""
+    started = time.perf_counter()
+    try:
+        verdict = check_equal(claim)
+    except RecursionError:
+        verdict = Verdict("error", method="limit", detail="the expression is too deeply nested to check")
+    except EvaluationError as err:
+        verdict = Verdict("error", method="evaluation", detail=str(err))
+    except Exception as err:  # noqa: BLE001 - a crash must become an error verdict, never a green check
+        verdict = Verdict("error", method="internal error", detail=f"{type(err).__name__}: {err}")
+    verdict.seconds = round(time.perf_counter() - started, 4)
+    return verdict.to_dict()
+
+
+def warm_up() -> None:
+    """Worker initializer: pay for `import sympy` once per worker, not per claim."""
+    import sympy  # noqa: F401
+
+
+def environment_dims(env: Mapping[str, Any]) -> list[str]:
+    return sorted(getattr(env, "dims", []))
