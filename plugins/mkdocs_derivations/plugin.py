@@ -81,7 +81,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             extra_js.insert(1, f"{mathjax_assets.SITE_FOLDER}/{mathjax_assets.COMPONENT}")
         for script in extra_js:
             if script not in [str(s) for s in config.extra_javascript]:
-                config.extra_javascript.append(script)  # type: ignore[arg-type]
+                config.extra_javascript.append(script)
         css = f"{_ASSET_FOLDER}/derivations.css"
         if css not in config.extra_css:
             config.extra_css.append(css)

@@ -1,0 +1,469 @@
+"""The spec loader: a YAML file (format v1) -> :class:`model.Spec`, or a :class:`SpecError` that says where.
+
+The YAML is read by :mod:`yaml_safe` into position-carrying nodes; this module checks every key and value
+against format v1 and builds the typed model. Errors name the exact line and column *and* a human path to
+the spot (``block 5 (math 'chain-rule'), step 2``) so that a CI log alone is enough to find the fault.
+
+The allowed keys of each kind of object are module constants (:data:`ALLOWED_KEYS`) so that a test can
+hold them equal to the JSON Schema that editors use.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from . import model
+from .errors import Location, SpecError
+from .yaml_safe import (
+    BOOL_TAG,
+    INT_TAG,
+    MAX_BYTES,
+    NULL_TAG,
+    YMap,
+    YNode,
+    YScalar,
+    YSeq,
+    describe,
+    load_yaml,
+    size_error,
+)
+
+FORMAT_VERSION = 1
+
+LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+_POSITIVE_INT_RE = re.compile(r"^[1-9][0-9]*$")
+_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+
+SPEC_KEYS = frozenset({"version", "title", "source", "numbering", "symbols", "where", "sizes", "blocks"})
+SOURCE_KEYS = frozenset({"citation", "url"})
+NUMBERING_KEYS = frozenset({"start", "prefix"})
+BLOCK_KEYS = frozenset({"text", "math", "example", "remark"})
+SCOPE_KEYS = frozenset({"symbols", "where", "sizes"})
+MATH_KEYS = frozenset({"start", "steps", "label", "number"}) | SCOPE_KEYS
+TERM_KEYS = frozenset({"tex", "sympy"})
+STEP_KEYS = TERM_KEYS | frozenset({"rel", "by", "given", "same_row", "label", "number", "shape"})
+EXAMPLE_KEYS = frozenset({"title", "blocks"}) | SCOPE_KEYS
+REMARK_KEYS = EXAMPLE_KEYS
+
+#: The keys the loader accepts, per kind of object (the JSON Schema must agree; see tests/test_schema.py).
+ALLOWED_KEYS: Mapping[str, frozenset[str]] = {
+    "spec": SPEC_KEYS,
+    "source": SOURCE_KEYS,
+    "numbering": NUMBERING_KEYS,
+    "block": BLOCK_KEYS,
+    "math": MATH_KEYS,
+    "term": TERM_KEYS,
+    "step": STEP_KEYS,
+    "example": EXAMPLE_KEYS,
+    "remark": REMARK_KEYS,
+}
+
+RELATIONS: tuple[model.Relation, ...] = ("=", ":=", "in")
+
+
+def load_spec(path: Path) -> model.Spec:
+    """Read and load one spec file; the file's size is checked before it is read."""
+    name = path.as_posix()
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise size_error(size, name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SpecError(f"cannot read the spec file: {exc.strerror or exc}", Location(name)) from None
+    return load_spec_text(data, name)
+
+
+def load_spec_text(data: bytes | str, path: str) -> model.Spec:
+    """Load a spec from its text; ``path`` is used in messages and its stem becomes the page slug."""
+    root = load_yaml(data, path)
+    return _Loader(path).spec(root)
+
+
+# --- small readers for one value each -------------------------------------------------------------------
+
+
+def _where(*parts: str) -> str:
+    return ", ".join(part for part in parts if part)
+
+
+def _nearest(key: str, allowed: Iterable[str]) -> str | None:
+    """The allowed key a typo most likely meant: same letters ignoring case and `_`/`-`, else difflib."""
+    options = sorted(allowed)
+
+    def squash(text: str) -> str:
+        return text.lower().replace("_", "").replace("-", "")
+
+    for option in options:
+        if squash(option) == squash(key):
+            return option
+    close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _check_keys(node: YMap, allowed: frozenset[str], kind: str, where: str,
+                required: Iterable[str] = ()) -> None:
+    for key, location in node.keys.items():
+        if key not in allowed:
+            listing = ", ".join(f"`{k}`" for k in sorted(allowed))
+            hint = _nearest(key, allowed)
+            message = f"unknown key `{key}` in {kind}"
+            message += f"; did you mean `{hint}`?" if hint else "."
+            message += f" Allowed keys: {listing}"
+            raise SpecError(message, location, where)
+    for key in required:
+        if key not in node.values:
+            raise SpecError(f"{kind} is missing the required key `{key}`", node.location, where)
+
+
+def _map(node: YNode, what: str, where: str) -> YMap:
+    if not isinstance(node, YMap):
+        raise SpecError(f"{what} must be a mapping (`key: value` lines); found {describe(node)}",
+                        node.location, where)
+    return node
+
+
+def _seq(node: YNode, what: str, where: str) -> YSeq:
+    if not isinstance(node, YSeq):
+        raise SpecError(f"{what} must be a list (`- item` lines); found {describe(node)}",
+                        node.location, where)
+    if not node.items:
+        raise SpecError(f"{what} must not be empty", node.location, where)
+    return node
+
+
+def _scalar_text(node: YNode, what: str, where: str) -> YScalar:
+    """A scalar that YAML loads as a string (a plain `yes`, `2` or `~` is not one)."""
+    if not isinstance(node, YScalar) or not node.is_str:
+        hint = "; quote it" if isinstance(node, YScalar) and node.value and node.value != "~" else ""
+        raise SpecError(f"{what} must be a string; found {describe(node)}{hint}", node.location, where)
+    return node
+
+
+def _string(node: YNode, what: str, where: str, allow_empty: bool = False) -> str:
+    scalar = _scalar_text(node, what, where)
+    if not allow_empty and not scalar.value.strip():
+        raise SpecError(f"{what} must not be empty", scalar.location, where)
+    return scalar.value
+
+
+def _text(node: YNode, what: str, where: str) -> model.Text:
+    scalar = _scalar_text(node, what, where)
+    return model.Text(scalar.value, scalar.value_location)
+
+
+def _expression(node: YNode, what: str, where: str) -> model.Text:
+    """An expression string; YAML would turn a plain `no`, `1e3` or `1:30` into something else, so the
+    contributor must quote anything that is not plainly a string."""
+    if isinstance(node, YScalar) and not node.is_str:
+        if node.plain and node.tag == NULL_TAG and node.value in ("", "~"):
+            raise SpecError(f"{what} is empty; write an expression or leave the key out",
+                            node.location, where)
+        raise SpecError(
+            f"{what}: expression fields must be strings; quote it: '{node.value}' "
+            f"(unquoted, YAML reads {describe(node)})",
+            node.location, where,
+        )
+    scalar = _scalar_text(node, what, where)
+    if not scalar.value.strip():
+        raise SpecError(f"{what} must not be empty", scalar.location, where)
+    return model.Text(scalar.value, scalar.value_location)
+
+
+def _bool(node: YNode, what: str, where: str) -> bool:
+    if (isinstance(node, YScalar) and node.plain and node.tag == BOOL_TAG
+            and node.value.lower() in ("true", "false")):
+        return node.value.lower() == "true"
+    raise SpecError(f"{what} must be true or false; found {describe(node)}",
+                    node.location, where)
+
+
+def _int(node: YNode, what: str, where: str, minimum: int) -> int:
+    if isinstance(node, YScalar) and node.plain and node.tag == INT_TAG and _INT_RE.match(node.value):
+        value = int(node.value)
+        if value < minimum:
+            raise SpecError(f"{what} must be at least {minimum}; found {value}", node.location, where)
+        return value
+    raise SpecError(f"{what} must be a whole number (at least {minimum}); found {describe(node)}",
+                    node.location, where)
+
+
+def _identifier(name: str, location: Location, what: str, where: str) -> None:
+    if not IDENTIFIER_RE.match(name):
+        raise SpecError(f"{what} `{name}` is not a valid name (a letter, then letters, digits or `_`)",
+                        location, where)
+
+
+# --- the loader ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Loader:
+    """Builds one Spec; holds the per-page label table (labels are unique within a page)."""
+
+    path: str
+    labels: dict[str, Location] = field(default_factory=dict)
+
+    def spec(self, root: YMap) -> model.Spec:
+        _check_keys(root, SPEC_KEYS, "the spec", "", required=("version", "title", "blocks"))
+        version = _int(root.values["version"], "`version`", "", minimum=0)
+        if version != FORMAT_VERSION:
+            raise SpecError(f"unsupported format `version: {version}`; this plugin reads version "
+                            f"{FORMAT_VERSION}", root.values["version"].location)
+        title = _string(root.values["title"], "`title`", "")
+        source = self.source(root.values["source"]) if "source" in root.values else None
+        numbering = model.Numbering()
+        if "numbering" in root.values:
+            numbering = self.numbering(root.values["numbering"])
+        scope = self.scope(root, "")
+        blocks = self.blocks(root.values["blocks"], "")
+        return model.Spec(
+            path=self.path,
+            slug=Path(self.path).stem,
+            title=title,
+            blocks=blocks,
+            location=root.location,
+            source=source,
+            numbering=numbering,
+            scope=scope,
+            version=version,
+        )
+
+    def source(self, node: YNode) -> model.Source:
+        where = "source"
+        ymap = _map(node, "`source`", where)
+        _check_keys(ymap, SOURCE_KEYS, "source", where, required=("citation",))
+        citation = _string(ymap.values["citation"], "`citation`", where)
+        url = _string(ymap.values["url"], "`url`", where) if "url" in ymap.values else None
+        return model.Source(citation=citation.strip(), url=url.strip() if url is not None else None)
+
+    def numbering(self, node: YNode) -> model.Numbering:
+        where = "numbering"
+        ymap = _map(node, "`numbering`", where)
+        _check_keys(ymap, NUMBERING_KEYS, "numbering", where)
+        result = model.Numbering()
+        if "start" in ymap.values:
+            result.start = _int(ymap.values["start"], "`start`", where, minimum=0)
+        if "prefix" in ymap.values:
+            result.prefix = _string(ymap.values["prefix"], "`prefix`", where, allow_empty=True)
+        return result
+
+    # scopes
+
+    def scope(self, owner: YMap, where: str) -> model.Scope:
+        scope = model.Scope()
+        if "symbols" in owner.values:
+            scope.symbols = self.named(owner.values["symbols"], "symbols", _where(where, "symbols"))
+        if "where" in owner.values:
+            scope.where = self.named(owner.values["where"], "where", _where(where, "where"))
+        if "sizes" in owner.values:
+            scope.sizes = self.sizes(owner.values["sizes"], _where(where, "sizes"))
+        return scope
+
+    def named(self, node: YNode, key: str, where: str) -> dict[str, model.Text]:
+        ymap = _map(node, f"`{key}`", where)
+        result: dict[str, model.Text] = {}
+        for name, value in ymap.values.items():
+            _identifier(name, ymap.keys[name], "symbol name" if key == "symbols" else "name", where)
+            result[name] = _expression(value, f"`{key}.{name}`", where)
+        return result
+
+    def sizes(self, node: YNode, where: str) -> list[dict[str, int]]:
+        seq = _seq(node, "`sizes`", where)
+        result: list[dict[str, int]] = []
+        for index, item in enumerate(seq.items, start=1):
+            item_where = _where(where, f"entry {index}")
+            ymap = _map(item, "each entry of `sizes`", item_where)
+            if not ymap.values:
+                raise SpecError("an entry of `sizes` must give at least one dimension, e.g. `{N: 3}`",
+                                ymap.location, item_where)
+            entry: dict[str, int] = {}
+            for name, value in ymap.values.items():
+                _identifier(name, ymap.keys[name], "dimension", item_where)
+                entry[name] = _int(value, f"size of `{name}`", item_where, minimum=1)
+            result.append(entry)
+        return result
+
+    # blocks
+
+    def blocks(self, node: YNode, where: str) -> list[model.Block]:
+        seq = _seq(node, "`blocks`", where or "blocks")
+        return [self.block(item, index, where) for index, item in enumerate(seq.items, start=1)]
+
+    def block(self, node: YNode, index: int, parent: str) -> model.Block:
+        where = _where(parent, f"block {index}")
+        if not isinstance(node, YMap) or not node.values:
+            raise SpecError(
+                "a block is a one-key mapping: `- text: ...`, `- math: ...`, `- example: ...` or "
+                f"`- remark: ...`; found {describe(node)}",
+                node.location, where,
+            )
+        kinds = list(node.values)
+        if len(kinds) > 1:
+            extra = kinds[1]
+            raise SpecError(
+                f"a block has exactly one key, but this one has `{kinds[0]}` and `{extra}`"
+                f" (is `{extra}` meant to be indented under `{kinds[0]}`, or to start a new `- ` block?)",
+                node.keys[extra], where,
+            )
+        _check_keys(node, BLOCK_KEYS, "block", where)
+        kind = kinds[0]
+        body = node.values[kind]
+        if kind == "text":
+            scalar = _scalar_text(body, "a `text` block", f"{where} (text)")
+            if not scalar.value.strip():
+                raise SpecError("a `text` block must not be empty", scalar.location, f"{where} (text)")
+            return model.TextBlock(markdown=scalar.value, location=scalar.value_location)
+        if kind == "math":
+            return self.math(body, where)
+        return self.container(body, kind, where)
+
+    def math(self, node: YNode, block_where: str) -> model.MathBlock:
+        ymap = _map(node, "a `math` block", f"{block_where} (math)")
+        label = self.label(ymap.values["label"], f"{block_where} (math)") if "label" in ymap.values else None
+        where = f"{block_where} (math '{label.value}')" if label else f"{block_where} (math)"
+        _check_keys(ymap, MATH_KEYS, "math block", where, required=("start", "steps"))
+        number = _bool(ymap.values["number"], "`number`", where) if "number" in ymap.values else True
+        scope = self.scope(ymap, where)
+        start = self.term(ymap.values["start"], _where(where, "start"))
+        steps_node = _seq(ymap.values["steps"], "`steps`", where)
+        steps: list[model.Step] = []
+        previous = start
+        for index, item in enumerate(steps_node.items, start=1):
+            step = self.step(item, previous, _where(where, f"step {index}"))
+            steps.append(step)
+            previous = step.term
+        return model.MathBlock(start=start, steps=steps, location=ymap.location, scope=scope, label=label,
+                               number=number)
+
+    def term(self, node: YNode, where: str) -> model.Term:
+        ymap = _map(node, "a term (`tex` and optionally `sympy`)", where)
+        _check_keys(ymap, TERM_KEYS, "term", where, required=("tex",))
+        return self.term_fields(ymap, where)
+
+    def term_fields(self, ymap: YMap, where: str) -> model.Term:
+        tex_node = ymap.values["tex"]
+        tex = _string(tex_node, "`tex`", where).strip()
+        if re.search(r"\n[ \t]*\n", tex):
+            raise SpecError("`tex` must not contain a blank line (it would end the displayed equation)",
+                            tex_node.location, where)
+        sympy = _expression(ymap.values["sympy"], "`sympy`", where) if "sympy" in ymap.values else None
+        return model.Term(tex=tex, sympy=sympy, location=ymap.location)
+
+    def step(self, node: YNode, previous: model.Term, where: str) -> model.Step:
+        ymap = _map(node, "a step", where)
+        _check_keys(ymap, STEP_KEYS, "step", where, required=("tex",))
+        values = ymap.values
+        rel = self.relation(values["rel"], where) if "rel" in values else "="
+        term = self.term_fields(ymap, where)
+        step = model.Step(rel=rel, term=term, location=ymap.location)
+        if rel == "in":
+            if "shape" not in values:
+                raise SpecError("a step with `rel: in` needs `shape` (e.g. `shape: [1, D]`)",
+                                ymap.location, where)
+            if term.sympy is not None:
+                raise SpecError("a step with `rel: in` states a shape; it takes `shape`, not `sympy`",
+                                ymap.keys["sympy"], where)
+            step.shape = self.shape(values["shape"], where)
+        elif "shape" in values:
+            raise SpecError("`shape` belongs only to steps with `rel: in`", ymap.keys["shape"], where)
+        if rel == ":=":
+            self.check_definition(previous, values["rel"], where)
+        if "by" in values:
+            step.by = self.by(values["by"], where)
+        if "given" in values:
+            step.given = _bool(values["given"], "`given`", where)
+            if step.given and rel != "=":
+                raise SpecError(f"`given: true` marks an assumed equality, so it needs `rel: '='`, "
+                                f"not `{rel}`", values["given"].location, where)
+        if "same_row" in values:
+            step.same_row = _bool(values["same_row"], "`same_row`", where)
+        if "number" in values:
+            step.number = _bool(values["number"], "`number`", where)
+        if "label" in values:
+            step.label = self.label(values["label"], where)
+        return step
+
+    def relation(self, node: YNode, where: str) -> model.Relation:
+        # Compared as raw text: a plain `=` is a special "value" scalar to YAML 1.1, but is meant as text.
+        if isinstance(node, YScalar) and (node.is_str or node.value == "="):
+            for rel in RELATIONS:
+                if node.value.strip() == rel:
+                    return rel
+        choices = ", ".join(f"`{r}`" for r in RELATIONS)
+        raise SpecError(f"`rel` must be one of {choices}; found {describe(node)}", node.location, where)
+
+    def check_definition(self, previous: model.Term, rel_node: YNode, where: str) -> None:
+        """``a := expr`` defines a symbol, so the term before it must be checked as a bare name."""
+        if previous.sympy is None:
+            raise SpecError("`:=` defines the previous term, so that term needs a `sympy` that is a plain "
+                            "symbol name (e.g. `sympy: 'L'`)", rel_node.location, where)
+        if not IDENTIFIER_RE.match(previous.sympy.value.strip()):
+            raise SpecError(
+                f"`:=` defines the previous term, so its `sympy` must be a plain symbol name; found "
+                f"`{previous.sympy.value}` (line {previous.sympy.location.line})",
+                rel_node.location, where,
+            )
+
+    def shape(self, node: YNode, where: str) -> list[model.Text]:
+        seq = _seq(node, "`shape`", where)
+        dims: list[model.Text] = []
+        for item in seq.items:
+            if isinstance(item, YScalar):
+                if item.plain and item.tag == INT_TAG and _POSITIVE_INT_RE.match(item.value):
+                    dims.append(model.Text(item.value, item.value_location))
+                    continue
+                if item.is_str and IDENTIFIER_RE.match(item.value):
+                    dims.append(model.Text(item.value, item.value_location))
+                    continue
+            raise SpecError(f"each entry of `shape` is a dimension name or a positive whole number; found "
+                            f"{describe(item)}", item.location, where)
+        return dims
+
+    def by(self, node: YNode, where: str) -> list[model.Text]:
+        items = node.items if isinstance(node, YSeq) else (node,)
+        if isinstance(node, YSeq) and not items:
+            raise SpecError("`by` must name at least one label", node.location, where)
+        result: list[model.Text] = []
+        for item in items:
+            text = _text(item, "`by` (a label or a list of labels)", where)
+            if not LABEL_RE.match(text.value):
+                raise SpecError(f"`by` names `{text.value}`, which is not a valid label "
+                                "(lower-case letters, digits and `-`)", item.location, where)
+            result.append(text)
+        return result
+
+    def label(self, node: YNode, where: str) -> model.Text:
+        text = _text(node, "`label`", where)
+        if not LABEL_RE.match(text.value):
+            raise SpecError(f"label `{text.value}` is not valid: use lower-case letters, digits and `-`, "
+                            "starting with a letter or digit", node.location, where)
+        first = self.labels.get(text.value)
+        if first is not None:
+            raise SpecError(f"duplicate label `{text.value}` (first used on line {first.line})",
+                            node.location, where)
+        self.labels[text.value] = node.location
+        return text
+
+    def container(self, node: YNode, kind: str, block_where: str) -> model.Container:
+        ymap = _map(node, f"an `{kind}` block" if kind == "example" else f"a `{kind}` block",
+                    f"{block_where} ({kind})")
+        title = ""
+        if "title" in ymap.values:
+            title = _string(ymap.values["title"], "`title`", f"{block_where} ({kind})").strip()
+        shown = title if len(title) <= 40 else title[:37] + "..."
+        where = f"{block_where} ({kind} '{shown}')" if title else f"{block_where} ({kind})"
+        allowed = EXAMPLE_KEYS if kind == "example" else REMARK_KEYS
+        required = ("title", "blocks") if kind == "example" else ("blocks",)
+        _check_keys(ymap, allowed, f"{kind}", where, required=required)
+        scope = self.scope(ymap, where)
+        blocks = self.blocks(ymap.values["blocks"], where)
+        container_kind: Literal["example", "remark"] = "example" if kind == "example" else "remark"
+        return model.Container(kind=container_kind, title=title, blocks=blocks, location=ymap.location,
+                               scope=scope)

@@ -1,0 +1,429 @@
+"""A hardened YAML reader: text -> a tree of plain nodes that remember where they came from.
+
+Specs are written by contributors and read in CI and on the docs build, so the reader must never construct
+Python objects from tags, never expand aliases, and never lose the line and column of a value. PyYAML's
+constructors do all three of those things wrong for us, so this module stops one level earlier: it walks
+PyYAML's *event* stream (scanner and parser only) and builds :class:`YMap`, :class:`YSeq` and
+:class:`YScalar` nodes itself, iteratively, so that deep nesting cannot exhaust the Python stack either.
+
+Scalars are kept as the raw text together with their style and the tag that YAML 1.1 would resolve them
+to; the spec loader decides what a field may contain (a plain ``no`` in an expression field is an error,
+not ``False``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+import yaml
+from yaml.events import (
+    AliasEvent,
+    CollectionStartEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    Event,
+    MappingEndEvent,
+    MappingStartEvent,
+    NodeEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
+
+from .errors import Location, SpecError
+
+#: Specs larger than this are refused before any parsing (a spec page is a few kilobytes).
+MAX_BYTES = 1024 * 1024
+#: Deepest nesting of mappings and sequences accepted (the seed spec needs 10).
+MAX_DEPTH = 50
+
+STR_TAG = "tag:yaml.org,2002:str"
+NULL_TAG = "tag:yaml.org,2002:null"
+BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+
+ScalarStyle = Literal["plain", "single", "double", "literal", "folded"]
+
+_STYLES: dict[str | None, ScalarStyle] = {
+    None: "plain",
+    "'": "single",
+    '"': "double",
+    "|": "literal",
+    ">": "folded",
+}
+
+# Plain scalars that the YAML 1.2 core schema reads as numbers although PyYAML's YAML 1.1 resolvers leave
+# them strings (`1e3`, `0o17`). Editors and other tools read specs as YAML 1.2, so these count as numbers too:
+# whatever *some* YAML reader would not load as a string must be quoted.
+_YAML12_INT = re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$")
+_YAML12_FLOAT = re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+                           r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$")
+
+# PyYAML counts these as line breaks (after CRLF has been normalised to LF); splitting the same way keeps
+# our line numbers equal to the ones in its marks.
+_LINE_BREAK = re.compile("[\n\r\x85\u2028\u2029]")
+
+
+class _Mark(Protocol):
+    """What we read of a PyYAML mark (the pure-Python and the libyaml marks both have these)."""
+
+    line: int
+    column: int
+    index: int
+
+
+@dataclass(frozen=True)
+class YScalar:
+    """A scalar as written: its text, how it was written, and what YAML 1.1 would make of it.
+
+    ``location`` is where the node starts (the quote or ``|`` indicator); ``value_location`` is where the
+    value's first character is (inside the quotes, or the first content line of a block scalar), which is
+    what column-accurate errors inside the string are counted from.
+    """
+
+    value: str
+    style: ScalarStyle
+    tag: str  # for plain scalars: the YAML 1.1 tag, or int/float where YAML 1.2 reads a number
+    location: Location
+    value_location: Location
+
+    @property
+    def plain(self) -> bool:
+        """True for an unquoted, non-block scalar (the only kind YAML resolves to non-strings)."""
+        return self.style == "plain"
+
+    @property
+    def is_str(self) -> bool:
+        """True when YAML 1.1 would load this scalar as a string."""
+        return self.tag == STR_TAG
+
+
+@dataclass(frozen=True)
+class YSeq:
+    """A sequence of nodes."""
+
+    items: tuple[YNode, ...]
+    location: Location
+
+
+@dataclass(frozen=True)
+class YMap:
+    """A mapping with string keys, in source order; ``keys`` holds each key's location."""
+
+    values: dict[str, YNode]
+    keys: dict[str, Location]
+    location: Location
+
+
+YNode = YScalar | YSeq | YMap
+
+
+@dataclass
+class _MapFrame:
+    location: Location
+    values: dict[str, YNode] = field(default_factory=dict)
+    keys: dict[str, Location] = field(default_factory=dict)
+    pending_key: str | None = None
+
+
+@dataclass
+class _SeqFrame:
+    location: Location
+    items: list[YNode] = field(default_factory=list)
+
+
+def load_yaml(data: bytes | str, path: str) -> YMap:
+    """Parse one spec file into a position-carrying tree whose top level is a mapping.
+
+    Raises :class:`SpecError` (at the offending line and column) for anything a spec has no use for and an
+    attacker or a slip of the keyboard might put there: tags, anchors and aliases, duplicate or non-string
+    keys, several documents, tab indentation, excessive size or depth, invalid UTF-8.
+    """
+    text = _decode(data, path)
+    try:
+        return _Builder(text, path).build()
+    except SpecError:
+        raise
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, text, path) from None
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, path) from None
+    except yaml.YAMLError as exc:  # any other PyYAML complaint: still a contributor error, not a crash
+        raise SpecError(f"YAML error: {exc}", Location(path)) from None
+    except RecursionError:
+        raise SpecError("the YAML is nested too deeply to read", Location(path)) from None
+    except MemoryError:
+        raise SpecError("the YAML is too large to read", Location(path)) from None
+
+
+def _decode(data: bytes | str, path: str) -> str:
+    """Check the size first (cheap), then decode; return text with any BOM removed and LF line ends."""
+    if isinstance(data, str):
+        size = len(data) if len(data) > MAX_BYTES else len(data.encode("utf-8", "surrogatepass"))
+    else:
+        size = len(data)
+    if size > MAX_BYTES:
+        raise size_error(size, path)
+    if isinstance(data, bytes):
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
+            column = len(data[line_start : exc.start].decode("utf-8", "replace")) + 1
+            raise SpecError(
+                f"the file is not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+                Location(path, line, column),
+            ) from None
+    else:
+        text = data
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return text.replace("\r\n", "\n")
+
+
+def size_error(size: int, path: str) -> SpecError:
+    """The error for a file over :data:`MAX_BYTES` (also used by callers that check a file's size on disk)."""
+    megabytes = size / (1024 * 1024)
+    return SpecError(f"the file is {megabytes:.1f} MB; a spec may be at most {MAX_BYTES // (1024 * 1024)} MB",
+                     Location(path))
+
+
+def _location(mark: _Mark | None, path: str) -> Location:
+    if mark is None:
+        return Location(path)
+    return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _position(text: str, index: int, path: str) -> Location:
+    """The location of character ``index`` of ``text``, counting lines as PyYAML does."""
+    line_start = 0
+    line = 1
+    for match in _LINE_BREAK.finditer(text, 0, index):
+        line += 1
+        line_start = match.end()
+    return Location(path, line, index - line_start + 1)
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
+    mark = exc.problem_mark or exc.context_mark
+    location = _location(mark, path)
+    if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
+        return SpecError(
+            f"tab character in indentation on line {location.line}; YAML indents with spaces only",
+            location,
+        )
+    problem = exc.problem or exc.context or "invalid YAML"
+    message = f"YAML syntax error: {problem}"
+    if exc.context and exc.problem and exc.context_mark is not None:
+        context = _location(exc.context_mark, path)
+        message += f" ({exc.context} at line {context.line}, column {context.column})"
+    return SpecError(message, location)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> SpecError:
+    character = exc.character if isinstance(exc.character, int) else 0
+    return SpecError(
+        f"the file contains a control character (U+{character:04X}) that YAML does not allow",
+        _position(text, exc.position, path),
+    )
+
+
+class _Builder:
+    """Turns the event stream of one YAML text into nodes; one instance per load (no shared state)."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        self.lines = _LINE_BREAK.split(text)
+        self.resolver = yaml.resolver.Resolver()
+        # Lines (0-based) that are the continuation of a multi-line scalar: their leading whitespace is
+        # content, not indentation, so a tab there is fine.
+        self.content_lines: set[int] = set()
+
+    def build(self) -> YMap:
+        loader = yaml.SafeLoader(self.text)
+        try:
+            root = self._walk(loader)
+        finally:
+            loader.dispose()
+        self._check_tabs()
+        return root
+
+    def _next(self, loader: yaml.SafeLoader) -> Event:
+        event: Event = loader.get_event()
+        return event
+
+    def _walk(self, loader: yaml.SafeLoader) -> YMap:
+        first = self._next(loader)
+        assert isinstance(first, StreamStartEvent)
+        event = self._next(loader)
+        if isinstance(event, StreamEndEvent):
+            raise SpecError("the file is empty; a spec is a YAML mapping starting with `version: 1`",
+                            Location(self.path, 1, 1))
+        assert isinstance(event, DocumentStartEvent)
+        root = self._document(loader)
+        event = self._next(loader)
+        if isinstance(event, DocumentStartEvent):
+            raise SpecError("a spec file holds exactly one YAML document; remove this second one",
+                            _location(event.start_mark, self.path))
+        if not isinstance(event, StreamEndEvent):  # pragma: no cover - the parser guarantees this
+            raise SpecError("unexpected content after the document", _location(event.start_mark, self.path))
+        if isinstance(root, YMap):
+            return root
+        if isinstance(root, YScalar) and root.plain and root.tag == NULL_TAG:
+            raise SpecError("the file is empty; a spec is a YAML mapping starting with `version: 1`",
+                            root.location)
+        kind = "a list" if isinstance(root, YSeq) else "a single value"
+        raise SpecError(f"the top level of a spec must be a mapping (`key: value` lines), not {kind}",
+                        root.location)
+
+    def _document(self, loader: yaml.SafeLoader) -> YNode:
+        """Build the one node of a document, without recursion; consumes the DocumentEndEvent."""
+        stack: list[_MapFrame | _SeqFrame] = []
+        root: YNode | None = None
+        while True:
+            event = self._next(loader)
+            if isinstance(event, DocumentEndEvent):
+                assert root is not None
+                return root
+            node: YNode | None = None
+            if isinstance(event, NodeEvent):
+                self._check_node_event(event, stack)
+            if isinstance(event, CollectionStartEvent):
+                location = _location(event.start_mark, self.path)
+                if len(stack) >= MAX_DEPTH:
+                    raise SpecError(f"the YAML is nested more than {MAX_DEPTH} levels deep", location)
+                if stack and isinstance(stack[-1], _MapFrame) and stack[-1].pending_key is None:
+                    raise SpecError("mapping keys must be strings, not lists or mappings", location)
+                mapping = isinstance(event, MappingStartEvent)
+                stack.append(_MapFrame(location) if mapping else _SeqFrame(location))
+                continue
+            if isinstance(event, MappingEndEvent | SequenceEndEvent):
+                frame = stack.pop()
+                if isinstance(frame, _MapFrame):
+                    node = YMap(frame.values, frame.keys, frame.location)
+                else:
+                    node = YSeq(tuple(frame.items), frame.location)
+            elif isinstance(event, ScalarEvent):
+                scalar = self._scalar(event)
+                if stack and isinstance(stack[-1], _MapFrame) and stack[-1].pending_key is None:
+                    self._key(stack[-1], scalar)
+                    continue
+                node = scalar
+            else:  # pragma: no cover - the parser emits nothing else inside a document
+                raise SpecError("unexpected YAML structure", _location(event.start_mark, self.path))
+            if not stack:
+                root = node
+            elif isinstance(stack[-1], _MapFrame):
+                parent = stack[-1]
+                assert parent.pending_key is not None
+                parent.values[parent.pending_key] = node
+                parent.pending_key = None
+            else:
+                stack[-1].items.append(node)
+
+    def _check_node_event(self, event: NodeEvent, stack: list[_MapFrame | _SeqFrame]) -> None:
+        location = _location(event.start_mark, self.path)
+        if isinstance(event, AliasEvent):
+            raise SpecError(f"YAML aliases (`*{event.anchor}`) are not allowed in specs; write the value out",
+                            location)
+        if event.anchor is not None:
+            raise SpecError(f"YAML anchors (`&{event.anchor}`) are not allowed in specs; write the value out",
+                            location)
+        tag = getattr(event, "tag", None)
+        if tag is not None:
+            shown = tag.replace("tag:yaml.org,2002:", "!!")
+            raise SpecError(f"YAML tags (`{shown}`) are not allowed in specs; remove the tag", location)
+
+    def _key(self, frame: _MapFrame, key: YScalar) -> None:
+        if not key.is_str:
+            shown = key.value or "an empty key"
+            raise SpecError(f"mapping keys must be strings; `{shown}` is read as {_tag_name(key.tag)}"
+                            " (quote it if you mean the text)", key.location)
+        if key.value in frame.keys:
+            first = frame.keys[key.value]
+            raise SpecError(f"duplicate key `{key.value}` (first given on line {first.line})", key.location)
+        frame.keys[key.value] = key.location
+        frame.pending_key = key.value
+
+    def _scalar(self, event: ScalarEvent) -> YScalar:
+        style = _STYLES.get(event.style, "plain")
+        location = _location(event.start_mark, self.path)
+        if style == "plain":
+            tag = self._resolve(event.value)
+            value_location = location
+        else:
+            tag = STR_TAG
+            value_location = (location.shifted(1) if style in ("single", "double")
+                              else self._block_content(event.start_mark, location))
+        start, end = event.start_mark, event.end_mark
+        if start is not None and end is not None and end.line > start.line:
+            last = end.line if end.column > 0 else end.line - 1
+            self.content_lines.update(range(start.line + 1, last + 1))
+        return YScalar(event.value, style, tag, location, value_location)
+
+    def _resolve(self, value: str) -> str:
+        """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers."""
+        tag: str = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
+        if tag == STR_TAG:
+            if _YAML12_INT.match(value):
+                return INT_TAG
+            if _YAML12_FLOAT.match(value):
+                return FLOAT_TAG
+        return tag
+
+    def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
+        """Where the first content line of a ``|`` or ``>`` scalar starts (the header line is skipped)."""
+        if mark is None:
+            return fallback
+        for number in range(mark.line + 1, len(self.lines)):
+            line = self.lines[number]
+            if line.strip():
+                return Location(self.path, number + 1, len(line) - len(line.lstrip(" ")) + 1)
+        return fallback
+
+    def _check_tabs(self) -> None:
+        """Refuse tabs in indentation that PyYAML happened to accept (it only rejects some of them)."""
+        for number, line in enumerate(self.lines):
+            if number in self.content_lines:
+                continue
+            stripped = line.lstrip(" \t")
+            if not stripped or stripped.startswith("#"):
+                continue
+            indent = line[: len(line) - len(stripped)]
+            if "\t" in indent:
+                raise SpecError(
+                    f"tab character in indentation on line {number + 1}; YAML indents with spaces only",
+                    Location(self.path, number + 1, indent.index("\t") + 1),
+                )
+
+
+def _tag_name(tag: str) -> str:
+    names = {
+        NULL_TAG: "null (no value)",
+        BOOL_TAG: "a boolean",
+        INT_TAG: "an integer",
+        FLOAT_TAG: "a number",
+        "tag:yaml.org,2002:timestamp": "a date",
+        "tag:yaml.org,2002:merge": "a merge key",
+        "tag:yaml.org,2002:value": "a value key",
+    }
+    return names.get(tag, "a non-string value")
+
+
+def describe(node: YNode) -> str:
+    """A short phrase for what a node is, for type errors ("found a list", "found `yes`, a boolean")."""
+    if isinstance(node, YMap):
+        return "a mapping"
+    if isinstance(node, YSeq):
+        return "a list"
+    if node.plain and node.tag == NULL_TAG:
+        return "nothing (an empty value)" if node.value in ("", "~") else f"`{node.value}`, null (no value)"
+    if node.is_str:
+        return f"the text `{node.value}`" if len(node.value) <= 40 else "a text"
+    return f"`{node.value}`, {_tag_name(node.tag)}"

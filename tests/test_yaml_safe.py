@@ -1,0 +1,300 @@
+"""The hardened YAML reader: every refusal at its exact line and column, and the positions it keeps."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations.errors import Location, SpecError
+from mkdocs_derivations.yaml_safe import (
+    BOOL_TAG,
+    FLOAT_TAG,
+    INT_TAG,
+    MAX_BYTES,
+    MAX_DEPTH,
+    NULL_TAG,
+    STR_TAG,
+    YMap,
+    YScalar,
+    YSeq,
+    load_yaml,
+)
+
+SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
+
+
+def error(data: bytes | str) -> SpecError:
+    with pytest.raises(SpecError) as info:
+        load_yaml(data, "spec.yml")
+    return info.value
+
+
+def at(exc: SpecError) -> tuple[int, int]:
+    assert exc.location.path == "spec.yml"
+    return exc.location.line, exc.location.column
+
+
+def scalar(node: object) -> YScalar:
+    assert isinstance(node, YScalar)
+    return node
+
+
+# --- what it accepts and what it keeps ---------------------------------------------------------------------
+
+
+def test_seed_spec_loads_into_nodes_with_positions() -> None:
+    root = load_yaml(SEED.read_bytes(), "seed.yml")
+    assert list(root.values) == ["version", "title", "source", "numbering", "symbols", "blocks"]
+    assert root.keys["version"] == Location("seed.yml", 2, 1)
+    blocks = root.values["blocks"]
+    assert isinstance(blocks, YSeq)
+    assert len(blocks.items) == 16
+
+
+def test_scalar_styles_tags_and_value_locations() -> None:
+    root = load_yaml(
+        "plain: a b\n"
+        "single: 'x y'\n"
+        'double: "z"\n'
+        "literal: |\n"
+        "\n"
+        "    first line\n"
+        "    second\n"
+        "folded: >-\n"
+        "  one\n"
+        "  two\n",
+        "spec.yml",
+    )
+    plain = scalar(root.values["plain"])
+    assert (plain.value, plain.style, plain.tag, plain.plain) == ("a b", "plain", STR_TAG, True)
+    assert plain.location == plain.value_location == Location("spec.yml", 1, 8)
+    single = scalar(root.values["single"])
+    assert (single.style, single.location.column, single.value_location.column) == ("single", 9, 10)
+    double = scalar(root.values["double"])
+    assert (double.style, double.value_location) == ("double", Location("spec.yml", 3, 10))
+    literal = scalar(root.values["literal"])
+    assert literal.value == "\nfirst line\nsecond\n"
+    assert literal.location == Location("spec.yml", 4, 10)  # the `|` indicator
+    assert literal.value_location == Location("spec.yml", 6, 5)  # the first content line, blank lines skipped
+    folded = scalar(root.values["folded"])
+    assert (folded.value, folded.style) == ("one two", "folded")
+    assert folded.value_location == Location("spec.yml", 9, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ("no", BOOL_TAG), ("yes", BOOL_TAG), ("on", BOOL_TAG), ("true", BOOL_TAG),
+        ("~", NULL_TAG), ("null", NULL_TAG), ("", NULL_TAG),
+        ("2", INT_TAG), ("012", INT_TAG), ("1:30", INT_TAG), ("0o17", INT_TAG), ("0x1F", INT_TAG),
+        ("1e3", FLOAT_TAG), ("1.5", FLOAT_TAG), (".inf", FLOAT_TAG),
+        ("y", STR_TAG), ("e", STR_TAG), ("jacobian(f, x)", STR_TAG), ("1e", STR_TAG), ("'no'", STR_TAG),
+    ],
+)
+def test_plain_scalars_carry_the_tag_a_yaml_reader_would_give(text: str, tag: str) -> None:
+    node = scalar(load_yaml(f"k: {text}\n", "spec.yml").values["k"])
+    assert node.tag == tag
+    assert node.is_str == (tag == STR_TAG)
+
+
+def test_bom_and_crlf_give_the_same_tree_as_plain_lf() -> None:
+    lf = "a: 1\nb: |\n  hello\n  world\nc:\n  - 'x'\n"
+    expected = load_yaml(lf, "spec.yml")
+    assert load_yaml(lf.replace("\n", "\r\n"), "spec.yml") == expected
+    assert load_yaml(b"\xef\xbb\xbf" + lf.replace("\n", "\r\n").encode(), "spec.yml") == expected
+    assert load_yaml("\ufeff" + lf, "spec.yml") == expected
+    assert scalar(expected.values["b"]).value == "hello\nworld\n"
+
+
+def test_tabs_inside_block_scalar_content_are_allowed() -> None:
+    root = load_yaml("a: |\n  x\n  \ty\nb: 1\n", "spec.yml")
+    assert scalar(root.values["a"]).value == "x\n\ty\n"
+
+
+def test_nesting_up_to_the_limit_is_allowed() -> None:
+    root = load_yaml("a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1) + "\n", "spec.yml")
+    assert isinstance(root.values["a"], YSeq)
+
+
+# --- refusals -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "shown"),
+    [
+        ("a: 1\nb: !foo x\n", (2, 4), "!foo"),
+        ("a: !!str x\n", (1, 4), "!!str"),
+        ("a: ! x\n", (1, 4), "`!`"),
+        ("a: !!binary aGVsbG8=\n", (1, 4), "!!binary"),
+        ("a: !!map {b: 1}\n", (1, 4), "!!map"),
+        ("a:\n  - !!python/name:os.system x\n", (2, 5), "!!python/name:os.system"),
+    ],
+)
+def test_explicit_tags_are_refused(text: str, position: tuple[int, int], shown: str) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert "tags" in exc.message and shown in exc.message
+
+
+def test_python_object_apply_tag_is_refused_without_running_anything(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[object] = []
+
+    def spy(*args: object) -> int:
+        calls.append(args)
+        return 0
+
+    monkeypatch.setattr(os, "system", spy)
+    exc = error("title: x\nrun: !!python/object/apply:os.system ['echo pwned']\n")
+    assert at(exc) == (2, 6)
+    assert "!!python/object/apply:os.system" in exc.message
+    assert calls == []
+
+
+def test_anchor_is_refused_at_the_anchor() -> None:
+    exc = error("a: 1\nb: &x hello\nc: *x\n")
+    assert at(exc) == (2, 4)
+    assert "anchors (`&x`)" in exc.message
+
+
+def test_alias_is_refused() -> None:
+    # An alias without its anchor is a syntax error in PyYAML; either way it never loads.
+    exc = error("a:\n  - *x\n")
+    assert at(exc) == (2, 5)
+
+
+def test_alias_bomb_is_refused_fast() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for index in range(1, 30):
+        prev, name = chr(ord("a") + index - 1), chr(ord("a") + index)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    started = time.perf_counter()
+    exc = error("\n".join(lines) + "\n")
+    assert time.perf_counter() - started < 0.5
+    assert at(exc) == (1, 4)
+
+
+def test_duplicate_key_is_refused_at_the_second_naming_the_first() -> None:
+    exc = error("a: 1\nb:\n  c: 1\n  d: 2\n  c: 3\n")
+    assert at(exc) == (5, 3)
+    assert exc.message == "duplicate key `c` (first given on line 3)"
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "fragment"),
+    [
+        ("a: 1\n2: x\n", (2, 1), "`2` is read as an integer"),
+        ("yes: x\n", (1, 1), "a boolean"),
+        ("~: x\n", (1, 1), "null"),
+        ("1e3: x\n", (1, 1), "a number"),
+        ("a: 1\n? [b]\n: 1\n", (2, 3), "not lists or mappings"),
+        ("a: 1\n{b: 1}: 2\n", (2, 1), "not lists or mappings"),
+    ],
+)
+def test_non_string_keys_are_refused(text: str, position: tuple[int, int], fragment: str) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert "keys must be strings" in exc.message and fragment in exc.message
+
+
+def test_quoted_numeric_key_is_a_string() -> None:
+    assert list(load_yaml("'2': x\n", "spec.yml").values) == ["2"]
+
+
+@pytest.mark.parametrize("text", ["a: 1\n---\nb: 2\n", "---\na: 1\n---\nb: 2\n", "a: 1\n...\n---\nb: 2\n"])
+def test_multiple_documents_are_refused_at_the_second(text: str) -> None:
+    exc = error(text)
+    assert exc.location.line == text.split("\n").index("b: 2")  # the `---` before `b: 2`
+    assert "exactly one YAML document" in exc.message
+
+
+@pytest.mark.parametrize("data", ["", b"", "# only a comment\n", "\n\n", "---\n", "\ufeff"])
+def test_empty_file_is_refused(data: bytes | str) -> None:
+    exc = error(data)
+    assert "the file is empty" in exc.message
+    assert exc.location.line >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), [("- a\n- b\n", "a list"), ("hello\n", "a single value"), ("'x'\n", "a single value")]
+)
+def test_top_level_must_be_a_mapping(text: str, kind: str) -> None:
+    exc = error(text)
+    assert at(exc) == (1, 1)
+    assert f"must be a mapping (`key: value` lines), not {kind}" in exc.message
+
+
+def test_deep_flow_nesting_is_refused_at_the_level_that_exceeds() -> None:
+    exc = error("a: " + "[" * 10_000 + "]" * 10_000 + "\n")
+    assert at(exc) == (1, 3 + MAX_DEPTH)  # the mapping is level 1; `[` number MAX_DEPTH opens level 51
+    assert f"more than {MAX_DEPTH} levels" in exc.message
+
+
+def test_deep_block_nesting_is_refused() -> None:
+    text = "".join("  " * depth + f"k{depth}:\n" for depth in range(60)) + "  " * 60 + "leaf\n"
+    exc = error(text)
+    assert at(exc) == (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)  # line n+1 opens mapping level n+1
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [
+        ("a:\n\tb: 1\n", (2, 1)),
+        ("a:\n  b: 1\n \t c: 2\n", (3, 2)),
+        ("a: [1,\n\t2]\n", (2, 1)),
+        ("a:\n  - x\n\t- y\n", (3, 1)),
+    ],
+)
+def test_tab_indentation_is_refused_with_its_line(text: str, position: tuple[int, int]) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert exc.message == f"tab character in indentation on line {position[0]}; YAML indents with spaces only"
+
+
+def test_file_over_the_size_limit_is_refused_before_parsing() -> None:
+    data = b"a: [" + b"[" * (2 * 1024 * 1024) + b"\n"  # 2 MB that would be slow (and invalid) to parse
+    started = time.perf_counter()
+    exc = error(data)
+    assert time.perf_counter() - started < 0.2
+    assert "2.0 MB" in exc.message and "at most 1 MB" in exc.message
+    assert "at most 1 MB" in error(data.decode()).message
+    assert load_yaml(b"a: '" + b"x" * (MAX_BYTES - 10) + b"'\n", "spec.yml")  # just under the limit is fine
+
+
+def test_invalid_utf8_names_the_byte_offset_and_position() -> None:
+    exc = error(b"a: 1\nb: x\xc3\xa9\xff\n")
+    assert at(exc) == (2, 6)  # after `b: x` and the two-byte `é`, which is one column
+    assert "not valid UTF-8" in exc.message and "byte 0xff at byte offset 11" in exc.message
+
+
+def test_control_character_is_refused_with_its_position() -> None:
+    exc = error("a: 1\nb: x\x01\n")
+    assert at(exc) == (2, 5)
+    assert "U+0001" in exc.message
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "fragment"),
+    [
+        ("a: [1, 2\nb: 3\n", (2, 2), "expected ',' or ']'"),
+        ("a: b: c\n", (1, 5), "mapping values are not allowed here"),
+        ("a: 'unterminated\n", (2, 1), "unexpected end of stream"),
+        ("a:\n  b: 1\n c: 2\n", (3, 2), "expected <block end>"),
+    ],
+)
+def test_syntax_errors_carry_the_problem_mark(text: str, position: tuple[int, int], fragment: str) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert exc.message.startswith("YAML syntax error:") and fragment in exc.message
+
+
+def test_nodes_are_plain_data() -> None:
+    root = load_yaml("a:\n  b: [x, 'y']\n", "spec.yml")
+    inner = root.values["a"]
+    assert isinstance(inner, YMap)
+    seq = inner.values["b"]
+    assert isinstance(seq, YSeq)
+    assert [scalar(item).value for item in seq.items] == ["x", "y"]
+    assert seq.location == Location("spec.yml", 2, 6)
