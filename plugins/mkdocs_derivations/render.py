@@ -216,8 +216,9 @@ class _PageRenderer:
         head = [f"# {spec.title}", "", summary, ""]
         if spec.source is not None:
             link = f" [{_esc(spec.source.url)}]({spec.source.url})" if spec.source.url else ""
-            head += [f'<p class="deriv-source"><strong>Source.</strong></p>', "",
-                     f"{spec.source.citation.strip()}{link}", ""]
+            head += ['<div class="admonition quote deriv-source" markdown="1">',
+                     '<p class="admonition-title">Source</p>', "",
+                     f"{spec.source.citation.strip()}{link}", "", "</div>", ""]
         errors = self.checked.errors + self.errors
         if errors:
             head += [error_box(errors), ""]
