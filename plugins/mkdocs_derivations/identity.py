@@ -1,0 +1,437 @@
+"""Decide whether two SymPy objects are equal, and say honestly how that was decided.
+
+Why this shape: a derivation page shows one verdict per step, so the verdict must never overstate. Only a
+symbolic route that turned ``lhs - rhs`` into exactly ``0`` yields ``"proved"``; a robust numeric
+disagreement (both sides finite, the gap stable when the precision is doubled) yields ``"refuted"`` with
+the point and both values; agreement at many sample points is reported as ``"numeric"`` -- evidence, not
+proof; a transform that turns the difference into a non-zero number also refutes (the exact gap is reported);
+anything else is ``"unknown"``. ``equals()`` is trusted only when it says True (it says False for
+``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
+
+The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 experiment in
+``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; a quick numeric screen (so a wrong
+step is refuted before any expensive transform runs); ``cancel(together())``, ``rewrite(exp)`` when trig or
+hyperbolic functions occur, ``trigsimp``, ``fu``, ``simplify``, ``equals``, each under its own time budget;
+finally numeric agreement at more points. Matrices are decided entrywise, stage by stage across all
+entries, so a wrong entry is found by the cheap screen before any entry gets expensive transforms.
+
+Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception,
+which only works in the main thread (the lead runs checks in worker processes, where it is). Elsewhere
+the guard cannot be installed, so only the cheap attempts run (``doit``, ``expand``, ``cancel``,
+``rewrite(exp)``, numeric points) and ``trigsimp``/``fu``/``simplify``/``equals`` are skipped, since those
+can run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_REAL`` timer is
+respected: budgets are clipped to it and it is re-armed afterwards.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import sympy
+from sympy.core.sympify import _sympify
+from sympy.functions.elementary.hyperbolic import HyperbolicFunction
+from sympy.functions.elementary.trigonometric import TrigonometricFunction
+from sympy.simplify.fu import fu
+
+from . import sampling
+from .sampling import NotNumeric, Point, Unsampleable, Value
+
+Status = Literal["proved", "refuted", "numeric", "unknown"]
+
+SCREEN_POINTS = 8
+"""Points of the quick screen that runs before the symbolic transforms."""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The verdict on one claim ``lhs = rhs``.
+
+    ``status`` is ``"proved"`` only when a symbolic route (named by ``method``) reduced the difference to
+    exactly zero; ``"refuted"`` comes with a ``counterexample`` (the point, both values and, for matrices,
+    the 1-based ``entry``); ``"numeric"`` means agreement at ``points`` sample points and no proof.
+    """
+
+    status: Status
+    method: str
+    detail: str = ""
+    counterexample: dict[str, str] | None = None
+    points: int = 0
+
+
+# --------------------------------------------------------------------------------------------- budgets
+
+
+class _OutOfTime(Exception):
+    """Raised by the SIGALRM handler inside a budgeted attempt; never escapes this module."""
+
+
+def _can_guard() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+@dataclass(frozen=True)
+class _Run:
+    """How a budgeted attempt ended: ``ok`` with a ``value``, or not (timed out or raised)."""
+
+    ok: bool
+    value: Any = None
+    timed_out: bool = False
+    error: Exception | None = None
+
+
+def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
+    """Run ``fn`` for at most ``seconds`` (when a guard can be installed), catching its exceptions.
+
+    The alarm is one-shot, so at most one ``_OutOfTime`` is ever raised per call; the nested ``try`` makes
+    sure it is caught wherever it lands, including between ``fn`` returning and the timer being disarmed.
+    """
+    if not _can_guard() or seconds <= 0:
+        try:
+            return _Run(True, fn())
+        except Exception as exc:
+            return _Run(False, error=exc)
+    outer_handler = signal.getsignal(signal.SIGALRM)
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    limit = seconds if outer_left <= 0 else min(seconds, outer_left)
+    started = time.monotonic()
+
+    def on_alarm(signum: int, frame: object) -> None:
+        raise _OutOfTime
+
+    signal.signal(signal.SIGALRM, on_alarm)
+    try:
+        try:
+            signal.setitimer(signal.ITIMER_REAL, limit)
+            try:
+                return _Run(True, fn())
+            finally:
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        except _OutOfTime:
+            return _Run(False, timed_out=True)
+        except Exception as exc:
+            return _Run(False, error=exc)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, outer_handler if outer_handler is not None else signal.SIG_DFL)
+        if outer_left > 0:
+            left = outer_left - (time.monotonic() - started)
+            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_interval)
+
+
+# ---------------------------------------------------------------------------------------------- entries
+
+
+@dataclass
+class _Entry:
+    """One scalar claim (a whole scalar step, or one matrix entry) moving through the stages."""
+
+    label: str  # "" for scalars, "(row, col)" 1-based for matrix entries
+    lhs: sympy.Expr
+    rhs: sympy.Expr
+    diff: sympy.Expr = sympy.S.Zero
+    expanded: Any = None
+    outcome: Outcome | None = None
+    # numeric preparation, computed once: the sides to evaluate, stand-in functions, points or a reason
+    num_lhs: sympy.Expr | None = None
+    num_rhs: sympy.Expr | None = None
+    stand_ins: dict[Any, sympy.Lambda] | None = None
+    sample: list[Point] = field(default_factory=list)
+    why_not_numeric: str = ""
+    agreed: int = 0
+
+    def prove(self, method: str, detail: str = "") -> None:
+        self.outcome = Outcome(
+            "proved", method, detail or f"the difference is 0 after {method}", None, self.agreed
+        )
+
+
+def _shape_text(side: Any) -> str:
+    return f"{side.rows}×{side.cols}" if isinstance(side, sympy.MatrixBase) else "a scalar"
+
+
+def _as_entries(lhs: Any, rhs: Any) -> list[_Entry] | Outcome:
+    """Pair up scalars or matrix entries, or refute at once when the shapes differ.
+
+    A 1×1 matrix and a scalar are compared as scalars (ℝ^{1×1} is ℝ in the notation of the pages); any
+    other difference in shape makes the two sides unequal, whatever their entries.
+    """
+    lhs, rhs = (_explicit(side) for side in (lhs, rhs))
+    if isinstance(lhs, sympy.MatrixBase) and lhs.shape == (1, 1) and not isinstance(rhs, sympy.MatrixBase):
+        lhs = lhs[0, 0]
+    if isinstance(rhs, sympy.MatrixBase) and rhs.shape == (1, 1) and not isinstance(lhs, sympy.MatrixBase):
+        rhs = rhs[0, 0]
+    l_mat, r_mat = isinstance(lhs, sympy.MatrixBase), isinstance(rhs, sympy.MatrixBase)
+    if not (l_mat or r_mat):
+        return [_Entry("", lhs, rhs)]
+    if not (l_mat and r_mat) or lhs.shape != rhs.shape:
+        detail = f"the left side is {_shape_text(lhs)}, the right side is {_shape_text(rhs)}"
+        return Outcome("refuted", "shape", detail)
+    return [
+        _Entry(f"({i + 1}, {j + 1})", lhs[i, j], rhs[i, j]) for i in range(lhs.rows) for j in range(lhs.cols)
+    ]
+
+
+def _explicit(side: Any) -> Any:
+    """A SymPy scalar or explicit matrix; strings are refused (no parsing happens here, ever)."""
+    if isinstance(side, str):
+        raise TypeError("decide() takes SymPy objects, not strings")
+    if isinstance(side, sympy.MatrixBase):
+        return side
+    if isinstance(side, sympy.MatrixExpr):
+        return side.as_explicit()
+    return _sympify(side)
+
+
+# ------------------------------------------------------------------------------------------ transforms
+
+
+def _has_trig(expr: sympy.Basic) -> bool:
+    return bool(expr.has(TrigonometricFunction, HyperbolicFunction))
+
+
+def _rewrite_exp_expand(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.expand(expr.rewrite(sympy.exp))
+
+
+def _rewrite_exp_cancel(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.cancel(sympy.together(sympy.expand(expr.rewrite(sympy.exp))))
+
+
+@dataclass(frozen=True)
+class _Transform:
+    name: str
+    apply: Callable[[sympy.Expr], Any]
+    applies: Callable[[sympy.Expr], bool]
+    cheap: bool  # safe to run without a time guard
+
+
+_TRANSFORMS: tuple[_Transform, ...] = (
+    _Transform("cancel", lambda d: sympy.cancel(sympy.together(d)), lambda d: True, True),
+    _Transform("rewrite(exp)+expand", _rewrite_exp_expand, _has_trig, True),
+    _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, _has_trig, True),
+    _Transform("trigsimp", sympy.trigsimp, _has_trig, False),
+    _Transform("fu", fu, _has_trig, False),
+    _Transform("simplify", sympy.simplify, lambda d: True, False),
+    _Transform("equals", lambda d: d.equals(0) is True, lambda d: True, False),
+)
+
+
+def _is_zero(value: Any) -> bool:
+    """True only for a literal zero result (or ``True`` from ``equals``): no judgement calls."""
+    return value is True or (isinstance(value, sympy.Basic) and value == sympy.S.Zero)
+
+
+def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
+    """Refute when a transform turned the difference into a finite non-zero number: the sides then differ
+    by that constant wherever both are defined. Used when no sample point decided (e.g. ``f(x) + 1`` with
+    an undefined ``f``), so the reader gets the exact gap instead of "unknown"."""
+    if not (isinstance(value, sympy.Number) and value.is_zero is False and value.is_finite):
+        return False
+    where = f"entry {entry.label}: " if entry.label else ""
+    detail = f"{where}the difference left - right is {value} after {method}, not 0"
+    example = {"lhs - rhs": str(value)} | ({"entry": entry.label} if entry.label else {})
+    entry.outcome = Outcome("refuted", method, detail, example, entry.agreed)
+    return True
+
+
+# -------------------------------------------------------------------------------------------- numerics
+
+
+def _prepare_numeric(entry: _Entry, count: int, budget: float) -> None:
+    """Fix what will be evaluated and where: stand-ins for undefined functions, then the sample points."""
+    lhs, rhs = entry.lhs, entry.rhs
+    if sampling.has_non_numeric(lhs) or sampling.has_non_numeric(rhs):
+        stand_ins = sampling.concrete_functions(sampling.undefined_functions(lhs - rhs))
+        if not stand_ins:
+            entry.why_not_numeric = "it contains undefined functions or derivatives that cannot be evaluated"
+            return
+        run = _budgeted(lambda: (lhs.subs(stand_ins).doit(), rhs.subs(stand_ins).doit()), budget)
+        if not run.ok or any(sampling.has_non_numeric(side) for side in run.value):
+            entry.why_not_numeric = "its undefined functions could not be replaced by sample functions"
+            return
+        lhs, rhs = run.value
+        entry.stand_ins = stand_ins
+    try:
+        entry.sample = sampling.sample_points(sampling.variables(lhs, rhs), count)
+    except Unsampleable as exc:
+        entry.why_not_numeric = str(exc)
+        return
+    entry.num_lhs, entry.num_rhs = lhs, rhs
+
+
+def _evaluate_pair(entry: _Entry, point: Point, digits: int) -> tuple[Value, Value] | None:
+    assert entry.num_lhs is not None and entry.num_rhs is not None
+    a = sampling.evaluate(entry.num_lhs, point, digits)
+    b = sampling.evaluate(entry.num_rhs, point, digits) if a is not None else None
+    return None if a is None or b is None else (a, b)
+
+
+def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str:
+    """``"agree"``, ``"skip"`` (no finite value or unstable) or ``"refuted"`` (outcome set on the entry).
+
+    A disagreement refutes only if it survives doubling the precision with both sides stable, so that
+    rounding in a true identity can never produce a counterexample.
+    """
+    run = _budgeted(lambda: _evaluate_pair(entry, point, digits), budget)
+    if isinstance(run.error, NotNumeric):
+        raise run.error
+    if not run.ok or run.value is None:
+        return "skip"
+    a, b = run.value
+    if sampling.agree(a, b, digits):
+        return "agree"
+    run2 = _budgeted(lambda: _evaluate_pair(entry, point, 2 * digits), budget)
+    if not run2.ok or run2.value is None:
+        return "skip"
+    a2, b2 = run2.value
+    stable = sampling.agree(a, a2, digits) and sampling.agree(b, b2, digits)
+    if not stable or sampling.agree(a2, b2, 2 * digits):
+        return "skip"
+    example = sampling.describe_point(point)
+    example.update(sampling.function_texts(entry.stand_ins))
+    example["lhs"], example["rhs"] = sampling.show_pair(a2, b2, 2 * digits)
+    where = ", ".join(f"{k} = {v}" for k, v in sampling.describe_point(point).items())
+    values = f"left side = {example['lhs']}, right side = {example['rhs']}"
+    detail = f"at {where}: {values}" if where else f"the sides differ: {values}"
+    if entry.stand_ins:
+        detail += " (undefined functions replaced by the sample functions in the counterexample)"
+    if entry.label:
+        example["entry"] = entry.label
+        detail = f"entry {entry.label} differs {detail}"
+    entry.outcome = Outcome("refuted", "numeric", detail, example, entry.agreed)
+    return "refuted"
+
+
+def _run_points(entry: _Entry, points: list[Point], digits: int, budget: float, deadline: float) -> None:
+    """Evaluate ``points`` until one refutes or the stage deadline passes; counts agreements."""
+    if entry.num_lhs is None:
+        return
+    for point in points:
+        if time.monotonic() > deadline:
+            return
+        try:
+            verdict = _check_point(entry, point, digits, budget)
+        except NotNumeric as exc:
+            entry.why_not_numeric = str(exc)
+            entry.num_lhs = None
+            return
+        if verdict == "agree":
+            entry.agreed += 1
+        elif verdict == "refuted":
+            return
+
+
+# --------------------------------------------------------------------------------------------- decide
+
+
+def decide(
+    lhs: Any, rhs: Any, *, transform_budget_s: float = 1.0, numeric_points: int = 24, digits: int = 40
+) -> Outcome:
+    """Decide ``lhs = rhs`` for two scalars or two explicit matrices of equal shape.
+
+    ``transform_budget_s`` bounds each symbolic attempt and each numeric point (main thread only, see the
+    module docstring); ``numeric_points`` is the total number of sample points per entry, the first
+    ``SCREEN_POINTS`` of which are tried before the transforms; ``digits`` is the working precision.
+    Sides of different shapes are refuted (method ``"shape"``); strings raise TypeError.
+    """
+    entries = _as_entries(lhs, rhs)
+    if isinstance(entries, Outcome):
+        return entries
+    budget = transform_budget_s
+    guarded = _can_guard()
+
+    def pending() -> list[_Entry]:
+        return [e for e in entries if e.outcome is None]
+
+    for e in entries:  # 1. structural
+        if e.lhs == e.rhs:
+            e.prove("structural", "both sides are the same expression")
+    for e in pending():  # 2. doit, then expand
+        run = _budgeted(lambda e=e: (e.lhs.doit(), e.rhs.doit()), budget)  # type: ignore[misc]
+        changed = run.ok and (run.value[0] != e.lhs or run.value[1] != e.rhs)
+        if changed:
+            e.lhs, e.rhs = run.value
+        e.diff = e.lhs - e.rhs
+        if changed and (e.lhs == e.rhs or e.diff == 0):
+            e.prove("doit")
+            continue
+        run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
+        if run.ok and _is_zero(run.value):
+            e.prove("doit+expand" if changed else "expand")
+        elif run.ok:
+            e.expanded = run.value
+    screen = min(SCREEN_POINTS, numeric_points)
+    stage_cap = max(2.0, 4 * budget)
+    for e in pending():  # 3. quick numeric screen
+        _prepare_numeric(e, numeric_points, budget)
+        _run_points(e, e.sample[:screen], digits, budget, time.monotonic() + stage_cap)
+        if e.outcome is not None:
+            return e.outcome
+    for e in pending():  # 4., 5. budgeted transforms, equals() only when True
+        if _constant_gap(e, "expand", e.expanded):
+            return e.outcome  # type: ignore[return-value]
+        for transform in _TRANSFORMS:
+            if not (guarded or transform.cheap) or not transform.applies(e.diff):
+                continue
+            run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
+            if run.ok and _is_zero(run.value):
+                e.prove(transform.name)
+                break
+            if run.ok and _constant_gap(e, transform.name, run.value):
+                return e.outcome  # type: ignore[return-value]
+    for e in pending():  # 6. numeric agreement at more points
+        _run_points(e, e.sample[screen:numeric_points], digits, budget, time.monotonic() + stage_cap)
+        if e.outcome is not None:
+            return e.outcome
+        e.outcome = _numeric_or_unknown(e, numeric_points)
+    return _combine(entries)
+
+
+def _numeric_or_unknown(entry: _Entry, numeric_points: int) -> Outcome:
+    needed = max(3, numeric_points // 4)
+    if entry.agreed >= needed:
+        how = " with sample functions for the undefined ones" if entry.stand_ins else ""
+        detail = (
+            f"no symbolic route closed the difference; both sides agree at {entry.agreed} sample points{how} "
+            "(numeric evidence, not a proof)"
+        )
+        return Outcome("numeric", "numeric", detail, None, entry.agreed)
+    if entry.num_lhs is None and entry.why_not_numeric:
+        reason = f"numeric sampling is impossible: {entry.why_not_numeric}"
+    else:
+        reason = f"only {entry.agreed} sample points gave finite values on both sides"
+    return Outcome(
+        "unknown", "none", f"no symbolic route closed the difference; {reason}", None, entry.agreed
+    )
+
+
+def _combine(entries: list[_Entry]) -> Outcome:
+    """One outcome for all entries: the weakest status wins, and the entries behind it are named."""
+    outcomes = [e.outcome for e in entries if e.outcome is not None]
+    if len(entries) == 1:
+        return outcomes[0]
+    for status in ("refuted", "unknown", "numeric"):
+        weak = [e for e in entries if e.outcome is not None and e.outcome.status == status]
+        if weak:
+            first = weak[0].outcome
+            assert first is not None
+            labels = ", ".join(e.label for e in weak)
+            detail = (
+                f"entries {labels}: {first.detail}"
+                if len(weak) > 1
+                else f"entry {weak[0].label}: {first.detail}"
+            )
+            return Outcome(
+                status, first.method, detail, first.counterexample, min(o.points for o in outcomes)
+            )
+    methods = list(dict.fromkeys(o.method for o in outcomes))
+    if methods == ["structural"]:
+        detail = f"all {len(entries)} entries are the same expression on both sides"
+    else:
+        detail = f"all {len(entries)} entries: the difference is 0 after " + " or ".join(methods)
+    return Outcome("proved", ", ".join(methods), detail, None, min(o.points for o in outcomes))

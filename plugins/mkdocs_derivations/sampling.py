@@ -1,0 +1,339 @@
+"""Numeric evidence for and against ``lhs = rhs``: deterministic sample points and careful evaluation.
+
+Why this exists: a numeric disagreement is the cheapest *sound* refutation there is (one point where both
+sides are finite and differ disproves the claim), and numeric agreement is the only thing left when no
+symbolic route closes a step. Both only work if the points are chosen well and compared honestly:
+
+* Points are exact ``Rational`` values (never floats), so substitution is exact and ``x = x + 10**-20``
+  stays refutable; they are evaluated with ``evalf(digits, strict=True)``, which raises instead of
+  returning digits it could not certify (``cosh(10**12)**2 - sinh(10**12)**2`` has no correct digit at
+  working precision: that point is skipped, not counted as a disagreement).
+* Magnitudes span ``10**-8 .. 10**12`` plus small simple values, and every sign pattern of up to two
+  symbols appears in each magnitude profile, because near-misses hide far from the origin
+  (``|x - 10**6| = 10**6 - x``) or on one sign only (``sqrt(x**2) = x``, ``log(x*y) = log x + log y``).
+* Assumptions are respected (positive symbols get positive values, integers integers, ...): a sample that
+  violates a declared assumption could "refute" a true step. Symbols that are not declared real also get
+  complex values at some random points, since the claim must then hold for complex values too.
+* Undefined functions ``f(x1, x2)`` cannot be evaluated, but a claim about *every* smooth ``f`` is refuted
+  by one concrete ``f`` for which it fails; :func:`concrete_functions` builds such stand-ins.
+
+Everything is seeded, so a page build is reproducible and a counterexample can be quoted.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import mpmath
+import sympy
+from sympy.core.evalf import PrecisionExhausted
+from sympy.core.function import AppliedUndef, UndefinedFunction
+
+Point = dict[sympy.Basic, sympy.Expr]
+
+SEED = 20240607
+"""Seed of every random choice here: the same step always gets the same points."""
+
+_SIMPLE: tuple[sympy.Rational, ...] = tuple(
+    sympy.Rational(p, q) for p, q in ((1, 1), (2, 1), (1, 2), (3, 1), (1, 3), (3, 2), (2, 3), (5, 4))
+)
+_DENOMINATORS = (7, 11, 13, 17, 19, 23, 29, 31, 37, 41, 43, 47)
+
+
+class Unsampleable(Exception):
+    """No value could be found that satisfies a symbol's declared assumptions (e.g. ``prime`` and ``even``
+    and larger than 2): numeric evidence is then unavailable, which is reported, never guessed around."""
+
+
+class NotNumeric(Exception):
+    """The expression still contains something with no numeric value after substitution (a free symbol
+    that was not sampled, an undefined function, an unevaluated derivative)."""
+
+
+@dataclass(frozen=True)
+class Value:
+    """A side evaluated at a point: an exact Rational when substitution produced one, otherwise an
+    mpmath complex number carrying ``digits`` certified significant digits."""
+
+    exact: sympy.Rational | None
+    approx: mpmath.mpc
+
+    def text(self, digits: int, exact: bool = True) -> str:
+        """The value as a reader would write it (``3/7``, ``-1.25e-20``, ``0.5 + 3.14*I``)."""
+        if exact and self.exact is not None:
+            return str(self.exact)
+        re_, im_ = self.approx.real, self.approx.imag
+        if im_ == 0:
+            return mpmath.nstr(re_, digits)
+        if re_ == 0:
+            return f"{mpmath.nstr(im_, digits)}*I"
+        sign = "-" if im_ < 0 else "+"
+        return f"{mpmath.nstr(re_, digits)} {sign} {mpmath.nstr(abs(im_), digits)}*I"
+
+
+# ----------------------------------------------------------------------------------------------- points
+
+
+def _random_mantissa(rng: random.Random) -> sympy.Rational:
+    """An awkward rational in [1, 10): awkward so that no special value (0, 1, a root of unity of a
+    trig argument) is hit by accident."""
+    q = rng.choice(_DENOMINATORS)
+    return sympy.Rational(rng.randint(q, 10 * q - 1), q)
+
+
+def _scaled(mantissa: sympy.Rational, exponent: int) -> sympy.Rational:
+    return mantissa * sympy.Rational(10) ** exponent
+
+
+def _magnitude(profile: str, rng: random.Random) -> sympy.Rational:
+    """A positive magnitude for one symbol in one profile (see :func:`sample_points`)."""
+    if profile == "generic":
+        return _random_mantissa(rng) / 3  # about 0.3 .. 3
+    if profile == "large":
+        return _scaled(_random_mantissa(rng), rng.randint(6, 11))  # 10**6 .. 10**12
+    if profile == "tiny":
+        return _scaled(_random_mantissa(rng), rng.randint(-8, -4))  # 10**-8 .. 10**-3
+    if profile == "simple":
+        return rng.choice(_SIMPLE)
+    return _scaled(_random_mantissa(rng), rng.randint(-8, 11))  # "wide": log-uniform 10**-8 .. 10**12
+
+
+def _consistent(symbol: sympy.Basic, value: sympy.Expr) -> bool:
+    """Whether ``value`` satisfies every assumption declared on ``symbol`` that the value can judge."""
+    for key, wanted in symbol.assumptions0.items():
+        actual = getattr(value, f"is_{key}", None)
+        if actual is not None and actual != wanted:
+            return False
+    return True
+
+
+def _value_for(
+    symbol: sympy.Basic, magnitude: sympy.Rational, sign: int, phase: sympy.Expr | None
+) -> sympy.Expr:
+    """A value near ``sign * magnitude`` (times a complex ``phase`` if given) that fits the assumptions.
+
+    The first candidate is the intended one; the others repair sign, integrality, parity or rationality
+    so that declared domains (``positive``, ``integer``, ``odd``, ``irrational``, ...) are met.
+    """
+    if symbol.is_zero:
+        return sympy.S.Zero
+    if symbol.is_nonnegative or symbol.is_extended_nonnegative:
+        sign = 1
+    elif symbol.is_nonpositive or symbol.is_extended_nonpositive:
+        sign = -1
+    m = magnitude
+    if symbol.is_integer:
+        m = sympy.Integer(max(1, int(sympy.floor(m + sympy.Rational(1, 2)))))
+    candidates: list[sympy.Expr] = []
+    if phase is not None and symbol.is_extended_real is None:
+        candidates.append(sign * m * phase)
+    for base in (m, m + 1, m + 2, m + sympy.Rational(1, 2)):
+        candidates += [sign * base, -sign * base]
+    candidates += [sign * m * sympy.sqrt(2), sign * m * sympy.pi, sympy.S.Zero]
+    for candidate in candidates:
+        if _consistent(symbol, candidate):
+            return candidate
+    raise Unsampleable(f"no sample value satisfies the assumptions of {symbol}")
+
+
+def _sign_patterns(n: int) -> list[tuple[int, ...]]:
+    """Sign patterns that every structured profile is combined with: all of them for one or two symbols,
+    otherwise all-positive, all-negative and the two alternating ones (random signs come later)."""
+    if n == 0:
+        return [()]
+    if n == 1:
+        return [(1,), (-1,)]
+    alternating = tuple(1 if i % 2 == 0 else -1 for i in range(n))
+    return [(1,) * n, (-1,) * n, alternating, tuple(-s for s in alternating)]
+
+
+_PROFILES = ("generic", "large", "tiny", "simple")
+
+
+def sample_points(symbols: Sequence[sympy.Basic], count: int, *, seed: int = SEED) -> list[Point]:
+    """``count`` deterministic points assigning an exact value to each symbol.
+
+    Order matters because callers screen with the first few points: structured profiles come first
+    (``generic`` ~1, ``large`` 10**6..10**12, ``tiny`` 10**-8..10**-3, ``simple`` 1, 2, 1/2, ...), each
+    combined with every sign pattern of :func:`_sign_patterns`; then random points with log-uniform
+    magnitudes over the whole range, random signs and, for symbols not declared real, complex values.
+
+    Raises :class:`Unsampleable` when a symbol's assumptions cannot be met.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    rng = random.Random(seed + len(ordered))
+    patterns = _sign_patterns(len(ordered))
+    points: list[Point] = []
+    if not ordered:
+        return [{}] if count > 0 else []
+    for profile in _PROFILES:
+        for pattern in patterns:
+            if len(points) >= count:
+                return points
+            points.append(
+                {
+                    s: _value_for(s, _magnitude(profile, rng), sign, None)
+                    for s, sign in zip(ordered, pattern, strict=True)
+                }
+            )
+    while len(points) < count:
+        point: Point = {}
+        for s in ordered:
+            phase = None
+            if rng.random() < 1 / 3:
+                a, b = rng.randint(-4, 4), rng.randint(1, 4) * rng.choice((-1, 1))
+                phase = (a + b * sympy.I) / max(abs(a), abs(b))
+            point[s] = _value_for(s, _magnitude("wide", rng), rng.choice((-1, 1)), phase)
+        points.append(point)
+    return points
+
+
+# ------------------------------------------------------------------------------------ concrete functions
+
+
+def undefined_functions(expr: sympy.Basic) -> dict[UndefinedFunction, int]:
+    """Undefined function classes applied in ``expr`` with their arity (``-1`` if used with several)."""
+    found: dict[UndefinedFunction, int] = {}
+    for app in expr.atoms(AppliedUndef):
+        arity = len(app.args)
+        found[app.func] = arity if found.get(app.func, arity) == arity else -1
+    return found
+
+
+def concrete_functions(
+    functions: dict[UndefinedFunction, int], *, seed: int = SEED
+) -> dict[UndefinedFunction, sympy.Lambda] | None:
+    """Smooth stand-ins for undefined functions, or ``None`` when stand-ins would not be faithful.
+
+    A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine of a
+    linear form, so no derivative of any order vanishes identically and no product or chain rule holds
+    by accident. Only functions without declared assumptions are replaced: a ``real=True`` function is
+    real for *every* argument, which no non-constant analytic stand-in can honour.
+    """
+    rng = random.Random(seed + 7919)
+    result: dict[UndefinedFunction, sympy.Lambda] = {}
+    for func in sorted(functions, key=lambda f: str(f)):
+        arity = functions[func]
+        extra = (
+            {k: v for k, v in func._kwargs.items() if k != "commutative"} if hasattr(func, "_kwargs") else {}
+        )
+        if arity < 0 or extra:
+            return None
+        args = sympy.symbols(f"_a0:{arity}", cls=sympy.Dummy) if arity else ()
+
+        def coeff() -> sympy.Rational:
+            return sympy.Rational(rng.randint(-9, 9) or 1, rng.randint(2, 9))
+
+        body: sympy.Expr = coeff()
+        for i, a in enumerate(args):
+            body += coeff() * a + coeff() * a**3
+            for b in args[i:]:
+                body += coeff() * a * b
+        body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
+        result[func] = sympy.Lambda(tuple(args), body)
+    return result
+
+
+# -------------------------------------------------------------------------------------------- evaluation
+
+
+def variables(*exprs: sympy.Basic) -> list[sympy.Basic]:
+    """The atoms that sample points must assign: free symbols, with matrix symbols replaced by the
+    elements ``A[i, j]`` that actually occur."""
+    found: set[sympy.Basic] = set()
+    for expr in exprs:
+        for s in expr.free_symbols:
+            if isinstance(s, sympy.MatrixSymbol):
+                found.update(e for e in expr.atoms(sympy.MatrixElement) if e.parent == s)
+            else:
+                found.add(s)
+    return sorted(found, key=sympy.default_sort_key)
+
+
+def has_non_numeric(expr: sympy.Basic) -> bool:
+    """Whether ``expr`` contains parts that no point assignment can turn into a number."""
+    return bool(expr.has(AppliedUndef, sympy.Derivative, sympy.Subs))
+
+
+_NON_FINITE = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity)
+
+
+def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
+    """``expr`` at ``point`` with ``digits`` certified digits; ``None`` where it has no finite value.
+
+    Substitution is exact (``xreplace`` re-evaluates, so ``sqrt(x**2)`` at ``-3/7`` is exactly ``3/7`` and
+    ``log(-1)`` is ``I*pi``); ``strict=True`` makes evalf raise rather than invent digits after
+    catastrophic cancellation, and such points are skipped. Raises :class:`NotNumeric` when something
+    without a numeric value remains.
+    """
+    exact = expr.xreplace(point)
+    if exact.has(*_NON_FINITE):
+        return None
+    if exact.free_symbols or has_non_numeric(exact):
+        raise NotNumeric(f"cannot evaluate {exact}")
+    if isinstance(exact, sympy.Rational):
+        with mpmath.workdps(2 * digits + 10):  # the approximation must carry the digits compared later
+            return Value(exact, mpmath.mpc(mpmath.mpf(exact.p) / exact.q))
+    try:
+        approx = exact.evalf(digits, strict=True)
+    except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return None
+    if approx.has(*_NON_FINITE):
+        return None
+    re_, im_ = approx.as_real_imag()
+    if not (isinstance(re_, sympy.Number) and isinstance(im_, sympy.Number)):
+        return None
+    with mpmath.workdps(2 * digits + 10):  # mpf() rounds to the context precision: keep every digit
+        parts = [mpmath.mpf(sympy.Float(part, digits)._mpf_) for part in (re_, im_)]
+        if not all(mpmath.isfinite(p) for p in parts):
+            return None
+        return Value(None, mpmath.mpc(parts[0], parts[1]))
+
+
+def agree(a: Value, b: Value, digits: int) -> bool:
+    """Equal up to rounding at ``digits`` significant digits.
+
+    The relative tolerance ``10**-(digits - 5)`` leaves five digits of slack for rounding of each side,
+    and far below the ``10**-20`` differences that must be caught at 40 digits; the absolute tolerance
+    ``10**-(2*digits)`` only matters when both values are essentially zero (strict evalf certifies
+    relative accuracy, so a side it reports as non-zero really is). Exact rationals compare exactly.
+    """
+    if a.exact is not None and b.exact is not None:
+        return bool(a.exact == b.exact)
+    with mpmath.workdps(2 * digits + 10):
+        gap = abs(a.approx - b.approx)
+        scale = max(abs(a.approx), abs(b.approx))
+        return bool(gap <= mpmath.mpf(10) ** (5 - digits) * scale + mpmath.mpf(10) ** (-2 * digits))
+
+
+def show_pair(a: Value, b: Value, digits: int) -> tuple[str, str]:
+    """Two differing values in one style: short exact rationals as such, otherwise decimals with enough
+    digits to *see* the difference."""
+    if all(v.exact is not None and len(str(v.exact)) <= 25 for v in (a, b)):
+        return a.text(digits), b.text(digits)
+    shown = _digits_to_show(a, b, digits)
+    return a.text(shown, exact=False), b.text(shown, exact=False)
+
+
+def _digits_to_show(a: Value, b: Value, digits: int) -> int:
+    """Enough significant digits for a reader to see that two values differ (at least 15)."""
+    with mpmath.workdps(2 * digits + 10):
+        gap = abs(a.approx - b.approx)
+        scale = max(abs(a.approx), abs(b.approx))
+        if gap == 0 or scale == 0:
+            return 15
+        needed = int(math.ceil(float(mpmath.log10(scale / gap)))) + 3
+    return max(15, min(digits, needed))
+
+
+def describe_point(point: Point) -> dict[str, str]:
+    """``{name: value}`` strings of a point, for counterexamples."""
+    return {str(k): str(v) for k, v in sorted(point.items(), key=lambda kv: sympy.default_sort_key(kv[0]))}
+
+
+def function_texts(functions: dict[UndefinedFunction, sympy.Lambda] | None) -> dict[str, str]:
+    """``{f: "Lambda(...)"}`` strings of the stand-ins used, for counterexamples."""
+    return {str(f): str(lam) for f, lam in (functions or {}).items()}

@@ -1,0 +1,536 @@
+"""Tests of :mod:`mkdocs_derivations.identity`: every case of ``/work/shared/corpus/steps.json`` translated by
+hand into SymPy objects, plus more near-miss false claims and tricky true ones.
+
+Contract under test: a false claim is never "proved" or "numeric" (it should be "refuted"); a true claim is
+"proved", or "numeric" only where no symbolic route exists (each such case says why).
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+import sympy
+from sympy import (
+    Abs,
+    Derivative,
+    Function,
+    Matrix,
+    Rational,
+    Subs,
+    asin,
+    atan,
+    cos,
+    cosh,
+    exp,
+    log,
+    pi,
+    sin,
+    sinh,
+    sqrt,
+    symbols,
+    tan,
+    together,
+)
+
+from mkdocs_derivations import sampling
+from mkdocs_derivations.identity import Outcome, decide
+
+t = symbols("t", real=True)
+x, y, z = symbols("x y z", real=True)
+a, b = symbols("a b", real=True)
+u, v = symbols("u v", real=True)
+xp, yp = symbols("x y", positive=True)
+n = symbols("n", integer=True)
+w = symbols("w")  # no assumptions: complex
+f, g = Function("f"), Function("g")
+x1, x2 = Function("x1"), Function("x2")
+
+
+def vec(name: str, size: int) -> Matrix:
+    """A column vector of real symbols ``name_1 .. name_size``."""
+    return Matrix(size, 1, symbols(f"{name}_1:{size + 1}", real=True))
+
+
+def mat(name: str, rows: int, cols: int) -> Matrix:
+    """A rows×cols matrix of real symbols ``name_i_j``."""
+    return Matrix(rows, cols, lambda i, j: sympy.Symbol(f"{name}_{i + 1}{j + 1}", real=True))
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    build: Callable[[], tuple[object, object]]
+    holds: bool
+    numeric_ok: str = ""  # for true claims: why "numeric" (no symbolic route) is acceptable
+
+
+def _sum14() -> tuple[object, object]:
+    lhs = sum((1 / (x + i * y + z**2) for i in range(1, 15)), sympy.S.Zero)
+    return lhs, together(lhs)
+
+
+# --------------------------------------------------------------------------------- the shared corpus
+
+CORPUS: list[Case] = [
+    Case(
+        "sign error in (7)",
+        lambda: (2 * sin(t) * cos(t) - 2 * sin(t), 2 * sin(t) * cos(t) + 2 * sin(t)),
+        False,
+    ),
+    Case(
+        "d cos = +sin",
+        lambda: (
+            2 * sin(t) * Derivative(sin(t), t) + 2 * Derivative(cos(t), t),
+            2 * sin(t) * cos(t) + 2 * sin(t),
+        ),
+        False,
+    ),
+    Case(
+        "cos instead of sin when factoring",
+        lambda: (2 * sin(t) * cos(t) - 2 * sin(t), 2 * cos(t) * (cos(t) - 1)),
+        False,
+    ),
+    Case(
+        "factoring with (cos t + 1)",
+        lambda: (2 * sin(t) * cos(t) - 2 * sin(t), 2 * sin(t) * (cos(t) + 1)),
+        False,
+    ),
+    Case("chain rule without inner derivative", lambda: (Derivative(sin(t) ** 2, t), 2 * sin(t)), False),
+    Case("sin 2t = sin t cos t", lambda: (sin(2 * t), sin(t) * cos(t)), False),
+    Case("sqrt(x^2) = x for real x", lambda: (sqrt(x**2), x), False),
+    Case("log(xy) = log x + log y for real x, y", lambda: (log(x * y), log(x) + log(y)), False),
+    Case("atan x + atan 1/x = pi/2 for real x", lambda: (atan(x) + atan(1 / x), pi / 2), False),
+    Case("x = x + 1e-20", lambda: (x, x + Rational(1, 10**20)), False),
+    Case("x/1e20 = 0", lambda: (x / 10**20, sympy.S.Zero), False),
+    Case(
+        "product rule as f'g'",
+        lambda: (Derivative(f(u, v) * g(u, v), u), Derivative(f(u, v), u) * Derivative(g(u, v), u)),
+        False,
+    ),
+    Case("sqrt(xy) = sqrt x sqrt y for real x, y", lambda: (sqrt(x * y), sqrt(x) * sqrt(y)), False),
+    Case(
+        "Taylor near-identity",
+        lambda: (cos(x / 1000), 1 - x**2 / 2000000 + x**4 / (24 * 10**12)),
+        False,
+    ),
+    Case("|x - 10| = 10 - x", lambda: (Abs(x - 10), 10 - x), False),
+    Case("|x - 10^6| = 10^6 - x (false only for x > 10^6)", lambda: (Abs(x - 10**6), 10**6 - x), False),
+    Case("sin 2t = 2 sin t cos t", lambda: (sin(2 * t), 2 * sin(t) * cos(t)), True),
+    Case("log(xy) = log x + log y for x, y > 0", lambda: (log(xp * yp), log(xp) + log(yp)), True),
+    Case("sqrt(x^2) = |x|", lambda: (sqrt(x**2), Abs(x)), True),
+    Case("(x^2 - 1)/(x - 1) = x + 1", lambda: ((x**2 - 1) / (x - 1), x + 1), True),
+    Case(
+        "sin^6 + cos^6 = 1 - 3 sin^2 cos^2 (simplify fails)",
+        lambda: (sin(x) ** 6 + cos(x) ** 6, 1 - 3 * sin(x) ** 2 * cos(x) ** 2),
+        True,
+    ),
+    Case(
+        "atan x + atan 1/x = pi/2 for x > 0 (equals() says False)",
+        lambda: (atan(xp) + atan(1 / xp), pi / 2),
+        True,
+        numeric_ok="the only argument SymPy offers is 'derivative 0 and value pi/2 at one point', which "
+        "needs the domain to be connected and the difference differentiable there; no transform certifies it",
+    ),
+    Case("cosh^2 - sinh^2 = 1", lambda: (cosh(x) ** 2 - sinh(x) ** 2, sympy.S.One), True),
+    Case("tan = sin/cos", lambda: (tan(x), sin(x) / cos(x)), True),
+    Case("exp(a + b) = exp a exp b", lambda: (exp(a + b), exp(a) * exp(b)), True),
+    Case("sum of 14 fractions = its combined form (simplify > 10 s)", _sum14, True),
+]
+
+# the matrix cases of the corpus, at (N, D) = (2, 3) and (3, 2) or N = 2, 3 (never size 1: many wrong matrix
+# identities hold at size 1); jacobians in numerator layout via Matrix.jacobian
+for N, D in ((2, 3), (3, 2)):
+    e_, y_, th, Phi = vec("e", N), vec("y", N), vec("theta", D), mat("Phi", N, D)
+    A_, B_ = mat("A", N, N), mat("B", N, N)
+    xv = vec("x", N)
+    r_ = y_ - Phi * th
+    CORPUS += [
+        # 2*e is N×1 while the jacobian is 1×N: a shape refutation
+        Case(
+            f"dL/de = 2e (missing transpose) N={N}", lambda e_=e_: ((e_.T * e_).jacobian(e_), 2 * e_), False
+        ),
+        Case(
+            f"de/dtheta = +Phi (N,D)={N, D}",
+            lambda y_=y_, Phi=Phi, th=th: ((y_ - Phi * th).jacobian(th), Phi),
+            False,
+        ),
+        Case(
+            f"(18) with a sign error inside (N,D)={N, D}",
+            lambda r_=r_, y_=y_, th=th, Phi=Phi: (-2 * r_.T * Phi, -2 * (y_.T + th.T * Phi.T) * Phi),
+            False,
+        ),
+        Case(
+            f"d(x^T A x)/dx = 2 x^T A for non-symmetric A N={N}",
+            lambda xv=xv, A_=A_: ((xv.T * A_ * xv).jacobian(xv), 2 * xv.T * A_),
+            False,
+        ),
+        Case(f"(AB)^T = A^T B^T N={N}", lambda A_=A_, B_=B_: ((A_ * B_).T, A_.T * B_.T), False),
+        Case(
+            f"||y - Phi theta||^2 expanded, missing 2 (N,D)={N, D}",
+            lambda r_=r_, y_=y_, th=th, Phi=Phi: (
+                r_.T * r_,
+                y_.T * y_ - th.T * Phi.T * y_ + th.T * Phi.T * Phi * th,
+            ),
+            False,
+        ),
+        Case(
+            f"d(x^T A x)/dx = x^T (A + A^T) N={N}",
+            lambda xv=xv, A_=A_: ((xv.T * A_ * xv).jacobian(xv), xv.T * (A_ + A_.T)),
+            True,
+        ),
+        Case(
+            f"||y - Phi theta||^2 expanded (N,D)={N, D}",
+            lambda r_=r_, y_=y_, th=th, Phi=Phi: (
+                r_.T * r_,
+                y_.T * y_ - 2 * th.T * Phi.T * y_ + th.T * Phi.T * Phi * th,
+            ),
+            True,
+        ),
+    ]
+for N, M, K in ((2, 3, 2), (3, 2, 3)):
+    A_, B_ = mat("A", N, M), mat("B", M, K)
+    CORPUS.append(
+        Case(f"(AB)^T = B^T A^T (N,M,K)={N, M, K}", lambda A_=A_, B_=B_: ((A_ * B_).T, B_.T * A_.T), True)
+    )
+# "(18) with Phi Phi^T order" is ill-shaped unless N = D (theta^T Phi is 1×D times N×D): at N != D SymPy
+# raises ShapeError while building it (the lead's shape checker rejects it first); at N = D it is just wrong.
+for N in (2, 3):
+    y_, th, Phi = vec("y", N), vec("theta", N), mat("Phi", N, N)
+    CORPUS.append(
+        Case(
+            f"(18) with Phi Phi^T order N=D={N}",
+            lambda y_=y_, th=th, Phi=Phi: (
+                -2 * (y_ - Phi * th).T * Phi,
+                -2 * y_.T * Phi + 2 * th.T * Phi * Phi.T,
+            ),
+            False,
+        )
+    )
+
+# ------------------------------------------------------------------------------- more near misses
+
+s_ = symbols("s", real=True)
+A2, B2 = mat("A", 2, 2), mat("B", 2, 2)
+A3, B3 = mat("A", 3, 3), mat("B", 3, 3)
+
+NEAR_MISSES: list[Case] = [
+    Case("exp x exp y = exp(xy)", lambda: (exp(x) * exp(y), exp(x * y)), False),
+    Case("(x + y)^2 = x^2 + y^2", lambda: ((x + y) ** 2, x**2 + y**2), False),
+    Case("1/(x + y) = 1/x + 1/y", lambda: (1 / (x + y), 1 / x + 1 / y), False),
+    Case("cos 2x = 1 - sin^2 x", lambda: (cos(2 * x), 1 - sin(x) ** 2), False),
+    Case("tan(x + y) = tan x + tan y", lambda: (tan(x + y), tan(x) + tan(y)), False),
+    Case("log(x^2) = 2 log x for real x", lambda: (log(x**2), 2 * log(x)), False),
+    Case("(x^a)^b = x^(ab) for real x, a, b", lambda: ((x**a) ** b, x ** (a * b)), False),
+    Case("sqrt(x^2 + 1e-30) = |x|", lambda: (sqrt(x**2 + Rational(1, 10**30)), Abs(x)), False),
+    Case(
+        "(x + 1e-12)^2 without the 1e-24 term",
+        lambda: ((x + Rational(1, 10**12)) ** 2, x**2 + 2 * x / 10**12),
+        False,
+    ),
+    Case("|x - 10^9| = x - 10^9 for x > 0 (false below 10^9)", lambda: (Abs(xp - 10**9), xp - 10**9), False),
+    Case("sin(x + pi) = sin x", lambda: (sin(x + pi), sin(x)), False),
+    Case("cosh^2 + sinh^2 = 1", lambda: (cosh(x) ** 2 + sinh(x) ** 2, sympy.S.One), False),
+    Case("asin(sin x) = x for real x", lambda: (asin(sin(x)), x), False),
+    Case("d/dx x^x = x x^(x-1)", lambda: (Derivative(xp**xp, xp), xp * xp ** (xp - 1)), False),
+    Case(
+        "chain rule missing the inner derivative, undefined f",
+        lambda: (Derivative(f(t**2), t), Subs(Derivative(f(s_), s_), s_, t**2)),
+        False,
+    ),
+    Case("(-1)^n = 1 for integer n", lambda: ((-1) ** n, sympy.S.One), False),
+    Case("x (1 + 1e-25) = x for x > 0", lambda: (xp * (1 + Rational(1, 10**25)), xp), False),
+    Case("log(exp w) = w for complex w", lambda: (log(exp(w)), w), False),
+    Case("(A + B)^2 = A^2 + 2AB + B^2, 2×2", lambda: ((A2 + B2) ** 2, A2**2 + 2 * A2 * B2 + B2**2), False),
+    Case("(A + B)^2 = A^2 + 2AB + B^2, 3×3", lambda: ((A3 + B3) ** 2, A3**2 + 2 * A3 * B3 + B3**2), False),
+    Case("det(A + B) = det A + det B, 2×2", lambda: ((A2 + B2).det(), A2.det() + B2.det()), False),
+    Case("AB = BA, 2×2", lambda: (A2 * B2, B2 * A2), False),
+    Case(
+        "gradient as a column (shape only), 1×2 vs 2×1",
+        lambda: ((vec("x", 2).T * vec("x", 2)).jacobian(vec("x", 2)), 2 * vec("x", 2)),
+        False,
+    ),
+]
+
+# --------------------------------------------------------------------------------- tricky true ones
+
+TRICKY_TRUE: list[Case] = [
+    Case("cos 3x = 4 cos^3 x - 3 cos x", lambda: (cos(3 * x), 4 * cos(x) ** 3 - 3 * cos(x)), True),
+    Case("1/(x-1) - 1/(x+1) = 2/(x^2-1)", lambda: (1 / (x - 1) - 1 / (x + 1), 2 / (x**2 - 1)), True),
+    Case("sqrt x sqrt y = sqrt(xy) for x, y > 0", lambda: (sqrt(xp) * sqrt(yp), sqrt(xp * yp)), True),
+    Case("exp(2 log x) = x^2 for x > 0", lambda: (exp(2 * log(xp)), xp**2), True),
+    Case("tan(x/2) = sin x/(1 + cos x)", lambda: (tan(x / 2), sin(x) / (1 + cos(x))), True),
+    Case("(x + y)^3 expanded", lambda: ((x + y) ** 3, x**3 + 3 * x**2 * y + 3 * x * y**2 + y**3), True),
+    Case("d atan x / dx = 1/(1 + x^2)", lambda: (Derivative(atan(x), x), 1 / (1 + x**2)), True),
+    Case(
+        "product rule with undefined f, g",
+        lambda: (
+            Derivative(f(u, v) * g(u, v), u),
+            Derivative(f(u, v), u) * g(u, v) + f(u, v) * Derivative(g(u, v), u),
+        ),
+        True,
+    ),
+    Case(
+        "chain rule: d/dt f(x1(t), x2(t)) as a sum of Subs terms",
+        lambda: (
+            Derivative(f(x1(t), x2(t)), t).doit(),
+            Subs(Derivative(f(a, x2(t)), a), a, x1(t)) * Derivative(x1(t), t)
+            + Subs(Derivative(f(x1(t), b), b), b, x2(t)) * Derivative(x2(t), t),
+        ),
+        True,
+    ),
+    Case(
+        "chain rule with Subs, unevaluated on both sides",
+        lambda: (Derivative(f(2 * t), t), 2 * Subs(Derivative(f(s_), s_), s_, 2 * t)),
+        True,
+    ),
+    Case("mixed partials commute", lambda: (Derivative(f(u, v), u, v), Derivative(f(u, v), v, u)), True),
+    Case("(AB)^T = B^T A^T, 2×2", lambda: ((A2 * B2).T, B2.T * A2.T), True),
+    Case(
+        "jacobian(A x, x) = A, 2×3",
+        lambda: ((mat("A", 2, 3) * vec("x", 3)).jacobian(vec("x", 3)), mat("A", 2, 3)),
+        True,
+    ),
+    Case(
+        "d(e^T e)/de = 2 e^T, N=3",
+        lambda: ((vec("e", 3).T * vec("e", 3)).jacobian(vec("e", 3)), 2 * vec("e", 3).T),
+        True,
+    ),
+    Case("(-1)^(2n) = 1 for integer n", lambda: ((-1) ** (2 * n), sympy.S.One), True),
+    Case("log(exp x) = x for real x", lambda: (log(exp(x)), x), True),
+    Case(
+        "1x1 matrix equals its scalar",
+        lambda: (vec("y", 2).T * vec("y", 2), vec("y", 2).dot(vec("y", 2))),
+        True,
+    ),
+]
+
+ALL = CORPUS + NEAR_MISSES + TRICKY_TRUE
+TIMES: list[float] = []
+
+
+def _decide(case: Case) -> Outcome:
+    lhs, rhs = case.build()
+    started = time.perf_counter()
+    outcome = decide(lhs, rhs)
+    TIMES.append(time.perf_counter() - started)
+    return outcome
+
+
+@pytest.mark.parametrize("case", ALL, ids=[c.name for c in ALL])
+def test_case(case: Case) -> None:
+    outcome = _decide(case)
+    if case.holds:
+        allowed = {"proved", "numeric"} if case.numeric_ok else {"proved"}
+        assert outcome.status in allowed, outcome
+        if outcome.status == "proved":
+            assert outcome.method != "numeric" and outcome.counterexample is None
+    else:
+        assert outcome.status == "refuted", outcome
+        if outcome.method != "shape":
+            assert outcome.counterexample is not None
+            assert outcome.counterexample["lhs"] != outcome.counterexample["rhs"]
+
+
+def test_counts() -> None:
+    assert len(NEAR_MISSES) >= 15 and len(TRICKY_TRUE) >= 10
+    assert len({c.name for c in ALL}) == len(ALL)
+
+
+# ---------------------------------------------------------------------------------- specific claims
+
+
+def test_tiny_difference_shows_both_values() -> None:
+    outcome = decide(x, x + Rational(1, 10**20))
+    assert outcome.status == "refuted" and outcome.counterexample is not None
+    assert outcome.counterexample["lhs"] != outcome.counterexample["rhs"]
+    assert "x" in outcome.counterexample
+
+
+def test_far_from_origin_counterexample() -> None:
+    outcome = decide(Abs(x - 10**6), 10**6 - x)
+    assert outcome.status == "refuted" and outcome.counterexample is not None
+    assert Rational(outcome.counterexample["x"]) > 10**6
+
+
+def test_matrix_refutation_names_entry() -> None:
+    outcome = decide(A2 * B2, B2 * A2)
+    assert outcome.status == "refuted" and outcome.counterexample is not None
+    row, col = (int(k) for k in outcome.counterexample["entry"].strip("()").split(","))
+    assert 1 <= row <= 2 and 1 <= col <= 2
+    assert outcome.counterexample["entry"] in outcome.detail
+
+
+def test_matrix_with_one_wrong_entry() -> None:
+    rhs = (A2 * B2).T.as_mutable()
+    rhs[1, 0] += Rational(1, 10**30)
+    outcome = decide((A2 * B2).T, rhs)
+    assert outcome.status == "refuted" and outcome.counterexample is not None
+    assert outcome.counterexample["entry"] == "(2, 1)"
+
+
+def test_shape_mismatch_is_refuted() -> None:
+    outcome = decide(Matrix([[x, y]]), Matrix([x, y]))
+    assert outcome.status == "refuted" and outcome.method == "shape"
+    assert "1×2" in outcome.detail and "2×1" in outcome.detail
+
+
+def test_strings_are_refused() -> None:
+    with pytest.raises(TypeError):
+        decide("x", "x")
+
+
+def test_product_rule_refuted_with_sample_functions() -> None:
+    outcome = decide(Derivative(f(u, v) * g(u, v), u), Derivative(f(u, v), u) * Derivative(g(u, v), u))
+    assert outcome.status == "refuted" and outcome.counterexample is not None
+    assert "f" in outcome.counterexample and "Lambda" in outcome.counterexample["f"]
+
+
+def test_undefined_function_with_assumptions_stays_unknown() -> None:
+    h = Function("h", real=True)
+    outcome = decide(Derivative(h(x) ** 2, x), 2 * h(x))
+    assert outcome.status == "unknown"
+
+
+def test_constant_gap_refutes_without_sampling() -> None:
+    h = Function("h", real=True)  # no faithful sample function exists for a real-valued h
+    outcome = decide(h(x) + 1, h(x))
+    assert outcome.status == "refuted" and outcome.method == "expand"
+    assert outcome.counterexample == {"lhs - rhs": "1"}
+    outcome = decide(sin(x) ** 2 + cos(x) ** 2 + h(x), h(x))
+    assert outcome.status == "refuted" and outcome.counterexample == {"lhs - rhs": "1"}
+
+
+def test_constants() -> None:
+    outcome = decide(pi, Rational(355, 113))
+    assert outcome.status == "refuted" and outcome.detail.startswith("the sides differ")
+    assert decide(sqrt(3) + sqrt(2), sqrt(5 + 2 * sqrt(6))).status == "proved"
+
+
+def test_proved_says_how() -> None:
+    outcome = decide(sin(2 * t), 2 * sin(t) * cos(t))
+    assert outcome.status == "proved" and outcome.method and outcome.method in outcome.detail
+
+
+def test_numeric_is_labelled_evidence() -> None:
+    outcome = decide(atan(xp) + atan(1 / xp), pi / 2)
+    assert outcome.status == "numeric" and outcome.points >= 6
+    assert "not a proof" in outcome.detail
+
+
+def test_slow_case_is_bounded() -> None:
+    lhs, rhs = _sum14()
+    started = time.perf_counter()
+    outcome = decide(lhs, rhs)
+    assert time.perf_counter() - started < 5
+    assert outcome.status == "proved"
+
+
+def test_budget_bounds_a_hopeless_case() -> None:
+    # 14 fractions against a deliberately different-looking but equal form that nothing cheap closes:
+    # whatever happens, every attempt is cut at its budget
+    lhs = sum((1 / (x + i * y + z**2) for i in range(1, 15)), sympy.S.Zero)
+    rhs = together(lhs) + sin(x) ** 2 + cos(x) ** 2 - 1
+    started = time.perf_counter()
+    outcome = decide(lhs, rhs, transform_budget_s=0.3)
+    assert time.perf_counter() - started < 8
+    assert outcome.status in {"proved", "numeric"}
+
+
+def test_works_outside_the_main_thread() -> None:
+    results: list[Outcome] = []
+    lhs, rhs = _sum14()
+    worker = threading.Thread(
+        target=lambda: results.extend(
+            [decide(lhs, rhs), decide(x, x + Rational(1, 10**20)), decide(tan(x), sin(x) / cos(x))]
+        )
+    )
+    worker.start()
+    worker.join(60)
+    assert [o.status for o in results] == ["proved", "refuted", "proved"]
+
+
+def test_outer_timer_is_preserved() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 100)
+        decide(sin(x) ** 6 + cos(x) ** 6, 1 - 3 * sin(x) ** 2 * cos(x) ** 2)
+        left, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 90 < left <= 100 and not fired
+        assert signal.getsignal(signal.SIGALRM) is not None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_outer_timer_shorter_than_budget_still_fires() -> None:
+    fired: list[int] = []
+    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        lhs, rhs = _sum14()
+        decide(lhs, rhs + sin(x) ** 2 + cos(x) ** 2 - 1, transform_budget_s=0.2)
+        time.sleep(0.01)
+        assert fired
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# ------------------------------------------------------------------------------------------ sampling
+
+
+def test_points_respect_assumptions_and_cover_scales() -> None:
+    pos, integer, plain = symbols("p", positive=True), symbols("k", integer=True), symbols("r", real=True)
+    points = sampling.sample_points([pos, integer, plain], 40)
+    assert all(p[pos] > 0 for p in points)
+    assert all(p[integer].is_Integer for p in points)
+    assert any(p[plain] < 0 for p in points) and any(p[plain] > 0 for p in points)
+    magnitudes = [abs(p[plain]) for p in points]
+    assert max(magnitudes) > 10**6 and min(magnitudes) < Rational(1, 10**6)
+    assert sampling.sample_points([pos, integer, plain], 40) == points  # deterministic
+
+
+def test_every_sign_pattern_of_two_symbols_in_the_screen() -> None:
+    points = sampling.sample_points([x, y], 8)
+    assert {(p[x] > 0, p[y] > 0) for p in points[:4]} == {
+        (True, True),
+        (True, False),
+        (False, True),
+        (False, False),
+    }
+
+
+def test_complex_values_for_symbols_not_declared_real() -> None:
+    points = sampling.sample_points([w, x], 40)
+    assert any(not p[w].is_real for p in points)
+    assert all(p[x].is_real for p in points)
+
+
+def test_unsatisfiable_assumptions() -> None:
+    weird = sympy.Symbol("q", integer=True, positive=True, even=True, prime=True)  # only 2 would do
+    try:
+        points = sampling.sample_points([weird], 8)
+    except sampling.Unsampleable:
+        return
+    assert all(p[weird] == 2 for p in points)
+
+
+def test_cancellation_point_is_skipped_not_refuted() -> None:
+    value = sampling.evaluate(cosh(x) ** 2 - sinh(x) ** 2, {x: sympy.Integer(10) ** 12}, 40)
+    assert value is None
+
+
+def test_timing_summary() -> None:
+    """Runs last in this module: median and max of decide() over the parametrised cases (see report)."""
+    if len(TIMES) < len(ALL):
+        pytest.skip("run the whole module for the timing summary")
+    ordered = sorted(TIMES)
+    median, worst = ordered[len(ordered) // 2], ordered[-1]
+    print(f"\ndecide(): {len(TIMES)} calls, median {median * 1000:.1f} ms, max {worst * 1000:.0f} ms")
+    assert worst < 10
