@@ -1,0 +1,172 @@
+"""Layout: scopes, numbering, labels, citations and the located errors of `claims.build_layout`."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.errors import SpecError
+from mkdocs_derivations.spec import load_spec_text
+
+
+HEAD = "symbols:\n  t: real\n  x: vector(N)\n  A: matrix(N, N)\n"
+
+
+def spec_text(body: str, head: str = HEAD) -> str:
+    return "version: 1\ntitle: T\n" + head + "blocks:\n" + textwrap.dedent(body)
+
+
+def layout_of(body: str, head: str = HEAD):
+    return build_layout(load_spec_text(spec_text(body, head), "t.yml"))
+
+
+def position(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
+    """1-based (line, column) of the n-th occurrence of needle in text."""
+    index = -1
+    for _ in range(occurrence):
+        index = text.index(needle, index + 1)
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def math(label: str, lhs: str, rhs: str, extra: str = "") -> str:
+    return (f"  - math:\n      label: {label}\n      start: {{tex: a, sympy: '{lhs}'}}\n"
+            f"      steps:\n        - {{tex: b, sympy: '{rhs}'{extra}}}\n")
+
+
+def only_error(body: str, **kw: str) -> SpecError:
+    _, errors = layout_of(body, **kw)
+    assert len(errors) == 1, errors
+    return errors[0]
+
+
+def test_rows_are_numbered_with_prefix_and_start() -> None:
+    head = "numbering: {start: 4, prefix: '5.'}\nsymbols:\n  t: real\n"
+    layout, errors = layout_of(math("a", "t", "t") + math("b", "t", "t"), head=head)
+    assert errors == []
+    assert [r.number for r in layout.rows] == ["5.4", "5.5"]
+    assert [r.anchor for r in layout.rows] == ["eq-a", "eq-b"]
+
+
+def test_same_row_steps_share_a_number_and_new_rows_get_the_next() -> None:
+    body = """\
+      - math:
+          start: {tex: a, sympy: 't'}
+          steps:
+            - {tex: b, sympy: 't'}
+            - {tex: c, sympy: 't', same_row: true}
+            - {tex: d, sympy: 't', label: later}
+    """
+    layout, errors = layout_of(body)
+    assert errors == []
+    assert [(r.number, len(r.parts), len(r.claims)) for r in layout.rows] == [("1", 3, 2), ("2", 1, 1)]
+    assert layout.rows[0].anchor == "eq-1" and layout.rows[1].anchor == "eq-later"
+
+
+def test_unnumbered_row_takes_no_number() -> None:
+    body = "  - math:\n      number: false\n      start: {tex: a, sympy: 't'}\n      steps: [{tex: b, sympy: 't'}]\n"
+    layout, errors = layout_of(body + math("z", "t", "t"))
+    assert errors == []
+    assert [r.number for r in layout.rows] == [None, "1"]
+
+
+def test_definition_and_by_citation_resolve_to_names_and_numbers() -> None:
+    head = "symbols:\n  t: real\n  e: real\n"
+    body = """\
+      - math:
+          label: e-def
+          start: {tex: e, sympy: 'e'}
+          steps: [{rel: ':=', tex: t+1, sympy: 't + 1'}]
+      - math:
+          label: use
+          start: {tex: a, sympy: '2*e'}
+          steps: [{tex: b, sympy: '2*t + 2', by: e-def}]
+    """
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    claim = layout.claims[layout.labels["use"].claims[0]]
+    assert claim.cited == ("e",)
+    assert claim.definitions == (("e", "t + 1"),)
+    assert layout.labels["use"].parts[1].by == [("1", "eq-e-def")]
+    assert layout.verdicts[layout.labels["e-def"].claims[0]].status == "definition"
+
+
+def test_duplicate_label_names_the_first_line() -> None:
+    body = math("a", "t", "t") + math("a", "t", "t")
+    with pytest.raises(SpecError) as caught:  # the loader refuses it before any layout
+        layout_of(body)
+    err = caught.value
+    first, second = position(spec_text(body), "a\n", 1), position(spec_text(body), "a\n", 2)
+    assert "duplicate label `a`" in err.message and f"line {first[0]}" in err.message
+    assert (err.location.line, err.location.column) == second
+
+
+def test_by_to_missing_label_is_located() -> None:
+    body = math("a", "t", "t", extra=", by: nowhere")
+    err = only_error(body)
+    assert "`by: nowhere`" in err.message
+    assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere")
+    assert err.where.startswith("block 1")
+
+
+def test_undeclared_symbol_is_located_at_its_column() -> None:
+    body = math("a", "t + zz", "t")
+    err = only_error(body)
+    assert "zz" in err.message
+    assert (err.location.line, err.location.column) == position(spec_text(body), "zz")
+
+
+def test_shape_mismatch_between_sides() -> None:
+    err = only_error(math("a", "A*x", "x.T"))
+    assert "different shapes" in err.message
+
+
+def test_shape_claim_refuted_without_sympy() -> None:
+    body = """\
+      - math:
+          start: {tex: a, sympy: 'A*x'}
+          steps: [{rel: in, tex: R, shape: [1, N]}]
+    """
+    layout, errors = layout_of(body)
+    assert errors == []
+    verdict = layout.verdicts[0]
+    assert verdict.status == "refuted" and "not" in verdict.detail
+
+
+def test_definition_cycle_is_an_error() -> None:
+    head = "symbols:\n  a: real\n  b: real\nwhere:\n  a: 'b + 1'\n  b: 'a - 1'\n"
+    err = only_error(math("q", "a", "a"), head=head)
+    assert "circle" in err.message
+
+
+def test_term_without_sympy_is_unchecked() -> None:
+    body = "  - math:\n      start: {tex: a}\n      steps: [{tex: b, sympy: 't'}]\n"
+    layout, errors = layout_of(body)
+    assert errors == []
+    assert layout.verdicts[0].status == "unchecked"
+
+
+def test_inner_symbols_shadow_outer_ones() -> None:
+    body = """\
+      - math:
+          symbols: {t: vector(N)}
+          start: {tex: a, sympy: 't.T*t'}
+          steps: [{tex: b, sympy: 'norm2(t)'}]
+    """
+    layout, errors = layout_of(body)
+    assert errors == []
+    assert layout.claims[0].symbols[-1] == (("t", "vector(N)"),)
+
+
+@pytest.mark.parametrize("bad", ["{eq:nope}", "{eq:other-page#x}"])
+def test_unknown_reference_in_prose_is_reported_by_the_renderer(bad: str) -> None:
+    from mkdocs_derivations.checking import CheckedSpec
+    from mkdocs_derivations.render import render_page
+
+    layout, errors = layout_of(f"  - text: 'see {bad}'\n" + math("a", "t", "t"))
+    page = render_page(CheckedSpec(path=__import__("pathlib").Path("t.yml"), shown_path="t.yml",
+                                   layout=layout, verdicts=dict(layout.verdicts), errors=errors))
+    assert any("names no equation" in p for p in page.problems)
+    assert "deriv-load-error" in page.markdown
