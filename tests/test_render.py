@@ -1,0 +1,91 @@
+"""The renderer: golden Markdown for the seed page, and the HTML contract the site's CSS/JS rely on.
+
+Regenerate the golden file after an intended change with ``UPDATE_GOLDEN=1 pytest tests/test_render.py``
+and review the diff like code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations.checking import CheckedSpec
+from mkdocs_derivations.render import render_page, render_site_pages
+
+pytestmark = pytest.mark.slow  # uses the session's real check of the seed page
+GOLDEN = Path(__file__).parent / "golden" / "mml-5-2-2-multivariate-chain-rule.md"
+
+
+def _without_timings(checked: CheckedSpec) -> CheckedSpec:
+    verdicts = {i: dataclasses.replace(v, seconds=0.0) for i, v in checked.verdicts.items()}
+    return dataclasses.replace(checked, verdicts=verdicts)
+
+
+def test_seed_page_matches_golden_markdown(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(_without_timings(seed_checked)).markdown
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(markdown, encoding="utf-8")
+    assert markdown == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_tags_one_to_nineteen_in_order(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(seed_checked).markdown
+    assert re.findall(r"\\tag\{(\d+)\}", markdown) == [str(n) for n in range(1, 20)]
+
+
+def test_by_13_renders_a_linked_stackrel(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(seed_checked).markdown
+    assert r"\stackrel{\href{#eq-residual-def}{(13)}}{=}" in markdown
+    assert 'id="eq-residual-def" data-eq-number="13"' in markdown
+
+
+def test_summary_line_counts_rows(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(seed_checked).markdown
+    summary = re.search(r'<p class="deriv-summary">([^<]*)</p>', markdown)
+    assert summary is not None
+    assert summary.group(1).startswith("16 of 19 equations machine-checked: 7 proved, 6 for all dimensions, "
+                                       "3 at sizes; 3 definitions or assumptions")
+
+
+def test_footnote_examples_and_remark_survive(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(seed_checked).markdown
+    assert "[^fraction]:" in markdown and "[^fraction]" in markdown.split("[^fraction]:")[0]
+    assert markdown.count('class="admonition example deriv-example" markdown="1"') == 2
+    assert markdown.count('class="admonition note deriv-remark" markdown="1"') == 1
+    assert markdown.count(r"\underbrace") == 4
+
+
+def test_tex_is_html_escaped_inside_equations(seed_checked: CheckedSpec) -> None:
+    markdown = render_page(seed_checked).markdown
+    assert r"\begin{bmatrix} \frac{\partial f}{\partial x_1} &amp; " in markdown
+
+
+def test_refuted_step_shows_counterexample_and_is_a_problem(seed_checked: CheckedSpec) -> None:
+    from mkdocs_derivations.verdict import Verdict
+
+    assert seed_checked.layout is not None
+    index = seed_checked.layout.labels["example-result"].claims[0]
+    verdicts = dict(seed_checked.verdicts)
+    verdicts[index] = Verdict("refuted", method="numeric screen", detail="the sides differ",
+                              counterexample={"t": "1/3", "lhs": "0.1", "rhs": "0.2"})
+    page = render_page(dataclasses.replace(seed_checked, verdicts=verdicts))
+    assert "deriv-eq deriv-refuted" in page.markdown and "t = <code>1/3</code>" in page.markdown
+    assert len(page.problems) == 1 and "counterexample: t = 1/3" in page.problems[0]
+
+
+def test_cross_page_reference_links_to_the_other_page(seed_checked: CheckedSpec, tmp_path: Path) -> None:
+    from mkdocs_derivations.claims import build_layout
+    from mkdocs_derivations.spec import load_spec_text
+
+    text = ("version: 1\ntitle: Other\nblocks:\n"
+            "  - text: 'see {eq:mml-5-2-2-multivariate-chain-rule#residual-def}'\n")
+    other_spec = load_spec_text(text, "other.yml")
+    layout, errors = build_layout(other_spec)
+    other = CheckedSpec(tmp_path / "other.yml", "other.yml", layout, dict(layout.verdicts), errors)
+    pages = render_site_pages([seed_checked, other])
+    assert "[(13)](mml-5-2-2-multivariate-chain-rule.md#eq-residual-def)" in pages[1].markdown
+    assert pages[1].problems == []
