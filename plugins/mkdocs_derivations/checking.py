@@ -103,6 +103,9 @@ class Checker:
         if self._pool is None:
             from .verify import check_claim, warm_up
 
+            # Only on a cache miss: import SymPy here, before forking, so that workers (and the ones that
+            # replace a killed worker) start in milliseconds instead of re-importing it.
+            warm_up()
             self._pool = WorkerPool(check_claim, jobs=max(1, self.options.jobs),
                                     time_limit_s=self.options.time_limit_s,
                                     memory_limit_mb=self.options.memory_limit_mb, initializer=warm_up)

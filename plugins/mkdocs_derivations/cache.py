@@ -1,0 +1,210 @@
+"""Verdicts by content hash, in a folder that may be corrupt, foreign, shared or read-only.
+
+A fully warm run must answer every claim from this cache without importing SymPy (~0.4 s), so this module
+imports only the standard library. The cache must never *lie*: a wrong hit would print a check mark on a
+step nobody checked. Hence:
+
+* the key is a SHA-256 over length-prefixed parts chosen by the caller (engine version, SymPy version,
+  context, step), so different inputs cannot collide by concatenation;
+* each entry is one JSON file ``<folder>/<key[:2]>/<key>.json`` holding a format marker, the key itself,
+  a checksum of the value and the value; a file that is unreadable, truncated, not JSON, of another format,
+  filed under the wrong name (copied or foreign) or edited by hand is a miss, removed when possible, and
+  never an exception;
+* entries are written to a temporary file in the same folder and renamed over the target (``os.replace``),
+  so readers and concurrent writers see either the old entry, the new one or none; no fsync is needed
+  because a file torn by a power cut fails the checks above and is a miss;
+* a folder that cannot be created degrades to a disabled cache; one that cannot be written keeps serving
+  its valid entries but stops writing; either way one warning, never a failed build.
+
+What is cacheable is the caller's decision, not this module's: a verdict that depends on luck or load (an
+error, a time limit hit, a crashed worker) must not be put, or one slow CI machine would freeze a spurious
+"error" into every later run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+FORMAT = "mkdocs-derivations/verdict-cache/1"
+_KEY = re.compile(r"[0-9a-f]{64}")
+_MAX_ENTRY_BYTES = 4 * 1024 * 1024  # a verdict is a few hundred bytes; anything huge is not ours
+
+log = logging.getLogger("mkdocs.plugins.derivations")
+
+
+@dataclass
+class CacheStats:
+    """Counters of one cache instance, for the build summary and for tests."""
+
+    hits: int = 0
+    misses: int = 0
+    writes: int = 0
+    rejected: int = 0  # entries found but refused (corrupt, foreign, wrong key); counted in misses too
+
+
+class VerdictCache:
+    """A content-addressed store of JSON-native dicts; ``VerdictCache(None)`` is a disabled cache.
+
+    Values must survive a JSON round trip unchanged (``put`` raises ``ValueError`` otherwise: a tuple would
+    come back as a list, an integer dict key as a string), so that a hit returns exactly what was put.
+    """
+
+    def __init__(self, folder: Path | None) -> None:
+        self.stats = CacheStats()
+        self._folder: Path | None = None
+        self._writable = False
+        if folder is None:
+            return
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            log.warning("verdict cache disabled: cannot create %s (%s)", folder, exc.strerror or exc)
+            return
+        self._folder = folder
+        self._writable = True
+
+    @property
+    def folder(self) -> Path | None:
+        """The cache folder, or None when the cache is disabled."""
+        return self._folder
+
+    @property
+    def enabled(self) -> bool:
+        return self._folder is not None
+
+    @staticmethod
+    def make_key(*parts: str | bytes) -> str:
+        """SHA-256 (hex) over the parts, each tagged with its type and length so no two sequences collide.
+
+        ``("ab", "c")``, ``("a", "bc")`` and ``(b"ab", "c")`` give three different keys.
+        """
+        digest = hashlib.sha256(b"mkdocs-derivations/key/1\0")
+        for part in parts:
+            if isinstance(part, str):
+                data, tag = part.encode("utf-8", "surrogatepass"), b"s"
+            elif isinstance(part, bytes | bytearray | memoryview):
+                data, tag = bytes(part), b"b"
+            else:
+                raise TypeError(f"key parts must be str or bytes, not {type(part).__name__}")
+            digest.update(tag + len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def path_for(self, key: str) -> Path | None:
+        """Where the entry for ``key`` lives (None when disabled); the key must come from :meth:`make_key`."""
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a cache key (64 lowercase hex digits): {key[:80]!r}")
+        if self._folder is None:
+            return None
+        return self._folder / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> dict[str, Any] | None:
+        """The value stored under ``key``, or None (a miss) for anything less than a valid entry."""
+        path = self.path_for(key)
+        if path is None:
+            self.stats.misses += 1
+            return None
+        value = self._read(path, key)
+        if value is None:
+            self.stats.misses += 1
+        else:
+            self.stats.hits += 1
+        return value
+
+    def put(self, key: str, value: dict[str, Any]) -> None:
+        """Store ``value`` under ``key`` atomically; a no-op when disabled or the folder is not writable."""
+        path = self.path_for(key)
+        text = _encode(key, value)  # validates even when disabled, so a bad value fails in every setup
+        if path is None or not self._writable:
+            return
+        try:
+            path.parent.mkdir(exist_ok=True)
+            _write_atomically(path, text)
+        except OSError as exc:
+            self._writable = False
+            log.warning(
+                "verdict cache is read-only from now on: cannot write %s (%s)", path, exc.strerror or exc
+            )
+            return
+        self.stats.writes += 1
+
+    def _read(self, path: Path, key: str) -> dict[str, Any] | None:
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(_MAX_ENTRY_BYTES + 1)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self._reject(path)
+            return None
+        value = _decode(data, key) if len(data) <= _MAX_ENTRY_BYTES else None
+        if value is None:
+            self._reject(path)
+        return value
+
+    def _reject(self, path: Path) -> None:
+        """Count and remove an invalid entry so the next ``put`` starts clean (best effort)."""
+        self.stats.rejected += 1
+        if not self._writable:
+            return
+        try:
+            path.unlink()
+        except OSError:
+            pass  # a directory in its place, a read-only folder, or a concurrent writer's fresh file
+
+
+def _checksum(value_json: str) -> str:
+    return hashlib.sha256(value_json.encode("utf-8")).hexdigest()
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def _encode(key: str, value: dict[str, Any]) -> str:
+    if not isinstance(value, dict):
+        raise ValueError(f"cache values are dicts, not {type(value).__name__}")
+    try:
+        value_json = _canonical(value)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"cache value is not JSON-native: {exc}") from exc
+    if json.loads(value_json) != value:
+        raise ValueError("cache value would not survive JSON unchanged (tuple, non-str dict key, ...)")
+    entry = {"format": FORMAT, "key": key, "checksum": _checksum(value_json), "value": value}
+    return _canonical(entry) + "\n"
+
+
+def _decode(data: bytes, key: str) -> dict[str, Any] | None:
+    """The value of a valid entry for ``key``; None for anything else, however malformed."""
+    try:
+        entry = json.loads(data.decode("utf-8"))
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+            return None
+        value = entry.get("value")
+        if not isinstance(value, dict) or entry.get("checksum") != _checksum(_canonical(value)):
+            return None
+        return value
+    except (ValueError, TypeError, RecursionError):  # ValueError covers JSON and Unicode decode errors
+        return None
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write to a unique temporary file beside ``path``, then rename it over ``path``."""
+    temporary = path.with_name(f".{path.stem[:16]}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        try:
+            os.unlink(temporary)
+        except OSError:
+            pass
+        raise

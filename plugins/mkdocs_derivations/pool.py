@@ -1,0 +1,485 @@
+"""Run untrusted checks in forked worker processes under a hard time limit and a memory cap.
+
+Specs arrive in pull requests, and a single step can make SymPy run for minutes, allocate gigabytes or crash
+the interpreter. A timer inside the process cannot interrupt C code and does not bound memory, so every
+check runs in a worker process that the pool can kill:
+
+* workers are forked once (``os.fork``; the initializer imports SymPy once per worker) and reused, so a
+  check costs one pickle round trip instead of a process start;
+* a task running past ``time_limit_s`` (wall clock) gets its worker killed with SIGKILL and replaced;
+* each worker caps its own address space with ``RLIMIT_AS`` so a runaway allocation raises MemoryError in
+  the worker instead of swapping the machine; a worker that dies anyway (segfault, ``os._exit``, OOM kill)
+  costs only its own task;
+* nothing a task does makes the pool raise or hang: every task gets a :class:`TaskResult`.
+
+Workers are plain ``os.fork`` children talking over a socket pair (``multiprocessing.connection``), not
+``multiprocessing.Process``: that was ~1 ms cheaper per start, gives the exit status for the error message,
+and lets each child close its siblings' pipe ends, so that a worker notices its parent's death through EOF.
+An idle worker whose parent dies (say ``mkdocs serve`` killed with SIGKILL) thus exits at once; a busy one
+is stopped by an ``RLIMIT_CPU`` backstop armed before each task at several times the time limit, which the
+parent's own wall-clock kill always beats while it lives. (``PR_SET_PDEATHSIG`` was rejected: it fires when
+the forking *thread* ends, and a serve process builds from more than one thread.)
+
+A task's clock starts when it is sent to a worker that has finished its initializer, so warming up belongs
+in the initializer: SymPy's first ``simplify`` costs ~0.15 s of lazy imports and caches, which would
+otherwise be charged to whichever step comes first. Measured (2 cores): ~0.04 ms pool overhead per trivial
+task; a kill and respawn costs ~3 ms of fork when the parent has already imported and warmed SymPy (the
+child inherits it) but ~0.4 s when each new worker must import SymPy itself. A host that imports SymPy only
+on a cache miss should therefore import and warm it in the parent just before creating the pool.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, Pipe, wait
+from typing import Any
+
+_MESSAGE_LIMIT = 2000  # SymPy exceptions can quote huge expressions; a report needs the first lines only
+_START_ATTEMPTS = 3  # consecutive failed worker starts before the pending tasks are failed instead
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """The outcome of one task; ``ok`` is False for a timeout, memory error, crash or raised exception."""
+
+    ok: bool
+    value: Any = None
+    error: str = ""
+    seconds: float = 0.0
+    timed_out: bool = False
+
+
+@dataclass
+class _Worker:
+    """Parent-side bookkeeping of one child process."""
+
+    pid: int
+    conn: Connection
+    born: float
+    ready: bool = False
+    task: int | None = None  # index into the tasks of the running ``map``
+    since: float = 0.0  # when the task was sent
+    ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
+
+
+@dataclass
+class _Run:
+    """The state of one ``map`` call, kept apart from the pool so that ``map`` can be called again."""
+
+    tasks: Sequence[Any]
+    on_result: Callable[[int, TaskResult], None] | None
+    results: list[TaskResult | None]
+    pending: deque[int] = field(default_factory=deque)
+    done: int = 0
+    failed_starts: int = 0
+    last_start_error: str = ""
+
+
+class WorkerPool:
+    """A persistent pool of forked workers applying ``fn`` to tasks under hard limits.
+
+    ``fn`` and ``initializer`` run in the workers; tasks and return values must be picklable. ``jobs=0``
+    runs ``fn`` in the calling process for debugging: no time limit, no memory limit, no crash isolation.
+    ``memory_limit_mb`` is the address space a worker may add to what it inherits at fork (so a large host
+    process such as ``mkdocs serve`` does not eat the budget); ``None`` sets no limit. The initializer runs
+    under the memory limit; a worker must finish it within ``start_limit_s``, and a worker whose initializer
+    fails three times in a row fails the pending tasks of that ``map`` with the reason.
+
+    The pool is not fork-safe itself (do not share it with a child) but ``map`` may be called from any
+    thread; calls are serialised.
+    """
+
+    def __init__(
+        self,
+        fn: Callable[[Any], Any],
+        *,
+        jobs: int = 2,
+        time_limit_s: float = 5.0,
+        memory_limit_mb: int | None = 2048,
+        initializer: Callable[[], None] | None = None,
+        start_limit_s: float = 60.0,
+    ) -> None:
+        if jobs < 0:
+            raise ValueError("jobs must be >= 0")
+        if time_limit_s <= 0:
+            raise ValueError("time_limit_s must be > 0")
+        self._fn = fn
+        self._jobs = jobs
+        self._time_limit = time_limit_s
+        self._memory_mb = memory_limit_mb
+        self._initializer = initializer
+        self._start_limit = start_limit_s
+        self._workers: dict[int, _Worker] = {}
+        self._lock = threading.Lock()
+        self._closed = False
+        # Kills the workers even if the owner forgets close(), including at interpreter exit.
+        self._finalizer = weakref.finalize(self, _kill_all, self._workers)
+        if jobs > 0:
+            self._top_up()  # the initializers (SymPy imports) overlap with whatever the host does next
+        elif initializer is not None:
+            initializer()
+
+    @property
+    def jobs(self) -> int:
+        return self._jobs
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Kill and reap all workers; the pool cannot be used afterwards. Idempotent."""
+        with self._lock:
+            self._closed = True
+            self._finalizer()
+
+    def worker_pids(self) -> list[int]:
+        """The process ids of the live workers (for tests and diagnostics)."""
+        return sorted(list(self._workers))
+
+    def map(
+        self, tasks: Sequence[Any], on_result: Callable[[int, TaskResult], None] | None = None
+    ) -> list[TaskResult]:
+        """Apply ``fn`` to every task; results come back in task order.
+
+        ``on_result(index, result)`` is called in the calling thread as each task finishes (in completion
+        order), for progress reports. If it raises, or the caller is interrupted, the busy workers are
+        killed so that the next ``map`` starts clean, and the exception propagates.
+        """
+        with self._lock:
+            if self._closed:
+                raise RuntimeError("WorkerPool is closed")
+            if self._jobs == 0:
+                return self._map_serial(tasks, on_result)
+            run = _Run(tasks, on_result, [None] * len(tasks), deque(range(len(tasks))))
+            try:
+                while run.done < len(tasks):
+                    self._step(run)
+            except BaseException:
+                for worker in [w for w in self._workers.values() if w.task is not None]:
+                    self._discard(worker)
+                raise
+            self._top_up()  # replacements start their initializers now, not at the next map
+            return [
+                r if r is not None else TaskResult(False, error="internal error: lost") for r in run.results
+            ]
+
+    # -- serial mode -------------------------------------------------------------------------------------
+
+    def _map_serial(
+        self, tasks: Sequence[Any], on_result: Callable[[int, TaskResult], None] | None
+    ) -> list[TaskResult]:
+        results = []
+        for index, task in enumerate(tasks):
+            result = _run_task(self._fn, task, self._memory_mb, serial=True)
+            results.append(result)
+            if on_result is not None:
+                on_result(index, result)
+        return results
+
+    # -- the event loop ----------------------------------------------------------------------------------
+
+    def _step(self, run: _Run) -> None:
+        """Start workers, hand out tasks, wait for one event and handle it."""
+        if run.pending:
+            self._top_up(min(self._jobs, len(run.pending) + self._busy()))
+        self._dispatch(run)
+        if run.done >= len(run.tasks):
+            return
+        now = time.monotonic()
+        deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
+        deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
+        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        by_conn = {w.conn: w for w in self._workers.values()}
+        for conn in wait(list(by_conn), timeout):
+            self._receive(run, by_conn[conn])  # type: ignore[index]
+        self._enforce_deadlines(run)
+
+    def _dispatch(self, run: _Run) -> None:
+        for worker in list(self._workers.values()):
+            if not run.pending:
+                return
+            if not worker.ready or worker.task is not None:
+                continue
+            index = run.pending.popleft()
+            try:
+                worker.conn.send(run.tasks[index])
+            except (BrokenPipeError, ConnectionError, EOFError, OSError):
+                run.pending.appendleft(index)  # the worker died idle: not this task's fault
+                self._discard(worker)
+                continue
+            except Exception as exc:  # the task cannot be pickled; nothing was written
+                self._finish(run, index, TaskResult(False, error=f"internal error: {_describe(exc)}"))
+                continue
+            worker.task = index
+            worker.since = time.monotonic()
+
+    def _receive(self, run: _Run, worker: _Worker) -> None:
+        try:
+            message = worker.conn.recv()
+        except (EOFError, OSError):
+            self._on_death(run, worker)
+            return
+        except Exception as exc:  # a result that pickles but does not unpickle
+            message = ("err", f"internal error: {_describe(exc)}", 0.0)
+        kind = message[0]
+        if kind == "ready":
+            worker.ready = True
+            run.failed_starts = 0
+        elif kind == "initfail":
+            run.last_start_error = message[1]
+            self._start_failed(run, worker)
+        elif worker.task is not None:
+            index, worker.task = worker.task, None
+            if kind == "ok":
+                self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2]))
+            elif kind == "mem":
+                self._discard(worker)  # it exits after a MemoryError; it must not be handed another task
+                error = f"memory limit of {self._memory_mb} MiB exceeded"
+                self._finish(run, index, TaskResult(False, error=error, seconds=message[1]))
+            else:
+                self._finish(run, index, TaskResult(False, error=message[1], seconds=message[2]))
+
+    def _on_death(self, run: _Run, worker: _Worker) -> None:
+        status = self._discard(worker)
+        if not worker.ready:
+            run.last_start_error = f"worker process died while starting ({status})"
+            self._start_failed(run, worker)
+        elif worker.task is not None:
+            seconds = time.monotonic() - worker.since
+            self._finish(
+                run, worker.task, TaskResult(False, error=f"worker process died ({status})", seconds=seconds)
+            )
+
+    def _enforce_deadlines(self, run: _Run) -> None:
+        now = time.monotonic()
+        for worker in list(self._workers.values()):
+            if worker.task is not None and now - worker.since >= self._time_limit:
+                self._discard(worker)
+                error = f"time limit of {self._time_limit:g} s exceeded"
+                self._finish(
+                    run,
+                    worker.task,
+                    TaskResult(False, error=error, seconds=now - worker.since, timed_out=True),
+                )
+            elif not worker.ready and now - worker.born >= self._start_limit:
+                self._discard(worker)
+                run.last_start_error = f"worker did not start within {self._start_limit:g} s"
+                self._start_failed(run, worker)
+
+    def _start_failed(self, run: _Run, worker: _Worker) -> None:
+        """Count a failed start; after several in a row, fail what is pending rather than loop forever."""
+        self._discard(worker)
+        run.failed_starts += 1
+        if run.failed_starts >= _START_ATTEMPTS and not any(w.ready for w in self._workers.values()):
+            error = f"internal error: {run.last_start_error}"
+            while run.pending:
+                self._finish(run, run.pending.popleft(), TaskResult(False, error=error))
+            run.failed_starts = 0
+
+    def _finish(self, run: _Run, index: int, result: TaskResult) -> None:
+        run.results[index] = result
+        run.done += 1
+        if run.on_result is not None:
+            run.on_result(index, result)
+
+    # -- process management ------------------------------------------------------------------------------
+
+    def _busy(self) -> int:
+        return sum(1 for w in self._workers.values() if w.task is not None)
+
+    def _top_up(self, target: int | None = None) -> None:
+        want = self._jobs if target is None else target
+        while len(self._workers) < want:
+            worker = self._spawn()
+            self._workers[worker.pid] = worker
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = Pipe(duplex=True)
+        siblings = [w.conn for w in self._workers.values()]
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()  # or the child would print the parent's buffered output again
+            except Exception:
+                pass
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - runs in the child, which always leaves through os._exit
+            code = 70
+            try:
+                parent_end.close()
+                for conn in siblings:
+                    conn.close()
+                code = _worker_main(child_end, self._fn, self._initializer, self._memory_mb, self._time_limit)
+            finally:
+                os._exit(code)
+        child_end.close()
+        return _Worker(pid, parent_end, time.monotonic())
+
+    def _discard(self, worker: _Worker) -> str:
+        """Kill (if alive) and reap one worker; return how it ended, for error messages."""
+        self._workers.pop(worker.pid, None)
+        return _kill(worker)
+
+
+def _kill_all(workers: dict[int, _Worker]) -> None:
+    for worker in list(workers.values()):
+        _kill(worker)
+    workers.clear()
+
+
+def _kill(worker: _Worker) -> str:
+    """Close, SIGKILL and reap a worker, once: signalling a reaped pid could hit an unrelated process."""
+    if worker.ended:
+        return worker.ended
+    try:
+        worker.conn.close()
+    except OSError:
+        pass
+    try:
+        os.kill(worker.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    try:
+        _, status = os.waitpid(worker.pid, 0)
+    except ChildProcessError:
+        worker.ended = "exit status unknown"
+    else:
+        worker.ended = _describe_status(status)
+    return worker.ended
+
+
+def _describe_status(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        number = os.WTERMSIG(status)
+        try:
+            name = signal.Signals(number).name
+        except ValueError:
+            name = str(number)
+        hint = ", possibly out of memory" if number == signal.SIGKILL else ""
+        return f"killed by signal {name}{hint}"
+    if os.WIFEXITED(status):
+        return f"exit code {os.WEXITSTATUS(status)}"
+    return f"status {status}"
+
+
+def _describe(exc: BaseException) -> str:
+    try:
+        text = str(exc)
+    except Exception:
+        text = "<unprintable>"
+    if len(text) > _MESSAGE_LIMIT:
+        text = text[:_MESSAGE_LIMIT] + " ..."
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# -- the worker side -------------------------------------------------------------------------------------
+
+
+def _worker_main(
+    conn: Connection,
+    fn: Callable[[Any], Any],
+    initializer: Callable[[], None] | None,
+    memory_mb: int | None,
+    time_limit_s: float,
+) -> int:  # pragma: no cover - runs in the child
+    """The loop of one worker: limits, initializer, then tasks until EOF. Returns the exit code."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    cpu_budget = 4 * time_limit_s + 1
+    try:
+        resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
+        if memory_mb is not None:
+            _limit_address_space(memory_mb)
+        _arm_cpu_backstop(cpu_budget)  # also bounds an initializer orphaned by its parent
+        if initializer is not None:
+            initializer()
+    except BaseException as exc:
+        conn.send(("initfail", f"worker initializer failed: {_describe(exc)}"))
+        return 1
+    conn.send(("ready",))
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return 0  # the parent closed the pool or died
+        _arm_cpu_backstop(cpu_budget)
+        result = _run_task(fn, task, memory_mb, serial=False)
+        if result.ok:
+            message: tuple[Any, ...] = ("ok", result.value, result.seconds)
+        elif result.error.startswith("memory limit"):
+            message = ("mem", result.seconds)
+        else:
+            message = ("err", result.error, result.seconds)
+        try:
+            conn.send(message)
+        except (BrokenPipeError, ConnectionError, OSError):
+            return 0
+        except MemoryError:
+            conn.send(("mem", result.seconds))
+            return 0
+        except Exception as exc:  # the value does not pickle; pickling happens before any byte is written
+            conn.send(("err", f"internal error: result cannot be sent: {_describe(exc)}", result.seconds))
+        if message[0] == "mem":
+            return 0  # the heap may be fragmented or half-built objects alive: start afresh
+
+
+def _run_task(fn: Callable[[Any], Any], task: Any, memory_mb: int | None, *, serial: bool) -> TaskResult:
+    """Call ``fn`` and turn anything it raises into a result (shared by workers and serial mode)."""
+    start = time.perf_counter()
+    try:
+        value = fn(task)
+    except MemoryError:
+        return TaskResult(
+            False, error=f"memory limit of {memory_mb} MiB exceeded", seconds=time.perf_counter() - start
+        )
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt from fn are the task's fault too
+        if isinstance(exc, KeyboardInterrupt) and serial:
+            raise  # in serial mode a Ctrl-C belongs to the user
+        error = f"internal error: {_describe(exc)}"
+        return TaskResult(False, error=error, seconds=time.perf_counter() - start)
+    return TaskResult(True, value=value, seconds=time.perf_counter() - start)
+
+
+def _limit_address_space(memory_mb: int) -> None:  # pragma: no cover - runs in the child
+    """Cap the address space at what the worker inherited plus ``memory_mb`` MiB."""
+    wanted = _current_address_space() + memory_mb * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        wanted = min(wanted, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, wanted))
+
+
+def _current_address_space() -> int:  # pragma: no cover - runs in the child
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _arm_cpu_backstop(budget_s: float) -> None:  # pragma: no cover - runs in the child
+    """Let the kernel end this worker after ``budget_s`` more CPU seconds (SIGXCPU).
+
+    The parent kills a task at its wall-clock limit long before; this only matters for a worker whose
+    parent died mid-task. One getrusage and one setrlimit: a few microseconds per task.
+    """
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    soft = int(usage.ru_utime + usage.ru_stime + budget_s) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        soft = min(soft, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))

@@ -1,0 +1,135 @@
+"""`mkdocs-derivations check`: exit codes, formats (JSON, GitHub annotations, JUnit) and `new`."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations.cli import main
+
+GOOD = """\
+version: 1
+title: Good
+symbols:
+  t: real
+blocks:
+  - math:
+      label: ok
+      start: {tex: a, sympy: 'diff(sin(t)**2, t)'}
+      steps:
+        - {tex: b, sympy: '2*sin(t)*cos(t)'}
+"""
+
+WRONG = GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'")
+UNCHECKED = GOOD.replace(", sympy: '2*sin(t)*cos(t)'", "")
+BROKEN = GOOD.replace("symbols:", "symbolz:")
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(["check", "--no-cache", "--jobs", "1", *args])
+    return code, capsys.readouterr().out
+
+
+def test_exit_0_when_every_claim_holds(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, str(write(tmp_path, "good.yml", GOOD)))
+    assert code == 0
+    assert "1 proved" in out
+
+
+def test_exit_1_on_refuted_with_location_and_counterexample(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "wrong.yml", WRONG)
+    code, out = run(capsys, str(path))
+    assert code == 1
+    line = next(ln for ln in out.splitlines() if "refuted" in ln and ":10:11:" in ln)
+    assert "equation (1)" in line and "counterexample: t = " in line
+
+
+def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, str(write(tmp_path, "broken.yml", BROKEN)))
+    assert code == 2
+    assert "broken.yml:3:1:" in out and "did you mean `symbols`" in out
+
+
+def test_missing_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "nope.yml")]) == 2
+
+
+def test_unchecked_passes_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(write(tmp_path, "u.yml", UNCHECKED))
+    assert run(capsys, path)[0] == 0
+    assert run(capsys, "--strict", path)[0] == 1
+
+
+def test_json_has_one_object_per_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "good.yml", GOOD)
+    code, out = run(capsys, "--format", "json", str(path))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(records) == 1
+    record = records[0]
+    assert record["file"].endswith("good.yml") and record["line"] == 10 and record["equation"] == "1"
+    assert record["label"] == "ok" and record["verdict"] == "proved" and record["seconds"] > 0
+    assert set(record) >= {"method", "detail", "column", "where"}
+
+
+def test_github_annotations_point_at_the_step(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write(tmp_path, "wrong.yml", WRONG)
+    code, out = run(capsys, "--format", "github", str(path))
+    assert code == 1
+    [annotation] = [ln for ln in out.splitlines() if ln.startswith("::error ")]
+    props, message = annotation[len("::error "):].split("::", 1)
+    fields = dict(p.split("=", 1) for p in props.split(","))
+    assert fields["file"].endswith("wrong.yml") and fields["line"] == "10" and fields["col"] == "11"
+    assert fields["title"] == "derivation step refuted"
+    assert "counterexample" in message
+
+
+def test_github_annotation_for_load_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, "--format", "github", str(write(tmp_path, "broken.yml", BROKEN)))
+    assert code == 2
+    assert any(ln.startswith("::error file=") and ",line=3," in ln for ln in out.splitlines())
+
+
+def test_junit_report_has_a_case_per_claim(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good, wrong = write(tmp_path, "good.yml", GOOD), write(tmp_path, "wrong.yml", WRONG)
+    report = tmp_path / "out" / "junit.xml"
+    code, _ = run(capsys, "--junit-xml", str(report), str(good), str(wrong))
+    assert code == 1
+    root = ET.parse(report).getroot()
+    suites = root.findall("testsuite")
+    assert len(suites) == 2
+    failures = root.findall(".//testcase/failure")
+    assert len(failures) == 1 and "refuted" in (failures[0].get("message") or "")
+    assert sum(1 for _ in root.iter("testcase")) == 4  # a load case and a claim case per spec
+
+
+def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for i in range(5):
+        write(tmp_path, f"s{i}.yml", GOOD)
+    seen = []
+    for shard in ("1/2", "2/2"):
+        _, out = run(capsys, "--format", "json", "--shard", shard, str(tmp_path))
+        seen += [json.loads(line)["file"] for line in out.splitlines()]
+    assert sorted(Path(s).name for s in seen) == [f"s{i}.yml" for i in range(5)]
+
+
+def test_new_writes_a_starter_that_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["new", "my-first", "--dir", str(tmp_path)]) == 0
+    target = tmp_path / "my-first.yml"
+    assert target.read_text().startswith("# yaml-language-server: $schema=")
+    assert main(["new", "my-first", "--dir", str(tmp_path)]) == 2  # never overwrites
+    code, out = run(capsys, "--strict", str(target))
+    assert code == 0, out
+
+
+def test_new_refuses_a_bad_slug(tmp_path: Path) -> None:
+    assert main(["new", "Bad Slug", "--dir", str(tmp_path)]) == 2

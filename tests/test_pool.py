@@ -1,0 +1,307 @@
+"""Tests of the worker pool: every fault of a task becomes a result, and the pool never hangs or leaks."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+import pytest
+
+from mkdocs_derivations.pool import TaskResult, WorkerPool
+
+
+def work(task: tuple[str, Any]) -> Any:
+    """One function for all tests; the task says what misbehaviour to show."""
+    kind, arg = task
+    if kind == "square":
+        return arg * arg
+    if kind == "sleep":
+        time.sleep(arg)
+        return "slept"
+    if kind == "spin":
+        while True:
+            pass
+    if kind == "alloc":
+        block = bytearray(arg)
+        return len(block)
+    if kind == "exit":
+        os._exit(arg)
+    if kind == "signal":
+        os.kill(os.getpid(), arg)
+        time.sleep(5)
+    if kind == "raise":
+        raise ValueError(arg)
+    if kind == "system_exit":
+        raise SystemExit(arg)
+    if kind == "unpicklable":
+        return lambda: None
+    if kind == "pid":
+        return os.getpid()
+    if kind == "read_marker":
+        return os.environ.get("POOL_TEST_MARKER", "")
+    raise AssertionError(kind)
+
+
+def set_marker() -> None:
+    os.environ["POOL_TEST_MARKER"] = "initialized"
+
+
+def failing_initializer() -> None:
+    raise RuntimeError("cannot import")
+
+
+def children() -> set[int]:
+    """Live (non-zombie) and zombie children of this process, from /proc, without psutil."""
+    me = os.getpid()
+    found = set()
+    for task_dir in os.listdir(f"/proc/{me}/task"):
+        try:
+            with open(f"/proc/{me}/task/{task_dir}/children") as handle:
+                found.update(int(pid) for pid in handle.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def zombies(pids: set[int]) -> set[int]:
+    result = set()
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as handle:
+                if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
+                    result.add(pid)
+        except OSError:
+            pass
+    return result
+
+
+@pytest.fixture
+def pool():
+    with WorkerPool(work, jobs=2, time_limit_s=1.0, memory_limit_mb=512) as created:
+        yield created
+
+
+def test_results_in_order_with_several_jobs(pool: WorkerPool) -> None:
+    tasks = [("square", n) for n in range(50)] + [("sleep", 0.05), ("square", 7)]
+    results = pool.map(tasks)
+    assert [r.value for r in results[:50]] == [n * n for n in range(50)]
+    assert results[50].value == "slept" and results[51].value == 49
+    assert all(r.ok and not r.error for r in results)
+
+
+def test_jobs_one_keeps_order_and_isolation() -> None:
+    with WorkerPool(work, jobs=1, time_limit_s=1.0) as single:
+        results = single.map([("pid", None), ("square", 3), ("exit", 2), ("square", 4)])
+    assert results[0].value != os.getpid()
+    assert [r.value for r in results[1::2]] == [9, 16]
+    assert not results[2].ok
+
+
+def test_sleeping_forever_times_out_and_later_tasks_succeed(pool: WorkerPool) -> None:
+    start = time.monotonic()
+    results = pool.map([("sleep", 3600), ("spin", None), ("square", 5), ("square", 6)])
+    elapsed = time.monotonic() - start
+    assert elapsed < 1.0 + 1.0
+    for result in results[:2]:
+        assert not result.ok and result.timed_out
+        assert result.error == "time limit of 1 s exceeded"
+        assert 1.0 <= result.seconds < 2.0
+    assert [r.value for r in results[2:]] == [25, 36]
+    assert len(pool.worker_pids()) == 2
+
+
+def test_timeout_does_not_disturb_tasks_on_other_workers() -> None:
+    with WorkerPool(work, jobs=2, time_limit_s=0.5) as two:
+        results = two.map([("sleep", 3600)] + [("sleep", 0.02)] * 10)
+    assert results[0].timed_out
+    assert all(r.ok for r in results[1:])
+
+
+def test_allocating_4_gb_is_a_memory_error(pool: WorkerPool) -> None:
+    results = pool.map([("alloc", 4 * 1024**3), ("alloc", 10 * 1024**2), ("square", 2)])
+    assert not results[0].ok and not results[0].timed_out
+    assert results[0].error == "memory limit of 512 MiB exceeded"
+    assert results[1].ok and results[1].value == 10 * 1024**2
+    assert results[2].value == 4
+
+
+def test_worker_death_is_an_error_result(pool: WorkerPool) -> None:
+    results = pool.map(
+        [("exit", 3), ("signal", signal.SIGSEGV), ("signal", signal.SIGKILL), ("square", 9)] * 2
+    )
+    for result in results[0::4]:
+        assert not result.ok and result.error == "worker process died (exit code 3)"
+    for result in results[1::4]:
+        assert not result.ok and "SIGSEGV" in result.error
+    for result in results[2::4]:
+        assert not result.ok and "SIGKILL" in result.error
+    assert [r.value for r in results[3::4]] == [81, 81]
+
+
+def test_exceptions_become_error_results_with_the_type(pool: WorkerPool) -> None:
+    results = pool.map(
+        [("raise", "bad step"), ("system_exit", 4), ("unpicklable", None), ("raise", "x" * 10**5)]
+    )
+    assert results[0].error == "internal error: ValueError: bad step"
+    assert results[1].error == "internal error: SystemExit: 4"
+    assert results[2].error.startswith("internal error: result cannot be sent: ")
+    assert len(results[3].error) < 3000
+    assert not any(r.ok for r in results)
+
+
+def test_unpicklable_task_is_an_error_result(pool: WorkerPool) -> None:
+    results = pool.map([("square", lambda: None), ("square", 3)])
+    assert results[0].error.startswith("internal error: ")
+    assert results[1].value == 9
+
+
+def test_map_is_reusable_and_workers_are_reused(pool: WorkerPool) -> None:
+    first = {r.value for r in pool.map([("pid", None)] * 20)}
+    second = {r.value for r in pool.map([("pid", None)] * 20)}
+    assert first | second <= set(pool.worker_pids())
+    assert pool.map([]) == []
+
+
+def test_initializer_runs_in_each_worker() -> None:
+    with WorkerPool(work, jobs=2, initializer=set_marker) as created:
+        assert {r.value for r in created.map([("read_marker", None)] * 10)} == {"initialized"}
+    assert "POOL_TEST_MARKER" not in os.environ
+
+
+def test_failing_initializer_fails_tasks_instead_of_hanging() -> None:
+    with WorkerPool(work, jobs=2, initializer=failing_initializer) as created:
+        results = created.map([("square", 1), ("square", 2)])
+    assert [r.ok for r in results] == [False, False]
+    assert "worker initializer failed: RuntimeError: cannot import" in results[0].error
+
+
+def test_pool_recovers_when_all_workers_died(pool: WorkerPool) -> None:
+    for pid in pool.worker_pids():
+        os.kill(pid, signal.SIGKILL)
+    time.sleep(0.1)
+    results = pool.map([("square", n) for n in range(10)])
+    assert [r.value for r in results] == [n * n for n in range(10)]
+
+
+def test_on_result_reports_each_task_once(pool: WorkerPool) -> None:
+    seen: dict[int, TaskResult] = {}
+    results = pool.map([("square", n) for n in range(20)] + [("raise", "x")], seen.__setitem__)
+    assert sorted(seen) == list(range(21))
+    assert [seen[i] for i in range(21)] == results
+
+
+def test_failing_callback_propagates_and_pool_stays_usable(pool: WorkerPool) -> None:
+    def explode(index: int, result: TaskResult) -> None:
+        raise KeyError("callback")
+
+    with pytest.raises(KeyError):
+        pool.map([("sleep", 0.2)] * 4, explode)
+    assert [r.value for r in pool.map([("square", 3)] * 3)] == [9, 9, 9]
+
+
+def test_close_leaves_no_child_processes() -> None:
+    before = children()
+    created = WorkerPool(work, jobs=2, time_limit_s=0.5)
+    created.map([("exit", 1), ("sleep", 3600), ("square", 2), ("signal", signal.SIGSEGV)])
+    busy = WorkerPool(work, jobs=2)
+    assert len(children() - before) == 4
+    created.close()
+    created.close()  # idempotent
+    busy.close()
+    left = children() - before
+    assert left == set(), f"children left behind: {left}, zombies: {zombies(left)}"
+    with pytest.raises(RuntimeError):
+        created.map([("square", 1)])
+
+
+def test_forgotten_pool_is_reaped_by_its_finalizer() -> None:
+    before = children()
+    created = WorkerPool(work, jobs=2)
+    created.map([("square", 1)])
+    del created
+    import gc
+
+    gc.collect()
+    assert children() - before == set()
+
+
+def test_serial_mode_runs_in_process_without_limits() -> None:
+    with WorkerPool(work, jobs=0, initializer=set_marker) as serial:
+        results = serial.map([("pid", None), ("raise", "boom"), ("square", 3)])
+    try:
+        assert results[0].value == os.getpid()
+        assert results[1].error == "internal error: ValueError: boom"
+        assert results[2].value == 9
+        assert os.environ["POOL_TEST_MARKER"] == "initialized"
+    finally:
+        os.environ.pop("POOL_TEST_MARKER", None)
+
+
+def test_timing_of_trivial_tasks(capsys: pytest.CaptureFixture[str]) -> None:
+    """Prints the overheads; asserts only generous bounds."""
+    with WorkerPool(work, jobs=2) as created:
+        created.map([("square", 1)] * 4)  # workers warm
+        start = time.perf_counter()
+        results = created.map([("square", n) for n in range(200)])
+        per_task = (time.perf_counter() - start) / 200
+        start = time.perf_counter()
+        for _ in range(10):
+            created.map([("exit", 0)])
+        per_respawn = (time.perf_counter() - start) / 10
+    assert all(r.ok for r in results)
+    with capsys.disabled():
+        print(
+            f"\npool: 200 trivial tasks, 2 jobs: {per_task * 1e3:.3f} ms/task; "
+            f"death + respawn: {per_respawn * 1e3:.1f} ms"
+        )
+    assert per_task < 0.05
+
+
+ORPHAN_SCRIPT = """
+import os, sys, threading, time
+sys.path.insert(0, {tests!r})
+from test_pool import work
+from mkdocs_derivations.pool import WorkerPool
+pool = WorkerPool(work, jobs=2, time_limit_s=0.5)
+if {busy!r}:
+    threading.Thread(target=pool.map, args=([("spin", None)] * 2,), daemon=True).start()
+    time.sleep(0.3)
+print(" ".join(map(str, pool.worker_pids())), flush=True)
+os._exit(0)  # dies without close() or finalizers, like a SIGKILLed mkdocs serve
+"""
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"  # exited, awaiting a reaper
+    except OSError:
+        return True
+
+
+def _orphans_end(busy: bool, within_s: float) -> None:
+    script = ORPHAN_SCRIPT.format(tests=os.path.dirname(__file__), busy=busy)
+    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    pids = [int(pid) for pid in output.stdout.split()]
+    assert len(pids) == 2
+    deadline = time.monotonic() + within_s
+    while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    alive = [pid for pid in pids if not _gone(pid)]
+    for pid in alive:
+        os.kill(pid, signal.SIGKILL)
+    assert alive == []
+
+
+def test_idle_workers_exit_when_the_parent_dies() -> None:
+    _orphans_end(busy=False, within_s=2.0)
+
+
+@pytest.mark.slow
+def test_busy_workers_end_by_cpu_backstop_when_the_parent_dies() -> None:
+    """Orphans spinning on a task stop after 4 x limit + 1 CPU seconds (3 s here)."""
+    _orphans_end(busy=True, within_s=8.0)
