@@ -163,19 +163,29 @@ class Checker:
 
     def _verify(self, pending: list[tuple[CheckedSpec, int, str]],
                 progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:
-        claims = [checked.layout.claims[index] for checked, index, _ in pending if checked.layout]
+        # Identical claims (same key) are checked once and their verdict shared.
+        by_key: dict[str, list[tuple[CheckedSpec, int]]] = {}
+        claims: list[Claim] = []
+        for checked, index, key in pending:
+            if key not in by_key:
+                assert checked.layout is not None
+                claims.append(checked.layout.claims[index])
+                by_key[key] = []
+            by_key[key].append((checked, index))
+        keys = list(by_key)
         pool = self._get_pool()
 
         def done(position: int, result: TaskResult) -> None:
-            checked, index, key = pending[position]
+            key = keys[position]
             verdict = _verdict_from_result(result, self.options.time_limit_s)
-            checked.verdicts[index] = verdict
             self.checked_claims += 1
             if verdict.cacheable:
                 self._memo[key] = verdict
                 self.cache.put(key, verdict.to_dict())
-            if progress is not None:
-                progress(checked, index, verdict)
+            for checked, index in by_key[key]:
+                checked.verdicts[index] = verdict
+                if progress is not None:
+                    progress(checked, index, verdict)
 
         pool.map(claims, on_result=done)
 

@@ -1,0 +1,136 @@
+"""End-to-end builds through MkDocs: the real site, strict-mode failures, and serve-style rebuilds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.slow
+
+GOOD = """\
+version: 1
+title: Tiny
+symbols:
+  t: real
+blocks:
+  - text: See {eq:tiny}.
+  - math:
+      label: tiny
+      start: {tex: a, sympy: 'diff(sin(t)**2, t)'}
+      steps:
+        - {tex: b, sympy: '2*sin(t)*cos(t)'}
+"""
+WRONG = GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'")
+BROKEN = GOOD.replace("symbols:", "symbolz:")
+
+MKDOCS_YML = """\
+site_name: t
+theme: {name: material, font: false}
+markdown_extensions:
+  - admonition
+  - footnotes
+  - attr_list
+  - md_in_html
+  - pymdownx.details
+  - pymdownx.arithmatex: {generic: true}
+plugins:
+  - derivations:
+      jobs: 1
+"""
+
+
+def make_site(tmp_path: Path, specs: dict[str, str]) -> Path:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n")
+    (tmp_path / "derivations").mkdir()
+    for name, text in specs.items():
+        (tmp_path / "derivations" / name).write_text(text)
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML)
+    return tmp_path
+
+
+def mkdocs_build(site: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *args], cwd=site, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
+def test_real_site_builds_strict_and_offline(tmp_path: Path) -> None:
+    site = tmp_path / "repo"
+    site.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", site)
+    shutil.copytree(ROOT / "docs", site / "docs")
+    shutil.copytree(ROOT / "derivations", site / "derivations")
+    result = mkdocs_build(site, "--strict", "-d", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    out = tmp_path / "out"
+    page = (out / "derivations" / "mml-5-2-2-multivariate-chain-rule" / "index.html").read_text()
+    assert "16 of 19 equations machine-checked" in page
+    assert (out / "assets" / "mathjax" / "tex-chtml-full.js").is_file()
+    assert list((out / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    for html in out.rglob("*.html"):
+        text = html.read_text(errors="replace")
+        for cdn in ("unpkg.com", "jsdelivr.net", "cdnjs.", "polyfill.io", "fonts.googleapis"):
+            assert cdn not in text, (html, cdn)
+
+
+def test_strict_build_fails_on_a_refuted_step_and_names_it(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD, "wrong.yml": WRONG})
+    strict = mkdocs_build(site, "--strict")
+    assert strict.returncode != 0
+    assert "derivations/wrong.yml:11:11:" in strict.stderr and "refuted" in strict.stderr
+    assert "counterexample: t = " in strict.stderr
+    relaxed = mkdocs_build(site)
+    assert relaxed.returncode == 0, relaxed.stderr
+    good_page = (site / "site" / "derivations" / "good" / "index.html").read_text()
+    wrong_page = (site / "site" / "derivations" / "wrong" / "index.html").read_text()
+    assert "deriv-eq deriv-proved" in good_page
+    assert "deriv-eq deriv-refuted" in wrong_page and "Counterexample" in wrong_page
+
+
+def test_broken_spec_gets_an_error_page_and_other_pages_survive(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD, "broken.yml": BROKEN})
+    result = mkdocs_build(site)
+    assert result.returncode == 0
+    assert "derivations/broken.yml:3:1:" in result.stderr
+    broken = (site / "site" / "derivations" / "broken" / "index.html").read_text()
+    assert "deriv-load-error" in broken and "did you mean" in broken
+    assert "deriv-proved" in (site / "site" / "derivations" / "good" / "index.html").read_text()
+
+
+def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_edit(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = make_site(tmp_path, {"good.yml": GOOD, "other.yml": GOOD.replace("Tiny", "Other")})
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    plugin = config.plugins["derivations"]
+    try:
+        build(config)
+        checker = plugin._checker
+        assert checker is not None
+        first = checker.checked_claims
+        assert first == 1  # identical claims on two pages are checked once
+
+        (site / "derivations" / "good.yml").write_text(BROKEN)
+        build(config)
+        page = (site / "site" / "derivations" / "good" / "index.html").read_text()
+        assert "deriv-load-error" in page
+        assert "deriv-proved" in (site / "site" / "derivations" / "other" / "index.html").read_text()
+
+        (site / "derivations" / "good.yml").write_text(GOOD.replace("2*sin(t)*cos(t)", "sin(2*t)"))
+        build(config)
+        page = (site / "site" / "derivations" / "good" / "index.html").read_text()
+        assert "deriv-load-error" not in page and "deriv-proved" in page
+        assert plugin._checker is checker and checker.checked_claims == first + 1
+    finally:
+        config.plugins.on_shutdown()
