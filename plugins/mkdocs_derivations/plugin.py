@@ -17,10 +17,12 @@ from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 from . import mathjax_assets
 from .checking import CheckOptions, Checker, find_specs
 from .render import render_site_pages
+from .sanitize import sanitize_html
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -64,6 +66,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def __init__(self) -> None:
         self._checker: Checker | None = None
         self._root = Path.cwd()
+        self._generated: set[str] = set()
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -110,6 +113,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self.config.serve_mathjax:
             for src, rel in mathjax_assets.files_to_copy():
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
+        self._generated = set()
         checked = self._checker.check_paths(find_specs(self._specs_dir()), root=self._root)
         for page in render_site_pages(checked, output_dir=self.config.output_dir):
             for problem in page.problems:
@@ -119,7 +123,14 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             if existing is not None:
                 files.remove(existing)
             files.append(File.generated(config, uri, content=page.markdown))
+            self._generated.add(uri)
         return files
+
+    # Generated pages only: a second line of defence against contributor HTML (see sanitize.py).
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if self.config.enabled and page.file.src_uri in self._generated:
+            return sanitize_html(html)
+        return html
 
     # Last, so that nothing else holds the pool when MkDocs exits.
     @event_priority(-100)

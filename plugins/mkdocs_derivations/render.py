@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .checking import CheckedSpec, claim_message
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import Location, SpecError
+from .sanitize import sanitize_markdown
 from .verdict import BADGES, FAILING, VERIFIED, Verdict, sizes_text, weakest
 
 _REF = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
@@ -84,7 +85,7 @@ class _PageRenderer:
         for lineno, line in enumerate(item.markdown.splitlines()):
             location = Location(item.location.path, item.location.line + lineno + 1 if item.location.line else 0)
             out.append(_REF.sub(lambda m, loc=location: self.resolve(m, loc), line))  # type: ignore[misc]
-        return "\n".join(out).strip("\n")
+        return sanitize_markdown("\n".join(out).strip("\n"))
 
     # ----- equations -------------------------------------------------------------------------------------
     def row_tex(self, row: Row) -> str:
@@ -213,12 +214,12 @@ class _PageRenderer:
         spec = self.layout.spec
         body_blocks = self.items(self.layout.items)
         summary, counts = self.summary()
-        head = [f"# {spec.title}", "", summary, ""]
+        head = [f"# {sanitize_markdown(spec.title)}", "", summary, ""]
         if spec.source is not None:
-            link = f" [{_esc(spec.source.url)}]({spec.source.url})" if spec.source.url else ""
+            link = sanitize_markdown(f" [{spec.source.url}]({spec.source.url})") if spec.source.url else ""
             head += ['<div class="admonition quote deriv-source" markdown="1">',
                      '<p class="admonition-title">Source</p>', "",
-                     f"{spec.source.citation.strip()}{link}", "", "</div>", ""]
+                     f"{sanitize_markdown(spec.source.citation.strip())}{link}", "", "</div>", ""]
         errors = self.checked.errors + self.errors
         if errors:
             head += [error_box(errors), ""]
@@ -240,7 +241,7 @@ def error_box(errors: list[SpecError]) -> str:
 
 def render_page(checked: CheckedSpec, registry: Registry | None = None) -> RenderedPage:
     if checked.layout is None:
-        markdown = f"# {checked.title}\n\n{error_box(checked.errors)}\n"
+        markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, [str(e) for e in checked.errors])
     return _PageRenderer(checked, registry if registry is not None else build_registry([checked])).page()
 

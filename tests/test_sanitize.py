@@ -1,0 +1,57 @@
+"""Contributor prose cannot inject HTML or script links; math and code keep their `<`."""
+
+from __future__ import annotations
+
+import markdown
+import pytest
+
+from mkdocs_derivations.sanitize import BLOCKED, sanitize_html, sanitize_markdown
+
+EXTENSIONS = ["pymdownx.arithmatex", "md_in_html", "attr_list", "footnotes", "admonition"]
+
+
+def to_html(text: str) -> str:
+    return markdown.markdown(sanitize_markdown(text), extensions=EXTENSIONS,
+                             extension_configs={"pymdownx.arithmatex": {"generic": True}})
+
+
+@pytest.mark.parametrize("attack", [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<iframe src='https://example.org'></iframe>",
+    "<a href='javascript:alert(1)'>x</a>",
+    "<svg onload=alert(1)>",
+    "<!-- hidden --><b>x</b>",
+])
+def test_raw_html_in_prose_is_shown_as_text(attack: str) -> None:
+    html = to_html(f"Before {attack} after.")
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html and "<svg" not in html
+    assert "<a href" not in html and "<!--" not in html and "<b>" not in html
+
+
+@pytest.mark.parametrize("link", [
+    "[x](javascript:alert(1))", "[x]( JavaScript:alert(1))", "[x](<javascript:alert(1)>)",
+    "[x](vbscript:msgbox)", "[x](data:text/html;base64,PHNjcmlwdD4=)", "[x][r]\n\n[r]: javascript:alert(1)",
+])
+def test_script_links_are_neutralised(link: str) -> None:
+    html = to_html(link)
+    lowered = html.lower()
+    assert "javascript:" not in lowered.replace(BLOCKED, "") or BLOCKED in html
+    assert 'href="javascript' not in lowered and 'href="vbscript' not in lowered and 'href="data:' not in lowered
+
+
+def test_math_and_code_keep_their_angle_brackets() -> None:
+    html = to_html("If $a<b$ and `x<y` then $$c<d$$ holds.")
+    assert r"\(a&lt;b\)" in html and "<code>x&lt;y</code>" in html and "c&lt;d" in html
+
+
+def test_ordinary_links_and_references_survive() -> None:
+    html = to_html("See [(3)](#eq-chain-rule) and [docs](https://example.org).")
+    assert 'href="#eq-chain-rule"' in html and 'href="https://example.org"' in html
+
+
+def test_html_layer_defuses_what_slipped_through() -> None:
+    html = '<p><img src=x onerror="alert(1)"><a href="javascript:alert(1)">x</a><script>x()</script></p>'
+    clean = sanitize_html(html)
+    assert "onerror=" not in clean.replace("data-blocked-onerror=", "")
+    assert 'href="javascript:' not in clean and "<script" not in clean
