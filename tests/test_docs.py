@@ -1,0 +1,179 @@
+"""The documentation must keep up with the code: every format key, builtin, option and status is documented,
+and every YAML example in the docs is either a complete spec that loads (and, for the tutorial and the format
+reference, checks green) or clearly marked as something else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mkdocs_derivations import expr
+from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.cli import build_parser
+from mkdocs_derivations.plugin import VERIFY_ENV, DerivationsConfig
+from mkdocs_derivations.spec import ALLOWED_KEYS, load_spec_text
+from mkdocs_derivations.verdict import BADGES, FAILING
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SCHEMA = ROOT / "plugins" / "mkdocs_derivations" / "schema" / "derivation.schema.json"
+
+# Pages whose complete specs must not only load but also pass `check`.
+VERIFIED_PAGES = ("tutorial.md", "format.md")
+
+_FENCE = re.compile(
+    r"^(?P<indent>[ \t]*)```(?P<lang>[A-Za-z0-9_+-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def _read(name: str) -> str:
+    return (DOCS / name).read_text(encoding="utf-8")
+
+
+def _schema_keys(node: Any) -> Iterator[str]:
+    """Every property name anywhere in the schema (recursively through $defs, oneOf, allOf, if/then)."""
+    if isinstance(node, dict):
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            yield from properties
+        for value in node.values():
+            yield from _schema_keys(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _schema_keys(item)
+
+
+def _yaml_blocks(name: str) -> list[tuple[int, str]]:
+    """(line number, body) of every ```yaml fence in a docs page, with the fence's indentation removed."""
+    text = _read(name)
+    out = []
+    for match in _FENCE.finditer(text):
+        if match["lang"] not in ("yaml", "yml"):
+            continue
+        indent = len(match["indent"])
+        body = "\n".join(line[indent:] for line in match["body"].splitlines()) + "\n"
+        out.append((text.count("\n", 0, match.start()) + 1, body))
+    return out
+
+
+def _doc_pages() -> list[str]:
+    return sorted(p.name for p in DOCS.glob("*.md"))
+
+
+def _is_spec(body: str) -> bool:
+    return re.search(r"^version:", body, re.MULTILINE) is not None
+
+
+# --------------------------------------------------------------------------------------------- coverage
+
+
+def test_every_schema_key_is_documented_in_format_md() -> None:
+    keys = set(_schema_keys(json.loads(SCHEMA.read_text(encoding="utf-8"))))
+    assert keys, "no keys found in the schema"
+    text = _read("format.md")
+    missing = sorted(key for key in keys if f"`{key}`" not in text)
+    assert not missing, f"keys of the JSON Schema not documented in docs/format.md: {missing}"
+
+
+def test_every_loader_key_is_documented_in_format_md() -> None:
+    text = _read("format.md")
+    keys = set().union(*ALLOWED_KEYS.values())
+    missing = sorted(key for key in keys if f"`{key}`" not in text)
+    assert not missing, f"keys the loader accepts but docs/format.md does not mention: {missing}"
+
+
+def test_every_builtin_and_constant_is_documented_in_expressions_md() -> None:
+    text = _read("expressions.md")
+    missing = sorted(name for name in [*expr.BUILTINS, *expr.CONSTANTS]
+                     if not re.search(rf"`{re.escape(name)}[(`]", text))
+    assert not missing, f"builtins not documented in docs/expressions.md: {missing}"
+
+
+def test_every_status_is_documented_in_verdicts_md() -> None:
+    text = _read("verdicts.md")
+    for status, (symbol, label) in BADGES.items():
+        assert label in text, f"the badge label {label!r} of status {status!r} is not in docs/verdicts.md"
+        assert symbol in text, f"the badge symbol {symbol!r} of status {status!r} is not in docs/verdicts.md"
+        assert f"deriv-{status}" in text, f"the CSS class deriv-{status} is not in docs/verdicts.md"
+    for status in FAILING:
+        assert BADGES[status][1] in text
+
+
+def test_every_cli_option_is_documented_in_cli_md() -> None:
+    text = _read("cli.md")
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    for name, sub in subparsers.choices.items():
+        assert f"mkdocs-derivations {name}" in text, f"the subcommand {name!r} is not in docs/cli.md"
+        for action in sub._actions:
+            for option in action.option_strings:
+                if option in ("-h", "--help"):
+                    continue
+                assert f"`{option}" in text, f"the option {option} of {name!r} is not in docs/cli.md"
+    for code in ("0", "1", "2"):
+        assert f"| {code} |" in text, f"exit code {code} is not in the exit-code table of docs/cli.md"
+
+
+def test_every_plugin_option_is_documented_in_configuration_md() -> None:
+    text = _read("configuration.md")
+    options = [name for name in vars(DerivationsConfig) if not name.startswith("_")
+               and name not in ("config_file_path",)]
+    assert "specs_dir" in options
+    missing = [name for name in options if f"`{name}`" not in text]
+    assert not missing, f"plugin options not documented in docs/configuration.md: {missing}"
+    assert VERIFY_ENV in text
+
+
+def test_pages_link_only_to_existing_pages() -> None:
+    pages = set(_doc_pages())
+    for name in pages:
+        for target in re.findall(r"\]\(([a-z0-9-]+\.md)(?:#[a-z0-9-]+)?\)", _read(name)):
+            assert target in pages, f"docs/{name} links to {target}, which does not exist"
+
+
+# ------------------------------------------------------------------------------------- YAML examples
+
+
+@pytest.mark.parametrize("name", _doc_pages())
+def test_yaml_examples_are_complete_specs_or_marked(name: str) -> None:
+    """A YAML example is a complete spec (it has `version:`) that loads and lays out without errors, or its
+    first line is a comment saying what it is (`# fragment: ...`, `# mkdocs.yml`, a workflow file)."""
+    for line, body in _yaml_blocks(name):
+        if _is_spec(body):
+            spec = load_spec_text(body, f"docs/{name}:{line}.yml")
+            _, errors = build_layout(spec)
+            assert not errors, f"the spec at docs/{name} line {line} has errors: {[str(e) for e in errors]}"
+        else:
+            first = body.lstrip("\n").splitlines()[0]
+            assert first.startswith("#"), (
+                f"the YAML example at docs/{name} line {line} is neither a complete spec nor marked by a "
+                "first-line comment such as `# fragment: ...`")
+
+
+@pytest.mark.slow
+def test_complete_specs_of_the_tutorial_and_format_pages_check_green(tmp_path: Path) -> None:
+    paths = []
+    for name in VERIFIED_PAGES:
+        for line, body in _yaml_blocks(name):
+            if _is_spec(body):
+                path = tmp_path / f"{Path(name).stem}-{line}.yml"
+                path.write_text(body, encoding="utf-8")
+                paths.append(path)
+    assert len(paths) >= 4
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        results = checker.check_paths(paths, root=tmp_path)
+    finally:
+        checker.close()
+    for checked in results:
+        assert not checked.problems(), f"{checked.shown_path}: {checked.problems()}"
+        statuses = {v.status for v in checked.verdicts.values()}
+        assert statuses <= {"proved", "proved-all", "sizes", "definition"}, (checked.shown_path, statuses)
