@@ -10,7 +10,6 @@ from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.spec import load_spec_text
 
-
 HEAD = "symbols:\n  t: real\n  x: vector(N)\n  A: matrix(N, N)\n"
 
 

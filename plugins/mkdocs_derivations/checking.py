@@ -70,10 +70,10 @@ def claim_message(claim: Claim, verdict: Verdict) -> str:
 
 
 def find_specs(folder: Path) -> list[Path]:
-    """The spec files of a folder, in a stable order."""
+    """The spec files of a folder (not its subfolders: a page's slug is its file stem), in a stable order."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.suffix in {".yml", ".yaml"} and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yml", ".yaml"} and p.is_file())
 
 
 def _sympy_version() -> str:
@@ -117,7 +117,7 @@ class Checker:
     def load(self, path: Path, root: Path | None = None) -> CheckedSpec:
         shown = display_path(path, root)
         try:
-            spec = load_spec(path)
+            spec = load_spec(path, shown)
         except SpecError as err:
             return CheckedSpec(path, shown, None, errors=[err])
         layout, errors = build_layout(spec)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import model
-from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, parse_declaration
+from .declarations import DimDecl, Environment, FunctionDecl
 from .errors import Location, SpecError
 from .expr import parse_expression
 from .expr_ast import Name, Node, names
@@ -167,8 +167,6 @@ class _Builder:
                 else:
                     inner = scope.child(block.scope)
                     self.environment(inner, block.location, here)
-                    # Container-level definitions stay inside the container.
-                    inner.definitions = list(inner.definitions)
                     items = self.items(block.blocks, inner, f"{here} ({block.kind}), ")
                     out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope)))
             except SpecError as err:
@@ -197,10 +195,19 @@ class _Builder:
     def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
         scope = outer.child(block.scope)
         env = self.environment(scope, block.location, where)
+        if scope.sizes is not None:
+            check_sizes(scope.sizes, env, block.location, where)
         self.check_definitions(scope, env, where)
         rows: list[Row] = []
-        label = block.label.value if block.label else None
-        row = self.new_row(label, block.number, block.location, block.label)
+        label_text = block.label
+        first = block.steps[0] if block.steps else None
+        if first is not None and first.label is not None:
+            # The first step shares the start's row, so its label labels that row.
+            if label_text is not None:
+                raise SpecError("the first step shares the block's row, which already has a `label`",
+                                first.label.location, f"{where}, step 1")
+            label_text = first.label
+        row = self.new_row(label_text.value if label_text else None, block.number, block.location, label_text)
         row.parts.append(Part(block.start.tex))
         rows.append(row)
         previous = block.start
@@ -210,7 +217,7 @@ class _Builder:
                 row = self.new_row(step.label.value if step.label else None, step.number, step.location,
                                    step.label)
                 rows.append(row)
-            elif step.label is not None and index > 1:
+            elif step.label is not None and index > 1 and step.same_row:
                 raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
                                 step.label.location, step_where)
             by_names, by_refs = self.citations(step, scope, step_where)
@@ -218,9 +225,11 @@ class _Builder:
             row.parts.append(Part(step.term.tex, rel_tex, by_refs))
             claim_index = self.claim(step, previous, scope, env, by_names, step_where)
             row.claims.append(claim_index)
-            if step.rel == ":=" and previous.sympy is not None:
+            if step.rel == ":=":
+                if previous.sympy is None or step.term.sympy is None:
+                    raise SpecError("a definition (`rel: ':='`) needs a `sympy:` form on both sides",
+                                    step.location, step_where)
                 name = previous.sympy.value.strip()
-                assert step.term.sympy is not None  # the loader requires it for :=
                 outer.definitions.append((name, step.term.sympy))
                 scope.definitions.append((name, step.term.sympy))
                 if row.label:
@@ -343,6 +352,9 @@ class _Builder:
 
     def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str) -> Verdict:
         assert step.shape is not None
+        if len(step.shape) > 2:
+            raise SpecError(f"`shape` has {len(step.shape)} entries; give [rows, columns] (or [n] for a "
+                            "column vector)", step.shape[2].location, where)
         claimed: list[str | int] = []
         for dim in step.shape:
             value = dim.value.strip()
@@ -365,6 +377,25 @@ class _Builder:
                        counterexample={"claimed": shape_to_tex(wanted), "actual": shape_to_tex(actual)})
 
 
+def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Location, where: str) -> None:
+    """Hand-written sizes must obey the rule the default sizes obey: many false matrix identities hold at
+    size 1, so at least two assignments, each naming every dimension, every dimension ≥ 2 in one."""
+    dims = sorted(env.dims)
+    if not dims:
+        return
+    if len(sizes) < 2:
+        raise SpecError("`sizes` needs at least two size assignments (identities that fail in general can "
+                        "hold at one size)", location, where)
+    for assignment in sizes:
+        missing = [d for d in dims if d not in assignment]
+        if missing:
+            raise SpecError(f"`sizes` entry {assignment} does not give {', '.join(missing)}", location, where)
+    small = [d for d in dims if max(a[d] for a in sizes) < 2]
+    if small:
+        raise SpecError(f"`sizes` never sets {', '.join(small)} to 2 or more (false identities such as "
+                        "(AB)ᵀ = AᵀBᵀ hold at size 1)", location, where)
+
+
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     """Resolve a spec; located errors are returned (not raised) so one bad block does not hide others."""
     builder = _Builder(spec)
@@ -377,8 +408,3 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     items = builder.items(spec.blocks, root, "")
     layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels)
     return layout, builder.errors
-
-
-def uses_dimensions(env: Environment, node_names: set[str]) -> bool:
-    """Whether a claim mentions vectors or matrices (then it is checked at sizes)."""
-    return any(isinstance(env.get(n), MatrixDecl) for n in node_names)

@@ -17,9 +17,10 @@ from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from .checking import CheckedSpec, CheckOptions, Checker, find_specs
+from .checking import CheckedSpec, Checker, CheckOptions, find_specs
 from .claims import Claim, Row
 from .errors import SpecError
+from .render import render_site_pages
 from .verdict import BADGES, FAILING, Verdict, sizes_text
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
@@ -197,6 +198,10 @@ def cmd_check(args: argparse.Namespace) -> int:
         checker.close()
     if progress_out is not None:
         progress_out.write("\n")
+    # References in prose ({eq:label}, {eq:page#label}) are resolved by the renderer; a broken one must
+    # fail here exactly as it fails `mkdocs build --strict`.
+    for checked, page in zip(results, render_site_pages(results), strict=True):
+        checked.errors.extend(page.reference_errors)
     failing = frozenset(STRICT_FAILING if args.strict else FAILING)
     if args.format == "json":
         for checked in results:
@@ -250,7 +255,7 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{target}: already exists; not overwritten", file=sys.stderr)
         return EXIT_LOAD
     try:
-        text = starter_spec(args.slug, schema_path=os.path.relpath(_schema_path(), folder.resolve()))
+        text = starter_spec(args.slug, schema_path=_schema_reference(folder), path=target.as_posix())
     except ValueError as err:
         print(f"mkdocs-derivations new: {err}", file=sys.stderr)
         return EXIT_LOAD
@@ -260,8 +265,14 @@ def cmd_new(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _schema_path() -> Path:
-    return Path(__file__).parent / "schema" / "derivation.schema.json"
+def _schema_reference(folder: Path) -> str:
+    """The schema as a new spec should name it: relative to the spec when this is a checkout of the project
+    (so the line works on every contributor's machine), otherwise the installed package's file."""
+    schema = Path(__file__).parent / "schema" / "derivation.schema.json"
+    repo_copy = Path.cwd() / "plugins" / "mkdocs_derivations" / "schema" / "derivation.schema.json"
+    if repo_copy.is_file():
+        return os.path.relpath(repo_copy, folder.resolve())
+    return schema.as_posix()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -289,8 +289,8 @@ class Evaluator:
         order = 1
         if len(node.args) == 3:
             order_value = self.value(node.args[2], frozenset())
-            if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 10):
-                raise EvaluationError("the order of a derivative must be an integer from 1 to 10")
+            if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 20):
+                raise EvaluationError("the order of a derivative must be an integer from 1 to 20")
             order = int(order_value)
         inner = self.value(node.args[0], self._inner_expand(bound))
         var = variables[0]

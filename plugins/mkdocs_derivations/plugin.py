@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import mathjax_assets
-from .checking import CheckOptions, Checker, find_specs
+from .checking import Checker, CheckOptions, find_specs
 from .render import render_site_pages
 from .sanitize import sanitize_html
 
@@ -41,7 +41,7 @@ class DerivationsConfig(base.Config):
     """Folder below `docs_dir` where the generated pages appear (their URL prefix)."""
     verify = c.Type(bool, default=True)
     """Check claims with SymPy; false renders every claim as unchecked. Overridden by $MKDOCS_DERIVATIONS_VERIFY."""
-    time_limit = c.Type(float, default=10.0)
+    time_limit = c.Type((int, float), default=10.0)
     """Seconds one claim may take before it is stopped and shown as an error."""
     memory_limit_mb = c.Type(int, default=2048)
     """Address-space cap of each checking worker, in MiB."""

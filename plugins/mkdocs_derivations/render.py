@@ -30,6 +30,7 @@ class RenderedPage:
     markdown: str
     problems: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
+    reference_errors: list[SpecError] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ class _PageRenderer:
     def text(self, item: TextItem) -> str:
         out = []
         for lineno, line in enumerate(item.markdown.splitlines()):
-            location = Location(item.location.path, item.location.line + lineno + 1 if item.location.line else 0)
+            location = Location(item.location.path, item.location.line + lineno if item.location.line else 0)
             out.append(_REF.sub(lambda m, loc=location: self.resolve(m, loc), line))  # type: ignore[misc]
         return sanitize_markdown("\n".join(out).strip("\n"))
 
@@ -229,7 +230,7 @@ class _PageRenderer:
             verdict = self.checked.verdicts.get(index)
             if verdict is not None and verdict.status in FAILING:
                 problems.append(claim_message(claim, verdict))
-        return RenderedPage(spec.slug, spec.title, markdown, problems, counts)
+        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, list(self.errors))
 
 
 def error_box(errors: list[SpecError]) -> str:

@@ -67,9 +67,12 @@ ALLOWED_KEYS: Mapping[str, frozenset[str]] = {
 RELATIONS: tuple[model.Relation, ...] = ("=", ":=", "in")
 
 
-def load_spec(path: Path) -> model.Spec:
-    """Read and load one spec file; the file's size is checked before it is read."""
-    name = path.as_posix()
+def load_spec(path: Path, display: str | None = None) -> model.Spec:
+    """Read and load one spec file; the file's size is checked before it is read.
+
+    ``display`` is the path as messages show it (usually relative to the project), default ``path``.
+    """
+    name = display or path.as_posix()
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:

@@ -13,7 +13,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # A derivation spec: prose and numbered equations, every step checked by SymPy.
-# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {slug}.yml
+# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {path}
 version: 1
 title: {title}
 source:
@@ -58,9 +58,9 @@ blocks:
 """
 
 
-def starter_spec(slug: str, schema_path: str) -> str:
+def starter_spec(slug: str, schema_path: str, path: str = "") -> str:
     """The starter text for ``slug``; raises ValueError for a slug that is not a valid file name."""
     if not _SLUG.match(slug):
         raise ValueError(f"`{slug}` is not a valid slug: use lower-case letters, digits and hyphens")
     title = slug.replace("-", " ").capitalize()
-    return _TEMPLATE.format(schema=schema_path, slug=slug, title=title)
+    return _TEMPLATE.format(schema=schema_path, path=path or f"{slug}.yml", title=title)

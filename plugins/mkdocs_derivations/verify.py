@@ -16,7 +16,6 @@ all definitions in scope, and the page is told which uncited ones were needed.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
 from typing import Any
 
 from . import identity
@@ -95,7 +94,6 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     """True only if SymPy shows lhs − rhs is the zero matrix (or 0) for symbolic dimensions."""
-    import sympy as sp
 
     try:
         ev = Evaluator(ctx.env, ctx.definitions, None)

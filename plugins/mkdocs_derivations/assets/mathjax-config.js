@@ -1,0 +1,102 @@
+/*
+ * MathJax 3 configuration for mkdocs-derivations. Loaded before assets/mathjax/tex-chtml-full.js, which
+ * reads window.MathJax when it starts.
+ *
+ * Why each setting:
+ * - Delimiters and ignore/processHtmlClass are mkdocs-material's recommendation for pymdownx.arithmatex in
+ *   generic mode: only elements with class "arithmatex" are typeset, so code blocks and the verdict details
+ *   are never touched.
+ * - tags "none": the renderer numbers equations itself and writes an explicit \tag{n}; MathJax must not add
+ *   numbers of its own (an "ams" setting would number environments like align on top of ours).
+ * - ui/safe plus the packages removed below: a spec author writes TeX, but must not be able to put
+ *   classes, ids, styles or javascript: links into the page through it. \href stays (the renderer links
+ *   "by (13)" to #eq-...), filtered to links without a protocol (#fragment, relative) and http(s).
+ * - The site is served offline with only the files listed in mathjax_assets.py, so nothing may load more
+ *   MathJax components later (\require, autoload, menu items that switch renderer or start the a11y
+ *   explorer): see the allow-list guard in startup.ready. A menu setting saved in localStorage (by this
+ *   site, or by another MathJax site on the same origin) that needs such a component would stall
+ *   typesetting for good, so those settings are dropped before MathJax reads them.
+ */
+(function () {
+  "use strict";
+  var key = "MathJax-Menu-Settings";
+  try {
+    var stored = JSON.parse(window.localStorage.getItem(key) || "null");
+    if (stored && typeof stored === "object") {
+      ["renderer", "explorer", "collapsible", "autocollapse"].forEach(function (name) {
+        delete stored[name];
+      });
+      window.localStorage.setItem(key, JSON.stringify(stored));
+    }
+  } catch (err) {
+    // Storage blocked or not JSON: MathJax copes with both on its own.
+  }
+})();
+
+window.MathJax = {
+  loader: {
+    load: ["ui/safe"],
+  },
+  tex: {
+    inlineMath: [["\\(", "\\)"]],
+    displayMath: [["\\[", "\\]"]],
+    processEscapes: true,
+    processEnvironments: true,
+    tags: "none",
+    packages: {
+      "[-]": [
+        "bbox", // \bbox[style] writes CSS
+        "unicode", // \unicode[font-family] picks arbitrary fonts
+        "require", // \require fetches extensions that are not served
+        "autoload", // fetches extensions on first use
+        "setoptions", // \setOptions changes TeX settings from the page
+        "noerrors", // an error must show as an error, not as plausible-looking raw TeX
+        "noundefined", // same for an undefined macro
+      ],
+    },
+  },
+  options: {
+    ignoreHtmlClass: ".*|",
+    processHtmlClass: "arithmatex",
+    safeOptions: {
+      allow: { URLs: "safe", classes: "none", cssIDs: "none", styles: "none" },
+      safeProtocols: { http: true, https: true, file: false, javascript: false, data: false },
+    },
+    menuOptions: {
+      settings: { renderer: "CHTML", explorer: false, collapsible: false, assistiveMml: true },
+    },
+  },
+  startup: {
+    ready: function () {
+      "use strict";
+      var loader = window.MathJax.loader;
+      // Only components already inside tex-chtml-full.js, or copied next to it (mathjax_assets.py), may
+      // load; anything else would be a request for a file the site does not have.
+      var copied = ["ui/safe"];
+      var packages = window.MathJax._.components.package.Package.packages;
+      var load = loader.load;
+      loader.load = function () {
+        var names = Array.prototype.slice.call(arguments);
+        var missing = names.filter(function (name) {
+          var pkg = packages.get(name);
+          return copied.indexOf(name) < 0 && !(pkg && pkg.isLoaded);
+        });
+        if (missing.length) {
+          return Promise.reject(new Error("mkdocs-derivations: not served offline: " + missing.join(", ")));
+        }
+        return load.apply(loader, names);
+      };
+      window.MathJax.startup.defaultReady();
+      var doc = window.MathJax.startup.document;
+      var menu = doc && doc.menu && doc.menu.menu;
+      if (menu) {
+        // Items whose only effect is loading a component the site does not serve.
+        [["Settings", "Renderer", "SVG"], ["Accessibility", "Activate"], ["Accessibility", "Collapsible"],
+         ["Accessibility", "AutoCollapse"], ["Language"]].forEach(function (path) {
+          var item = menu.findID.apply(menu, path);
+          if (item && item.disable) item.disable();
+        });
+      }
+    },
+  },
+};
