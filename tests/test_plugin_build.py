@@ -134,3 +134,40 @@ def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_ed
         assert plugin._checker is checker and checker.checked_claims == first + 1
     finally:
         config.plugins.on_shutdown()
+
+
+def test_a_build_killed_half_way_leaves_the_previous_site_intact(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    assert mkdocs_build(site).returncode == 0
+    index = site / "site" / "derivations" / "good" / "index.html"
+    before = index.read_text()
+    # A hook that runs after every page is written (into the staging folder), then stalls: the test kills
+    # the build there, the worst moment for a build that writes into site_dir directly.
+    (site / "stall.py").write_text(
+        "import pathlib, time\n"
+        "def on_post_build(config):\n"
+        "    pathlib.Path('written.marker').write_text(config.site_dir)\n"
+        "    time.sleep(60)\n"
+    )
+    (site / "mkdocs.yml").write_text(MKDOCS_YML + "hooks:\n  - stall.py\n")
+    (site / "derivations" / "good.yml").write_text(GOOD.replace("Tiny", "Changed title"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs", "build"], cwd=site, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    marker = site / "written.marker"
+    deadline = time.monotonic() + 120
+    while not marker.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.1)
+    assert marker.exists(), "the build never reached the end of writing"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+    assert marker.read_text().endswith(".derivations-staging")  # the new pages went elsewhere
+    assert index.read_text() == before  # the previous site is untouched
+    # The next build cleans up the leftover staging folder and swaps in the new site.
+    (site / "mkdocs.yml").write_text(MKDOCS_YML)
+    assert mkdocs_build(site).returncode == 0
+    assert "Changed title" in index.read_text()
+    assert not (site / ("site" + ".derivations-staging")).exists()

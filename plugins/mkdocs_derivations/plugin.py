@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from . import mathjax_assets
+from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs
 from .render import render_site_pages
 from .sanitize import sanitize_html
@@ -51,6 +51,8 @@ class DerivationsConfig(base.Config):
     """Verdict cache folder (relative to `mkdocs.yml`); an empty string disables the cache."""
     serve_mathjax = c.Type(bool, default=True)
     """Serve MathJax from the site itself and load it on every page (no CDN)."""
+    atomic_build = c.Type(bool, default=True)
+    """`mkdocs build` writes to a staging folder and swaps it in at the end: a killed build keeps the old site."""
 
 
 def _env_verify(default: bool) -> bool:
@@ -67,6 +69,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._checker: Checker | None = None
         self._root = Path.cwd()
         self._generated: set[str] = set()
+        self._command = "build"
+        self._final_site_dir: str | None = None
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -95,6 +99,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             jobs=self.config.jobs or (os.cpu_count() or 1),
             cache_dir=(self._root / self.config.cache_dir) if self.config.cache_dir else None,
         )
+        if self.config.atomic_build and self._command in {"build", "gh-deploy"}:
+            self._final_site_dir = config.site_dir
+            config.site_dir = str(staging.staging_dir(Path(config.site_dir)))
         if self._checker is None or self._checker.options != options:
             if self._checker is not None:
                 self._checker.close()
@@ -131,6 +138,18 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self.config.enabled and page.file.src_uri in self._generated:
             return sanitize_html(html)
         return html
+
+    # Last, so that every other plugin (search index, sitemap...) has written into the staging folder.
+    @event_priority(-100)
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._final_site_dir is not None:
+            staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
+            config.site_dir, self._final_site_dir = self._final_site_dir, None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._final_site_dir is not None:
+            staging.discard(Path(self._final_site_dir + staging.SUFFIX))
+            self._final_site_dir = None
 
     # Last, so that nothing else holds the pool when MkDocs exits.
     @event_priority(-100)
