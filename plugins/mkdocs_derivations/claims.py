@@ -57,7 +57,8 @@ class Part:
 
     tex: str
     rel: str = ""
-    by: list[tuple[str, str]] = field(default_factory=list)  # (number, anchor) of cited equations
+    # (number, anchor) of each cited equation; ("", "page-slug#label") for one on another page
+    by: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -255,6 +256,11 @@ class _Builder:
         names_: list[str] = []
         refs: list[tuple[str, str]] = []
         for cited in step.by:
+            if "#" in cited.value:
+                # Another page's equation: a reference for the reader, resolved when the site is rendered.
+                # Its definitions are not substituted (each page is checked on its own).
+                refs.append(("", cited.value))
+                continue
             row = self.labels.get(cited.value)
             if row is None:
                 known = ", ".join(sorted(self.labels)) or "none yet"

@@ -23,6 +23,16 @@ from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs
 from .render import render_site_pages
 from .sanitize import sanitize_html
+from .site_index import (
+    DASHBOARD_SLUG,
+    GRAPH_SLUG,
+    SITE_TOTAL_MARKER,
+    connections_markdown,
+    dashboard_markdown,
+    graph_markdown,
+    nodes,
+    site_total_sentence,
+)
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -51,6 +61,8 @@ class DerivationsConfig(base.Config):
     """Verdict cache folder (relative to `mkdocs.yml`); an empty string disables the cache."""
     serve_mathjax = c.Type(bool, default=True)
     """Serve MathJax from the site itself and load it on every page (no CDN)."""
+    dashboard = c.Type(bool, default=True)
+    """Generate `<output_dir>/dashboard.md` (verdict counts per page) and `<output_dir>/graph.md` (citations)."""
     atomic_build = c.Type(bool, default=True)
     """`mkdocs build` writes to a staging folder and swaps it in at the end: a killed build keeps the old site."""
 
@@ -69,6 +81,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._checker: Checker | None = None
         self._root = Path.cwd()
         self._generated: set[str] = set()
+        self._site_total = ""
         self._command = "build"
         self._final_site_dir: str | None = None
 
@@ -122,16 +135,31 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
         self._generated = set()
         checked = self._checker.check_paths(find_specs(self._specs_dir()), root=self._root)
-        for page in render_site_pages(checked, output_dir=self.config.output_dir):
+        rendered = render_site_pages(checked, directory_urls=config.use_directory_urls)
+        graph = nodes(checked, rendered)
+        self._site_total = site_total_sentence(checked) if checked else ""
+        for page in rendered:
             for problem in page.problems:
                 log.warning(problem)
-            uri = f"{self.config.output_dir}/{page.slug}.md" if self.config.output_dir else f"{page.slug}.md"
-            existing = files.get_file_from_path(uri)
-            if existing is not None:
-                files.remove(existing)
-            files.append(File.generated(config, uri, content=page.markdown))
-            self._generated.add(uri)
+            self._add_page(files, config, page.slug, page.markdown + connections_markdown(page.slug, graph))
+        if self.config.dashboard and checked:
+            self._add_page(files, config, DASHBOARD_SLUG, dashboard_markdown(checked))
+            self._add_page(files, config, GRAPH_SLUG, graph_markdown(graph, config.use_directory_urls))
         return files
+
+    def _add_page(self, files: Files, config: MkDocsConfig, slug: str, markdown: str) -> None:
+        uri = f"{self.config.output_dir}/{slug}.md" if self.config.output_dir else f"{slug}.md"
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            files.remove(existing)
+        files.append(File.generated(config, uri, content=markdown))
+        self._generated.add(uri)
+
+    # Hand-written pages may show the site's verification total where they write the marker.
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
+        if SITE_TOTAL_MARKER in markdown:
+            return markdown.replace(SITE_TOTAL_MARKER, self._site_total)
+        return markdown
 
     # Generated pages only: a second line of defence against contributor HTML (see sanitize.py).
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:

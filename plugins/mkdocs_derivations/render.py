@@ -31,6 +31,7 @@ class RenderedPage:
     problems: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
     reference_errors: list[SpecError] = field(default_factory=list)
+    uses: set[str] = field(default_factory=set)  # slugs of the pages this one cites
 
 
 @dataclass(frozen=True)
@@ -61,12 +62,30 @@ def build_registry(pages: list[CheckedSpec]) -> Registry:
 
 
 class _PageRenderer:
-    def __init__(self, checked: CheckedSpec, registry: Registry) -> None:
+    def __init__(self, checked: CheckedSpec, registry: Registry, directory_urls: bool = True) -> None:
         assert checked.layout is not None
         self.checked = checked
         self.layout: Layout = checked.layout
         self.registry = registry
+        self.directory_urls = directory_urls
         self.errors: list[SpecError] = []
+        self.uses: set[str] = set()
+
+    def page_url(self, slug: str, anchor: str) -> str:
+        """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
+        return f"../{slug}/#{anchor}" if self.directory_urls else f"{slug}.html#{anchor}"
+
+    def cited(self, number: str, anchor: str, location: Location) -> tuple[str, str]:
+        """(number, URL) of a `by:` citation; another page's is looked up in the registry."""
+        if number:
+            return number, f"#{anchor}"
+        slug, label = anchor.split("#", 1)
+        target = self.registry.get(slug, {}).get(label)
+        if target is None:
+            self.errors.append(SpecError(f"`by: {anchor}` names no equation on another page", location))
+            return "?", "#"
+        self.uses.add(slug)
+        return target.number, self.page_url(slug, target.anchor)
 
     # ----- references ------------------------------------------------------------------------------------
     def resolve(self, match: re.Match[str], location: Location) -> str:
@@ -79,6 +98,7 @@ class _PageRenderer:
             return f"**(??? {html.escape(match.group(0))})**"
         if slug == self.checked.slug:
             return f"[({target.number})](#{target.anchor}){{.deriv-ref}}"
+        self.uses.add(slug)
         return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
 
     def text(self, item: TextItem) -> str:
@@ -95,9 +115,9 @@ class _PageRenderer:
             if part.rel:
                 rel = part.rel
                 if part.by:
-                    numbers = ",".join(f"({n})" for n, _ in part.by)
-                    anchor = part.by[0][1]
-                    rel = rf"\stackrel{{\href{{#{anchor}}}{{{numbers}}}}}{{{rel}}}"
+                    cited = [self.cited(n, a, row.location) for n, a in part.by]
+                    numbers = ",".join(f"({n})" for n, _ in cited)
+                    rel = rf"\stackrel{{\href{{{cited[0][1]}}}{{{numbers}}}}}{{{rel}}}"
                 if index == 0:
                     pieces.append("{}" + rel)
                 else:
@@ -230,7 +250,7 @@ class _PageRenderer:
             verdict = self.checked.verdicts.get(index)
             if verdict is not None and verdict.status in FAILING:
                 problems.append(claim_message(claim, verdict))
-        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, list(self.errors))
+        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, list(self.errors), set(self.uses))
 
 
 def error_box(errors: list[SpecError]) -> str:
@@ -240,13 +260,14 @@ def error_box(errors: list[SpecError]) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def render_page(checked: CheckedSpec, registry: Registry | None = None) -> RenderedPage:
+def render_page(checked: CheckedSpec, registry: Registry | None = None, directory_urls: bool = True) -> RenderedPage:
     if checked.layout is None:
         markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, [str(e) for e in checked.errors])
-    return _PageRenderer(checked, registry if registry is not None else build_registry([checked])).page()
+    registry = registry if registry is not None else build_registry([checked])
+    return _PageRenderer(checked, registry, directory_urls).page()
 
 
-def render_site_pages(pages: list[CheckedSpec], output_dir: str = "") -> list[RenderedPage]:
+def render_site_pages(pages: list[CheckedSpec], directory_urls: bool = True) -> list[RenderedPage]:
     registry = build_registry(pages)
-    return [render_page(p, registry) for p in pages]
+    return [render_page(p, registry, directory_urls) for p in pages]

@@ -36,6 +36,8 @@ from .yaml_safe import (
 FORMAT_VERSION = 1
 
 LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# `by:` may also cite an equation on another page as `page-slug#label`.
+REFERENCE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?$")
 IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _POSITIVE_INT_RE = re.compile(r"^[1-9][0-9]*$")
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
@@ -436,9 +438,10 @@ class _Loader:
         result: list[model.Text] = []
         for item in items:
             text = _text(item, "`by` (a label or a list of labels)", where)
-            if not LABEL_RE.match(text.value):
+            if not REFERENCE_RE.match(text.value):
                 raise SpecError(f"`by` names `{text.value}`, which is not a valid label "
-                                "(lower-case letters, digits and `-`)", item.location, where)
+                                "(lower-case letters, digits and `-`, or `page-slug#label` for another page)",
+                                item.location, where)
             result.append(text)
         return result
 

@@ -1,0 +1,185 @@
+"""Site-wide pages: the verification dashboard, the dependency graph and each page's connections.
+
+The graph is inferred from the references themselves (``{eq:page#label}`` in prose and ``by: page#label``):
+nobody keeps a list by hand, so it cannot drift from the pages. Everything here is static HTML/SVG made at
+build time and served with the site (no CDN, no JavaScript needed).
+"""
+
+from __future__ import annotations
+
+import html
+from collections import Counter
+from dataclasses import dataclass
+
+from .checking import CheckedSpec
+from .render import RenderedPage
+from .verdict import BADGES, FAILING
+
+DASHBOARD_SLUG = "dashboard"
+GRAPH_SLUG = "graph"
+SITE_TOTAL_MARKER = "<!-- derivations:site-total -->"
+
+_COLUMNS = (("proved", "proved"), ("proved-all", "all dimensions"), ("sizes", "at sizes"),
+            ("numeric", "numeric"), ("definition", "definitions"), ("unchecked", "unchecked"),
+            ("refuted", "refuted"), ("error", "errors"))
+_COLOURS = {"verified": ("#2e7d32", "#e8f5e9"), "partial": ("#b26a00", "#fff8e1"), "failing": ("#c62828", "#ffebee")}
+
+
+@dataclass(frozen=True)
+class PageNode:
+    slug: str
+    title: str
+    state: str  # verified | partial | failing
+    uses: frozenset[str]
+
+
+def claim_counts(checked: CheckedSpec) -> Counter[str]:
+    """Verdict statuses over every claim of a page (load errors count as errors)."""
+    counts: Counter[str] = Counter(v.status for v in checked.verdicts.values())
+    counts["error"] += len(checked.errors)
+    return counts
+
+
+def page_state(counts: Counter[str]) -> str:
+    if any(counts[s] for s in FAILING):
+        return "failing"
+    if counts["numeric"] or counts["unchecked"]:
+        return "partial"
+    return "verified"
+
+
+def nodes(pages: list[CheckedSpec], rendered: list[RenderedPage]) -> list[PageNode]:
+    known = {p.slug for p in pages}
+    return [PageNode(c.slug, c.title, page_state(claim_counts(c)), frozenset(r.uses & known))
+            for c, r in zip(pages, rendered, strict=True)]
+
+
+def _link(slug: str, directory_urls: bool) -> str:
+    return f"../{slug}/" if directory_urls else f"{slug}.html"
+
+
+def dashboard_markdown(pages: list[CheckedSpec]) -> str:
+    header = "| Derivation | Claims | " + " | ".join(label for _, label in _COLUMNS) + " |"
+    rule = "|---|---:|" + "---:|" * len(_COLUMNS)
+    rows = [header, rule]
+    totals: Counter[str] = Counter()
+    for checked in sorted(pages, key=lambda c: c.title.lower()):
+        counts = claim_counts(checked)
+        totals.update(counts)
+        cells = " | ".join(str(counts[s]) for s, _ in _COLUMNS)
+        title = html.escape(checked.title).replace("|", "&#124;")
+        rows.append(f"| [{title}]({checked.slug}.md) | {sum(counts.values())} | {cells} |")
+    cells = " | ".join(f"**{totals[s]}**" for s, _ in _COLUMNS)
+    rows.append(f"| **All {len(pages)} derivations** | **{sum(totals.values())}** | {cells} |")
+    legend = ", ".join(f"{BADGES[s][0]} {BADGES[s][1]}" for s, _ in _COLUMNS)  # type: ignore[index]
+    return ("# Verification dashboard\n\n"
+            f'<p class="deriv-summary">{html.escape(site_total_sentence(pages))}</p>\n\n'
+            "One row per derivation page, counting every claim by the verdict it received when this site "
+            f"was built. Legend: {legend}.\n\n" + "\n".join(rows) + "\n\n"
+            f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
+
+
+def site_total_sentence(pages: list[CheckedSpec]) -> str:
+    totals: Counter[str] = Counter()
+    for checked in pages:
+        totals.update(claim_counts(checked))
+    verified = totals["proved"] + totals["proved-all"] + totals["sizes"]
+    failing = totals["refuted"] + totals["error"]
+    text = (f"{len(pages)} derivations, {sum(totals.values())} claims: {verified} machine-checked "
+            f"({totals['proved']} proved, {totals['proved-all']} for all dimensions, {totals['sizes']} at sizes), "
+            f"{totals['definition']} definitions")
+    if totals["numeric"]:
+        text += f", {totals['numeric']} numeric evidence only"
+    if totals["unchecked"]:
+        text += f", {totals['unchecked']} unchecked"
+    return text + (f", {failing} refuted or failing." if failing else ", none refuted.")
+
+
+def _layers(graph: list[PageNode]) -> dict[str, int]:
+    """Longest-path layering: a page sits one column right of everything it uses (cycles are cut)."""
+    uses = {n.slug: set(n.uses) for n in graph}
+    layer: dict[str, int] = {}
+
+    def depth(slug: str, trail: frozenset[str]) -> int:
+        if slug in layer:
+            return layer[slug]
+        below = [depth(u, trail | {slug}) for u in sorted(uses.get(slug, ())) if u not in trail and u in uses]
+        layer[slug] = 1 + max(below) if below else 0
+        return layer[slug]
+
+    for node in graph:
+        depth(node.slug, frozenset())
+    return layer
+
+
+def graph_svg(graph: list[PageNode], directory_urls: bool = True) -> str:
+    layer = _layers(graph)
+    columns: dict[int, list[PageNode]] = {}
+    for node in sorted(graph, key=lambda n: n.title.lower()):
+        columns.setdefault(layer[node.slug], []).append(node)
+    width_box, height_box, gap_x, gap_y = 230, 48, 80, 26
+    position: dict[str, tuple[int, int]] = {}
+    for col, members in columns.items():
+        for row, node in enumerate(members):
+            position[node.slug] = (20 + col * (width_box + gap_x), 20 + row * (height_box + gap_y))
+    width = 40 + (max(columns, default=0) + 1) * (width_box + gap_x) - gap_x
+    height = 40 + max((len(m) for m in columns.values()), default=1) * (height_box + gap_y) - gap_y
+    parts = [f'<svg class="deriv-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="Dependency graph of the derivations">',
+             '<defs><marker id="deriv-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+             'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#777"/>'
+             "</marker></defs>"]
+    for node in graph:
+        x1, y1 = position[node.slug]
+        for used in sorted(node.uses):
+            if used not in position:
+                continue
+            x2, y2 = position[used]
+            parts.append(f'<line class="deriv-edge" x1="{x1}" y1="{y1 + height_box // 2}" x2="{x2 + width_box}" '
+                         f'y2="{y2 + height_box // 2}" stroke="#777" stroke-width="1.5" '
+                         'marker-end="url(#deriv-arrow)"/>')
+    for node in graph:
+        x, y = position[node.slug]
+        stroke, fill = _COLOURS[node.state]
+        title = html.escape(node.title)
+        short = title if len(node.title) <= 30 else html.escape(node.title[:28]) + "…"
+        parts.append(f'<a href="{_link(node.slug, directory_urls)}" class="deriv-node deriv-node-{node.state}">'
+                     f"<title>{title} ({node.state})</title>"
+                     f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8" fill="{fill}" '
+                     f'stroke="{stroke}" stroke-width="2"/>'
+                     f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
+                     f'font-size="14" fill="#222">{short}</text></a>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def graph_markdown(graph: list[PageNode], directory_urls: bool = True) -> str:
+    edges = sum(len(n.uses) for n in graph)
+    legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
+              "red: some claim refuted or not checkable")
+    return ("# Dependency graph\n\n"
+            f"{len(graph)} derivations, {edges} citations between them. An arrow points from a page to a page "
+            f"it cites; pages further right build on those to their left. Colours: {legend}. Each box links "
+            "to its page.\n\n"
+            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls)}</div>\n\n'
+            f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
+
+
+def connections_markdown(slug: str, graph: list[PageNode]) -> str:
+    """The "uses / used by" section at the end of a derivation page (empty when it has neither)."""
+    titles = {n.slug: n.title for n in graph}
+    me = next((n for n in graph if n.slug == slug), None)
+    if me is None:
+        return ""
+    uses = sorted(me.uses)
+    used_by = sorted(n.slug for n in graph if slug in n.uses)
+    if not uses and not used_by:
+        return ""
+    lines = ["", "## Connections", ""]
+    if uses:
+        lines.append("Uses: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in uses) + ".")
+        lines.append("")
+    if used_by:
+        lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in used_by) + ".")
+        lines.append("")
+    return "\n".join(lines)

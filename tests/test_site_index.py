@@ -1,0 +1,65 @@
+"""Dashboard, dependency graph and connections, inferred from the references between pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs_derivations.checking import CheckedSpec
+from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.render import render_site_pages
+from mkdocs_derivations.site_index import (
+    connections_markdown,
+    dashboard_markdown,
+    graph_svg,
+    nodes,
+    site_total_sentence,
+)
+from mkdocs_derivations.spec import load_spec_text
+from mkdocs_derivations.verdict import Verdict
+
+
+def page(slug: str, text: str, status: str = "proved") -> CheckedSpec:
+    spec = load_spec_text("version: 1\ntitle: " + slug.title() + "\nsymbols: {t: real}\nblocks:\n" + text,
+                          f"{slug}.yml")
+    layout, errors = build_layout(spec)
+    verdicts = dict(layout.verdicts)
+    for i, claim in enumerate(layout.claims):
+        if claim.kind == "equal":
+            verdicts[i] = Verdict(status)  # type: ignore[arg-type]
+    return CheckedSpec(Path(f"{slug}.yml"), f"{slug}.yml", layout, verdicts, errors)
+
+
+BASE = "  - math:\n      label: base\n      start: {tex: a, sympy: 't'}\n      steps: [{tex: b, sympy: 't'}]\n"
+USER = ("  - text: 'from {eq:base#base}'\n  - math:\n      label: mine\n      start: {tex: a, sympy: 't'}\n"
+        "      steps: [{tex: b, sympy: 't', by: 'base#base'}]\n")
+
+
+def test_graph_is_inferred_from_prose_and_by_references() -> None:
+    pages = [page("base", BASE), page("user", USER, status="refuted")]
+    rendered = render_site_pages(pages)
+    assert rendered[1].reference_errors == []
+    assert r"\stackrel{\href{../base/#eq-base}{(1)}}{=}" in rendered[1].markdown
+    graph = {n.slug: n for n in nodes(pages, rendered)}
+    assert graph["user"].uses == {"base"} and graph["base"].uses == frozenset()
+    assert graph["base"].state == "verified" and graph["user"].state == "failing"
+    svg = graph_svg(list(graph.values()))
+    assert svg.count("<a href=") == 2 and svg.count('class="deriv-edge"') == 1 and "deriv-node-failing" in svg
+    assert "Used by: [User](user.md)" in connections_markdown("base", list(graph.values()))
+    assert "Uses: [Base](base.md)" in connections_markdown("user", list(graph.values()))
+
+
+def test_missing_cross_page_by_is_an_error() -> None:
+    pages = [page("user", USER)]
+    [rendered] = render_site_pages(pages)
+    messages = [e.message for e in rendered.reference_errors]
+    assert any("`by: base#base` names no equation" in m for m in messages)
+    assert any("{eq:base#base}" in m for m in messages)
+
+
+def test_dashboard_counts_claims_per_page_and_totals() -> None:
+    pages = [page("base", BASE), page("user", USER, status="refuted")]
+    markdown = dashboard_markdown(pages)
+    assert "| [Base](base.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
+    assert "| [User](user.md) | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 0 |" in markdown
+    assert "| **All 2 derivations** | **2** |" in markdown
+    assert site_total_sentence(pages).endswith("1 refuted or failing.")
