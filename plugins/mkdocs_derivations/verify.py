@@ -127,8 +127,9 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
                                          "please report this", sizes=[sizes])
             return verdict
         weakest_numeric |= outcome.status == "numeric"
-        if outcome.method not in methods:
-            methods.append(outcome.method)
+        method = _METHOD_NAMES.get(outcome.method, outcome.method)
+        if method not in methods:
+            methods.append(method)
     if weakest_numeric:
         return Verdict("numeric", method=", ".join(methods), sizes=ctx.sizes,
                        detail="agreement at random points at the listed sizes: evidence, not proof")
@@ -139,9 +140,15 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
                    detail="exact check with symbolic entries at each listed size")
 
 
+# The identity engine's names for its attempts, as readers see them. "structural" means the two sides were
+# already the same expression once evaluated (derivatives and definitions worked out), not as written.
+_METHOD_NAMES = {"structural": "identical once evaluated"}
+
+
 def _from_outcome(outcome: identity.Outcome, status_if_proved: str) -> Verdict:
     if outcome.status == "proved":
-        return Verdict(status_if_proved, method=outcome.method, detail=outcome.detail)  # type: ignore[arg-type]
+        method = _METHOD_NAMES.get(outcome.method, outcome.method)
+        return Verdict(status_if_proved, method=method, detail=outcome.detail)  # type: ignore[arg-type]
     if outcome.status == "numeric":
         return Verdict("numeric", method=outcome.method, points=outcome.points,
                        detail=outcome.detail or "agreement at random points: evidence, not proof")
