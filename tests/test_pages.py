@@ -1,0 +1,83 @@
+"""Every derivation page in derivations/ loads and checks cleanly.
+
+End to end through the real checker (worker processes, SymPy): no load errors, no refuted or error
+verdicts, no unchecked claims (every displayed relation carries a `sympy:` form), and every `{eq:...}`
+reference resolves, on the same page or on another page of the folder. The checker runs once for the
+whole folder, shared by all tests of this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions, claim_message, find_specs
+from mkdocs_derivations.render import RenderedPage, render_site_pages
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+DERIVATIONS = ROOT / "derivations"
+SPECS = find_specs(DERIVATIONS)
+
+
+@pytest.fixture(scope="module")
+def checked() -> Iterator[dict[str, CheckedSpec]]:
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        results = checker.check_paths(SPECS, root=ROOT)
+    finally:
+        checker.close()
+    yield {result.path.name: result for result in results}
+
+
+@pytest.fixture(scope="module")
+def rendered(checked: dict[str, CheckedSpec]) -> dict[str, RenderedPage]:
+    pages = list(checked.values())
+    return {page.path.name: out for page, out in zip(pages, render_site_pages(pages), strict=True)}
+
+
+def _ids() -> list[str]:
+    return [path.name for path in SPECS]
+
+
+def test_the_folder_has_pages() -> None:
+    assert any(path.name == "mml-5-2-2-multivariate-chain-rule.yml" for path in SPECS)
+    assert len(SPECS) >= 2
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_page_loads(checked: dict[str, CheckedSpec], name: str) -> None:
+    page = checked[name]
+    assert not page.errors, "\n".join(str(error) for error in page.errors)
+    assert page.layout is not None
+    assert page.layout.claims, f"{name} makes no claims"
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_page_has_no_refuted_or_error_verdicts(checked: dict[str, CheckedSpec], name: str) -> None:
+    page = checked[name]
+    assert page.layout is not None
+    assert not page.problems(), "\n".join(page.problems())
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_page_has_no_unchecked_claims(checked: dict[str, CheckedSpec], name: str) -> None:
+    page = checked[name]
+    assert page.layout is not None
+    missing = [index for index in range(len(page.layout.claims)) if index not in page.verdicts]
+    assert not missing, f"claims without a verdict: {missing}"
+    unchecked = [
+        claim_message(claim, page.verdicts[index])
+        for index, claim in enumerate(page.layout.claims)
+        if page.verdicts[index].status == "unchecked"
+    ]
+    assert not unchecked, "\n".join(unchecked)
+
+
+@pytest.mark.parametrize("name", _ids())
+def test_page_references_resolve(rendered: dict[str, RenderedPage], name: str) -> None:
+    errors = rendered[name].reference_errors
+    assert not errors, "\n".join(str(error) for error in errors)
