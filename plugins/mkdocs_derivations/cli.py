@@ -195,12 +195,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         results = checker.check_paths(paths, progress=progress)
     finally:
-        checker.close()
+        checker.close()  # the pool; loading neighbours below needs no workers
     if progress_out is not None:
         progress_out.write("\n")
     # References in prose ({eq:label}, {eq:page#label}) are resolved by the renderer; a broken one must
-    # fail here exactly as it fails `mkdocs build --strict`.
-    for checked, page in zip(results, render_site_pages(results), strict=True):
+    # fail here exactly as it fails `mkdocs build --strict`. Other specs in the same folders are loaded (not
+    # checked) so that checking one file still resolves its references to its neighbours.
+    given = {p.resolve() for p in paths}
+    neighbours = sorted({n for p in paths for n in find_specs(p.parent) if n.resolve() not in given})
+    context = [checker.load(n) for n in neighbours]
+    for checked, page in zip(results, render_site_pages(results + context)[: len(results)], strict=True):
         checked.errors.extend(page.reference_errors)
     failing = frozenset(STRICT_FAILING if args.strict else FAILING)
     if args.format == "json":

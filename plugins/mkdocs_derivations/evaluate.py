@@ -153,9 +153,10 @@ class Evaluator:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
         return self.value(self.definitions[name].node, expand)
 
-    def substitute(self, value: Any, expand: frozenset[str]) -> Any:
-        """Replace the symbols of defined names in an already evaluated value by their definitions."""
-        names = [n for n in expand if n in self.definitions]
+    def substitute(self, value: Any, names_: frozenset[str], expand: frozenset[str]) -> Any:
+        """Replace the symbols of the defined ``names_`` in an already evaluated value by their definitions,
+        themselves evaluated with the caller's ``expand`` (so definitions inside definitions follow too)."""
+        names = [n for n in names_ if n in self.definitions]
         if not names:
             return value
         mapping: dict[Any, Any] = {}
@@ -266,6 +267,8 @@ class Evaluator:
             return self._scalar(v.T * v) if isinstance(v, sp.MatrixBase) else v.T * v
         if name in ("trace", "det", "inv"):
             m = self.value(args[0], expand)
+            if not isinstance(m, sp.MatrixBase | MatrixExpr):  # a 1×1 product already became a scalar
+                return sp.Integer(1) / m if name == "inv" else m
             if name == "trace":
                 return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
             if name == "det":
@@ -298,7 +301,7 @@ class Evaluator:
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
         else:
             result = sp.diff(inner, var, order)
-        return self.substitute(result, expand & bound)
+        return self.substitute(result, expand & bound, expand)
 
     def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
         variables, bound = self._variables(node.args[1])
@@ -315,11 +318,14 @@ class Evaluator:
             if not isinstance(inner, MatrixExpr) or not isinstance(var, MatrixExpr):
                 raise Unsupported("this derivative is checked at concrete sizes")
             # SymPy differentiates by a MatrixSymbol in denominator layout; the book uses numerator layout.
-            return self.substitute(inner.diff(var).T, expand & bound)
+            derivative = inner.diff(var)
+            if not isinstance(derivative, MatrixExpr):
+                raise Unsupported("this derivative is checked at concrete sizes")
+            return self.substitute(derivative.T, expand & bound, expand)
         if not isinstance(inner, sp.MatrixBase):
             inner = sp.Matrix([inner])
         result = inner.jacobian(variables)
-        return self.substitute(result, expand & bound)
+        return self.substitute(result, expand & bound, expand)
 
     def _matrix_literal(self, node: Call, expand: frozenset[str]) -> Any:
         if self.sizes is None:

@@ -22,7 +22,7 @@ from . import identity
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl
 from .errors import Location
-from .evaluate import Definition, EvaluationError, Evaluator, Unsupported
+from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import parse_expression
 from .expr_ast import Node, names
 from .model import Text
@@ -84,8 +84,16 @@ class _Context:
         return sorted(dims)
 
 
+def _as_scalar(value: Any) -> Any:
+    """A 1×1 matrix and a scalar are the same claim (sizes of 1 make products collapse differently)."""
+    shape = getattr(value, "shape", None)
+    if shape == (1, 1) and hasattr(value, "__getitem__"):
+        return value[0, 0]
+    return value
+
+
 def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Outcome:
-    lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
+    lhs, rhs = _as_scalar(ev.value(ctx.lhs, expand)), _as_scalar(ev.value(ctx.rhs, expand))
     lshape, rshape = getattr(lhs, "shape", None), getattr(rhs, "shape", None)
     if lshape != rshape:
         return identity.Outcome("refuted", "shape", f"the sides have shapes {lshape} and {rshape}")
@@ -98,11 +106,8 @@ def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     try:
         ev = Evaluator(ctx.env, ctx.definitions, None)
         lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
-    except (Unsupported, EvaluationError):
-        return False
-    try:
         difference = (lhs - rhs).expand()
-    except (TypeError, ValueError, AttributeError):
+    except Exception:  # noqa: BLE001 - any failure of this optional attempt just means "no proof this way"
         return False
     return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
 
