@@ -169,3 +169,30 @@ def test_unknown_reference_in_prose_is_reported_by_the_renderer(bad: str) -> Non
                                    layout=layout, verdicts=dict(layout.verdicts), errors=errors))
     assert any("names no equation" in p for p in page.problems)
     assert "deriv-load-error" in page.markdown
+
+
+@pytest.mark.parametrize(("tex", "message"), [
+    (r"\href{javascript:alert(1)}{x}", "only `#anchor` and http(s)"),
+    (r"\url{data:text/html,x}", "only `#anchor` and http(s)"),
+    (r"\class{x}{y}", "could style the page"),
+    (r"\style{color:red}{y}", "could style the page"),
+    (r"\unicode{x41}", "could style the page"),
+    (r"\require{physics}", "could style the page"),
+    (r"x \tag{9}", "equation numbers"),
+    (r"x \label{a}", "equation numbers"),
+    (r"x \] <script>", "math delimiter"),
+    (r"$$ x", "math delimiter"),
+])
+def test_tex_policy_refuses_dangerous_or_numbering_commands(tex: str, message: str) -> None:
+    body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
+            f"        - tex: '{tex}'\n          sympy: 't'\n")
+    err = only_error(body)
+    assert message in err.message
+    assert err.where.endswith("step 1")
+
+
+def test_tex_policy_allows_fragment_and_https_links() -> None:
+    body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
+            r"        - tex: '\href{#eq-x}{(1)} \href{https://example.org}{y}'" + "\n          sympy: 't'\n")
+    _, errors = layout_of(body)
+    assert errors == []

@@ -21,6 +21,7 @@ from .errors import Location, SpecError
 from .expr import parse_expression
 from .expr_ast import Name, Node, names
 from .shapes import infer_shape, same_shape, shape_to_tex
+from .tex_policy import check_tex
 from .verdict import Verdict
 
 ClaimKind = Literal["equal", "define", "given", "shape", "unchecked"]
@@ -126,13 +127,16 @@ class _Scope:
     definitions: list[tuple[str, model.Text]]
     def_labels: dict[str, list[str]]  # label -> names it defines
     sizes: list[dict[str, int]] | None
+    sizes_location: Location | None = None  # the `sizes:` key that set `sizes`
 
     def child(self, scope: model.Scope) -> _Scope:
+        own = scope.sizes is not None
         return _Scope(
             layers=[*self.layers, scope.symbols] if scope.symbols else list(self.layers),
             definitions=[*self.definitions, *scope.where.items()],
             def_labels=self.def_labels,
-            sizes=scope.sizes if scope.sizes is not None else self.sizes,
+            sizes=scope.sizes if own else self.sizes,
+            sizes_location=scope.sizes_location if own else self.sizes_location,
         )
 
 
@@ -197,7 +201,7 @@ class _Builder:
         scope = outer.child(block.scope)
         env = self.environment(scope, block.location, where)
         if scope.sizes is not None:
-            check_sizes(scope.sizes, env, block.location, where)
+            check_sizes(scope.sizes, env, scope.sizes_location or block.location, where)
         self.check_definitions(scope, env, where)
         rows: list[Row] = []
         label_text = block.label
@@ -209,6 +213,7 @@ class _Builder:
                                 first.label.location, f"{where}, step 1")
             label_text = first.label
         row = self.new_row(label_text.value if label_text else None, block.number, block.location, label_text)
+        check_tex(block.start.tex, block.start.location, f"{where}, start")
         row.parts.append(Part(block.start.tex))
         rows.append(row)
         previous = block.start
@@ -222,6 +227,7 @@ class _Builder:
                 raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
                                 step.label.location, step_where)
             by_names, by_refs = self.citations(step, scope, step_where)
+            check_tex(step.term.tex, step.location, step_where)
             rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
             row.parts.append(Part(step.term.tex, rel_tex, by_refs))
             claim_index = self.claim(step, previous, scope, env, by_names, step_where)
@@ -324,8 +330,11 @@ class _Builder:
             missing = "this step" if rhs_text is None else "the previous term"
             verdict = Verdict("unchecked", detail=f"{missing} has no `sympy:` form, so nothing was checked")
         else:
-            lhs, rhs = self.parse(lhs_text, env), self.parse(rhs_text, env)
-            ls, rs = infer_shape(lhs, env, lhs_text), infer_shape(rhs, env, rhs_text)
+            try:
+                lhs, rhs = self.parse(lhs_text, env), self.parse(rhs_text, env)
+                ls, rs = infer_shape(lhs, env, lhs_text), infer_shape(rhs, env, rhs_text)
+            except SpecError as err:
+                raise err.with_where(where) from None
             if not same_shape(ls, rs):
                 raise SpecError(f"the two sides have different shapes: {shape_to_tex(ls)} and "
                                 f"{shape_to_tex(rs)}", step.location, where)
@@ -384,8 +393,12 @@ class _Builder:
 
 
 def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Location, where: str) -> None:
-    """Hand-written sizes must obey the rule the default sizes obey: many false matrix identities hold at
-    size 1, so at least two assignments, each naming every dimension, every dimension ≥ 2 in one."""
+    """Hand-written sizes must obey the rule the default sizes (2 and 3) obey: at least two assignments,
+    each naming every dimension, and every dimension given at least two different values ≥ 2.
+
+    Many false matrix identities hold at size 1 ((AB)ᵀ = AᵀBᵀ), and some hold at sizes 1 and 2 but fail
+    from 3 on ((AB - BA)² C = C (AB - BA)²: the square of a traceless 2×2 matrix is a multiple of the
+    identity), so one size ≥ 2 is not enough."""
     dims = sorted(env.dims)
     if not dims:
         return
@@ -396,17 +409,18 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
         missing = [d for d in dims if d not in assignment]
         if missing:
             raise SpecError(f"`sizes` entry {assignment} does not give {', '.join(missing)}", location, where)
-    small = [d for d in dims if max(a[d] for a in sizes) < 2]
-    if small:
-        raise SpecError(f"`sizes` never sets {', '.join(small)} to 2 or more (false identities such as "
-                        "(AB)ᵀ = AᵀBᵀ hold at size 1)", location, where)
+    few = [d for d in dims if len({a[d] for a in sizes if a[d] >= 2}) < 2]
+    if few:
+        raise SpecError(f"`sizes` must give {', '.join(few)} at least two different values of 2 or more (e.g. "
+                        "2 and 3): some false identities hold at sizes 1 and 2", location, where)
 
 
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     """Resolve a spec; located errors are returned (not raised) so one bad block does not hide others."""
     builder = _Builder(spec)
     root = _Scope(layers=[spec.scope.symbols] if spec.scope.symbols else [],
-                  definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes)
+                  definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
+                  sizes_location=spec.scope.sizes_location)
     try:
         Environment.from_layers(root.layers)
     except SpecError as err:

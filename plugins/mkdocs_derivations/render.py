@@ -105,7 +105,8 @@ class _PageRenderer:
         out = []
         for lineno, line in enumerate(item.markdown.splitlines()):
             location = Location(item.location.path, item.location.line + lineno if item.location.line else 0)
-            out.append(_REF.sub(lambda m, loc=location: self.resolve(m, loc), line))  # type: ignore[misc]
+            out.append(_REF.sub(lambda m, loc=location: self.resolve(  # type: ignore[misc]
+                m, Location(loc.path, loc.line, item.location.column + m.start() if loc.line else 0)), line))
         return sanitize_markdown("\n".join(out).strip("\n"))
 
     # ----- equations -------------------------------------------------------------------------------------

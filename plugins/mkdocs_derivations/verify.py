@@ -209,6 +209,9 @@ def check_claim(claim: Claim) -> dict[str, Any]:
     started = time.perf_counter()
     try:
         verdict = check_equal(claim)
+    except MemoryError:
+        verdict = Verdict("error", method="memory limit",
+                          detail="the check ran out of its memory allowance; not verified")
     except RecursionError:
         verdict = Verdict("error", method="limit", detail="the expression is too deeply nested to check")
     except EvaluationError as err:

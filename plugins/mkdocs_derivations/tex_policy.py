@@ -1,0 +1,41 @@
+"""What a `tex:` field may contain.
+
+MathJax's safe mode already filters what TeX can do in the reader's browser; refusing the dangerous and
+the numbering-breaking commands when the spec is loaded gives the contributor a located error instead of
+a silently altered page, and keeps script URLs out of the built HTML altogether.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import Location, SpecError
+
+# Commands that write classes, ids, styles or fonts, fetch code, or change MathJax's settings.
+_FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "setOptions", "href", "url")
+# Equation numbers and math delimiters belong to the renderer.
+_RENDERER_OWNED = ("tag", "notag", "nonumber", "label", "eqref", "ref")
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_DELIMITERS = re.compile(r"\\[\[\]()]|\$\$")
+_SAFE_TARGET = re.compile(r"^(#[A-Za-z0-9_-]+|https?://[^\s{}]+)$")
+_LINK = re.compile(r"\\(?:href|url)\s*\{([^{}]*)\}")
+
+
+def check_tex(tex: str, location: Location, where: str) -> None:
+    """Raise a SpecError for TeX the site will not publish."""
+    delimiter = _DELIMITERS.search(tex)
+    if delimiter:
+        raise SpecError(f"`tex` must not contain the math delimiter `{delimiter.group(0)}`: the renderer "
+                        "wraps every equation itself", location, where)
+    for link in _LINK.finditer(tex):
+        if not _SAFE_TARGET.match(link.group(1).strip()):
+            raise SpecError(f"`tex` links to `{link.group(1)}`; only `#anchor` and http(s) targets are allowed",
+                            location, where)
+    for match in _COMMAND.finditer(tex):
+        name = match.group(1)
+        if name in _RENDERER_OWNED:
+            raise SpecError(f"`\\{name}` is not allowed in `tex`: equation numbers and labels come from the "
+                            "spec (`label:`, `number:`, `{eq:...}`)", location, where)
+        if name in _FORBIDDEN and name not in ("href", "url"):
+            raise SpecError(f"`\\{name}` is not allowed in `tex` (it could style the page or load code)",
+                            location, where)
