@@ -52,32 +52,7 @@ EXPECTED_NOTES: dict[str, str] = {
 }
 
 #: Cases the checker gets wrong today (strict xfail): label -> diagnosis. See tests/corpus/README.md.
-KNOWN_ISSUES: dict[str, str] = {
-    "commutator-square-central-user-sizes-2-and-1": (
-        "hand-written `sizes: [{N: 2}, {N: 1}]` pass the sizes rule (two assignments, N >= 2 in one), but "
-        "(AB - BA)^2 C = C (AB - BA)^2 holds at sizes 1 and 2 and fails at 3: accepted as `sizes`. With the "
-        "default sizes (2 and 3) the same step is refuted (case commutator-square-central)"
-    ),
-    "x-plus-exp-minus-100": (
-        "the difference -exp(-100) is a closed-form non-zero constant, but identity._constant_gap only "
-        "refutes when a transform yields a sympy.Number; the 3.7e-44 gap is below the 40-digit tolerance, "
-        "so the verdict is `numeric`"
-    ),
-    "exp-shifted-1e-50": (
-        "relative gap 10**-50 is below the fixed 40-digit working precision: `numeric` instead of refuted "
-        "(the precision does not grow with the literals of the claim)"
-    ),
-    "sine-scaled-1e-45": (
-        "relative gap 10**-45 is below the fixed 40-digit working precision: `numeric` instead of refuted"
-    ),
-    "abs-minus-1e15": (
-        "false only for x > 10**15; sample magnitudes stop at ~10**12 and do not scale with the literals "
-        "of the claim: `numeric` instead of refuted"
-    ),
-    "abs-minus-1e-12-positive": (
-        "false only for 0 < x < 10**-12; sample magnitudes stop at ~10**-8: `numeric` instead of refuted"
-    ),
-}
+KNOWN_ISSUES: dict[str, str] = {}
 
 #: shape-*.yml and sizes-*.yml file -> (``line:column`` of the one load error, a substring of its message).
 LOAD_ERRORS: dict[str, tuple[str, str]] = {
@@ -88,8 +63,10 @@ LOAD_ERRORS: dict[str, tuple[str, str]] = {
     "shape-vector-sum.yml": ("15:19", "cannot add N×1 and D×1"),
     "shape-inverse-nonsquare.yml": ("18:23", "inv() needs a square matrix"),
     "shape-gradient-as-column.yml": ("17:11", "the two sides have different shapes"),
-    "sizes-single-size-1.yml": ("9:7", "`sizes` needs at least two size assignments"),
-    "sizes-all-size-1.yml": ("9:7", "`sizes` never sets N to 2 or more"),
+    "sizes-single-size-1.yml": ("13:7", "`sizes` needs at least two size assignments"),
+    "sizes-all-size-1.yml": ("13:7", "`sizes` must give N at least two different values of 2 or more"),
+    "sizes-commutator-sizes-2-and-1.yml": ("15:7", "`sizes` must give N at least two different values of 2"),
+    "sizes-transpose-product-sizes-1-and-2.yml": ("14:7", "`sizes` must give N at least two different values"),
 }
 LOAD_ERROR_KINDS = ("shape", "sizes")
 
@@ -211,6 +188,8 @@ def test_false_step_is_a_located_load_error(results: Results, name: str) -> None
     err = spec.errors[0]
     assert str(err.location) == f"{display_path(CORPUS / name)}:{where}", str(err)
     assert message in err.message
+    # ... and names the step (a shape error) or the block (a sizes error) for a reader of a CI log.
+    assert err.where == ("block 1, step 1" if name.startswith("shape-") else "block 1"), str(err)
     # The failing block makes no claim at all: nothing about it can be shown as checked.
     assert spec.layout is not None and not spec.layout.claims
 

@@ -22,6 +22,7 @@ from sympy import (
     Matrix,
     Rational,
     Subs,
+    acos,
     asin,
     atan,
     cos,
@@ -37,7 +38,7 @@ from sympy import (
     together,
 )
 
-from mkdocs_derivations import sampling
+from mkdocs_derivations import identity, sampling
 from mkdocs_derivations.identity import Outcome, decide
 
 t = symbols("t", real=True)
@@ -244,6 +245,16 @@ NEAR_MISSES: list[Case] = [
     ),
     Case("(-1)^n = 1 for integer n", lambda: ((-1) ** n, sympy.S.One), False),
     Case("x (1 + 1e-25) = x for x > 0", lambda: (xp * (1 + Rational(1, 10**25)), xp), False),
+    # gaps below the default 40 digits, and claims false only beyond the sampled magnitudes 1e-8 .. 1e12
+    Case("x = x + exp(-100) (a closed-form gap of 3.7e-44)", lambda: (x, x + exp(-100)), False),
+    Case("exp x = exp(x + 1e-50)", lambda: (exp(x), exp(x + Rational(1, 10**50))), False),
+    Case("sin x (1 + 1e-45) = sin x", lambda: (sin(x) * (1 + Rational(1, 10**45)), sin(x)), False),
+    Case("|x - 10^15| = 10^15 - x (false above 10^15)", lambda: (Abs(x - 10**15), 10**15 - x), False),
+    Case(
+        "|x - 1e-12| = x - 1e-12 for x > 0 (false below 1e-12)",
+        lambda: (Abs(xp - Rational(1, 10**12)), xp - Rational(1, 10**12)),
+        False,
+    ),
     Case("log(exp w) = w for complex w", lambda: (log(exp(w)), w), False),
     Case("(A + B)^2 = A^2 + 2AB + B^2, 2×2", lambda: ((A2 + B2) ** 2, A2**2 + 2 * A2 * B2 + B2**2), False),
     Case("(A + B)^2 = A^2 + 2AB + B^2, 3×3", lambda: ((A3 + B3) ** 2, A3**2 + 2 * A3 * B3 + B3**2), False),
@@ -302,6 +313,8 @@ TRICKY_TRUE: list[Case] = [
     ),
     Case("(-1)^(2n) = 1 for integer n", lambda: ((-1) ** (2 * n), sympy.S.One), True),
     Case("log(exp x) = x for real x", lambda: (log(exp(x)), x), True),
+    Case("asin x + acos x = pi/2", lambda: (asin(x) + acos(x), pi / 2), True),
+    Case("sqrt(x^2 + 2x + 1) = |x + 1| for real x", lambda: (sqrt(x**2 + 2 * x + 1), Abs(x + 1)), True),
     Case(
         "1x1 matrix equals its scalar",
         lambda: (vec("y", 2).T * vec("y", 2), vec("y", 2).dot(vec("y", 2))),
@@ -333,7 +346,10 @@ def test_case(case: Case) -> None:
         assert outcome.status == "refuted", outcome
         if outcome.method != "shape":
             assert outcome.counterexample is not None
-            assert outcome.counterexample["lhs"] != outcome.counterexample["rhs"]
+            if "lhs - rhs" in outcome.counterexample:  # an exact constant gap found by a transform
+                assert outcome.counterexample["lhs - rhs"] != "0"
+            else:
+                assert outcome.counterexample["lhs"] != outcome.counterexample["rhs"]
 
 
 def test_counts() -> None:
@@ -403,6 +419,68 @@ def test_constant_gap_refutes_without_sampling() -> None:
     assert outcome.counterexample == {"lhs - rhs": "1"}
     outcome = decide(sin(x) ** 2 + cos(x) ** 2 + h(x), h(x))
     assert outcome.status == "refuted" and outcome.counterexample == {"lhs - rhs": "1"}
+
+
+def test_closed_form_constant_gap_refutes() -> None:
+    """``-exp(-100)`` is no ``Number``, but strict evaluation certifies it is non-zero: refuted, gap shown."""
+    outcome = decide(x, x + exp(-100))
+    assert outcome.status == "refuted" and outcome.method == "expand", outcome
+    assert outcome.counterexample == {"lhs - rhs": "-exp(-100)"}
+    assert "-3.72007597602084e-44" in outcome.detail
+
+
+def test_zero_in_disguise_is_no_constant_gap() -> None:
+    """Strict evalf cannot tell these from 0, so they never certify a gap (whatever else decides them)."""
+    zeros = (
+        log(6) - log(2) - log(3),
+        sqrt(2) + sqrt(3) - sqrt(5 + 2 * sqrt(6)),
+        atan(2) + atan(Rational(1, 2)) - pi / 2,
+    )
+    for zero in zeros:
+        assert not identity._certified_nonzero_constant(zero), zero
+    for gap in (-exp(-100), exp(-(10**6)), exp(pi * sqrt(163)) - 640320**3 - 744, sympy.I * exp(-50)):
+        assert identity._certified_nonzero_constant(gap), gap
+    for not_a_gap in (x * exp(-100), f(1) - 1, sympy.zoo, sympy.nan, exp(-100) + sympy.oo, sympy.S.Zero):
+        assert not identity._certified_nonzero_constant(not_a_gap), not_a_gap
+    assert decide(log(6), log(2) + log(3)).status == "proved"
+    assert decide(atan(2) + atan(Rational(1, 2)), pi / 2).status != "refuted"
+
+
+def test_precision_grows_with_the_literals() -> None:
+    assert sampling.literal_digits(exp(x + Rational(1, 10**50)), x) == 51
+    assert sampling.literal_digits(x**2 + 3 * x, sin(x) / 7) == 1
+    assert sampling.literal_digits(x, y) == 0
+    outcome = decide(exp(x), exp(x + Rational(1, 10**50)))
+    assert outcome.status == "refuted" and outcome.method == "numeric", outcome
+    assert decide(exp(x + Rational(1, 10**50)), exp(x) * exp(Rational(1, 10**50))).status == "proved"
+
+
+def test_points_follow_the_literals() -> None:
+    """Points at 7/3 and 3/7 times the largest literal above 1e3 and the smallest below 1e-3, both signs."""
+    points = sampling.literal_points([x, y], Abs(x - 10**15) + Rational(1, 10**12) * y)
+    values = [p[x] for p in points]
+    assert all(p[x] == p[y] for p in points)
+    assert sorted(values) == sorted(
+        sign * scale * factor
+        for scale in (sympy.Integer(10) ** 15, Rational(1, 10**12))
+        for factor in (Rational(7, 3), Rational(3, 7))
+        for sign in (1, -1)
+    )
+    positive = sampling.literal_points([xp], xp - 10**20)
+    assert len(positive) == 2 and all(p[xp] > 10**20 or p[xp] < 10**20 for p in positive)
+    assert all(p[xp] > 0 for p in positive)  # assumptions respected: both "signs" are positive
+    integer = sampling.literal_points([n], n + Rational(1, 10**9))
+    assert all(p[n].is_Integer for p in integer)
+    assert sampling.literal_points([x], x**2 + 999 * x + Rational(1, 1000)) == []  # nothing beyond 1e-3 .. 1e3
+    assert sampling.literal_points([], sympy.Integer(10) ** 15) == []
+
+
+def test_literal_points_come_right_after_the_screen() -> None:
+    entry = identity._Entry("", Abs(x - 10**15), 10**15 - x)
+    identity._prepare_numeric(entry, 24, identity.SCREEN_POINTS, 1.0)
+    generic = sampling.sample_points([x], 24)
+    extra = sampling.literal_points([x], Abs(x - 10**15))
+    assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :]
 
 
 def test_constants() -> None:

@@ -4,22 +4,25 @@ Why this shape: a derivation page shows one verdict per step, so the verdict mus
 symbolic route that turned ``lhs - rhs`` into exactly ``0`` yields ``"proved"``; a robust numeric
 disagreement (both sides finite, the gap stable when the precision is doubled) yields ``"refuted"`` with
 the point and both values; agreement at many sample points is reported as ``"numeric"`` -- evidence, not
-proof; a transform that turns the difference into a non-zero number also refutes (the exact gap is reported);
-anything else is ``"unknown"``. ``equals()`` is trusted only when it says True (it says False for
-``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
+proof; a transform that turns the difference into a non-zero constant also refutes (the exact gap is
+reported); anything else is ``"unknown"``. ``equals()`` is trusted only when it says True (it says False
+for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
 The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 experiment in
 ``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; a quick numeric screen (so a wrong
 step is refuted before any expensive transform runs); ``cancel(together())``, ``rewrite(exp)`` when trig or
-hyperbolic functions occur, ``trigsimp``, ``fu``, ``simplify``, ``equals``, each under its own time budget;
-finally numeric agreement at more points. Matrices are decided entrywise, stage by stage across all
+hyperbolic functions occur, ``rewrite(asin)`` when inverse trig functions occur, ``trigsimp``, ``fu``,
+``rewrite(log)`` (inverse trig again), ``factor`` (for ``sqrt(x**2 + 2*x + 1) = |x + 1|``), ``simplify``,
+``equals``, each under its own time budget; finally numeric agreement at more points. The working
+precision and the sample points follow the claim's literals: ``10**-50`` raises the precision above 50
+digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage across all
 entries, so a wrong entry is found by the cheap screen before any entry gets expensive transforms.
 
 Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception,
 which only works in the main thread (the lead runs checks in worker processes, where it is). Elsewhere
 the guard cannot be installed, so only the cheap attempts run (``doit``, ``expand``, ``cancel``,
-``rewrite(exp)``, numeric points) and ``trigsimp``/``fu``/``simplify``/``equals`` are skipped, since those
-can run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_REAL`` timer is
+``rewrite(exp)``, ``rewrite(asin)``, numeric points) and the other transforms are skipped, since those can
+run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_REAL`` timer is
 respected: budgets are clipped to it and it is re-armed afterwards.
 """
 
@@ -33,9 +36,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import sympy
+from sympy.core.evalf import PrecisionExhausted
 from sympy.core.sympify import _sympify
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
-from sympy.functions.elementary.trigonometric import TrigonometricFunction
+from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 from sympy.simplify.fu import fu
 
 from . import sampling
@@ -194,6 +198,10 @@ def _has_trig(expr: sympy.Basic) -> bool:
     return bool(expr.has(TrigonometricFunction, HyperbolicFunction))
 
 
+def _has_inverse_trig(expr: sympy.Basic) -> bool:
+    return bool(expr.has(InverseTrigonometricFunction))
+
+
 def _rewrite_exp_expand(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(expr.rewrite(sympy.exp))
 
@@ -214,8 +222,11 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("cancel", lambda d: sympy.cancel(sympy.together(d)), lambda d: True, True),
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, _has_trig, True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, _has_trig, True),
+    _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), _has_inverse_trig, True),
     _Transform("trigsimp", sympy.trigsimp, _has_trig, False),
     _Transform("fu", fu, _has_trig, False),
+    _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), _has_inverse_trig, False),
+    _Transform("factor", lambda d: sympy.factor(d, deep=True), lambda d: True, False),
     _Transform("simplify", sympy.simplify, lambda d: True, False),
     _Transform("equals", lambda d: d.equals(0) is True, lambda d: True, False),
 )
@@ -227,23 +238,60 @@ def _is_zero(value: Any) -> bool:
 
 
 def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
-    """Refute when a transform turned the difference into a finite non-zero number: the sides then differ
+    """Refute when a transform turned the difference into a finite non-zero constant: the sides then differ
     by that constant wherever both are defined. Used when no sample point decided (e.g. ``f(x) + 1`` with
-    an undefined ``f``), so the reader gets the exact gap instead of "unknown"."""
-    if not (isinstance(value, sympy.Number) and value.is_zero is False and value.is_finite):
+    an undefined ``f``, or ``x + exp(-100)`` against ``x``, whose gap of 3.7e-44 is below the working
+    precision), so the reader gets the exact gap instead of "unknown" or "numeric".
+
+    A plain ``Number`` is its own certificate. A closed form (``-exp(-100)``) counts only when it has no
+    symbols or undefined functions and ``evalf(50, strict=True)`` certifies a finite non-zero value: strict
+    evaluation raises rather than return digits it cannot vouch for, so a zero in disguise such as
+    ``log(6) - log(2) - log(3)`` is never mistaken for a gap.
+    """
+    if isinstance(value, sympy.Number):
+        if not (value.is_zero is False and value.is_finite):
+            return False
+        shown = str(value)
+    elif _certified_nonzero_constant(value):
+        shown = f"{value} (= {sympy.N(value, 15)!s})"
+    else:
         return False
     where = f"entry {entry.label}: " if entry.label else ""
-    detail = f"{where}the difference left - right is {value} after {method}, not 0"
+    detail = f"{where}the difference left - right is {shown} after {method}, not 0"
     example = {"lhs - rhs": str(value)} | ({"entry": entry.label} if entry.label else {})
     entry.outcome = Outcome("refuted", method, detail, example, entry.agreed)
     return True
 
 
+def _certified_nonzero_constant(value: Any) -> bool:
+    """Whether ``value`` is a symbol-free closed form that strict 50-digit evaluation shows is finite and
+    not zero."""
+    if not (isinstance(value, sympy.Expr) and value.is_number) or sampling.has_non_numeric(value):
+        return False
+    if value.has(*sampling.NON_FINITE):
+        return False
+    try:
+        approx = value.evalf(50, strict=True)
+    except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return False
+    if approx.has(*sampling.NON_FINITE):
+        return False
+    re_, im_ = approx.as_real_imag()
+    if not (isinstance(re_, sympy.Number) and isinstance(im_, sympy.Number)):
+        return False
+    return bool(re_.is_finite and im_.is_finite and (re_ != 0 or im_ != 0))
+
+
 # -------------------------------------------------------------------------------------------- numerics
 
 
-def _prepare_numeric(entry: _Entry, count: int, budget: float) -> None:
-    """Fix what will be evaluated and where: stand-ins for undefined functions, then the sample points."""
+def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> None:
+    """Fix what will be evaluated and where: stand-ins for undefined functions, then the sample points.
+
+    The ``count`` generic points are joined, right after the first ``screen`` of them, by points at the
+    scales of the claim's own literals (:func:`sampling.literal_points`), so ``|x - 10**15|`` is also
+    sampled beyond ``10**15``.
+    """
     lhs, rhs = entry.lhs, entry.rhs
     if sampling.has_non_numeric(lhs) or sampling.has_non_numeric(rhs):
         stand_ins = sampling.concrete_functions(sampling.undefined_functions(lhs - rhs))
@@ -257,7 +305,10 @@ def _prepare_numeric(entry: _Entry, count: int, budget: float) -> None:
         lhs, rhs = run.value
         entry.stand_ins = stand_ins
     try:
-        entry.sample = sampling.sample_points(sampling.variables(lhs, rhs), count)
+        symbols = sampling.variables(lhs, rhs)
+        points = sampling.sample_points(symbols, count)
+        extra = [p for p in sampling.literal_points(symbols, lhs, rhs) if p not in points]
+        entry.sample = points[:screen] + extra + points[screen:]
     except Unsampleable as exc:
         entry.why_not_numeric = str(exc)
         return
@@ -335,13 +386,16 @@ def decide(
     """Decide ``lhs = rhs`` for two scalars or two explicit matrices of equal shape.
 
     ``transform_budget_s`` bounds each symbolic attempt and each numeric point (main thread only, see the
-    module docstring); ``numeric_points`` is the total number of sample points per entry, the first
-    ``SCREEN_POINTS`` of which are tried before the transforms; ``digits`` is the working precision.
-    Sides of different shapes are refuted (method ``"shape"``); strings raise TypeError.
+    module docstring); ``numeric_points`` is the number of generic sample points per entry, the first
+    ``SCREEN_POINTS`` of which are tried before the transforms (points at the scales of the claim's literals
+    come on top); ``digits`` is the working precision, raised to 15 more than the most digits of any
+    literal in the claim (``10**-50`` needs more than 50). Sides of different shapes are refuted (method
+    ``"shape"``); strings raise TypeError.
     """
     entries = _as_entries(lhs, rhs)
     if isinstance(entries, Outcome):
         return entries
+    digits = max(digits, 15 + max(sampling.literal_digits(e.lhs, e.rhs) for e in entries))
     budget = transform_budget_s
     guarded = _can_guard()
 
@@ -368,7 +422,7 @@ def decide(
     screen = min(SCREEN_POINTS, numeric_points)
     stage_cap = max(2.0, 4 * budget)
     for e in pending():  # 3. quick numeric screen
-        _prepare_numeric(e, numeric_points, budget)
+        _prepare_numeric(e, numeric_points, screen, budget)
         _run_points(e, e.sample[:screen], digits, budget, time.monotonic() + stage_cap)
         if e.outcome is not None:
             return e.outcome
@@ -385,7 +439,7 @@ def decide(
             if run.ok and _constant_gap(e, transform.name, run.value):
                 return e.outcome  # type: ignore[return-value]
     for e in pending():  # 6. numeric agreement at more points
-        _run_points(e, e.sample[screen:numeric_points], digits, budget, time.monotonic() + stage_cap)
+        _run_points(e, e.sample[screen:], digits, budget, time.monotonic() + stage_cap)
         if e.outcome is not None:
             return e.outcome
         e.outcome = _numeric_or_unknown(e, numeric_points)

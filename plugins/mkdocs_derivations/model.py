@@ -68,6 +68,7 @@ class Scope:
     symbols: dict[str, Text] = field(default_factory=dict)
     where: dict[str, Text] = field(default_factory=dict)
     sizes: list[dict[str, int]] | None = None
+    sizes_location: Location | None = None  # where the `sizes:` key is, for errors about the sizes
 
 
 @dataclass

@@ -191,6 +191,56 @@ def sample_points(symbols: Sequence[sympy.Basic], count: int, *, seed: int = SEE
     return points
 
 
+# ------------------------------------------------------------------------------------- claim's literals
+
+_BIG = sympy.Integer(10) ** 3
+_SMALL = sympy.Rational(1, 10**3)
+_SCALE_FACTORS = (sympy.Rational(7, 3), sympy.Rational(3, 7))
+
+
+def literals(*exprs: sympy.Basic) -> set[sympy.Rational]:
+    """The absolute values of the non-zero rational numbers written in ``exprs`` (integers included)."""
+    found: set[sympy.Rational] = set()
+    for expr in exprs:
+        found.update(abs(r) for r in expr.atoms(sympy.Rational) if r != 0)
+    return found
+
+
+def literal_digits(*exprs: sympy.Basic) -> int:
+    """The most decimal digits in the numerator or denominator of any literal of ``exprs`` (0 if none).
+
+    A claim that writes ``10**-50`` can be off by a relative ``10**-50``; the working precision must then
+    exceed 50 digits, or the gap drowns in the rounding tolerance and a false step passes as ``numeric``.
+    """
+    return max((max(len(str(r.p)), len(str(r.q))) for r in literals(*exprs)), default=0)
+
+
+def literal_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic) -> list[Point]:
+    """Points at the scales the claim itself names: ``7/3`` and ``3/7`` times its largest literal above
+    ``10**3`` and its smallest below ``10**-3``, each with every symbol positive, then every symbol negative
+    (assumptions respected).
+
+    The structured profiles stop at ``10**12`` and ``10**-8``; a claim such as ``|x - 10**15| = 10**15 - x``
+    is false only beyond its own constant, so the constant says where to look. Empty when the claim has no
+    such literal or no symbols.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    found = literals(*exprs)
+    big = [r for r in found if r > _BIG]
+    small = [r for r in found if r < _SMALL]
+    scales = ([max(big)] if big else []) + ([min(small)] if small else [])
+    points: list[Point] = []
+    if not ordered:
+        return points
+    for scale in scales:
+        for factor in _SCALE_FACTORS:
+            for sign in (1, -1):
+                point = {s: _value_for(s, scale * factor, sign, None) for s in ordered}
+                if point not in points:
+                    points.append(point)
+    return points
+
+
 # ------------------------------------------------------------------------------------ concrete functions
 
 
@@ -258,7 +308,7 @@ def has_non_numeric(expr: sympy.Basic) -> bool:
     return bool(expr.has(AppliedUndef, sympy.Derivative, sympy.Subs))
 
 
-_NON_FINITE = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity)
+NON_FINITE = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity)
 
 
 def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
@@ -270,7 +320,7 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
     without a numeric value remains.
     """
     exact = expr.xreplace(point)
-    if exact.has(*_NON_FINITE):
+    if exact.has(*NON_FINITE):
         return None
     if exact.free_symbols or has_non_numeric(exact):
         raise NotNumeric(f"cannot evaluate {exact}")
@@ -281,7 +331,7 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
         approx = exact.evalf(digits, strict=True)
     except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
         return None
-    if approx.has(*_NON_FINITE):
+    if approx.has(*NON_FINITE):
         return None
     re_, im_ = approx.as_real_imag()
     if not (isinstance(re_, sympy.Number) and isinstance(im_, sympy.Number)):

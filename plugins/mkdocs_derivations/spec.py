@@ -269,6 +269,7 @@ class _Loader:
             scope.where = self.named(owner.values["where"], "where", _where(where, "where"))
         if "sizes" in owner.values:
             scope.sizes = self.sizes(owner.values["sizes"], _where(where, "sizes"))
+            scope.sizes_location = owner.keys["sizes"]
         return scope
 
     def named(self, node: YNode, key: str, where: str) -> dict[str, model.Text]:
