@@ -1,0 +1,229 @@
+"""Incremental checking: what a second run re-verifies, counted with ``Checker.checked_claims`` (no timings).
+
+Uses the benchmark's site generator (bench/sitegen.py) for small sites with unique claims and known answers.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations import verify
+from mkdocs_derivations.checking import Checker, CheckOptions
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sitegen  # noqa: E402
+
+
+def _checker(cache: Path | None, **kw: object) -> Checker:
+    return Checker(CheckOptions(jobs=2, cache_dir=cache, time_limit_s=kw.pop("time_limit_s", 60), **kw))  # type: ignore[arg-type]
+
+
+def _keys(checker: Checker, results: list) -> set[str]:
+    return {checker.key(c) for r in results for c in r.layout.claims if c.kind == "equal"}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> sitegen.Site:
+    return sitegen.generate(tmp_path_factory.mktemp("incremental") / "site", pages=4, steps=4)
+
+
+def test_generated_claims_are_unique_and_well_formed(site: sitegen.Site) -> None:
+    checker = _checker(None, verify=False)
+    results = checker.check_paths(site.spec_paths())
+    assert all(not r.errors for r in results)
+    assert len(_keys(checker, results)) == site.claims == 16
+    assert checker.checked_claims == 0  # verify: false sends nothing
+
+
+def test_second_check_sends_nothing_and_an_edit_resends_only_changed_keys(site: sitegen.Site,
+                                                                          tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    checker = _checker(cache)
+    try:
+        first = checker.check_paths(site.spec_paths())
+        assert checker.checked_claims == site.claims
+        for r in first:  # the engine agrees with the known answers
+            truths = site.expected[r.slug]
+            accepted = [r.verdicts[i].status in sitegen_accepted() for i in range(len(truths))]
+            assert accepted == truths, r.slug
+
+        checker.check_paths(site.spec_paths())
+        assert checker.checked_claims == site.claims  # unchanged specs: 0 more claims (memo)
+    finally:
+        checker.close()
+
+    # A NEW checker (empty memo, no pool) answers everything from the disk cache.
+    again = _checker(cache)
+    try:
+        before = again.check_paths(site.spec_paths())
+        assert again.checked_claims == 0
+        keys_before = _keys(again, before)
+
+        edited = sitegen.edit_one_step(site, page_index=1, step=2)
+        touched: list[tuple[str, int]] = []
+        after = again.check_paths(site.spec_paths(), progress=lambda c, i, v: touched.append((c.slug, i)))
+        changed = _keys(again, after) - keys_before
+        assert len(changed) == 1
+        assert again.checked_claims == len(changed) == 1
+        assert touched == [(edited.stem, 2)]
+        assert again._pool is not None  # the re-verification really went to a worker
+    finally:
+        again.close()
+
+
+def test_editing_a_definition_reverifies_exactly_the_claims_whose_key_changed(tmp_path: Path) -> None:
+    """Keys include the definitions in scope: changing one re-verifies the claims that see it, no others."""
+    specs = tmp_path / "derivations"
+    specs.mkdir()
+    page = textwrap.dedent("""\
+        version: 1
+        title: Definitions
+        symbols:
+          x: real
+          u: real
+        blocks:
+          - math:
+              start: {tex: 'u', sympy: 'u'}
+              steps:
+                - {rel: ':=', tex: 'x^2', sympy: 'DEF'}
+          - math:
+              start: {tex: 'diff(u, x)', sympy: 'diff(u, x)'}
+              steps:
+                - {tex: '2x', sympy: 'DIFF'}
+          - math:
+              start: {tex: 'x + x', sympy: 'x + x'}
+              steps:
+                - {tex: '2x', sympy: '2*x'}
+        """)
+    (specs / "a.yml").write_text(page.replace("DEF", "x**2").replace("DIFF", "2*x"))
+    (specs / "b.yml").write_text(page.replace("DEF", "x**3").replace("DIFF", "3*x**2"))
+    paths = sorted(specs.glob("*.yml"))
+    cache = tmp_path / "cache"
+    checker = _checker(cache)
+    try:
+        first = checker.check_paths(paths)
+        sent_first = checker.checked_claims
+        keys_first = _keys(checker, first)
+        assert sent_first == len(keys_first)
+        (specs / "a.yml").write_text(page.replace("DEF", "x**2 + 0*x").replace("DIFF", "2*x"))
+        after = checker.check_paths(paths)
+        changed = _keys(checker, after) - keys_first
+        # Both claims of a.yml below the `:=` see the definition (it is in their scope, so in their key).
+        assert checker.checked_claims - sent_first == len(changed) == 2
+        assert all(v.status == "proved" for r in after for i, v in r.verdicts.items()
+                   if r.layout.claims[i].kind == "equal")
+    finally:
+        checker.close()
+
+
+def sitegen_accepted() -> set[str]:
+    return {"proved", "proved-all", "sizes", "numeric"}
+
+
+WARM_RUN = textwrap.dedent("""\
+    import json, sys
+    from pathlib import Path
+    from mkdocs_derivations.checking import Checker, CheckOptions
+    paths = [Path(p) for p in sys.argv[2:]]
+    checker = Checker(CheckOptions(jobs=2, cache_dir=Path(sys.argv[1])))
+    results = checker.check_paths(paths)
+    checker.close()
+    print(json.dumps({
+        "sympy": "sympy" in sys.modules,
+        "sent": checker.checked_claims,
+        "statuses": sorted({v.status for r in results for v in r.verdicts.values()}),
+        "hits": checker.cache.stats.hits,
+    }))
+    """)
+
+
+def test_warm_run_in_a_new_process_does_not_import_sympy(site: sitegen.Site, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    paths = [str(p) for p in site.spec_paths()]
+    runs = []
+    for _ in range(2):  # the first run fills the cache, the second must be answered from it
+        proc = subprocess.run([sys.executable, "-c", WARM_RUN, str(cache), *paths], capture_output=True,
+                              text=True, check=True)
+        runs.append(json.loads(proc.stdout))
+    cold, warm = runs
+    assert cold["sent"] == site.claims
+    assert warm == {"sympy": False, "sent": 0, "statuses": warm["statuses"], "hits": site.claims}
+    assert "refuted" in warm["statuses"] or site.wrong == 0
+
+
+# ----- error and time-limit verdicts are not cached ----------------------------------------------------
+
+
+def _spec_paths(tmp_path: Path) -> list[Path]:
+    specs = tmp_path / "derivations"
+    specs.mkdir()
+    (specs / "p.yml").write_text(textwrap.dedent("""\
+        version: 1
+        title: P
+        symbols:
+          x: real
+        blocks:
+          - math:
+              start: {tex: 'x', sympy: 'x + x'}
+              steps:
+                - {tex: '2x', sympy: '2*x'}
+          - math:
+              start: {tex: 'x', sympy: 'x*x'}
+              steps:
+                - {tex: 'x^2', sympy: 'x**2'}
+        """))
+    return [specs / "p.yml"]
+
+
+def _failing_check(claim: object) -> dict:
+    return {"status": "error", "method": "internal error", "detail": "simulated failure"}
+
+
+def _slow_check(claim: object) -> dict:
+    time.sleep(30)
+    return {"status": "proved"}
+
+
+def _quick_warm_up() -> None:
+    pass
+
+
+@pytest.mark.parametrize("fake, method", [(_failing_check, "internal error"), (_slow_check, "time limit")])
+def test_error_and_time_limit_verdicts_are_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      fake: object, method: str) -> None:
+    paths = _spec_paths(tmp_path)
+    cache = tmp_path / "cache"
+    # The checker imports verify.check_claim when it creates its pool; the forked workers inherit the fake.
+    monkeypatch.setattr(verify, "check_claim", fake)
+    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    checker = _checker(cache, time_limit_s=0.5)
+    try:
+        [first] = checker.check_paths(paths)
+        assert {v.method for v in first.verdicts.values()} == {method}
+        assert {v.status for v in first.verdicts.values()} == {"error"}
+        assert checker.checked_claims == 2
+        assert checker.cache.stats.writes == 0
+        checker.check_paths(paths)
+        assert checker.checked_claims == 4  # not memoised either: retried on the next build
+    finally:
+        checker.close()
+    assert not any(p.suffix == ".json" for p in cache.rglob("*"))
+
+    monkeypatch.undo()  # the real engine now: the retry verifies and caches
+    real = _checker(cache)
+    try:
+        [again] = real.check_paths(paths)
+        assert real.checked_claims == 2
+        assert {v.status for v in again.verdicts.values()} == {"proved"}
+        assert real.cache.stats.writes == 2
+    finally:
+        real.close()
