@@ -160,15 +160,21 @@ def test_inner_symbols_shadow_outer_ones() -> None:
 
 
 @pytest.mark.parametrize("bad", ["{eq:nope}", "{eq:other-page#x}"])
-def test_unknown_reference_in_prose_is_reported_by_the_renderer(bad: str) -> None:
+def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> None:
     from mkdocs_derivations.checking import CheckedSpec
+    from mkdocs_derivations.references import build_registry, reference_errors
     from mkdocs_derivations.render import render_page
 
-    layout, errors = layout_of(f"  - text: 'see {bad}'\n" + math("a", "t", "t"))
+    body = f"  - text: 'see {bad}'\n" + math("a", "t", "t")
+    layout, errors = layout_of(body)
+    errors += reference_errors("t", layout, build_registry([("t", layout)]))
+    [error] = errors
+    assert "names no equation" in error.message
+    assert (error.location.line, error.location.column) == position(spec_text(body), bad)
     page = render_page(CheckedSpec(path=__import__("pathlib").Path("t.yml"), shown_path="t.yml",
                                    layout=layout, verdicts=dict(layout.verdicts), errors=errors))
     assert any("names no equation" in p for p in page.problems)
-    assert "deriv-load-error" in page.markdown
+    assert "deriv-load-error" in page.markdown and "(???" in page.markdown
 
 
 @pytest.mark.parametrize(("tex", "message"), [

@@ -55,3 +55,20 @@ def test_html_layer_defuses_what_slipped_through() -> None:
     clean = sanitize_html(html)
     assert "onerror=" not in clean.replace("data-blocked-onerror=", "")
     assert 'href="javascript:' not in clean and "<script" not in clean
+
+
+@pytest.mark.parametrize("url", [
+    "javascript:alert(1)", "java&#115;cript:alert(1)", " JavaScript:alert(1)", "\tjava\nscript:x",
+    "&#106;avascript:x", "data:text/html,x", "vbscript:x",
+])
+def test_html_layer_blocks_encoded_script_urls(url: str) -> None:
+    clean = sanitize_html(f'<a href="{url}">x</a><img src=\'{url}\'>')
+    assert clean.count(BLOCKED) == 2
+    assert "script:" not in clean.lower().replace("script&#58;", "")
+
+
+def test_html_layer_keeps_safe_urls_and_defangs_the_word() -> None:
+    clean = sanitize_html('<a href="#eq-1">a</a><a href="../x/">b</a><a href="https://e.org">c</a>'
+                          "<p>never write javascript: links</p>")
+    assert 'href="#eq-1"' in clean and 'href="../x/"' in clean and 'href="https://e.org"' in clean
+    assert "javascript&#58; links" in clean

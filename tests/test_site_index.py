@@ -37,7 +37,7 @@ USER = ("  - text: 'from {eq:base#base}'\n  - math:\n      label: mine\n      st
 def test_graph_is_inferred_from_prose_and_by_references() -> None:
     pages = [page("base", BASE), page("user", USER, status="refuted")]
     rendered = render_site_pages(pages)
-    assert rendered[1].reference_errors == []
+    assert all(p.errors == [] for p in pages)
     assert r"\stackrel{\href{../base/#eq-base}{(1)}}{=}" in rendered[1].markdown
     graph = {n.slug: n for n in nodes(pages, rendered)}
     assert graph["user"].uses == {"base"} and graph["base"].uses == frozenset()
@@ -49,9 +49,11 @@ def test_graph_is_inferred_from_prose_and_by_references() -> None:
 
 
 def test_missing_cross_page_by_is_an_error() -> None:
-    pages = [page("user", USER)]
-    [rendered] = render_site_pages(pages)
-    messages = [e.message for e in rendered.reference_errors]
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    [user] = [page("user", USER)]
+    assert user.layout is not None
+    messages = [e.message for e in reference_errors("user", user.layout, build_registry([("user", user.layout)]))]
     assert any("`by: base#base` names no equation" in m for m in messages)
     assert any("{eq:base#base}" in m for m in messages)
 

@@ -17,6 +17,7 @@ from .cache import VerdictCache
 from .claims import Claim, Layout, build_layout
 from .errors import SpecError, display_path
 from .pool import TaskResult, WorkerPool
+from .references import build_registry, reference_errors
 from .spec import load_spec
 from .verdict import FAILING, Verdict
 
@@ -124,9 +125,19 @@ class Checker:
         return CheckedSpec(path, shown, layout, dict(layout.verdicts), errors)
 
     def check_paths(self, paths: Iterable[Path], root: Path | None = None,
-                    progress: Callable[[CheckedSpec, int, Verdict], None] | None = None) -> list[CheckedSpec]:
-        """Load and check every spec; never raises for a contributor's mistake."""
+                    progress: Callable[[CheckedSpec, int, Verdict], None] | None = None,
+                    context: Iterable[Path] = ()) -> list[CheckedSpec]:
+        """Load and check every spec; never raises for a contributor's mistake.
+
+        ``context`` names other specs of the site that are loaded (not checked) so that references to
+        them resolve, e.g. when one file is checked on its own.
+        """
         specs = [self.load(p, root) for p in paths]
+        others = [self.load(p, root) for p in context]
+        registry = build_registry((c.slug, c.layout) for c in specs + others if c.layout is not None)
+        for checked in specs:
+            if checked.layout is not None:
+                checked.errors.extend(reference_errors(checked.slug, checked.layout, registry))
         pending: list[tuple[CheckedSpec, int, str]] = []
         for checked in specs:
             if checked.layout is None:

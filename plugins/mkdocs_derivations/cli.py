@@ -20,7 +20,6 @@ from xml.etree import ElementTree as ET
 from .checking import CheckedSpec, Checker, CheckOptions, find_specs
 from .claims import Claim, Row
 from .errors import SpecError
-from .render import render_site_pages
 from .verdict import BADGES, FAILING, Verdict, sizes_text
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
@@ -192,20 +191,15 @@ def cmd_check(args: argparse.Namespace) -> int:
             progress_out.write(f"\rchecked {done[0]} claims ({checked.shown_path})\033[K")
             progress_out.flush()
 
-    try:
-        results = checker.check_paths(paths, progress=progress)
-    finally:
-        checker.close()  # the pool; loading neighbours below needs no workers
-    if progress_out is not None:
-        progress_out.write("\n")
-    # References in prose ({eq:label}, {eq:page#label}) are resolved by the renderer; a broken one must
-    # fail here exactly as it fails `mkdocs build --strict`. Other specs in the same folders are loaded (not
-    # checked) so that checking one file still resolves its references to its neighbours.
+    # Other specs in the same folders are loaded (not checked) so that references to them resolve.
     given = {p.resolve() for p in paths}
     neighbours = sorted({n for p in paths for n in find_specs(p.parent) if n.resolve() not in given})
-    context = [checker.load(n) for n in neighbours]
-    for checked, page in zip(results, render_site_pages(results + context)[: len(results)], strict=True):
-        checked.errors.extend(page.reference_errors)
+    try:
+        results = checker.check_paths(paths, progress=progress, context=neighbours)
+    finally:
+        checker.close()
+    if progress_out is not None:
+        progress_out.write("\n")
     failing = frozenset(STRICT_FAILING if args.strict else FAILING)
     if args.format == "json":
         for checked in results:

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 
 from .checking import CheckedSpec, claim_message
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
-from .errors import Location, SpecError
+from .errors import SpecError
+from .references import REFERENCE, Registry, build_registry, split
 from .sanitize import sanitize_markdown
 from .verdict import BADGES, FAILING, VERIFIED, Verdict, sizes_text, weakest
-
-_REF = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
 
 
 @dataclass
@@ -30,35 +29,15 @@ class RenderedPage:
     markdown: str
     problems: list[str] = field(default_factory=list)
     counts: Counter[str] = field(default_factory=Counter)
-    reference_errors: list[SpecError] = field(default_factory=list)
     uses: set[str] = field(default_factory=set)  # slugs of the pages this one cites
-
-
-@dataclass(frozen=True)
-class Target:
-    """Where a label points: its number and the URL fragment (plus page, for other pages)."""
-
-    number: str
-    anchor: str
-    slug: str
-
-
-Registry = dict[str, dict[str, Target]]  # slug -> label -> target
 
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
-def build_registry(pages: list[CheckedSpec]) -> Registry:
-    registry: Registry = {}
-    for checked in pages:
-        if checked.layout is None:
-            continue
-        slug = checked.slug
-        registry[slug] = {label: Target(row.number or label, row.anchor, slug)
-                          for label, row in checked.layout.labels.items()}
-    return registry
+def site_registry(pages: list[CheckedSpec]) -> Registry:
+    return build_registry((p.slug, p.layout) for p in pages if p.layout is not None)
 
 
 class _PageRenderer:
@@ -68,33 +47,29 @@ class _PageRenderer:
         self.layout: Layout = checked.layout
         self.registry = registry
         self.directory_urls = directory_urls
-        self.errors: list[SpecError] = []
         self.uses: set[str] = set()
 
     def page_url(self, slug: str, anchor: str) -> str:
         """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
         return f"../{slug}/#{anchor}" if self.directory_urls else f"{slug}.html#{anchor}"
 
-    def cited(self, number: str, anchor: str, location: Location) -> tuple[str, str]:
-        """(number, URL) of a `by:` citation; another page's is looked up in the registry."""
+    def cited(self, number: str, anchor: str) -> tuple[str, str]:
+        """(number, URL) of a `by:` citation; another page's is looked up in the registry (a missing one
+        was reported by the checker, see references.py)."""
         if number:
             return number, f"#{anchor}"
         slug, label = anchor.split("#", 1)
         target = self.registry.get(slug, {}).get(label)
         if target is None:
-            self.errors.append(SpecError(f"`by: {anchor}` names no equation on another page", location))
             return "?", "#"
         self.uses.add(slug)
         return target.number, self.page_url(slug, target.anchor)
 
     # ----- references ------------------------------------------------------------------------------------
-    def resolve(self, match: re.Match[str], location: Location) -> str:
-        first, second = match.group(1), match.group(2)
-        slug, label = (first, second) if second else (self.checked.slug, first)
+    def resolve(self, match: re.Match[str]) -> str:
+        slug, label = split(match, self.checked.slug)
         target = self.registry.get(slug, {}).get(label)
-        if target is None:
-            what = f"page `{slug}`" if slug in self.registry else f"no page `{slug}`"
-            self.errors.append(SpecError(f"reference `{match.group(0)}` names no equation ({what})", location))
+        if target is None:  # reported by the checker (references.py); shown, not hidden
             return f"**(??? {html.escape(match.group(0))})**"
         if slug == self.checked.slug:
             return f"[({target.number})](#{target.anchor}){{.deriv-ref}}"
@@ -102,12 +77,7 @@ class _PageRenderer:
         return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
 
     def text(self, item: TextItem) -> str:
-        out = []
-        for lineno, line in enumerate(item.markdown.splitlines()):
-            location = Location(item.location.path, item.location.line + lineno if item.location.line else 0)
-            out.append(_REF.sub(lambda m, loc=location: self.resolve(  # type: ignore[misc]
-                m, Location(loc.path, loc.line, item.location.column + m.start() if loc.line else 0)), line))
-        return sanitize_markdown("\n".join(out).strip("\n"))
+        return sanitize_markdown(REFERENCE.sub(self.resolve, item.markdown).strip("\n"))
 
     # ----- equations -------------------------------------------------------------------------------------
     def row_tex(self, row: Row) -> str:
@@ -116,7 +86,7 @@ class _PageRenderer:
             if part.rel:
                 rel = part.rel
                 if part.by:
-                    cited = [self.cited(n, a, row.location) for n, a in part.by]
+                    cited = [self.cited(n, a) for n, a in part.by]
                     numbers = ",".join(f"({n})" for n, _ in cited)
                     rel = rf"\stackrel{{\href{{{cited[0][1]}}}{{{numbers}}}}}{{{rel}}}"
                 if index == 0:
@@ -242,7 +212,7 @@ class _PageRenderer:
             head += ['<div class="admonition quote deriv-source" markdown="1">',
                      '<p class="admonition-title">Source</p>', "",
                      f"{sanitize_markdown(spec.source.citation.strip())}{link}", "", "</div>", ""]
-        errors = self.checked.errors + self.errors
+        errors = self.checked.errors
         if errors:
             head += [error_box(errors), ""]
         markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
@@ -251,7 +221,7 @@ class _PageRenderer:
             verdict = self.checked.verdicts.get(index)
             if verdict is not None and verdict.status in FAILING:
                 problems.append(claim_message(claim, verdict))
-        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, list(self.errors), set(self.uses))
+        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, set(self.uses))
 
 
 def error_box(errors: list[SpecError]) -> str:
@@ -265,10 +235,10 @@ def render_page(checked: CheckedSpec, registry: Registry | None = None, director
     if checked.layout is None:
         markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, [str(e) for e in checked.errors])
-    registry = registry if registry is not None else build_registry([checked])
+    registry = registry if registry is not None else site_registry([checked])
     return _PageRenderer(checked, registry, directory_urls).page()
 
 
 def render_site_pages(pages: list[CheckedSpec], directory_urls: bool = True) -> list[RenderedPage]:
-    registry = build_registry(pages)
+    registry = site_registry(pages)
     return [render_page(p, registry, directory_urls) for p in pages]

@@ -9,6 +9,7 @@ MathJax's safe mode guards the TeX. Equations never pass through here: the rende
 
 from __future__ import annotations
 
+import html
 import re
 
 # Math and code segments, which are copied verbatim. Order matters: $$ before $.
@@ -47,17 +48,33 @@ def sanitize_markdown(text: str) -> str:
 
 _SCRIPT_ELEMENT = re.compile(r"<(script|iframe|object|embed|style)\b", re.IGNORECASE)
 _EVENT_ATTRIBUTE = re.compile(r"(<[^>]*?\s)(on[a-z]+\s*=)", re.IGNORECASE)
-_UNSAFE_URL_ATTRIBUTE = re.compile(r"((?:href|src|action|formaction|xlink:href)\s*=\s*[\"']?\s*)("
-                                   + _UNSAFE_SCHEME + r")", re.IGNORECASE)
+_URL_ATTRIBUTE = re.compile(r"""(\s(?:href|src|action|formaction|xlink:href|poster|background)\s*=\s*)"""
+                            r"""("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):")
+_SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+_SCRIPT_WORD = re.compile(r"\b(java|vb)script:", re.IGNORECASE)
 
 
-def sanitize_html(html: str) -> str:
+def _safe_url(value: str) -> bool:
+    """Whether a URL attribute value is harmless once the browser has decoded it (entities, spaces and
+    control characters are how filters are usually dodged: ``java&#115;cript:``, ``\tjavascript:``)."""
+    decoded = html.unescape(value.strip("\"'"))
+    compact = "".join(ch for ch in decoded if ord(ch) > 0x20).lower()
+    scheme = _SCHEME.match(compact)
+    return scheme is None or scheme.group(1) in _SAFE_SCHEMES
+
+
+def sanitize_html(page_html: str) -> str:
     """Second line of defence on a generated page's HTML: the renderer never emits script elements,
     event-handler attributes or script URLs, so any that appear came from contributor text and are
-    defused (a mismatch between our Markdown escaping and the Markdown parser must not become an XSS)."""
-    html = _SCRIPT_ELEMENT.sub(lambda m: "&lt;" + m.group(1), html)
+    defused (a mismatch between our Markdown escaping and the Markdown parser must not become an XSS).
+    Finally the words ``javascript:``/``vbscript:`` left in text are written with an entity colon, so no
+    copy of a script URL is left anywhere in the published page."""
+    page_html = _SCRIPT_ELEMENT.sub(lambda m: "&lt;" + m.group(1), page_html)
     previous = None
-    while previous != html:  # nested matches: repeat until stable
-        previous = html
-        html = _EVENT_ATTRIBUTE.sub(lambda m: m.group(1) + "data-blocked-" + m.group(2), html)
-    return _UNSAFE_URL_ATTRIBUTE.sub(lambda m: m.group(1) + BLOCKED, html)
+    while previous != page_html:  # nested matches: repeat until stable
+        previous = page_html
+        page_html = _EVENT_ATTRIBUTE.sub(lambda m: m.group(1) + "data-blocked-" + m.group(2), page_html)
+    page_html = _URL_ATTRIBUTE.sub(
+        lambda m: m.group(0) if _safe_url(m.group(2)) else f'{m.group(1)}"{BLOCKED}"', page_html)
+    return _SCRIPT_WORD.sub(lambda m: m.group(1) + "script&#58;", page_html)

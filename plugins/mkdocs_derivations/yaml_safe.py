@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 import yaml
 from yaml.events import (
@@ -34,6 +34,8 @@ from yaml.events import (
 )
 
 from .errors import Location, SpecError
+
+_EventLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: Specs larger than this are refused before any parsing (a spec page is a few kilobytes).
 MAX_BYTES = 1024 * 1024
@@ -145,7 +147,12 @@ def load_yaml(data: bytes | str, path: str) -> YMap:
     """
     text = _decode(data, path)
     try:
-        return _Builder(text, path).build()
+        try:
+            return _Builder(text, path).build(fast=True)
+        except (yaml.YAMLError, SpecError):
+            # The fast parser reads ahead and words some errors differently; the pure-Python parser gives
+            # the precise message and position, and speed no longer matters once the file is wrong.
+            return _Builder(text, path).build(fast=False)
     except SpecError:
         raise
     except yaml.MarkedYAMLError as exc:
@@ -245,8 +252,10 @@ class _Builder:
         # content, not indentation, so a tab there is fine.
         self.content_lines: set[int] = set()
 
-    def build(self) -> YMap:
-        loader = yaml.SafeLoader(self.text)
+    def build(self, fast: bool = True) -> YMap:
+        # libyaml's parser (when PyYAML was built with it) is much faster than the pure-Python one and
+        # reports the same events and positions; only events are read, never constructed objects.
+        loader = _EventLoader(self.text) if fast else yaml.SafeLoader(self.text)
         try:
             root = self._walk(loader)
         finally:
@@ -254,11 +263,11 @@ class _Builder:
         self._check_tabs()
         return root
 
-    def _next(self, loader: yaml.SafeLoader) -> Event:
+    def _next(self, loader: Any) -> Event:
         event: Event = loader.get_event()
         return event
 
-    def _walk(self, loader: yaml.SafeLoader) -> YMap:
+    def _walk(self, loader: Any) -> YMap:
         first = self._next(loader)
         assert isinstance(first, StreamStartEvent)
         event = self._next(loader)
@@ -282,7 +291,7 @@ class _Builder:
         raise SpecError(f"the top level of a spec must be a mapping (`key: value` lines), not {kind}",
                         root.location)
 
-    def _document(self, loader: yaml.SafeLoader) -> YNode:
+    def _document(self, loader: Any) -> YNode:
         """Build the one node of a document, without recursion; consumes the DocumentEndEvent."""
         stack: list[_MapFrame | _SeqFrame] = []
         root: YNode | None = None

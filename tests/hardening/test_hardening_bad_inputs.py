@@ -86,10 +86,6 @@ def raw(text: str) -> Callable[[str], str]:
 LOCATION_BUG = ("BUG: an error inside a scalar is placed at value_location.shifted(offset in the *value*), "
                 "which is wrong after YAML escapes ('' or \\x41) and on every line after the first of a "
                 "multi-line scalar")
-REFERENCE_BUG = ("BUG: `{eq:...}` references in prose are only resolved by render.py, so Checker/CLI `check` "
-                 "report nothing (exit 0) while `mkdocs build --strict` fails; render's location is also one "
-                 "line too low and has no column")
-
 MINIMAL = "version: 1\ntitle: T\nblocks:\n  - text: hello\n"
 
 # --------------------------------------------------------------------------------------------- YAML
@@ -329,9 +325,9 @@ SPEC_CASES = [
          r"duplicate label `same` \(first used on line 7\)"),
     Case("reference-missing", raw("version: 1\ntitle: T\nblocks:\n  - text: |\n      Some prose.\n"
                                   "      As {eq:missing} shows.\n"), at("{eq:missing}"),
-         r"reference `\{eq:missing\}` names no equation", xfail=REFERENCE_BUG),
+         r"reference `\{eq:missing\}` names no equation"),
     Case("reference-missing-plain", raw("version: 1\ntitle: T\nblocks:\n  - text: See {eq:nope}.\n"),
-         at("{eq:nope}"), r"names no equation", xfail=REFERENCE_BUG),
+         at("{eq:nope}"), r"names no equation"),
     Case("definition-cycle", spec_with("        - tex: y\n          sympy: 'a'\n",
                                        symbols="  x: real\n  a: real\n  b: real\n",
                                        extra="where:\n  a: 'b + 1'\n  b: 'a - 1'\n"), at("'b + 1'", 1, 1),
@@ -481,7 +477,6 @@ def test_one_byte_over_the_limit(tmp_path: Path) -> None:
     assert "a spec may be at most 1 MB" in err.message
 
 
-@pytest.mark.xfail(strict=True, reason=REFERENCE_BUG)
 def test_missing_reference_location_when_rendered(tmp_path: Path) -> None:
     from mkdocs_derivations.render import render_page
 

@@ -7,9 +7,10 @@
  * new content is typeset. The first emission of document$ is the initial page, which MathJax's own
  * startup typesets.
  *
- * A "by (13)" link inside math is a plain <a href="#eq-..."> built by MathJax, so a click on it needs no
- * help: the browser (or instant navigation, which handles same-page anchors) jumps and sets :target. The
- * browser tests check that, and the CSS keeps the row clear of the sticky header.
+ * A "by (13)" link inside math is an <a href="#eq-..."> built by MathJax. Left to instant navigation, a
+ * click on a same-page anchor within about 100 ms of scrolling changes the address but does not jump
+ * (its debounced scroll bookkeeping wins), so these clicks are taken over: setting location.hash makes
+ * the browser jump, set :target and fire hashchange, with or without instant navigation.
  */
 (function () {
   "use strict";
@@ -44,4 +45,22 @@
       retypeset();
     });
   }
+
+  document.addEventListener(
+    "click",
+    function (event) {
+      if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      var link = event.target instanceof Element ? event.target.closest("mjx-container a[href^='#']") : null;
+      var target = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      if (!target) return;
+      event.preventDefault();
+      event.stopPropagation(); // capture phase: instant navigation never sees the click
+      if (window.location.hash === link.getAttribute("href")) {
+        target.scrollIntoView();
+      } else {
+        window.location.hash = link.getAttribute("href");
+      }
+    },
+    true
+  );
 })();

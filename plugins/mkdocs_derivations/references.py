@@ -1,0 +1,90 @@
+"""Equation references across a site: ``{eq:label}`` / ``{eq:page#label}`` in prose, ``by: page#label``.
+
+Resolution needs every page's labels, so it runs once all specs are laid out. The checker reports broken
+references as located errors (so ``mkdocs-derivations check`` fails exactly where ``mkdocs build
+--strict`` would), and the renderer uses the same registry to write the links.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from .claims import ContainerItem, Item, Layout, MathItem, TextItem
+from .errors import Location, SpecError
+
+REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a label points: its number and anchor on the page ``slug``."""
+
+    number: str
+    anchor: str
+    slug: str
+
+
+Registry = dict[str, dict[str, Target]]  # slug -> label -> target
+
+
+def build_registry(layouts: Iterable[tuple[str, Layout]]) -> Registry:
+    return {slug: {label: Target(row.number or label, row.anchor, slug) for label, row in layout.labels.items()}
+            for slug, layout in layouts}
+
+
+def split(match: re.Match[str], here: str) -> tuple[str, str]:
+    """(slug, label) of a prose reference; a bare label refers to the page it is on."""
+    first, second = match.group(1), match.group(2)
+    return (first, second) if second else (here, first)
+
+
+def text_references(item: TextItem) -> Iterator[tuple[re.Match[str], Location]]:
+    """Every reference in a prose block with its exact location (lines of a block scalar are kept)."""
+    for lineno, line in enumerate(item.markdown.splitlines()):
+        for match in REFERENCE.finditer(line):
+            if item.location.line:
+                # Lines of a block scalar share its indentation; other scalars arrive on one line.
+                column = item.location.column + match.start() if item.location.column else 0
+                yield match, Location(item.location.path, item.location.line + lineno, column)
+            else:
+                yield match, Location(item.location.path)
+
+
+def _texts(items: list[Item]) -> Iterator[TextItem]:
+    for item in items:
+        if isinstance(item, TextItem):
+            yield item
+        elif isinstance(item, ContainerItem):
+            yield from _texts(item.items)
+
+
+def _rows(items: list[Item]) -> Iterator[MathItem]:
+    for item in items:
+        if isinstance(item, MathItem):
+            yield item
+        elif isinstance(item, ContainerItem):
+            yield from _rows(item.items)
+
+
+def reference_errors(slug: str, layout: Layout, registry: Registry) -> list[SpecError]:
+    """Located errors for every reference of one page that names no equation."""
+    errors: list[SpecError] = []
+    for item in _texts(layout.items):
+        for match, location in text_references(item):
+            target_slug, label = split(match, slug)
+            if label not in registry.get(target_slug, {}):
+                what = f"page `{target_slug}`" if target_slug in registry else f"no page `{target_slug}`"
+                errors.append(SpecError(f"reference `{match.group(0)}` names no equation ({what})", location))
+    for math in _rows(layout.items):
+        for row in math.rows:
+            for part in row.parts:
+                for number, anchor in part.by:
+                    if number:
+                        continue  # resolved on the page itself when it was laid out
+                    target_slug, label = anchor.split("#", 1)
+                    if label not in registry.get(target_slug, {}):
+                        errors.append(SpecError(f"`by: {anchor}` names no equation on another page",
+                                                row.location))
+    return errors

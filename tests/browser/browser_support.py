@@ -1,0 +1,100 @@
+"""What browser tests need besides fixtures: a page wrapper that reads what MathJax rendered.
+
+Kept out of conftest.py so that test modules can import it (``from browser_support import BrowserPage``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Waiting for MathJax after a load or an instant navigation; generous for a 2-core CI machine.
+MATH_TIMEOUT_MS = 30_000
+
+# Mathematics is typeset when MathJax has started and no `.arithmatex` element of the content is left
+# without its rendered container (after an instant navigation the new ones have none until retypeset).
+_MATH_DONE_JS = """() => {
+  const mj = window.MathJax;
+  if (!mj || !mj.startup || !mj.startup.document || !mj.startup.promise) return false;
+  return [...document.querySelectorAll('article .arithmatex')].every(el => el.querySelector('mjx-container'));
+}"""
+
+# Equation labels as MathJax rendered them, read from the hidden MathML it adds for assistive technology
+# (the visible CHTML labels are drawn with CSS `content`, which has no text to read).
+_TAGS_JS = """() => [...document.querySelectorAll(
+  'article mjx-container mjx-assistive-mml mlabeledtr > mtd:first-child')].map(e => e.textContent.trim())"""
+
+_ERRORS_JS = """() => [...document.querySelectorAll('article mjx-merror, article [data-mjx-error]')]
+  .map(e => e.getAttribute('data-mjx-error') || e.textContent)"""
+
+# Text a reader sees outside rendered math and code: TeX delimiters there mean math MathJax skipped.
+_VISIBLE_TEXT_JS = """() => {
+  const root = document.querySelector('article');
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT, {
+    acceptNode: n => n.parentElement.closest('mjx-container, code, pre, script, style')
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  const parts = [];
+  while (walker.nextNode()) parts.push(walker.currentNode.textContent);
+  return parts.join(' ');
+}"""
+
+_IN_VIEWPORT_JS = """(id) => {
+  const el = document.getElementById(id);
+  if (!el) return false;
+  const r = el.getBoundingClientRect();
+  return r.top >= 0 && r.top < window.innerHeight;
+}"""
+
+
+@dataclass
+class BrowserPage:
+    """A Playwright page plus what it tried to fetch, and helpers to read rendered mathematics."""
+
+    page: Any
+    blocked: list[str] = field(default_factory=list)
+    """Requests to hosts other than the loopback one (aborted)."""
+    bad_responses: list[str] = field(default_factory=list)
+    """Responses with status >= 400, e.g. a MathJax file the site does not copy."""
+    console_errors: list[str] = field(default_factory=list)
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url)
+        self.wait_for_math()
+
+    def wait_for_math(self, content_selector: str | None = None) -> None:
+        """Wait until every formula of the current content is typeset.
+
+        After an instant navigation the address changes before the content is swapped; pass a selector
+        that only the new page matches to wait for the swap first.
+        """
+        if content_selector is not None:
+            self.page.wait_for_selector(content_selector, state="attached", timeout=MATH_TIMEOUT_MS)
+        self.page.wait_for_function(_MATH_DONE_JS, timeout=MATH_TIMEOUT_MS)
+        self.page.evaluate("() => MathJax.startup.promise")
+
+    def tags(self) -> list[str]:
+        """Equation labels such as "(3)", in page order."""
+        return list(self.page.evaluate(_TAGS_JS))
+
+    def math_errors(self) -> list[str]:
+        return list(self.page.evaluate(_ERRORS_JS))
+
+    def visible_text(self) -> str:
+        return str(self.page.evaluate(_VISIBLE_TEXT_JS))
+
+    def in_viewport(self, element_id: str) -> bool:
+        """Whether the element's top edge is visible (below the page top, above the bottom)."""
+        return bool(self.page.evaluate(_IN_VIEWPORT_JS, element_id))
+
+    def wait_until_in_viewport(self, element_id: str) -> None:
+        """Wait for a jump to land (instant navigation scrolls a moment after the address changes).
+
+        Polls on a timer: animation-frame polling, Playwright's default, was seen to miss the jump.
+        """
+        self.page.wait_for_function(_IN_VIEWPORT_JS, arg=element_id, polling=100, timeout=MATH_TIMEOUT_MS)
+
+    def assert_clean(self) -> None:
+        """The page made no request off the machine, loaded every file it asked for, and logged no error."""
+        assert self.blocked == [], f"requests to other hosts: {self.blocked}"
+        assert self.bad_responses == [], f"failed responses: {self.bad_responses}"
+        assert self.console_errors == [], f"console errors: {self.console_errors}"
