@@ -237,6 +237,12 @@ def _is_zero(value: Any) -> bool:
     return value is True or (isinstance(value, sympy.Basic) and value == sympy.S.Zero)
 
 
+def _printable(value: Any) -> bool:
+    """Rationals of thousands of digits cannot be printed exactly (Python's int-to-str limit) nor read."""
+    p, q = getattr(value, "p", 0), getattr(value, "q", 1)
+    return not (isinstance(p, int) and isinstance(q, int)) or (abs(p) < 10**40 and q < 10**40)
+
+
 def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
     """Refute when a transform turned the difference into a finite non-zero constant: the sides then differ
     by that constant wherever both are defined. Used when no sample point decided (e.g. ``f(x) + 1`` with
@@ -251,14 +257,15 @@ def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
     if isinstance(value, sympy.Number):
         if not (value.is_zero is False and value.is_finite):
             return False
-        shown = str(value)
+        shown = str(value) if _printable(value) else f"{sympy.N(value, 15)!s}"
     elif _certified_nonzero_constant(value):
         shown = f"{value} (= {sympy.N(value, 15)!s})"
     else:
         return False
     where = f"entry {entry.label}: " if entry.label else ""
     detail = f"{where}the difference left - right is {shown} after {method}, not 0"
-    example = {"lhs - rhs": str(value)} | ({"entry": entry.label} if entry.label else {})
+    exact = str(value) if _printable(value) else shown
+    example = {"lhs - rhs": exact} | ({"entry": entry.label} if entry.label else {})
     entry.outcome = Outcome("refuted", method, detail, example, entry.agreed)
     return True
 

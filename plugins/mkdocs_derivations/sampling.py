@@ -26,6 +26,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import sympy
@@ -362,10 +363,19 @@ def agree(a: Value, b: Value, digits: int) -> bool:
 def show_pair(a: Value, b: Value, digits: int) -> tuple[str, str]:
     """Two differing values in one style: short exact rationals as such, otherwise decimals with enough
     digits to *see* the difference."""
-    if all(v.exact is not None and len(str(v.exact)) <= 25 for v in (a, b)):
+    if all(v.exact is not None and _short(v.exact) for v in (a, b)):
         return a.text(digits), b.text(digits)
     shown = _digits_to_show(a, b, digits)
     return a.text(shown, exact=False), b.text(shown, exact=False)
+
+
+def _short(value: Any) -> bool:
+    """Whether an exact rational prints in at most about 25 characters, judged without printing it (Python
+    refuses to print integers of more than 4300 digits)."""
+    p, q = getattr(value, "p", None), getattr(value, "q", None)
+    if not isinstance(p, int) or not isinstance(q, int):
+        return False
+    return abs(p) < 10**12 and q < 10**12
 
 
 def _digits_to_show(a: Value, b: Value, digits: int) -> int:

@@ -210,8 +210,7 @@ def check_claim(claim: Claim) -> dict[str, Any]:
     try:
         verdict = check_equal(claim)
     except MemoryError:
-        verdict = Verdict("error", method="memory limit",
-                          detail="the check ran out of its memory allowance; not verified")
+        raise  # the pool reports it with the limit that was hit
     except RecursionError:
         verdict = Verdict("error", method="limit", detail="the expression is too deeply nested to check")
     except EvaluationError as err:

@@ -73,9 +73,6 @@ def test_false_claim_with_huge_values_fails(tmp_path: Path) -> None:
     assert verdict.status in FAILING
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: sampling.show_pair calls str() on a Rational of more than 4300 "
-                                       "digits (ValueError: int max str digits), so a false claim is reported "
-                                       "as `error` (internal error) instead of `refuted`")
 def test_false_claim_with_huge_values_is_refuted(tmp_path: Path) -> None:
     spec = tmp_path / "expand1000.yml"
     spec.write_text(EXPAND_1000)
@@ -99,9 +96,6 @@ def test_memory_heavy_claim_hits_the_memory_cap(tmp_path: Path) -> None:
     assert "Traceback" not in outcome.stdout + outcome.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: verify.check_claim's `except Exception` catches MemoryError, so the "
-                                       "verdict says `internal error: MemoryError` instead of naming the memory "
-                                       "limit (pool._run_task's message is never used)")
 def test_memory_verdict_names_the_limit(tmp_path: Path) -> None:
     [verdict] = _memory_case(tmp_path).verdicts.values()
     assert "memory limit of 16 MiB" in verdict.detail, verdict
