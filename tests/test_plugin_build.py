@@ -171,3 +171,18 @@ def test_a_build_killed_half_way_leaves_the_previous_site_intact(tmp_path: Path)
     assert mkdocs_build(site).returncode == 0
     assert "Changed title" in index.read_text()
     assert not (site / ("site" + ".derivations-staging")).exists()
+
+
+def test_an_internal_error_costs_one_page_not_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs_derivations import checking
+
+    def explode(spec: object) -> object:
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(checking, "build_layout", explode)
+    checker = checking.Checker(checking.CheckOptions(jobs=1, cache_dir=None))
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    [checked] = checker.check_paths([site / "derivations" / "good.yml"])
+    checker.close()
+    [error] = checked.errors
+    assert "internal error while loading this spec (ZeroDivisionError: simulated bug)" in error.message

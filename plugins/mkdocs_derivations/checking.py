@@ -15,7 +15,7 @@ from pathlib import Path
 from . import __version__
 from .cache import VerdictCache
 from .claims import Claim, Layout, build_layout
-from .errors import SpecError, display_path
+from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
 from .references import build_registry, reference_errors
 from .spec import load_spec
@@ -119,9 +119,15 @@ class Checker:
         shown = display_path(path, root)
         try:
             spec = load_spec(path, shown)
+            layout, errors = build_layout(spec)
         except SpecError as err:
             return CheckedSpec(path, shown, None, errors=[err])
-        layout, errors = build_layout(spec)
+        except (RecursionError, MemoryError):
+            return CheckedSpec(path, shown, None, errors=[SpecError("the spec is too large or deeply nested to "
+                                                                    "load", Location(shown))])
+        except Exception as err:  # noqa: BLE001 - a bug of ours must cost one page, not the whole site
+            message = f"internal error while loading this spec ({type(err).__name__}: {err}); please report it"
+            return CheckedSpec(path, shown, None, errors=[SpecError(message, Location(shown))])
         return CheckedSpec(path, shown, layout, dict(layout.verdicts), errors)
 
     def check_paths(self, paths: Iterable[Path], root: Path | None = None,
