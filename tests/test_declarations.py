@@ -19,6 +19,7 @@ from mkdocs_derivations.declarations import (
 )
 from mkdocs_derivations.errors import Location, SpecError
 from mkdocs_derivations.model import Text
+from mkdocs_derivations.yaml_safe import YScalar, load_yaml
 
 SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 
@@ -188,6 +189,36 @@ def test_self_referential_function_is_refused() -> None:
 def test_declaration_error_points_at_its_text() -> None:
     err = _env_error({"x": Text("vector(N, D)", Location("spec.yml", 9, 8))})
     assert err.location == Location("spec.yml", 9, 16)
+
+
+def test_errors_about_a_name_point_at_the_name() -> None:
+    value, key = Location("spec.yml", 6, 8), Location("spec.yml", 6, 3)
+    # A Text that knows its key (as the spec loader makes them) ...
+    err = _env_error({"x": text("real"), "sin": Text("real", value, key=key)})
+    assert "`sin` is a builtin" in err.message and err.location == key
+    # ... or key locations given beside the layers (one mapping per layer), which win.
+    given = Location("spec.yml", 9, 5)
+    with pytest.raises(SpecError) as info:
+        Environment.from_layers([{"x": text("real")}, {"pi": Text("real", value, key=key)}],
+                                key_locations=[{}, {"pi": given}])
+    assert info.value.location == given
+    with pytest.raises(SpecError) as info:
+        Environment.from_layers([{}]).child({"E": Text("real", value)}, {"E": given})
+    assert info.value.location == given
+    # A dimension also declared as a symbol: the error is about the symbol's name.
+    err = _env_error({"v": text("vector(n)"), "n": Text("real", value, key=key)})
+    assert "`n` is used as a dimension" in err.message and err.location == key
+    # Errors about the declaration itself stay in the value.
+    err = _env_error({"v": Text("vector(N, D)", value, key=key)})
+    assert err.location == Location("spec.yml", 6, 16)
+
+
+def test_declaration_errors_inside_a_yaml_scalar_point_at_the_source() -> None:
+    node = load_yaml('k: "function(a, \\x62, \n  pi)"\n', "spec.yml").values["k"]
+    assert isinstance(node, YScalar) and node.value == "function(a, b, pi)"
+    with pytest.raises(SpecError, match="`pi` is a builtin") as info:
+        parse_declaration(Text(node.value, node.value_location, positions=node.positions))
+    assert info.value.location == Location("spec.yml", 2, 3)
 
 
 # --------------------------------------------------------------------------------------------- the seed

@@ -24,6 +24,7 @@ from mkdocs_derivations.expr import (
 )
 from mkdocs_derivations.expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from mkdocs_derivations.model import Text
+from mkdocs_derivations.yaml_safe import YScalar, load_yaml
 
 LOC = Location("spec.yml", 7, 1)  # column 1: a reported column is then the 1-based column in the string
 FUNCS = frozenset({"f", "g"})
@@ -219,6 +220,32 @@ def test_error_column_is_shifted_from_the_text_location() -> None:
     with pytest.raises(SpecError) as info:
         parse_expression(Text("x + y[0]", Location("a.yml", 3, 12)))
     assert str(info.value.location) == "a.yml:3:17"
+
+
+def _from_yaml(doc: str) -> Text:
+    """The `k:` value of a YAML document as the spec loader makes it: with where each character is."""
+    node = load_yaml(doc, "a.yml").values["k"]
+    assert isinstance(node, YScalar)
+    return Text(node.value, node.value_location, positions=node.positions)
+
+
+@pytest.mark.parametrize(("doc", "needle", "fragment"), [
+    ("k: |\n  x +\n  y *\n  z )\n", ")", "unmatched"),  # SyntaxError on line 3 of a literal block
+    ("k: >-\n  x +\n  y )\n", ")", "unmatched"),  # folded
+    ('k: "f(\\"a\\") + )"\n', ")", "unmatched"),  # `\"` before the error
+    ("k: 'f(''a'') + )'\n", ")", "unmatched"),  # `''` before the error
+    ("k: x +\n  y )\n", ")", "unmatched"),  # a plain scalar folded over two lines
+    ("k: >-\n  x +\n  y.real\n", "real", "attribute"),  # an error from the converter
+    ("k: |\n  x +\n  y**x**x**x**x\n", "**x**x**x\n", "power inside"),  # the exponent rule
+    ('k: "x + \\u2212y"\n', "\\u2212", r"U\+2212"),  # a bad character written as an escape
+    ("k: |-\n  x +\n  y # z\n", "#", "'#'"),
+])
+def test_errors_inside_yaml_scalars_point_at_the_source(doc: str, needle: str, fragment: str) -> None:
+    with pytest.raises(SpecError, match=fragment) as info:
+        parse_expression(_from_yaml(doc))
+    index = doc.rindex(needle) if fragment == "unmatched" else doc.index(needle)
+    assert (info.value.location.line, info.value.location.column) == (
+        doc.count("\n", 0, index) + 1, index - doc.rfind("\n", 0, index))
 
 
 def test_unknown_function_suggests_a_close_name() -> None:

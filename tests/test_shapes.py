@@ -14,6 +14,7 @@ from mkdocs_derivations.expr import parse_expression
 from mkdocs_derivations.expr_ast import Call, Name
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.shapes import SCALAR, Shape, claimed_shape, infer_shape, same_shape, shape_to_tex
+from mkdocs_derivations.yaml_safe import YScalar, load_yaml
 
 SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 LOC = Location("spec.yml", 5, 1)
@@ -123,6 +124,16 @@ def test_shape_errors(source: str, column: int, fragment: str) -> None:
         shape(source)
     assert fragment in info.value.message
     assert info.value.location == Location("spec.yml", 5, column)
+
+
+def test_shape_error_on_a_later_line_of_a_yaml_scalar_points_at_the_source() -> None:
+    doc = "k: >-\n  Phi*theta\n  + thetaa\n"
+    node = load_yaml(doc, "spec.yml").values["k"]
+    assert isinstance(node, YScalar)
+    text = Text(node.value, node.value_location, positions=node.positions)
+    with pytest.raises(SpecError, match="did you mean `theta`") as info:
+        infer_shape(parse_expression(text, functions=LINEAR.functions), LINEAR, text)
+    assert info.value.location == Location("spec.yml", 3, 5)
 
 
 def test_call_of_a_non_function_found_by_the_checker() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from mkdocs_derivations import model
 from mkdocs_derivations.errors import Location, SpecError
+from mkdocs_derivations.expr import parse_expression
 from mkdocs_derivations.spec import load_spec, load_spec_text
 
 SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
@@ -119,6 +120,46 @@ def test_seed_locations_point_inside_the_quotes(seed: model.Spec) -> None:
     assert (first_text.location.line, first_text.location.column) == position_in_seed("Once the input")
     symbol = seed.scope.symbols["x"]
     assert (symbol.location.line, symbol.location.column) == position_in_seed("vector(n)")
+
+
+def test_seed_multiline_expression_knows_where_its_second_line_is(seed: model.Spec) -> None:
+    multiline = by_label(seed, "chain-as-matrix-product").steps[1].term.sympy
+    assert multiline is not None and multiline.positions is not None
+    offset = multiline.value.index("* Matrix([[Derivative(x1, s)")
+    line, column = position_in_seed("* Matrix([[Derivative(x1, s)")
+    assert multiline.at(offset) == Location(SEED.as_posix(), line, column)
+    # The folded line break before it is placed at the end of the line above.
+    above = SEED.read_text(encoding="utf-8").splitlines()[line - 2]
+    assert multiline.at(offset - 1) == Location(SEED.as_posix(), line - 1, len(above) + 1)
+
+
+def test_scope_keeps_where_each_name_is_written(seed: model.Spec) -> None:
+    assert seed.scope.symbol_keys["f"] == Location(SEED.as_posix(), *position_in_seed("f: function(x)"))
+    assert seed.scope.symbols["f"].key == seed.scope.symbol_keys["f"]
+    spec = load_spec_text(MINIMAL.replace("blocks:", "symbols:\n  L: real\nwhere:\n  L: 'x**2'\nblocks:"), "s.yml")
+    assert spec.scope.symbol_keys == {"L": Location("s.yml", 4, 3)}
+    assert spec.scope.where_keys == {"L": Location("s.yml", 6, 3)}
+    assert spec.scope.where["L"].location == Location("s.yml", 6, 7)
+
+
+@pytest.mark.parametrize(("sympy", "needle", "fragment"), [
+    ("|-\n          x +\n          y )", ")", "unmatched"),
+    (">-\n          x +\n\n          y )", ")", "unmatched"),
+    ("x +\n          y )", ")", "unmatched"),
+    ("'''a'' + )'", ")", "unmatched"),
+    ('"\\x41 + y.T.real"', "real", "attribute"),
+    ('"x \\" )"', '\\"', "unterminated string"),
+])
+def test_expression_errors_inside_multiline_and_escaped_scalars(sympy: str, needle: str, fragment: str) -> None:
+    text = MINIMAL.replace("sympy: 'x'", "sympy: " + sympy, 1)
+    spec = load_spec_text(text, "s.yml")
+    block = spec.blocks[0]
+    assert isinstance(block, model.MathBlock) and block.start.sympy is not None
+    with pytest.raises(SpecError, match=fragment) as info:
+        parse_expression(block.start.sympy)
+    index = text.rindex(needle)
+    expected = (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
+    assert (info.value.location.line, info.value.location.column) == expected
 
 
 def test_bom_and_crlf_load_the_same_spec(seed: model.Spec) -> None:

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mkdocs_derivations.errors import Location, SpecError
+from mkdocs_derivations.model import Text
 from mkdocs_derivations.yaml_safe import (
     BOOL_TAG,
     FLOAT_TAG,
@@ -20,6 +25,7 @@ from mkdocs_derivations.yaml_safe import (
     YMap,
     YScalar,
     YSeq,
+    _Builder,
     load_yaml,
 )
 
@@ -298,3 +304,122 @@ def test_nodes_are_plain_data() -> None:
     assert isinstance(seq, YSeq)
     assert [scalar(item).value for item in seq.items] == ["x", "y"]
     assert seq.location == Location("spec.yml", 2, 6)
+
+
+# --- where each character of a scalar was written --------------------------------------------------------
+
+
+def _both_parsers(doc: str) -> list[YMap]:
+    """The document read by the fast (libyaml) and by the pure-Python parser: positions must agree."""
+    return [_Builder(doc, "spec.yml").build(fast=True), _Builder(doc, "spec.yml").build(fast=False)]
+
+
+def assert_positions_reproduce(doc: str, node: YScalar) -> None:
+    """Every character of the value is found where its position says (an escape at its backslash)."""
+    positions = node.positions
+    assert positions is not None, (doc, node.value)
+    assert len(positions) == len(node.value) + 1
+    assert list(positions) == sorted(positions)
+    lines = doc.split("\n")
+    for ch, (line, column) in zip(node.value, positions, strict=False):
+        written = lines[line - 1][column - 1 : column] or "\n"  # just past a line's end is its line break
+        if node.style == "double" and written == "\\":
+            continue  # an escape: `\"`, `\x41`, `\u2212`, `\t`, an escaped line break
+        if ch in " \n" and written == "\n":
+            continue  # a line break, kept or folded into a space
+        assert written == ch, (doc, node.value, ch, line, column)
+
+
+@pytest.mark.parametrize(
+    ("doc", "needle", "expected"),
+    [
+        ("k: |\n  x +\n  y *\n  z )\n", ")", (4, 5)),  # a literal block: the third line of the block
+        ("k: >-\n  x +\n  y )\n", ")", (3, 5)),  # folded
+        ('k: "f(\\"a\\") + )"\n', ")", (1, 16)),  # `\"` before: two source characters each
+        ("k: 'f(''a'') + )'\n", ")", (1, 16)),  # `''` before
+        ("k: x +\n  y )\n", ")", (2, 5)),  # a plain scalar folded over two lines
+        ('k: "x\\x41 \\u2212 y"\n', "\u2212", (1, 11)),  # a character written as an escape: its backslash
+        ("k:\n  - 'a\n\n     b )'\n", ")", (4, 8)),  # an empty line in a quoted scalar reads as a line break
+        ("k: |2-\n     x\n    y )\n", ")", (3, 7)),  # an explicit indentation indicator
+    ],
+)
+def test_positions_of_characters_inside_scalars(doc: str, needle: str, expected: tuple[int, int]) -> None:
+    for root in _both_parsers(doc):
+        node = root.values["k"]
+        node = scalar(node.items[0] if isinstance(node, YSeq) else node)
+        assert node.positions is not None
+        assert node.positions[node.value.rindex(needle)] == expected
+        assert_positions_reproduce(doc, node)
+
+
+_VALUES = st.text(alphabet="ab x+)('\"\\\n\t#:-\u00e9\u2212\x01", min_size=1, max_size=40)
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=_VALUES, style=st.sampled_from([None, "'", '"', "|", ">"]), width=st.sampled_from([8, 20, 80]),
+       indent=st.sampled_from([2, 4]), nested=st.booleans(), fast=st.booleans())
+def test_positions_reproduce_every_generated_scalar(value: str, style: str | None, width: int, indent: int,
+                                                    nested: bool, fast: bool) -> None:
+    data: object = {"outer": {"k": [value]}} if nested else {"k": value}
+    doc = yaml.dump(data, default_style=style, width=width, indent=indent, allow_unicode=True)
+    try:
+        root = _Builder(doc, "spec.yml").build(fast=fast)
+    except SpecError:
+        return  # e.g. a tab the dumper put in indentation-like position: refused, nothing to map
+    found = root.values["outer"] if nested else root
+    assert isinstance(found, YMap)
+    node = found.values["k"]
+    node = scalar(node.items[0] if isinstance(node, YSeq) else node)
+    assert node.value == value
+    assert_positions_reproduce(doc, node)
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        "k: one two\n  three\n\n  four\n\n\n  five\n",
+        "k:\n  - x +\n    y\n  - {a: b, k2: c\n      d}\n",
+        "k: |+\n  a\n\n   b\n\n\nz: 1\n",
+        "k: >\n  a\n    b\n  c\n\n  d\n",
+        "k: >2\n   a\n  b\n",
+        "k: |\n\n  \n  a\n   b # not a comment\n# a comment\n",
+        'k: "a \\\n    b\\\n  c\n\n  d  "\n',
+        "k: 'a  \n   b'\n",
+        "k: \"\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\N\\_\\0\"\n",
+    ],
+)
+def test_positions_reproduce_hand_written_scalars(doc: str) -> None:
+    for root in _both_parsers(doc):
+        nodes = [root.values["k"]]
+        while nodes:
+            node = nodes.pop()
+            if isinstance(node, YSeq):
+                nodes.extend(node.items)
+            elif isinstance(node, YMap):
+                nodes.extend(node.values.values())
+            else:
+                assert_positions_reproduce(doc, node)
+
+
+def test_positions_fall_back_when_the_source_does_not_read_back() -> None:
+    root = load_yaml("k: 'abc'\n", "spec.yml")
+    node = scalar(root.values["k"])
+    assert node.positions == ((1, 5), (1, 6), (1, 7), (1, 8))
+    # A scalar whose recorded source does not give its value (a reader rule gone wrong) has no map...
+    wrong = dataclasses.replace(node, value="xyz")
+    assert wrong.positions is None
+    # ... nor does one built without a source (nodes made by hand).
+    assert YScalar("abc", "single", STR_TAG, node.location, node.value_location).positions is None
+    # and a Text without a map is placed by column offsets, as before
+    assert Text("abc", Location("spec.yml", 1, 5)).at(2) == Location("spec.yml", 1, 7)
+
+
+def test_text_at_uses_the_map_and_counts_on_past_the_end() -> None:
+    node = scalar(load_yaml("k: |-\n  ab\n  c\n", "spec.yml").values["k"])
+    text = Text(node.value, node.value_location, positions=node.positions)
+    assert text == Text("ab\nc", Location("spec.yml", 2, 3))  # the map is not part of equality
+    assert [text.at(i) for i in range(6)] == [Location("spec.yml", *p) for p in
+                                              [(2, 3), (2, 4), (2, 5), (3, 3), (3, 4), (3, 5)]]
+    assert text.at(-3) == Location("spec.yml", 2, 3)
+    # A map of the wrong length (not made for this value) is ignored.
+    assert Text("abc", Location("s", 1, 1), positions=((5, 5),)).at(1) == Location("s", 1, 2)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -103,7 +103,7 @@ class _DeclParser:
         self.pos = 0
 
     def fail(self, offset: int, message: str, forms: bool = True) -> SpecError:
-        return SpecError(message + (_forms_hint() if forms else ""), self.text.location.shifted(offset))
+        return SpecError(message + (_forms_hint() if forms else ""), self.text.at(offset))
 
     def _tokenize(self, s: str) -> list[_Token]:
         tokens: list[_Token] = []
@@ -190,7 +190,7 @@ class _DeclParser:
             return value
         if tok.kind == "word":
             self.pos += 1
-            _check_name(tok.text, self.text.location.shifted(tok.offset), "a dimension")
+            _check_name(tok.text, self.text.at(tok.offset), "a dimension")
             return tok.text
         raise self.fail(tok.offset, "expected a dimension (a name like n or a positive integer)")
 
@@ -217,7 +217,7 @@ class _DeclParser:
         args: list[str] = []
         while True:
             tok = self.take("word", what="an argument name")
-            _check_name(tok.text, self.text.location.shifted(tok.offset), "an argument")
+            _check_name(tok.text, self.text.at(tok.offset), "an argument")
             if tok.text in args:
                 raise self.fail(tok.offset, f"argument `{tok.text}` is repeated", forms=False)
             args.append(tok.text)
@@ -262,11 +262,13 @@ class Environment(Mapping[str, Declaration]):
     :func:`expr.parse_expression` may call). Construction validates the whole environment.
     """
 
-    __slots__ = ("_decls", "_sources", "dims", "functions")
+    __slots__ = ("_decls", "_names", "_sources", "dims", "functions")
 
-    def __init__(self, declarations: Mapping[str, Declaration], sources: Mapping[str, Text] | None = None):
+    def __init__(self, declarations: Mapping[str, Declaration], sources: Mapping[str, Text] | None = None,
+                 names: Mapping[str, Location] | None = None):
         self._decls: Mapping[str, Declaration] = MappingProxyType(dict(declarations))
         self._sources: Mapping[str, Text] = MappingProxyType(dict(sources or {}))
+        self._names: Mapping[str, Location] = MappingProxyType(dict(names or {}))
         dims = {name for name, decl in self._decls.items() if isinstance(decl, DimDecl)}
         for decl in self._decls.values():
             dims.update(d for d in _declared_dims(decl) if isinstance(d, str))
@@ -276,26 +278,28 @@ class Environment(Mapping[str, Declaration]):
         self._validate()
 
     @classmethod
-    def from_layers(cls, layers: list[dict[str, Text]]) -> Environment:
-        """Parse and merge scope layers, outermost first; SpecError at the offending declaration."""
+    def from_layers(cls, layers: Sequence[Mapping[str, Text]],
+                    key_locations: Sequence[Mapping[str, Location]] | None = None) -> Environment:
+        """Parse and merge scope layers, outermost first; SpecError at the offending declaration.
+
+        ``key_locations`` (one mapping per layer, e.g. :attr:`model.Scope.symbol_keys`) says where each
+        name is written, for errors about a name; without it a Text's own ``key`` is used, if it has one.
+        """
         decls: dict[str, Declaration] = {}
         sources: dict[str, Text] = {}
-        for layer in layers:
-            for name, text in layer.items():
-                _check_name(name, text.location, "a symbol")
-                decls[name] = parse_declaration(text)
-                sources[name] = text
-        return cls(decls, sources)
+        names: dict[str, Location] = {}
+        for index, layer in enumerate(layers):
+            keys = key_locations[index] if key_locations is not None and index < len(key_locations) else {}
+            _add_layer(layer, keys, decls, sources, names)
+        return cls(decls, sources, names)
 
-    def child(self, layer: dict[str, Text]) -> Environment:
+    def child(self, layer: Mapping[str, Text], key_locations: Mapping[str, Location] | None = None) -> Environment:
         """This environment with one more (inner) layer on top."""
         decls = dict(self._decls)
         sources = dict(self._sources)
-        for name, text in layer.items():
-            _check_name(name, text.location, "a symbol")
-            decls[name] = parse_declaration(text)
-            sources[name] = text
-        return Environment(decls, sources)
+        names = dict(self._names)
+        _add_layer(layer, key_locations or {}, decls, sources, names)
+        return Environment(decls, sources, names)
 
     def source(self, name: str) -> Text | None:
         """The declaration string ``name`` came from (None when built without sources)."""
@@ -313,6 +317,14 @@ class Environment(Mapping[str, Declaration]):
     def __repr__(self) -> str:
         return f"Environment({dict(self._decls)!r})"
 
+    def _name_location(self, name: str) -> Location:
+        """Where the name ``name`` is written (its declaration's start when the name's place is unknown)."""
+        location = self._names.get(name)
+        if location is not None:
+            return location
+        text = self._sources.get(name)
+        return text.name_location if text is not None else Location()
+
     def _location(self, name: str, mention: str | None = None) -> Location:
         """Where ``name`` is declared, at ``mention`` (a word of the declaration) when given."""
         text = self._sources.get(name)
@@ -321,19 +333,19 @@ class Environment(Mapping[str, Declaration]):
         if mention is not None:
             match = re.search(rf"(?<![A-Za-z0-9_]){re.escape(mention)}(?![A-Za-z0-9_])", text.value)
             if match is not None:
-                return text.location.shifted(match.start())
+                return text.at(match.start())
         return text.location
 
     def _validate(self) -> None:
         for name, decl in self._decls.items():
-            _check_name(name, self._location(name), "a symbol")
+            _check_name(name, self._name_location(name), "a symbol")
             for dim in _declared_dims(decl):
                 if isinstance(dim, str):
                     _check_name(dim, self._location(name, dim), "a dimension")
             if name in self.dims and not isinstance(decl, DimDecl):
                 user = next(other for other, d in self._decls.items() if name in _declared_dims(d))
                 raise SpecError(f"`{name}` is used as a dimension (in `{user}`) and declared as a symbol; "
-                                "rename one of them", self._location(name))
+                                "rename one of them", self._name_location(name))
             if isinstance(decl, FunctionDecl):
                 self._validate_function(name, decl)
         try:
@@ -374,6 +386,17 @@ class Environment(Mapping[str, Declaration]):
 
         for name in self._decls:
             visit(name, [])
+
+
+def _add_layer(layer: Mapping[str, Text], keys: Mapping[str, Location], decls: dict[str, Declaration],
+               sources: dict[str, Text], names: dict[str, Location]) -> None:
+    """Parse one scope layer into ``decls`` (inner shadows outer), remembering where each name is written."""
+    for name, text in layer.items():
+        where = keys.get(name, text.name_location)
+        _check_name(name, where, "a symbol")
+        decls[name] = parse_declaration(text)
+        sources[name] = text
+        names[name] = where
 
 
 def _declared_dims(decl: Declaration) -> tuple[Dim, ...]:

@@ -153,7 +153,7 @@ def check_characters(text: Text, max_length: int = MAX_LENGTH, what: str = "expr
     s = text.value
     if len(s) > max_length:
         raise SpecError(f"this {what} is too long ({len(s)} characters; the limit is {max_length})",
-                        text.location.shifted(0))
+                        text.at(0))
     for i, ch in enumerate(s):
         if " " <= ch <= "~" or ch in "\t\n\r":
             continue
@@ -163,7 +163,7 @@ def check_characters(text: Text, max_length: int = MAX_LENGTH, what: str = "expr
         except ValueError:
             label = code
         hint = " (write '-' for minus)" if ch == "\u2212" else " (only printable ASCII is allowed)"
-        raise SpecError(f"character {label} is not allowed in this {what}{hint}", text.location.shifted(i))
+        raise SpecError(f"character {label} is not allowed in this {what}{hint}", text.at(i))
 
 
 def parse_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
@@ -175,7 +175,7 @@ def parse_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
     source = text.value.replace("\t", " ").replace("\r", " ").replace("\n", " ")
     if "#" in source:
         raise SpecError("'#' is not allowed in an expression (comments would hide text from the check)",
-                        text.location.shifted(source.index("#")))
+                        text.at(source.index("#")))
     if not source.strip():
         raise SpecError("empty expression", text.location)
     stripped = source.lstrip(" ")  # eval-mode parsing refuses leading indentation
@@ -186,7 +186,7 @@ def parse_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
             tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
         offset = lead + (max((exc.offset or 1) - 1, 0) if (exc.lineno or 1) == 1 else 0)
-        raise SpecError(f"cannot parse expression: {exc.msg}", text.location.shifted(offset)) from None
+        raise SpecError(f"cannot parse expression: {exc.msg}", text.at(offset)) from None
     except (ValueError, MemoryError, RecursionError, OverflowError) as exc:
         raise SpecError(f"cannot parse expression: {type(exc).__name__}", text.location) from None
     converter = _Converter(text, stripped, lead, frozenset(functions))
@@ -200,7 +200,7 @@ def parse_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
 
 def error_at(text: Text, col: int, message: str) -> SpecError:
     """A SpecError at 1-based column ``col`` of ``text`` (0 = the start)."""
-    return SpecError(message, text.location.shifted(max(col - 1, 0)))
+    return SpecError(message, text.at(max(col - 1, 0)))
 
 
 class _Converter:
@@ -215,7 +215,7 @@ class _Converter:
 
     def fail(self, col0: int, message: str) -> SpecError:
         """An error at 0-based offset ``col0`` of the parsed string."""
-        return SpecError(message, self.text.location.shifted(col0 + self.lead))
+        return SpecError(message, self.text.at(col0 + self.lead))
 
     def col(self, col0: int) -> int:
         """The 1-based column in the contributor's string of 0-based offset ``col0`` of the parsed one."""

@@ -20,10 +20,36 @@ Relation = Literal["=", ":=", "in"]
 
 @dataclass(frozen=True)
 class Text:
-    """A string from the spec together with where it starts (for column-accurate errors)."""
+    """A string from the spec together with where it starts (for column-accurate errors).
+
+    ``positions`` (from :attr:`yaml_safe.YScalar.positions`) says where each character of ``value`` was
+    written, which is not ``location`` plus the offset after a YAML escape or on a later line of a
+    multi-line scalar; :meth:`at` uses it when present. ``key`` is where the name is written when the
+    string is the value of a ``name: value`` entry (``symbols:``, ``where:``), for errors about the name.
+    Neither takes part in equality or ``repr``: two Texts are equal when their values and starts are.
+    """
 
     value: str
     location: Location
+    positions: tuple[tuple[int, int], ...] | None = field(default=None, compare=False, repr=False)
+    key: Location | None = field(default=None, compare=False, repr=False)
+
+    def at(self, offset: int) -> Location:
+        """Where character ``offset`` (0-based) of ``value`` was written; past the end counts on from it."""
+        offset = max(offset, 0)
+        positions = self.positions
+        if positions is None or len(positions) != len(self.value) + 1 or self.location.line <= 0:
+            return self.location.shifted(offset)
+        if offset < len(positions):
+            line, column = positions[offset]
+            return Location(self.location.path, line, column)
+        line, column = positions[-1]
+        return Location(self.location.path, line, column + offset - len(positions) + 1)
+
+    @property
+    def name_location(self) -> Location:
+        """Where the name this string is declared under is written (its own start if not known)."""
+        return self.key if self.key is not None else self.location
 
 
 @dataclass
@@ -69,6 +95,9 @@ class Scope:
     where: dict[str, Text] = field(default_factory=dict)
     sizes: list[dict[str, int]] | None = None
     sizes_location: Location | None = None  # where the `sizes:` key is, for errors about the sizes
+    # Where each name under `symbols:` / `where:` is written, for errors about a name rather than its value.
+    symbol_keys: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
+    where_keys: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

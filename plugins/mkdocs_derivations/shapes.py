@@ -110,7 +110,7 @@ class _Checker:
         self.text = text
 
     def fail(self, node: Node, message: str) -> SpecError:
-        return SpecError(message, self.text.location.shifted(max(node.col - 1, 0)))
+        return SpecError(message, self.text.at(max(node.col - 1, 0)))
 
     def shape(self, node: Node) -> Shape:
         if isinstance(node, Num):

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -41,6 +41,8 @@ REFERENCE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?$")
 IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _POSITIVE_INT_RE = re.compile(r"^[1-9][0-9]*$")
 _INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+#: Strings longer than this get no per-character positions (see :func:`_located`).
+_MAX_MAPPED = 10_000
 
 SPEC_KEYS = frozenset({"version", "title", "source", "numbering", "symbols", "where", "sizes", "blocks"})
 SOURCE_KEYS = frozenset({"citation", "url"})
@@ -160,7 +162,17 @@ def _string(node: YNode, what: str, where: str, allow_empty: bool = False) -> st
 
 def _text(node: YNode, what: str, where: str) -> model.Text:
     scalar = _scalar_text(node, what, where)
-    return model.Text(scalar.value, scalar.value_location)
+    return _located(scalar)
+
+
+def _located(scalar: YScalar) -> model.Text:
+    """The Text of a string scalar, knowing where each of its characters is written.
+
+    Strings longer than any field allows (an expression is at most 2,000 characters) are refused at their
+    start, so mapping their characters would only cost time.
+    """
+    positions = scalar.positions if len(scalar.value) <= _MAX_MAPPED else None
+    return model.Text(scalar.value, scalar.value_location, positions=positions)
 
 
 def _expression(node: YNode, what: str, where: str) -> model.Text:
@@ -178,7 +190,7 @@ def _expression(node: YNode, what: str, where: str) -> model.Text:
     scalar = _scalar_text(node, what, where)
     if not scalar.value.strip():
         raise SpecError(f"{what} must not be empty", scalar.location, where)
-    return model.Text(scalar.value, scalar.value_location)
+    return _located(scalar)
 
 
 def _bool(node: YNode, what: str, where: str) -> bool:
@@ -265,8 +277,10 @@ class _Loader:
         scope = model.Scope()
         if "symbols" in owner.values:
             scope.symbols = self.named(owner.values["symbols"], "symbols", _where(where, "symbols"))
+            scope.symbol_keys = {name: text.name_location for name, text in scope.symbols.items()}
         if "where" in owner.values:
             scope.where = self.named(owner.values["where"], "where", _where(where, "where"))
+            scope.where_keys = {name: text.name_location for name, text in scope.where.items()}
         if "sizes" in owner.values:
             scope.sizes = self.sizes(owner.values["sizes"], _where(where, "sizes"))
             scope.sizes_location = owner.keys["sizes"]
@@ -277,7 +291,7 @@ class _Loader:
         result: dict[str, model.Text] = {}
         for name, value in ymap.values.items():
             _identifier(name, ymap.keys[name], "symbol name" if key == "symbols" else "name", where)
-            result[name] = _expression(value, f"`{key}.{name}`", where)
+            result[name] = replace(_expression(value, f"`{key}.{name}`", where), key=ymap.keys[name])
         return result
 
     def sizes(self, node: YNode, where: str) -> list[dict[str, int]]:
@@ -423,10 +437,10 @@ class _Loader:
         for item in seq.items:
             if isinstance(item, YScalar):
                 if item.plain and item.tag == INT_TAG and _POSITIVE_INT_RE.match(item.value):
-                    dims.append(model.Text(item.value, item.value_location))
+                    dims.append(_located(item))
                     continue
                 if item.is_str and IDENTIFIER_RE.match(item.value):
-                    dims.append(model.Text(item.value, item.value_location))
+                    dims.append(_located(item))
                     continue
             raise SpecError(f"each entry of `shape` is a dimension name or a positive whole number; found "
                             f"{describe(item)}", item.location, where)
