@@ -279,7 +279,8 @@ class _Builder:
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
         for name, text in scope.definitions:
             if name not in env:
-                raise SpecError(f"`{name}` is defined but not declared under `symbols:`", text.location, where)
+                raise SpecError(f"`{name}` is defined but not declared under `symbols:`",
+                                text.key or text.location, where)
             node = self.parse(text, env)
             declared = env[name]
             if isinstance(declared, FunctionDecl | DimDecl):
