@@ -117,7 +117,9 @@ class _SiteHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(body)
 
 
-@pytest.fixture(scope="session")
+# Module scope for the server and the browser: the rest of the suite forks worker processes, which is
+# best done from a process without extra threads (server, Playwright's child watcher) or a live driver.
+@pytest.fixture(scope="module")
 def serve() -> Iterator[Callable[[Path], str]]:
     """Serve a folder over HTTP on 127.0.0.1 (free port, background thread); returns the base URL."""
     servers: dict[Path, http.server.ThreadingHTTPServer] = {}
@@ -137,9 +139,9 @@ def serve() -> Iterator[Callable[[Path], str]]:
         server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """One headless Chromium for the session (starting it costs about a second)."""
+    """One headless Chromium per test module (starting it costs about a second)."""
     if _chromium_missing():
         pytest.skip(_MISSING)
     from playwright.sync_api import sync_playwright
