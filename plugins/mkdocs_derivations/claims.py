@@ -20,7 +20,7 @@ from .declarations import DimDecl, Environment, FunctionDecl
 from .errors import Location, SpecError
 from .expr import parse_expression
 from .expr_ast import Name, Node, names
-from .shapes import infer_shape, same_shape, shape_to_tex
+from .shapes import infer_shape, same_shape, shape_text
 from .tex_policy import check_tex
 from .verdict import Verdict
 
@@ -289,8 +289,8 @@ class _Builder:
             shape = infer_shape(node, env, text)
             wanted = infer_shape(Name(name), env, text)
             if not same_shape(shape, wanted):
-                raise SpecError(f"`{name}` is declared with shape {shape_to_tex(wanted)} but its definition "
-                                f"has shape {shape_to_tex(shape)}", text.location, where)
+                raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
+                                f"{shape_text(shape)}", text.location, where)
         self.check_cycles(scope, env, where)
 
     def check_cycles(self, scope: _Scope, env: Environment, where: str) -> None:
@@ -337,8 +337,8 @@ class _Builder:
             except SpecError as err:
                 raise err.with_where(where) from None
             if not same_shape(ls, rs):
-                raise SpecError(f"the two sides have different shapes: {shape_to_tex(ls)} and "
-                                f"{shape_to_tex(rs)}", step.location, where)
+                raise SpecError(f"the two sides have different shapes: {shape_text(ls)} and "
+                                f"{shape_text(rs)}", step.location, where)
             if step.rel == ":=":
                 kind = "define"
                 verdict = Verdict("definition", method="definition",
@@ -387,10 +387,10 @@ class _Builder:
         wanted = (claimed[0], claimed[1])
         if same_shape(actual, wanted):
             return Verdict("proved-all", method="shape inference",
-                           detail=f"the expression has shape {shape_to_tex(actual)} for all dimensions")
+                           detail=f"the expression is {shape_text(actual)} for all dimensions")
         return Verdict("refuted", method="shape inference",
-                       detail=f"the expression has shape {shape_to_tex(actual)}, not {shape_to_tex(wanted)}",
-                       counterexample={"claimed": shape_to_tex(wanted), "actual": shape_to_tex(actual)})
+                       detail=f"the expression is {shape_text(actual)}, not {shape_text(wanted)}",
+                       counterexample={"claimed": shape_text(wanted), "actual": shape_text(actual)})
 
 
 def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Location, where: str) -> None:

@@ -35,10 +35,6 @@ def test_chain_rule_page_numbers_like_the_book(browser_page: BrowserPage, base_u
     browser_page.assert_clean()
 
 
-@pytest.mark.xfail(
-    reason="renderer writes TeX as text into verdict details ('has shape \\mathbb{R}^{1 \\times D}')",
-    strict=False,
-)
 def test_no_tex_source_shown_as_text(browser_page: BrowserPage, base_url: str) -> None:
     """TeX belongs in typeset math; outside it (prose, verdict details) a reader would see raw macros."""
     browser_page.goto(f"{base_url}/{CHAIN_RULE}")
