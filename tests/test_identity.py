@@ -480,7 +480,52 @@ def test_literal_points_come_right_after_the_screen() -> None:
     identity._prepare_numeric(entry, 24, identity.SCREEN_POINTS, 1.0)
     generic = sampling.sample_points([x], 24)
     extra = sampling.literal_points([x], Abs(x - 10**15))
+    assert entry.sample == generic[:1]  # the other points are built only when needed
+    assert identity._points(entry, identity.SCREEN_POINTS) == generic[: identity.SCREEN_POINTS]
+    identity._complete_sample(entry)
     assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :]
+    identity._complete_sample(entry)  # once
+    assert len(entry.sample) == 24 + len(extra)
+
+
+def test_points_are_built_lazily_and_identically() -> None:
+    """iter_points yields exactly sample_points, one point at a time."""
+    import itertools
+
+    for symbols_ in ([x], [x, y], [w, x], [xp, n], list(symbols("c0:5", real=True)), []):
+        for count in (0, 1, 8, 24, 40):
+            assert list(itertools.islice(sampling.iter_points(symbols_), count)) == sampling.sample_points(
+                symbols_, count
+            )
+
+
+def test_points_are_built_at_once_when_feasibility_varies() -> None:
+    """``prime`` fits some magnitudes and not others: all points are built before the screen, so a claim
+    with an unsampleable later point is never screened (as if every point were built up front)."""
+    q = sympy.Symbol("q", prime=True)
+    assert sampling.feasibility_varies([q]) and not sampling.feasibility_varies([x, xp, n, w])
+    entry = identity._Entry("", q + 1, q)
+    identity._prepare_numeric(entry, 24, identity.SCREEN_POINTS, 1.0)
+    assert entry.sampler is None
+    try:
+        full = sampling.sample_points([q], 24)
+    except sampling.Unsampleable:
+        assert entry.num_lhs is None and entry.why_not_numeric and entry.sample == []
+    else:
+        assert entry.sample == full
+
+
+def test_cheap_transforms_prove_after_one_screen_point() -> None:
+    """A true step that a cheap transform closes pays for one sample point, not for the whole screen."""
+    outcome = decide(sin(3 * t), 3 * sin(t) - 4 * sin(t) ** 3)
+    assert outcome.status == "proved" and outcome.method == "rewrite(exp)+expand" and outcome.points == 1
+
+
+def test_false_claim_is_refuted_by_the_screen_not_by_a_cheap_gap() -> None:
+    """A constant gap that a cheap transform finds is judged after the screen: the numeric counterexample
+    (with the point) still comes first, as when the screen ran before the cheap transforms."""
+    outcome = decide(sin(x) ** 2 + cos(x) ** 2, sympy.Integer(2))
+    assert outcome.status == "refuted" and outcome.method == "numeric" and "x" in (outcome.counterexample or {})
 
 
 def test_constants() -> None:
@@ -498,6 +543,14 @@ def test_numeric_is_labelled_evidence() -> None:
     outcome = decide(atan(xp) + atan(1 / xp), pi / 2)
     assert outcome.status == "numeric" and outcome.points >= 6
     assert "not a proof" in outcome.detail
+
+
+def test_numeric_matrix_counts_the_points_of_its_numeric_entries() -> None:
+    """A proved entry (after one screen point) does not drag down the points of a numeric entry."""
+    scalar = decide(atan(xp) + atan(1 / xp), pi / 2)
+    outcome = decide(Matrix([[atan(xp) + atan(1 / xp), sin(2 * xp)]]), Matrix([[pi / 2, 2 * sin(xp) * cos(xp)]]))
+    assert outcome.status == "numeric" and outcome.points == scalar.points >= 6, outcome
+    assert "entry (1, 1)" in outcome.detail
 
 
 def test_slow_case_is_bounded() -> None:

@@ -9,14 +9,19 @@ reported); anything else is ``"unknown"``. ``equals()`` is trusted only when it 
 for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
 The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 experiment in
-``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; a quick numeric screen (so a wrong
-step is refuted before any expensive transform runs); ``cancel(together())``, ``rewrite(exp)`` when trig or
-hyperbolic functions occur, ``rewrite(asin)`` when inverse trig functions occur, ``trigsimp``, ``fu``,
-``rewrite(log)`` (inverse trig again), ``factor`` (for ``sqrt(x**2 + 2*x + 1) = |x + 1|``), ``simplify``,
-``equals``, each under its own time budget; finally numeric agreement at more points. The working
-precision and the sample points follow the claim's literals: ``10**-50`` raises the precision above 50
-digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage across all
-entries, so a wrong entry is found by the cheap screen before any entry gets expensive transforms.
+``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; then, entry by entry, one sample
+point (a wrong step is usually refuted there, before any transform runs), the cheap transforms
+(``cancel(together())``, ``rewrite(exp)`` when trig or hyperbolic functions occur, ``rewrite(asin)`` when
+inverse trig functions occur: most true steps are proved here, without the rest of the screen) and the
+rest of a quick numeric screen; then, for what is left, the constant gaps the cheap transforms found and
+the budgeted transforms ``trigsimp``, ``fu``, ``rewrite(log)`` (inverse trig again), ``factor`` (for
+``sqrt(x**2 + 2*x + 1) = |x + 1|``), ``simplify``, ``equals``, each under its own time budget; finally
+numeric agreement at more points. Every verdict is the one the order "whole screen first, then every
+transform" gives: a cheap transform only ever ends an entry with a proof (gaps are judged after the
+screen), and a proved entry could not have been refuted. Sample points are built only when evaluated.
+The working precision and the sample points follow the claim's literals: ``10**-50`` raises the precision
+above 50 digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage,
+so a wrong entry is found by the screen before any entry gets expensive transforms.
 
 Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception,
 which only works in the main thread (the lead runs checks in worker processes, where it is). Elsewhere
@@ -28,10 +33,11 @@ respected: budgets are clipped to it and it is re-armed afterwards.
 
 from __future__ import annotations
 
+import itertools
 import signal
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -48,7 +54,8 @@ from .sampling import NotNumeric, Point, Unsampleable, Value
 Status = Literal["proved", "refuted", "numeric", "unknown"]
 
 SCREEN_POINTS = 8
-"""Points of the quick screen that runs before the symbolic transforms."""
+"""Points of the quick screen that runs before the budgeted symbolic transforms (the first point also runs
+before the cheap ones, the others only for entries the cheap transforms did not prove)."""
 
 
 @dataclass(frozen=True)
@@ -131,6 +138,16 @@ def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
 
 
 @dataclass
+class _Sampler:
+    """The points of one entry that are not built yet: the rest of the screen, then the later ones."""
+
+    stream: Iterator[Point]
+    symbols: list[sympy.Basic]
+    screen: int
+    count: int
+
+
+@dataclass
 class _Entry:
     """One scalar claim (a whole scalar step, or one matrix entry) moving through the stages."""
 
@@ -147,6 +164,17 @@ class _Entry:
     sample: list[Point] = field(default_factory=list)
     why_not_numeric: str = ""
     agreed: int = 0
+    # where the points not built yet come from (see _points and _complete_sample)
+    sampler: _Sampler | None = None
+    # results of the cheap transforms that ran before the screen and did not prove (by transform name)
+    cheap_runs: dict[str, _Run] = field(default_factory=dict)
+    # which transforms apply (``has`` walks the whole difference: asked once per entry)
+    features: dict[str, bool] = field(default_factory=dict)
+
+    def has(self, feature: str) -> bool:
+        if feature not in self.features:
+            self.features[feature] = _FEATURES[feature](self.diff)
+        return self.features[feature]
 
     def prove(self, method: str, detail: str = "") -> None:
         self.outcome = Outcome(
@@ -206,30 +234,43 @@ def _rewrite_exp_expand(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(expr.rewrite(sympy.exp))
 
 
+def _cancel_together(expr: sympy.Expr) -> sympy.Expr:
+    return sympy.cancel(sympy.together(expr))
+
+
 def _rewrite_exp_cancel(expr: sympy.Expr) -> sympy.Expr:
-    return sympy.cancel(sympy.together(sympy.expand(expr.rewrite(sympy.exp))))
+    return _cancel_together(_rewrite_exp_expand(expr))
+
+
+_FEATURES: dict[str, Callable[[sympy.Basic], bool]] = {"trig": _has_trig, "inverse trig": _has_inverse_trig}
 
 
 @dataclass(frozen=True)
 class _Transform:
     name: str
     apply: Callable[[sympy.Expr], Any]
-    applies: Callable[[sympy.Expr], bool]
-    cheap: bool  # safe to run without a time guard
+    needs: str | None  # a key of _FEATURES the difference must have, or None (always applies)
+    cheap: bool  # safe to run without a time guard; runs before the numeric screen
+    # (name, rest): ``apply`` is ``rest`` applied to that earlier transform's result, which is reused
+    continues: tuple[str, Callable[[sympy.Expr], Any]] | None = None
+
+    def applies(self, entry: _Entry) -> bool:
+        return self.needs is None or entry.has(self.needs)
 
 
 _TRANSFORMS: tuple[_Transform, ...] = (
-    _Transform("cancel", lambda d: sympy.cancel(sympy.together(d)), lambda d: True, True),
-    _Transform("rewrite(exp)+expand", _rewrite_exp_expand, _has_trig, True),
-    _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, _has_trig, True),
-    _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), _has_inverse_trig, True),
-    _Transform("trigsimp", sympy.trigsimp, _has_trig, False),
-    _Transform("fu", fu, _has_trig, False),
-    _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), _has_inverse_trig, False),
-    _Transform("factor", lambda d: sympy.factor(d, deep=True), lambda d: True, False),
-    _Transform("simplify", sympy.simplify, lambda d: True, False),
-    _Transform("equals", lambda d: d.equals(0) is True, lambda d: True, False),
+    _Transform("cancel", _cancel_together, None, True),
+    _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
+    _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
+    _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
+    _Transform("trigsimp", sympy.trigsimp, "trig", False),
+    _Transform("fu", fu, "trig", False),
+    _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), "inverse trig", False),
+    _Transform("factor", lambda d: sympy.factor(d, deep=True), None, False),
+    _Transform("simplify", sympy.simplify, None, False),
+    _Transform("equals", lambda d: d.equals(0) is True, None, False),
 )
+assert all(t.cheap for t in _TRANSFORMS[:4]) and not any(t.cheap for t in _TRANSFORMS[4:])  # cheap ones first
 
 
 def _is_zero(value: Any) -> bool:
@@ -297,7 +338,11 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
 
     The ``count`` generic points are joined, right after the first ``screen`` of them, by points at the
     scales of the claim's own literals (:func:`sampling.literal_points`), so ``|x - 10**15|`` is also
-    sampled beyond ``10**15``.
+    sampled beyond ``10**15``. Points are built as they are needed (:func:`_points`,
+    :func:`_complete_sample`); only the first is built here, so that a claim whose symbols cannot be
+    sampled is known now. When a symbol's assumptions make some points unsampleable and not others
+    (:func:`sampling.feasibility_varies`), all are built here, so such a claim is never screened, exactly
+    as if every point were built up front.
     """
     lhs, rhs = entry.lhs, entry.rhs
     if sampling.has_non_numeric(lhs) or sampling.has_non_numeric(rhs):
@@ -311,15 +356,49 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
             return
         lhs, rhs = run.value
         entry.stand_ins = stand_ins
-    try:
-        symbols = sampling.variables(lhs, rhs)
-        points = sampling.sample_points(symbols, count)
-        extra = [p for p in sampling.literal_points(symbols, lhs, rhs) if p not in points]
-        entry.sample = points[:screen] + extra + points[screen:]
-    except Unsampleable as exc:
-        entry.why_not_numeric = str(exc)
-        return
     entry.num_lhs, entry.num_rhs = lhs, rhs
+    symbols = sampling.variables(lhs, rhs)
+    entry.sampler = _Sampler(sampling.iter_points(symbols), symbols, min(screen, count), count)
+    entry.sample = []
+    if sampling.feasibility_varies(symbols):
+        _complete_sample(entry)
+    else:
+        _points(entry, 1)
+
+
+def _unsampleable(entry: _Entry, exc: Unsampleable) -> None:
+    entry.sample, entry.sampler, entry.num_lhs = [], None, None
+    entry.why_not_numeric = str(exc)
+
+
+def _points(entry: _Entry, n: int) -> list[Point]:
+    """The first ``n`` screen points of the entry (``n`` at most the screen size), built on demand."""
+    sampler = entry.sampler
+    if sampler is not None and len(entry.sample) < min(n, sampler.screen):
+        try:
+            entry.sample += itertools.islice(sampler.stream, min(n, sampler.screen) - len(entry.sample))
+        except Unsampleable as exc:
+            _unsampleable(entry, exc)
+    return entry.sample[:n]
+
+
+def _complete_sample(entry: _Entry) -> None:
+    """Build every point, once: the screen points, the literal-scale points, then the other generic ones."""
+    sampler = entry.sampler
+    if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
+        return
+    _points(entry, sampler.screen)
+    if entry.sampler is None:  # unsampleable after all
+        return
+    try:
+        rest = list(itertools.islice(sampler.stream, max(0, sampler.count - sampler.screen)))
+        generic = entry.sample + rest
+        literal = sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+    except Unsampleable as exc:
+        _unsampleable(entry, exc)
+        return
+    entry.sample = entry.sample + [p for p in literal if p not in generic] + rest
+    entry.sampler = None
 
 
 def _evaluate_pair(entry: _Entry, point: Point, digits: int) -> tuple[Value, Value] | None:
@@ -394,15 +473,22 @@ def decide(
 
     ``transform_budget_s`` bounds each symbolic attempt and each numeric point (main thread only, see the
     module docstring); ``numeric_points`` is the number of generic sample points per entry, the first
-    ``SCREEN_POINTS`` of which are tried before the transforms (points at the scales of the claim's literals
-    come on top); ``digits`` is the working precision, raised to 15 more than the most digits of any
-    literal in the claim (``10**-50`` needs more than 50). Sides of different shapes are refuted (method
-    ``"shape"``); strings raise TypeError.
+    ``SCREEN_POINTS`` of which are tried before the budgeted transforms (the first of them also before the
+    cheap ones; points at the scales of the claim's literals come on top); ``digits`` is the working
+    precision, raised to 15 more than the most digits of any literal in the claim (``10**-50`` needs more
+    than 50). Sides of different shapes are refuted (method ``"shape"``); strings raise TypeError.
     """
     entries = _as_entries(lhs, rhs)
     if isinstance(entries, Outcome):
         return entries
-    digits = max(digits, 15 + max(sampling.literal_digits(e.lhs, e.rhs) for e in entries))
+    originals = [(e.lhs, e.rhs) for e in entries]
+    found_digits: list[int] = []
+
+    def working_digits() -> int:  # computed from the sides as given, only once a point is evaluated
+        if not found_digits:
+            found_digits.append(max(digits, 15 + max(sampling.literal_digits(*sides) for sides in originals)))
+        return found_digits[0]
+
     budget = transform_budget_s
     guarded = _can_guard()
 
@@ -428,29 +514,66 @@ def decide(
             e.expanded = run.value
     screen = min(SCREEN_POINTS, numeric_points)
     stage_cap = max(2.0, 4 * budget)
-    for e in pending():  # 3. quick numeric screen
+    for e in pending():  # 3., 4. entry by entry: first screen point, cheap transforms, rest of the screen
+        started = time.monotonic()
         _prepare_numeric(e, numeric_points, screen, budget)
-        _run_points(e, e.sample[:screen], digits, budget, time.monotonic() + stage_cap)
+        _run_points(e, _points(e, 1), working_digits(), budget, started + stage_cap)
         if e.outcome is not None:
             return e.outcome
-    for e in pending():  # 4., 5. budgeted transforms, equals() only when True
+        spent = time.monotonic() - started
+        _cheap_transforms(e, budget)
+        if e.outcome is not None:
+            continue
+        _run_points(e, _points(e, screen)[1:], working_digits(), budget, time.monotonic() + stage_cap - spent)
+        if e.outcome is not None:
+            return e.outcome
+    for e in pending():  # 5. constant gaps (cheap results reused), budgeted transforms, equals() only when True
         if _constant_gap(e, "expand", e.expanded):
             return e.outcome  # type: ignore[return-value]
         for transform in _TRANSFORMS:
-            if not (guarded or transform.cheap) or not transform.applies(e.diff):
+            if not (guarded or transform.cheap) or not transform.applies(e):
                 continue
-            run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
-            if run.ok and _is_zero(run.value):
-                e.prove(transform.name)
-                break
+            if transform.cheap:  # ran in 3. and did not prove; only its constant gap is left to judge
+                run = e.cheap_runs[transform.name]
+            else:
+                run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
+                if run.ok and _is_zero(run.value):
+                    e.prove(transform.name)
+                    break
             if run.ok and _constant_gap(e, transform.name, run.value):
                 return e.outcome  # type: ignore[return-value]
     for e in pending():  # 6. numeric agreement at more points
-        _run_points(e, e.sample[screen:], digits, budget, time.monotonic() + stage_cap)
+        _complete_sample(e)
+        _run_points(e, e.sample[screen:], working_digits(), budget, time.monotonic() + stage_cap)
         if e.outcome is not None:
             return e.outcome
         e.outcome = _numeric_or_unknown(e, numeric_points)
     return _combine(entries)
+
+
+def _cheap_transforms(entry: _Entry, budget: float) -> None:
+    """Run the cheap transforms in order until one proves; keep the other results for the gap check.
+
+    They run before the numeric screen because most true steps end here (``rewrite(exp)+expand`` proves a
+    trigonometric identity faster than the screen evaluates it), while a false step pays only for
+    transforms that are cheap by construction. A constant gap is not refuted here but after the screen,
+    so a false step is refuted exactly as if the screen had come first.
+    """
+    for transform in _TRANSFORMS:
+        if not transform.cheap:
+            break
+        if not transform.applies(entry):
+            continue
+        earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
+        if transform.continues and earlier is not None and earlier.ok:  # same result, half the work
+            rest = transform.continues[1]
+            run = _budgeted(lambda f=rest, v=earlier.value: f(v), budget)  # type: ignore[misc]
+        else:
+            run = _budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
+        if run.ok and _is_zero(run.value):
+            entry.prove(transform.name)
+            return
+        entry.cheap_runs[transform.name] = run
 
 
 def _numeric_or_unknown(entry: _Entry, numeric_points: int) -> Outcome:
@@ -472,7 +595,8 @@ def _numeric_or_unknown(entry: _Entry, numeric_points: int) -> Outcome:
 
 
 def _combine(entries: list[_Entry]) -> Outcome:
-    """One outcome for all entries: the weakest status wins, and the entries behind it are named."""
+    """One outcome for all entries: the weakest status wins, and the entries behind it are named (with the
+    fewest sample points any of them agreed at)."""
     outcomes = [e.outcome for e in entries if e.outcome is not None]
     if len(entries) == 1:
         return outcomes[0]
@@ -487,9 +611,9 @@ def _combine(entries: list[_Entry]) -> Outcome:
                 if len(weak) > 1
                 else f"entry {weak[0].label}: {first.detail}"
             )
-            return Outcome(
-                status, first.method, detail, first.counterexample, min(o.points for o in outcomes)
-            )
+            # the points of the entries behind the status (a proved entry's screen points say nothing)
+            points = min(e.outcome.points for e in weak if e.outcome is not None)
+            return Outcome(status, first.method, detail, first.counterexample, points)
     methods = list(dict.fromkeys(o.method for o in outcomes))
     if methods == ["structural"]:
         detail = f"all {len(entries)} entries are the same expression on both sides"

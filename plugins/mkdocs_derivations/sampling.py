@@ -22,9 +22,11 @@ Everything is seeded, so a page build is reproducible and a counterexample can b
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,21 +80,27 @@ class Value:
 # ----------------------------------------------------------------------------------------------- points
 
 
-def _random_mantissa(rng: random.Random) -> sympy.Rational:
-    """An awkward rational in [1, 10): awkward so that no special value (0, 1, a root of unity of a
-    trig argument) is hit by accident."""
+def _random_mantissa(rng: random.Random) -> tuple[int, int]:
+    """An awkward rational in [1, 10), as ``(numerator, denominator)``: awkward so that no special value
+    (0, 1, a root of unity of a trig argument) is hit by accident."""
     q = rng.choice(_DENOMINATORS)
-    return sympy.Rational(rng.randint(q, 10 * q - 1), q)
+    return rng.randint(q, 10 * q - 1), q
 
 
-def _scaled(mantissa: sympy.Rational, exponent: int) -> sympy.Rational:
-    return mantissa * sympy.Rational(10) ** exponent
+def _scaled(mantissa: tuple[int, int], exponent: int) -> sympy.Rational:
+    p, q = mantissa
+    return sympy.Rational(p * 10**exponent, q) if exponent >= 0 else sympy.Rational(p, q * 10**-exponent)
 
 
 def _magnitude(profile: str, rng: random.Random) -> sympy.Rational:
-    """A positive magnitude for one symbol in one profile (see :func:`sample_points`)."""
+    """A positive magnitude for one symbol in one profile (see :func:`sample_points`).
+
+    Built from Python integers with one ``Rational`` per value (SymPy arithmetic is the slow part of
+    sampling); the random draws and the values are those of ``mantissa * 10**exponent`` in SymPy.
+    """
     if profile == "generic":
-        return _random_mantissa(rng) / 3  # about 0.3 .. 3
+        p, q = _random_mantissa(rng)
+        return sympy.Rational(p, 3 * q)  # about 0.3 .. 3
     if profile == "large":
         return _scaled(_random_mantissa(rng), rng.randint(6, 11))  # 10**6 .. 10**12
     if profile == "tiny":
@@ -102,13 +110,37 @@ def _magnitude(profile: str, rng: random.Random) -> sympy.Rational:
     return _scaled(_random_mantissa(rng), rng.randint(-8, 11))  # "wide": log-uniform 10**-8 .. 10**12
 
 
+@functools.lru_cache(maxsize=4096)
+def _assumptions(symbol: sympy.Basic) -> tuple[tuple[str, str, bool], ...]:
+    """``(key, "is_key", wanted)`` for every assumption declared on ``symbol`` (computed once per symbol)."""
+    return tuple((key, f"is_{key}", bool(wanted)) for key, wanted in symbol.assumptions0.items())
+
+
 def _consistent(symbol: sympy.Basic, value: sympy.Expr) -> bool:
     """Whether ``value`` satisfies every assumption declared on ``symbol`` that the value can judge."""
-    for key, wanted in symbol.assumptions0.items():
-        actual = getattr(value, f"is_{key}", None)
+    for _key, attribute, wanted in _assumptions(symbol):
+        actual = getattr(value, attribute, None)
         if actual is not None and actual != wanted:
             return False
     return True
+
+
+_HALF = sympy.Rational(1, 2)
+
+
+def _candidates(symbol: sympy.Basic, m: sympy.Rational, sign: int, phase: sympy.Expr | None) -> Iterator[sympy.Expr]:
+    """The values :func:`_value_for` tries, in order, each built only when the previous one did not fit."""
+    if phase is not None and symbol.is_extended_real is None:
+        yield sign * m * phase
+    yield sign * m
+    yield -sign * m
+    for step in (sympy.S.One, sympy.Integer(2), _HALF):
+        base = m + step
+        yield sign * base
+        yield -sign * base
+    yield sign * m * sympy.sqrt(2)
+    yield sign * m * sympy.pi
+    yield sympy.S.Zero
 
 
 def _value_for(
@@ -117,7 +149,8 @@ def _value_for(
     """A value near ``sign * magnitude`` (times a complex ``phase`` if given) that fits the assumptions.
 
     The first candidate is the intended one; the others repair sign, integrality, parity or rationality
-    so that declared domains (``positive``, ``integer``, ``odd``, ``irrational``, ...) are met.
+    so that declared domains (``positive``, ``integer``, ``odd``, ``irrational``, ...) are met. Candidates
+    are built lazily: the first one fits almost always.
     """
     if symbol.is_zero:
         return sympy.S.Zero
@@ -127,17 +160,29 @@ def _value_for(
         sign = -1
     m = magnitude
     if symbol.is_integer:
-        m = sympy.Integer(max(1, int(sympy.floor(m + sympy.Rational(1, 2)))))
-    candidates: list[sympy.Expr] = []
-    if phase is not None and symbol.is_extended_real is None:
-        candidates.append(sign * m * phase)
-    for base in (m, m + 1, m + 2, m + sympy.Rational(1, 2)):
-        candidates += [sign * base, -sign * base]
-    candidates += [sign * m * sympy.sqrt(2), sign * m * sympy.pi, sympy.S.Zero]
-    for candidate in candidates:
+        m = sympy.Integer(max(1, int(sympy.floor(m + _HALF))))
+    for candidate in _candidates(symbol, m, sign, phase):
         if _consistent(symbol, candidate):
             return candidate
     raise Unsampleable(f"no sample value satisfies the assumptions of {symbol}")
+
+
+def feasibility_varies(symbols: Sequence[sympy.Basic]) -> bool:
+    """Whether some point could fail to be sampleable (:class:`Unsampleable`) while others succeed.
+
+    Only declared parity or primality (and non-primality of integers) can make every candidate miss at
+    some magnitudes and not at others: ``m, m + 1, m + 2`` may all be composite. Every other assumption is
+    met (or missed) by the same kind of candidate at every magnitude and sign; an undeclared parity
+    (``even=False`` of a non-integer) is met by ``m + 1/2``. Callers that build points lazily build all
+    of them at once when this is True, so laziness never changes which claims are sampleable.
+    """
+    for s in symbols:
+        for key, _, wanted in _assumptions(s):
+            if (wanted and key in ("even", "odd", "prime", "composite")) or (
+                key in ("prime", "composite") and s.is_integer
+            ):
+                return True
+    return False
 
 
 def _sign_patterns(n: int) -> list[tuple[int, ...]]:
@@ -154,33 +199,19 @@ def _sign_patterns(n: int) -> list[tuple[int, ...]]:
 _PROFILES = ("generic", "large", "tiny", "simple")
 
 
-def sample_points(symbols: Sequence[sympy.Basic], count: int, *, seed: int = SEED) -> list[Point]:
-    """``count`` deterministic points assigning an exact value to each symbol.
-
-    Order matters because callers screen with the first few points: structured profiles come first
-    (``generic`` ~1, ``large`` 10**6..10**12, ``tiny`` 10**-8..10**-3, ``simple`` 1, 2, 1/2, ...), each
-    combined with every sign pattern of :func:`_sign_patterns`; then random points with log-uniform
-    magnitudes over the whole range, random signs and, for symbols not declared real, complex values.
-
-    Raises :class:`Unsampleable` when a symbol's assumptions cannot be met.
-    """
+def iter_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> Iterator[Point]:
+    """The endless sequence whose first ``count`` points are :func:`sample_points`, built one at a time."""
     ordered = sorted(set(symbols), key=sympy.default_sort_key)
-    rng = random.Random(seed + len(ordered))
-    patterns = _sign_patterns(len(ordered))
-    points: list[Point] = []
     if not ordered:
-        return [{}] if count > 0 else []
+        yield {}
+        return
+    rng = random.Random(seed + len(ordered))
     for profile in _PROFILES:
-        for pattern in patterns:
-            if len(points) >= count:
-                return points
-            points.append(
-                {
-                    s: _value_for(s, _magnitude(profile, rng), sign, None)
-                    for s, sign in zip(ordered, pattern, strict=True)
-                }
-            )
-    while len(points) < count:
+        for pattern in _sign_patterns(len(ordered)):
+            yield {
+                s: _value_for(s, _magnitude(profile, rng), sign, None) for s, sign in zip(ordered, pattern, strict=True)
+            }
+    while True:
         point: Point = {}
         for s in ordered:
             phase = None
@@ -188,8 +219,21 @@ def sample_points(symbols: Sequence[sympy.Basic], count: int, *, seed: int = SEE
                 a, b = rng.randint(-4, 4), rng.randint(1, 4) * rng.choice((-1, 1))
                 phase = (a + b * sympy.I) / max(abs(a), abs(b))
             point[s] = _value_for(s, _magnitude("wide", rng), rng.choice((-1, 1)), phase)
-        points.append(point)
-    return points
+        yield point
+
+
+def sample_points(symbols: Sequence[sympy.Basic], count: int, *, seed: int = SEED) -> list[Point]:
+    """``count`` deterministic points assigning an exact value to each symbol.
+
+    Order matters because callers screen with the first few points: structured profiles come first
+    (``generic`` ~1, ``large`` 10**6..10**12, ``tiny`` 10**-8..10**-3, ``simple`` 1, 2, 1/2, ...), each
+    combined with every sign pattern of :func:`_sign_patterns`; then random points with log-uniform
+    magnitudes over the whole range, random signs and, for symbols not declared real, complex values.
+    :func:`iter_points` yields the same points one at a time.
+
+    Raises :class:`Unsampleable` when a symbol's assumptions cannot be met.
+    """
+    return list(itertools.islice(iter_points(symbols, seed=seed), max(count, 0)))
 
 
 # ------------------------------------------------------------------------------------- claim's literals
@@ -321,13 +365,13 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
     without a numeric value remains.
     """
     exact = expr.xreplace(point)
+    if isinstance(exact, sympy.Rational):  # the common case of rational sides: nothing else to look at
+        with mpmath.workdps(2 * digits + 10):  # the approximation must carry the digits compared later
+            return Value(exact, mpmath.mpc(mpmath.mpf(exact.p) / exact.q))
     if exact.has(*NON_FINITE):
         return None
     if exact.free_symbols or has_non_numeric(exact):
         raise NotNumeric(f"cannot evaluate {exact}")
-    if isinstance(exact, sympy.Rational):
-        with mpmath.workdps(2 * digits + 10):  # the approximation must carry the digits compared later
-            return Value(exact, mpmath.mpc(mpmath.mpf(exact.p) / exact.q))
     try:
         approx = exact.evalf(digits, strict=True)
     except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
