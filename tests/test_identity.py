@@ -665,3 +665,16 @@ def test_timing_summary() -> None:
     median, worst = ordered[len(ordered) // 2], ordered[-1]
     print(f"\ndecide(): {len(TIMES)} calls, median {median * 1000:.1f} ms, max {worst * 1000:.0f} ms")
     assert worst < 10
+
+
+def test_inverse_cancellation_at_three_by_three_is_proved_quickly() -> None:
+    """(ΦᵀΦ)(ΦᵀΦ)⁻¹Φᵀy = Φᵀy at N = D = 3: `cancel` alone needs over ten seconds per entry."""
+    import time
+
+    phi = sympy.Matrix(3, 3, lambda i, j: sympy.Symbol(f"p{i}{j}", real=True))
+    y = sympy.Matrix([sympy.Symbol(f"y{i}", real=True) for i in range(3)])
+    gram = phi.T * phi
+    started = time.perf_counter()
+    outcome = decide(gram * gram.inv() * phi.T * y, phi.T * y)
+    assert outcome.status == "proved" and outcome.method == "together+expand numerator"
+    assert time.perf_counter() - started < 8
