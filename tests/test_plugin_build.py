@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import site_support
+from site_support import mkdocs_yml
+
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
@@ -29,30 +32,11 @@ blocks:
 WRONG = GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'")
 BROKEN = GOOD.replace("symbols:", "symbolz:")
 
-MKDOCS_YML = """\
-site_name: t
-theme: {name: material, font: false}
-markdown_extensions:
-  - admonition
-  - footnotes
-  - attr_list
-  - md_in_html
-  - pymdownx.details
-  - pymdownx.arithmatex: {generic: true}
-plugins:
-  - derivations:
-      jobs: 1
-"""
+MKDOCS_YML = mkdocs_yml()
 
 
 def make_site(tmp_path: Path, specs: dict[str, str]) -> Path:
-    (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "index.md").write_text("# Home\n")
-    (tmp_path / "derivations").mkdir()
-    for name, text in specs.items():
-        (tmp_path / "derivations" / name).write_text(text)
-    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML)
-    return tmp_path
+    return site_support.make_site(tmp_path, specs)
 
 
 def mkdocs_build(site: Path, *args: str) -> subprocess.CompletedProcess[str]:

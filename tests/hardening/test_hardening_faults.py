@@ -15,6 +15,7 @@ import pytest
 from hardening_support import run_checker
 
 from mkdocs_derivations.cache import FORMAT
+from site_support import mkdocs_yml
 
 SPEC = """version: 1
 title: Cache victims
@@ -128,25 +129,7 @@ def test_cache_folder_is_a_file(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------------------------- killed build
 
-MKDOCS_YML = """site_name: killed
-docs_dir: docs
-site_dir: site
-theme:
-  name: material
-markdown_extensions:
-  - md_in_html
-  - admonition
-  - footnotes
-  - attr_list
-  - pymdownx.arithmatex:
-      generic: true
-plugins:
-  - derivations:
-      specs_dir: specs
-      cache_dir: ''
-      jobs: 1
-      time_limit: 60
-"""
+MKDOCS_YML = mkdocs_yml(specs_dir="specs", cache_dir="", time_limit=60, site_name="killed")
 
 FAST = """version: 1
 title: Fast page

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from site_support import mkdocs_yml
+
 pytestmark = pytest.mark.slow
 
 SPEC = r"""version: 1
@@ -50,25 +52,7 @@ blocks:
             Inside an example: <script>alert(9)</script>
 """
 
-MKDOCS_YML = """site_name: hardening
-docs_dir: docs
-site_dir: site
-theme:
-  name: material
-markdown_extensions:
-  - md_in_html
-  - admonition
-  - footnotes
-  - attr_list
-  - pymdownx.arithmatex:
-      generic: true
-plugins:
-  - derivations:
-      specs_dir: specs
-      cache_dir: ''
-      jobs: 1
-      time_limit: 20
-"""
+MKDOCS_YML = mkdocs_yml(specs_dir="specs", cache_dir="", time_limit=20, site_name="hardening")
 
 
 @pytest.fixture(scope="module")

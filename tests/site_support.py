@@ -1,0 +1,36 @@
+"""A throwaway MkDocs site for end-to-end tests: one mkdocs.yml shape, specs written into a folder.
+
+Shared by the build, hardening and fault tests so that a change to what a minimal site needs (an extension,
+a plugin option) is made once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def mkdocs_yml(*, specs_dir: str = "derivations", jobs: int = 1, time_limit: float | None = None,
+               cache_dir: str | None = None, site_name: str = "t") -> str:
+    options = [f"      specs_dir: {specs_dir}", f"      jobs: {jobs}"]
+    if time_limit is not None:
+        options.append(f"      time_limit: {time_limit}")
+    if cache_dir is not None:
+        options.append(f"      cache_dir: '{cache_dir}'")
+    return (f"site_name: {site_name}\n"
+            "theme: {name: material, font: false}\n"
+            "markdown_extensions:\n"
+            "  - admonition\n  - footnotes\n  - attr_list\n  - md_in_html\n  - pymdownx.details\n"
+            "  - pymdownx.arithmatex: {generic: true}\n"
+            "plugins:\n  - derivations:\n" + "\n".join(options) + "\n")
+
+
+def make_site(root: Path, specs: dict[str, str], **options: object) -> Path:
+    """Write docs/index.md, the specs and mkdocs.yml under ``root``; returns ``root``."""
+    specs_dir = str(options.get("specs_dir", "derivations"))
+    (root / "docs").mkdir(parents=True, exist_ok=True)
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / specs_dir).mkdir(exist_ok=True)
+    for name, text in specs.items():
+        (root / specs_dir / name).write_text(text, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_yml(**options), encoding="utf-8")  # type: ignore[arg-type]
+    return root
