@@ -354,7 +354,7 @@ SPEC_CASES = [
     Case("tex-blank-line", spec_with("        - tex: \"y\\n\\nz\"\n          sympy: 'y'\n"), at('"y'),
          r"must not contain a blank line"),
     Case("where-undeclared", spec_with("        - tex: y\n          sympy: 'x'\n", extra="where:\n  q: 'x'\n"),
-         at("'x'\nblocks", 1, 1), r"`q` is defined but not declared"),
+         at("q: 'x'"), r"`q` is defined but not declared"),  # at the name, where the fix belongs
     Case("rel-unknown", spec_with("        - tex: y\n          sympy: 'y'\n          rel: '<'\n"), at("'<'"),
          r"`rel` must be one of"),
     Case("dimension-too-large", raw(base_spec("'x'", symbols="  x: real\n  y: real\n  v: vector(1000000)\n")),

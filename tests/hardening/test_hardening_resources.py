@@ -84,12 +84,13 @@ def _memory_case(tmp_path: Path) -> Outcome:
     spec = tmp_path / "memory.yml"
     # 9 million symbolic entries: far more than 16 MiB, reached in about two seconds
     spec.write_text(base_spec("'trace(A.T)'", symbols=BIG_MATRIX, start="'trace(A)'"))
-    return run_checker(spec, time_limit_s=5, memory_limit_mb=16)
+    # The time limit is generous so that the memory cap, not the clock, stops it even on a loaded machine.
+    return run_checker(spec, time_limit_s=30, memory_limit_mb=16)
 
 
 def test_memory_heavy_claim_hits_the_memory_cap(tmp_path: Path) -> None:
     outcome = _memory_case(tmp_path)
-    assert outcome.seconds < WALL_LIMIT_S
+    assert outcome.seconds < 3 * WALL_LIMIT_S  # about 2.5 s on an idle machine; CI may be busy
     [verdict] = outcome.verdicts.values()
     assert verdict.status == "error", verdict
     assert "memory" in (verdict.method + verdict.detail).lower(), verdict
