@@ -14,12 +14,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .checking import CheckedSpec, claim_message
+from .checking import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .references import REFERENCE, Registry, build_registry, split
 from .sanitize import sanitize_markdown
-from .verdict import BADGES, FAILING, VERIFIED, Verdict, sizes_text, weakest
+from .verdict import BADGES, VERIFIED, Verdict, sizes_text, weakest
 
 
 @dataclass
@@ -216,12 +216,7 @@ class _PageRenderer:
         if errors:
             head += [error_box(errors), ""]
         markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
-        problems = [str(e) for e in errors]
-        for index, claim in enumerate(self.layout.claims):
-            verdict = self.checked.verdicts.get(index)
-            if verdict is not None and verdict.status in FAILING:
-                problems.append(claim_message(claim, verdict))
-        return RenderedPage(spec.slug, spec.title, markdown, problems, counts, set(self.uses))
+        return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems(), counts, set(self.uses))
 
 
 def error_box(errors: list[SpecError]) -> str:
@@ -234,7 +229,7 @@ def error_box(errors: list[SpecError]) -> str:
 def render_page(checked: CheckedSpec, registry: Registry | None = None, directory_urls: bool = True) -> RenderedPage:
     if checked.layout is None:
         markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
-        return RenderedPage(checked.slug, checked.title, markdown, [str(e) for e in checked.errors])
+        return RenderedPage(checked.slug, checked.title, markdown, checked.problems())
     registry = registry if registry is not None else site_registry([checked])
     return _PageRenderer(checked, registry, directory_urls).page()
 
