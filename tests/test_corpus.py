@@ -133,7 +133,7 @@ class Results:
 
 @pytest.fixture(scope="module")
 def results() -> Results:
-    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None, time_limit_s=30))
     try:
         checked = checker.check_paths(sorted(CORPUS.glob("*.yml")))
     finally:

@@ -25,7 +25,7 @@ SPECS = find_specs(DERIVATIONS)
 
 @pytest.fixture(scope="module")
 def checked() -> Iterator[dict[str, CheckedSpec]]:
-    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None, time_limit_s=30))
     try:
         results = checker.check_paths(SPECS, root=ROOT)
     finally:
