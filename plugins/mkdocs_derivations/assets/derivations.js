@@ -11,6 +11,14 @@
  * click on a same-page anchor within about 100 ms of scrolling changes the address but does not jump
  * (its debounced scroll bookkeeping wins), so these clicks are taken over: setting location.hash makes
  * the browser jump, set :target and fire hashchange, with or without instant navigation.
+ *
+ * Equation references (a.deriv-ref in prose, "by (13)" links inside math) preview the cited equation in a
+ * small popup on hover or keyboard focus; Escape, leaving or blurring the link hides it. A same-page
+ * target's rendered math is cloned; another page is fetched once (same origin, cached per URL), and only
+ * the TeX of its equation is taken (never its HTML), with relative \href links made absolute for that page,
+ * then typeset in the popup. Listeners sit on the document, so content swapped in by instant navigation
+ * needs no re-binding; each navigation (document$) hides the popup. Without JavaScript the references are
+ * plain links.
  */
 (function () {
   "use strict";
@@ -63,4 +71,278 @@
     },
     true
   );
+
+  // ----- equation previews ---------------------------------------------------------------------------
+
+  var TRIGGER = "a.deriv-ref, mjx-container a[href*='#eq-']";
+  var SHOW_DELAY_MS = 150;
+  var HIDE_DELAY_MS = 250;
+  var pages = new Map(); // page URL without fragment -> Promise<Document>
+  var popup = null;
+  var current = null; // the link whose preview is shown or being prepared
+  var generation = 0; // bumped whenever the popup changes hands, so late fetches are dropped
+  var showTimer = 0;
+  var hideTimer = 0;
+
+  function getPopup() {
+    if (!popup || !popup.isConnected) {
+      popup = document.createElement("div");
+      popup.id = "deriv-preview";
+      popup.className = "md-typeset deriv-preview";
+      popup.setAttribute("role", "tooltip");
+      popup.hidden = true;
+      document.body.appendChild(popup);
+    }
+    return popup;
+  }
+
+  function triggerOf(node) {
+    var link = node instanceof Element ? node.closest(TRIGGER) : null;
+    return link && !(popup && popup.contains(link)) ? link : null;
+  }
+
+  function inPopup(node) {
+    return !!(popup && node instanceof Node && popup.contains(node));
+  }
+
+  function samePage(url) {
+    var here = window.location;
+    var strip = function (path) { return path.replace(/index\.html$/, ""); };
+    return url.origin === here.origin && strip(url.pathname) === strip(here.pathname);
+  }
+
+  function fetchPage(pageUrl) {
+    if (!pages.has(pageUrl)) {
+      var loading = fetch(pageUrl, { credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error(response.status + " " + pageUrl);
+          return response.text();
+        })
+        .then(function (text) {
+          return new DOMParser().parseFromString(text, "text/html");
+        });
+      loading.catch(function () {
+        pages.delete(pageUrl); // a failed fetch may succeed next time
+      });
+      pages.set(pageUrl, loading);
+    }
+    return pages.get(pageUrl);
+  }
+
+  // "by (n)" links inside the fetched TeX are relative to that page; the popup lives on this one.
+  function absoluteLinks(tex, pageUrl) {
+    return tex.replace(/\\href\{([^{}]*)\}/g, function (whole, href) {
+      try {
+        var url = new URL(href, pageUrl);
+        return url.origin === window.location.origin ? "\\href{" + url.pathname + url.hash + "}" : whole;
+      } catch (err) {
+        return whole;
+      }
+    });
+  }
+
+  function caption(row, title) {
+    var summary = row.querySelector(".deriv-verdict > summary");
+    var parts = [];
+    if (title) parts.push(title);
+    if (summary) parts.push(summary.textContent.replace(/\s+/g, " ").trim());
+    var el = document.createElement("div");
+    el.className = "deriv-preview-caption";
+    el.textContent = parts.join(" · ");
+    return el;
+  }
+
+  function mathFromTex(tex) {
+    var el = document.createElement("div");
+    el.className = "arithmatex";
+    el.textContent = tex;
+    return el;
+  }
+
+  // Same page: the rendered equation itself, cloned (or its TeX if MathJax has not reached it yet).
+  function localContent(row) {
+    var math = row.querySelector(".arithmatex");
+    if (!math) return null;
+    var clone;
+    if (math.querySelector("mjx-container")) {
+      clone = math.cloneNode(true);
+      clone.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+      clone.querySelectorAll("[tabindex]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
+      clone.querySelectorAll("a[href]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
+    } else {
+      clone = mathFromTex(math.textContent);
+    }
+    return { math: clone, caption: caption(row, "") };
+  }
+
+  function remoteContent(doc, id, pageUrl) {
+    var row = doc.getElementById(id);
+    var math = row && row.querySelector(".arithmatex");
+    if (!math) return null;
+    var heading = doc.querySelector("article h1, h1");
+    var title = heading ? heading.textContent.replace(/\s+/g, " ").replace(/¶$/, "").trim() : "";
+    return { math: mathFromTex(absoluteLinks(math.textContent, pageUrl)), caption: caption(row, title) };
+  }
+
+  function typeset(box) {
+    var mj = window.MathJax;
+    if (!mathjaxReady() || !box.querySelector(".arithmatex") || box.querySelector("mjx-container")) {
+      return Promise.resolve();
+    }
+    var done = mj.startup.promise.then(function () {
+      return mj.typesetPromise([box]);
+    });
+    mj.startup.promise = done.catch(function (err) {
+      console.error("mkdocs-derivations: typesetting a preview failed", err);
+    });
+    return mj.startup.promise;
+  }
+
+  function clear() {
+    var box = getPopup();
+    var mj = window.MathJax;
+    if (box.querySelector("mjx-container") && mathjaxReady() && typeof mj.typesetClear === "function") {
+      mj.typesetClear([box]); // forget the popup's math, so MathJax's list does not grow with every hover
+    }
+    box.textContent = "";
+  }
+
+  function place(link) {
+    var box = getPopup();
+    if (box.hidden) return;
+    var rect = link.getBoundingClientRect();
+    var width = box.offsetWidth;
+    var height = box.offsetHeight;
+    var margin = 8;
+    var viewport = document.documentElement.clientWidth;
+    var left = Math.max(margin, Math.min(rect.left, viewport - width - margin));
+    var top = rect.bottom + 6;
+    if (top + height > window.innerHeight - margin && rect.top - height - 6 >= margin) {
+      top = rect.top - height - 6;
+    }
+    box.style.left = left + window.scrollX + "px";
+    box.style.top = top + window.scrollY + "px";
+  }
+
+  function fill(link, content, token) {
+    if (token !== generation) return;
+    var box = getPopup();
+    clear();
+    if (!content) {
+      hide();
+      return;
+    }
+    box.appendChild(content.caption);
+    box.appendChild(content.math);
+    box.hidden = false;
+    box.removeAttribute("aria-busy");
+    place(link);
+    typeset(box).then(function () {
+      if (token === generation) place(link);
+    });
+  }
+
+  function show(link) {
+    window.clearTimeout(showTimer);
+    window.clearTimeout(hideTimer);
+    if (current === link && !getPopup().hidden) return;
+    var url;
+    try {
+      url = new URL(link.getAttribute("href"), window.location.href);
+    } catch (err) {
+      return;
+    }
+    var id = decodeURIComponent(url.hash.slice(1));
+    if (!id) return;
+    hide();
+    current = link;
+    var token = ++generation;
+    var box = getPopup();
+    link.setAttribute("aria-describedby", box.id);
+    if (samePage(url)) {
+      var row = document.getElementById(id);
+      fill(link, row ? localContent(row) : null, token);
+      return;
+    }
+    var pageUrl = url.href.split("#")[0];
+    box.textContent = "Loading…";
+    box.setAttribute("aria-busy", "true");
+    box.hidden = false;
+    place(link);
+    fetchPage(pageUrl).then(
+      function (doc) {
+        fill(link, remoteContent(doc, id, pageUrl), token);
+      },
+      function () {
+        if (token === generation) hide(); // the link still works; only the preview is missing
+      }
+    );
+  }
+
+  function hide() {
+    window.clearTimeout(showTimer);
+    window.clearTimeout(hideTimer);
+    generation++;
+    if (current) current.removeAttribute("aria-describedby");
+    current = null;
+    if (popup) {
+      clear();
+      popup.hidden = true;
+      popup.removeAttribute("aria-busy");
+    }
+  }
+
+  function hideSoon() {
+    window.clearTimeout(showTimer);
+    window.clearTimeout(hideTimer);
+    hideTimer = window.setTimeout(hide, HIDE_DELAY_MS);
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    if (inPopup(event.target)) {
+      window.clearTimeout(hideTimer); // the pointer moved onto the preview: keep it
+      return;
+    }
+    var link = triggerOf(event.target);
+    if (!link) return;
+    window.clearTimeout(hideTimer);
+    if (link === current) return;
+    window.clearTimeout(showTimer);
+    showTimer = window.setTimeout(function () { show(link); }, SHOW_DELAY_MS);
+  });
+
+  document.addEventListener("mouseout", function (event) {
+    var from = triggerOf(event.target) || (inPopup(event.target) ? popup : null);
+    if (!from) return;
+    var to = event.relatedTarget;
+    if (to instanceof Node && (from.contains(to) || inPopup(to) || (current && current.contains(to)))) return;
+    if (from !== popup && from !== current) {
+      window.clearTimeout(showTimer); // left before the delay was up
+      return;
+    }
+    hideSoon();
+  });
+
+  document.addEventListener("focusin", function (event) {
+    var link = triggerOf(event.target);
+    if (link) show(link);
+  });
+
+  document.addEventListener("focusout", function (event) {
+    if (current && triggerOf(event.target) === current && !inPopup(event.relatedTarget)) hide();
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape" && popup && !popup.hidden) hide();
+  });
+
+  window.addEventListener("resize", function () {
+    if (current) hide();
+  });
+
+  if (typeof window.document$ !== "undefined") {
+    window.document$.subscribe(function () {
+      hide(); // a navigation swapped the content: the link the popup belonged to is gone
+    });
+  }
 })();

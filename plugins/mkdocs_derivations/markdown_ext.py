@@ -1,0 +1,168 @@
+"""A Python-Markdown extension that includes a checked derivation page: ``!derivation path/to/spec.yml``.
+
+For site generators that run Python-Markdown extensions but not MkDocs plugins (Zensical, plain
+``markdown.markdown``). A line holding only ``!derivation <path>`` is replaced, before any other block
+processing, by the Markdown the plugin would generate for that spec: the same core (``checking.Checker``,
+``render``), the same verdicts, badges, ``\\tag{n}`` numbers and cache. The spec's sibling ``*.yml`` files
+are loaded (not checked) so that ``{eq:page#label}`` and ``by: page#label`` references to them resolve.
+
+The included part goes through the same second line of defence as a generated page of the plugin
+(``sanitize.sanitize_html``), applied only between markers around it, so the host page's own HTML is left
+alone. What the plugin does besides rendering (navigation entries, the dashboard and graph pages, copying
+MathJax and the page assets, rebuilding on spec edits) is the host's job here: see docs/portability.md.
+
+Options (``extension_configs``): ``base_dir`` (directive paths are relative to it and must stay inside
+it; default: the working directory), ``verify``, ``jobs``, ``time_limit``, ``memory_limit_mb``,
+``cache_dir`` (empty: no cache) and ``strict`` (raise ``DerivationProblems`` on a refuted step or an error
+instead of logging a warning).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from markdown import Markdown
+from markdown.extensions import Extension
+from markdown.postprocessors import Postprocessor
+from markdown.preprocessors import Preprocessor
+
+from .checking import Checker, CheckOptions, find_specs
+from .render import error_box, render_page, site_registry
+from .sanitize import sanitize_html
+
+log = logging.getLogger("mkdocs_derivations.markdown_ext")
+
+DIRECTIVE = re.compile(r"^[ ]{0,3}!derivation[ \t]+(?P<path>\S+)[ \t]*$")
+
+
+class DerivationProblems(Exception):
+    """Raised in ``strict`` mode when an included spec has a refuted step, an error or a broken reference."""
+
+
+class _IncludePreprocessor(Preprocessor):
+    def __init__(self, md: Markdown, ext: DerivationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, lines: list[str]) -> list[str]:
+        out: list[str] = []
+        in_fence: str | None = None
+        for line in lines:
+            fence = re.match(r"^[ ]{0,3}(`{3,}|~{3,})", line)
+            if fence:
+                marker = fence.group(1)
+                if in_fence is None:
+                    in_fence = marker[0] * len(marker)
+                elif marker.startswith(in_fence):
+                    in_fence = None
+            match = DIRECTIVE.match(line) if in_fence is None else None
+            if match is None:
+                out.append(line)
+                continue
+            out += ["", self._marker("begin"), ""]
+            out += self.ext.include(match.group("path")).splitlines()
+            out += ["", self._marker("end"), ""]
+        return out
+
+    def _marker(self, which: str) -> str:
+        return self.md.htmlStash.store(f"<!-- {self.ext.nonce}:{which} -->")
+
+
+class _SanitizePostprocessor(Postprocessor):
+    """Runs after raw HTML is restored: sanitises exactly the included parts, as the plugin's on_page_content."""
+
+    def __init__(self, md: Markdown, ext: DerivationsExtension) -> None:
+        super().__init__(md)
+        self.ext = ext
+
+    def run(self, text: str) -> str:
+        begin, end = f"<!-- {self.ext.nonce}:begin -->", f"<!-- {self.ext.nonce}:end -->"
+        pattern = re.compile(re.escape(begin) + r"(.*?)" + re.escape(end), re.DOTALL)
+        return pattern.sub(lambda m: sanitize_html(m.group(1)), text)
+
+
+class DerivationsExtension(Extension):
+    def __init__(self, **kwargs: Any) -> None:
+        self.config = {
+            "base_dir": [".", "Folder that `!derivation` paths are relative to (and must stay inside)"],
+            "verify": [True, "Check claims with SymPy; false renders every claim as unchecked"],
+            "jobs": [1, "Worker processes for checking"],
+            "time_limit": [10.0, "Seconds one claim may take"],
+            "memory_limit_mb": [2048, "Address-space cap of each checking worker, in MiB"],
+            "cache_dir": [".cache/derivations", "Verdict cache folder relative to base_dir; empty: no cache"],
+            "strict": [False, "Raise DerivationProblems instead of logging a warning for a failing spec"],
+        }
+        super().__init__(**kwargs)
+        self.nonce = f"derivations-{secrets.token_hex(8)}"
+        self._checker: Checker | None = None
+
+    # ----- the core, driven as the plugin drives it -------------------------------------------------------
+    def base_dir(self) -> Path:
+        return Path(str(self.getConfig("base_dir"))).resolve()
+
+    def checker(self) -> Checker:
+        base = self.base_dir()
+        cache = str(self.getConfig("cache_dir"))
+        options = CheckOptions(
+            verify=bool(self.getConfig("verify")),
+            time_limit_s=float(self.getConfig("time_limit")),
+            memory_limit_mb=int(self.getConfig("memory_limit_mb")),
+            jobs=max(1, int(self.getConfig("jobs"))),
+            cache_dir=(base / cache) if cache else None,
+        )
+        if self._checker is None or self._checker.options != options:
+            self.close()
+            self._checker = Checker(options)
+        return self._checker
+
+    def close(self) -> None:
+        """Stop the checking workers (they are started again on the next cache miss)."""
+        if self._checker is not None:
+            self._checker.close()
+
+    def include(self, name: str) -> str:
+        """The Markdown of the spec at ``name`` (relative to base_dir), or an error box saying why not."""
+        base = self.base_dir()
+        path = (base / name).resolve()
+        if not path.is_relative_to(base):
+            return self._failed(name, f"`!derivation {name}`: the path leaves base_dir {base}")
+        if path.suffix not in {".yml", ".yaml"} or not path.is_file():
+            return self._failed(name, f"`!derivation {name}`: no spec file at {path}")
+        checker = self.checker()
+        try:
+            siblings = [p for p in find_specs(path.parent) if p != path]
+            checked = checker.check_paths([path], root=base, context=siblings)[0]
+            others = [checker.load(p, base) for p in siblings]
+        finally:
+            checker.close()  # no idle workers left behind by a Markdown call
+        page = render_page(checked, site_registry([checked, *others]))
+        if page.problems:
+            if self.getConfig("strict"):
+                raise DerivationProblems("\n".join(page.problems))
+            for problem in page.problems:
+                log.warning(problem)
+        return page.markdown
+
+    def _failed(self, name: str, message: str) -> str:
+        from .errors import SpecError
+
+        if self.getConfig("strict"):
+            raise DerivationProblems(message)
+        log.warning(message)
+        return error_box([SpecError(message)])
+
+    # ----- Python-Markdown ---------------------------------------------------------------------------------
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        md.registerExtension(self)
+        # Before html_block (20), so the generated raw HTML blocks are stashed like hand-written ones.
+        md.preprocessors.register(_IncludePreprocessor(md, self), "derivations", 25)
+        # After raw_html (30), which puts the stashed blocks back.
+        md.postprocessors.register(_SanitizePostprocessor(md, self), "derivations_sanitize", 5)
+
+
+def makeExtension(**kwargs: Any) -> DerivationsExtension:  # noqa: N802 - Python-Markdown's name
+    return DerivationsExtension(**kwargs)

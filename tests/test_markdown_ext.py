@@ -1,0 +1,131 @@
+"""The Python-Markdown extension: ``!derivation spec.yml`` includes a checked page in plain Markdown.
+
+Driven with ``markdown.markdown(...)`` only (no MkDocs), as a site generator without MkDocs plugins
+(Zensical) would run it. The specs are tiny scalar ones so that SymPy answers in well under a second.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+
+import markdown
+import pytest
+
+from mkdocs_derivations.markdown_ext import DerivationProblems, DerivationsExtension
+
+# The extensions the generated Markdown is written for (the same list mkdocs.yml enables).
+HOST_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "pymdownx.details", "pymdownx.arithmatex"]
+
+GOOD = """\
+version: 1
+title: Two small identities
+blocks:
+  - text: The square {eq:square}; the other page has the cube {eq:other#cube}.
+  - math:
+      symbols:
+        x: real
+      start:
+        tex: '(x + 1)^2'
+        sympy: '(x + 1)**2'
+      steps:
+        - tex: 'x^2 + 2 x + 1'
+          sympy: 'x**2 + 2*x + 1'
+          label: square
+"""
+
+OTHER = """\
+version: 1
+title: The other page
+blocks:
+  - math:
+      symbols:
+        y: real
+      start:
+        tex: '(y - 1)^3'
+        sympy: '(y - 1)**3'
+      steps:
+        - tex: 'y^3 - 3 y^2 + 3 y - 1'
+          sympy: 'y**3 - 3*y**2 + 3*y - 1'
+          label: cube
+"""
+
+WRONG = """\
+version: 1
+title: A wrong step
+blocks:
+  - math:
+      symbols:
+        x: real
+      start:
+        tex: '(x + 1)^2'
+        sympy: '(x + 1)**2'
+      steps:
+        - tex: 'x^2 + 1'
+          sympy: 'x**2 + 1'
+"""
+
+
+@pytest.fixture
+def specs(tmp_path: Path) -> Path:
+    folder = tmp_path / "derivations"
+    folder.mkdir()
+    (folder / "good.yml").write_text(GOOD, encoding="utf-8")
+    (folder / "other.yml").write_text(OTHER, encoding="utf-8")
+    (folder / "wrong.yml").write_text(WRONG, encoding="utf-8")
+    return tmp_path
+
+
+def convert(text: str, base: Path, **options: object) -> str:
+    ext = DerivationsExtension(base_dir=str(base), cache_dir="", jobs=1, **options)
+    return markdown.markdown(text, extensions=[ext, *HOST_EXTENSIONS],
+                             extension_configs={"pymdownx.arithmatex": {"generic": True}})
+
+
+def test_includes_a_checked_page_with_tags_and_badges(specs: Path) -> None:
+    html = convert("# Notes\n\nBefore.\n\n!derivation derivations/good.yml\n\nAfter.\n", specs)
+    assert "<h1>Notes</h1>" in html and "<p>Before.</p>" in html and "<p>After.</p>" in html
+    assert "<h1>Two small identities</h1>" in html
+    assert re.findall(r"\\tag\{(\d+)\}", html) == ["1"]
+    row = re.search(r'<div class="deriv-eq deriv-(\w[\w-]*)" id="eq-square" data-eq-number="1">', html)
+    assert row is not None and row.group(1) in {"proved", "proved-all"}
+    assert '<span class="deriv-badge" title="proved">✓</span>' in html
+    assert "1 of 1 equations machine-checked: 1 proved." in html
+    # References: same page and (loaded, not checked) sibling page, rendered as links.
+    assert '<a class="deriv-ref" href="#eq-square">(1)</a>' in html
+    assert '<a class="deriv-ref deriv-ref-page" href="other.md#eq-cube">(1)</a>' in html
+    assert "{eq:" not in html and "!derivation" not in html
+    assert "derivations-" not in html  # the sanitiser's markers are gone
+
+
+def test_a_directive_inside_a_code_fence_stays_text(specs: Path) -> None:
+    html = convert("```\n!derivation derivations/good.yml\n```\n", specs)
+    assert "!derivation derivations/good.yml" in html
+    assert "deriv-eq" not in html
+
+
+def test_a_refuted_step_is_shown_and_reported(specs: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs_derivations.markdown_ext"):
+        html = convert("!derivation derivations/wrong.yml\n", specs)
+    assert 'class="deriv-eq deriv-refuted"' in html
+    assert any("refuted" in r.getMessage() for r in caplog.records)
+    with pytest.raises(DerivationProblems, match="refuted"):
+        convert("!derivation derivations/wrong.yml\n", specs, strict=True)
+
+
+def test_paths_must_stay_inside_base_dir(specs: Path, caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs_derivations.markdown_ext"):
+        html = convert("!derivation ../outside.yml\n\n!derivation derivations/missing.yml\n", specs / "derivations")
+    assert html.count("This derivation has errors") == 2
+    assert "leaves base_dir" in html and "no spec file" in html
+    assert len(caplog.records) == 2
+
+
+def test_loads_by_name_as_python_markdown_extensions_do(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(specs)
+    html = markdown.markdown("!derivation derivations/other.yml\n",
+                             extensions=["mkdocs_derivations.markdown_ext", *HOST_EXTENSIONS],
+                             extension_configs={"mkdocs_derivations.markdown_ext": {"cache_dir": ""}})
+    assert re.findall(r"\\tag\{(\d+)\}", html) == ["1"]
+    assert "deriv-badge" in html
