@@ -102,7 +102,6 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     """True only if SymPy shows lhs − rhs is the zero matrix (or 0) for symbolic dimensions."""
-
     try:
         ev = Evaluator(ctx.env, ctx.definitions, None)
         lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
