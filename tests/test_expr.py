@@ -19,7 +19,7 @@ from mkdocs_derivations.expr import (
     MAX_DEPTH,
     MAX_EXPONENT,
     RESERVED_NAMES,
-    parse_expression,
+    read_expression,
     to_source,
 )
 from mkdocs_derivations.expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
@@ -31,7 +31,7 @@ FUNCS = frozenset({"f", "g"})
 
 
 def parse(source: str, functions: frozenset[str] = FUNCS) -> Node:
-    return parse_expression(Text(source, LOC), functions=functions)
+    return read_expression(Text(source, LOC), functions=functions)
 
 
 # --------------------------------------------------------------------------------------------- accepted
@@ -218,7 +218,7 @@ def test_enough_rejection_cases() -> None:
 
 def test_error_column_is_shifted_from_the_text_location() -> None:
     with pytest.raises(SpecError) as info:
-        parse_expression(Text("x + y[0]", Location("a.yml", 3, 12)))
+        read_expression(Text("x + y[0]", Location("a.yml", 3, 12)))
     assert str(info.value.location) == "a.yml:3:17"
 
 
@@ -242,7 +242,7 @@ def _from_yaml(doc: str) -> Text:
 ])
 def test_errors_inside_yaml_scalars_point_at_the_source(doc: str, needle: str, fragment: str) -> None:
     with pytest.raises(SpecError, match=fragment) as info:
-        parse_expression(_from_yaml(doc))
+        read_expression(_from_yaml(doc))
     index = doc.rindex(needle) if fragment == "unmatched" else doc.index(needle)
     assert (info.value.location.line, info.value.location.column) == (
         doc.count("\n", 0, index) + 1, index - doc.rfind("\n", 0, index))
@@ -257,12 +257,12 @@ def test_front_end_needs_no_sympy_and_survives_unary_minus_flood() -> None:
     # ast.parse itself raises MemoryError on 100k unary minus signs; the length check must come first.
     code = (
         "import mkdocs_derivations.shapes, mkdocs_derivations.declarations\n"
-        "from mkdocs_derivations.expr import parse_expression\n"
+        "from mkdocs_derivations.expr import read_expression\n"
         "from mkdocs_derivations.model import Text\n"
         "from mkdocs_derivations.errors import Location, SpecError\n"
         "import sys\n"
         "try:\n"
-        "    parse_expression(Text('-' * 100000 + 'x', Location()))\n"
+        "    read_expression(Text('-' * 100000 + 'x', Location()))\n"
         "except SpecError:\n"
         "    pass\n"
         "assert 'sympy' not in sys.modules and 'mkdocs' not in sys.modules\n"

@@ -10,7 +10,7 @@ import yaml
 
 from mkdocs_derivations.declarations import Environment
 from mkdocs_derivations.errors import Location, SpecError
-from mkdocs_derivations.expr import parse_expression
+from mkdocs_derivations.expr import read_expression
 from mkdocs_derivations.expr_ast import Call, Name
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.shapes import SCALAR, Shape, claimed_shape, infer_shape, same_shape, shape_to_tex
@@ -32,7 +32,7 @@ LINEAR = env_of(theta="vector(D)", Phi="matrix(N, D)", y="vector(N)", e="vector(
 
 def shape(source: str, env: Environment = LINEAR) -> Shape:
     text = Text(source, LOC)
-    return infer_shape(parse_expression(text, functions=env.functions), env, text)
+    return infer_shape(read_expression(text, functions=env.functions), env, text)
 
 
 @pytest.mark.parametrize(("source", "expected"), [
@@ -132,7 +132,7 @@ def test_shape_error_on_a_later_line_of_a_yaml_scalar_points_at_the_source() -> 
     assert isinstance(node, YScalar)
     text = Text(node.value, node.value_location, positions=node.positions)
     with pytest.raises(SpecError, match="did you mean `theta`") as info:
-        infer_shape(parse_expression(text, functions=LINEAR.functions), LINEAR, text)
+        infer_shape(read_expression(text, functions=LINEAR.functions), LINEAR, text)
     assert info.value.location == Location("spec.yml", 3, 5)
 
 

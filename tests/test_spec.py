@@ -11,7 +11,7 @@ import pytest
 
 from mkdocs_derivations import model
 from mkdocs_derivations.errors import Location, SpecError
-from mkdocs_derivations.expr import parse_expression
+from mkdocs_derivations.expr import read_expression
 from mkdocs_derivations.spec import load_spec, load_spec_text
 
 SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
@@ -156,7 +156,7 @@ def test_expression_errors_inside_multiline_and_escaped_scalars(sympy: str, need
     block = spec.blocks[0]
     assert isinstance(block, model.MathBlock) and block.start.sympy is not None
     with pytest.raises(SpecError, match=fragment) as info:
-        parse_expression(block.start.sympy)
+        read_expression(block.start.sympy)
     index = text.rindex(needle)
     expected = (text.count("\n", 0, index) + 1, index - text.rfind("\n", 0, index))
     assert (info.value.location.line, info.value.location.column) == expected

@@ -18,7 +18,7 @@ from typing import Literal
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl
 from .errors import Location, SpecError
-from .expr import parse_expression
+from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import infer_shape, same_shape, shape_text
 from .tex_policy import check_tex
@@ -195,7 +195,7 @@ class _Builder:
 
     def parse(self, text: model.Text, env: Environment) -> Node:
         functions = [n for n, d in env.items() if isinstance(d, FunctionDecl)]
-        return parse_expression(text, functions=functions)
+        return read_expression(text, functions=functions)
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
         scope = outer.child(block.scope)

@@ -259,7 +259,7 @@ class Environment(Mapping[str, Declaration]):
     Built from scope layers (page, container, block; inner shadows outer) so that a block sees exactly
     what the reader of the page sees at that point. ``dims`` are all dimension names (declared ``dim`` or
     used inside ``vector(...)``/``matrix(...)``); ``functions`` the names declared as functions (what
-    :func:`expr.parse_expression` may call). Construction validates the whole environment.
+    :func:`expr.read_expression` may call). Construction validates the whole environment.
     """
 
     __slots__ = ("_decls", "_names", "_sources", "dims", "functions")

@@ -1,7 +1,7 @@
 """The expression language front end: contributor strings -> :mod:`expr_ast` trees, and back.
 
-Why a parser of our own: SymPy's ``sympify``/``parse_expr``/``S()`` run ``eval`` and an attribute walk from
-``().__class__`` reaches ``os.system`` whatever namespace they are given. So a string is parsed with
+Why a parser of our own: SymPy's string parsers hand the text to Python's evaluator, and an attribute walk
+from ``().__class__`` reaches ``os.system`` whatever namespace they are given. So a string is parsed with
 ``ast.parse(..., mode="eval")`` (which builds a tree and runs nothing) and only whitelisted node types are
 copied into :mod:`expr_ast`; everything else is a :class:`SpecError` naming the construct and its column.
 This module imports neither SymPy nor MkDocs, so the loader can reject bad input and compute cache keys
@@ -32,7 +32,7 @@ Budgets (checked in this order, all :class:`SpecError`):
 
 Tree conventions: a negative literal is ``Neg(Num(2))`` (Python has no negative literals either), unary
 plus is dropped, every ``Num`` is non-negative, and a decimal whose value is an integer is stored as ``int``
-(``2.0`` -> ``Num(2)``). :func:`to_source` inverts :func:`parse_expression` on every tree of that form.
+(``2.0`` -> ``Num(2)``). :func:`to_source` inverts :func:`read_expression` on every tree of that form.
 """
 
 from __future__ import annotations
@@ -166,7 +166,7 @@ def check_characters(text: Text, max_length: int = MAX_LENGTH, what: str = "expr
         raise SpecError(f"character {label} is not allowed in this {what}{hint}", text.at(i))
 
 
-def parse_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
+def read_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
     """Parse one expression of the language; ``functions`` are the names declared as functions.
 
     Raises :class:`SpecError` (and nothing else) for any input the language does not accept.
@@ -458,7 +458,7 @@ _PREC: Mapping[str, int] = MappingProxyType({"+": _SUM, "-": _SUM, "*": _PRODUCT
 def to_source(node: Node) -> str:
     """Print a tree in the language with the fewest parentheses that reparse to the same tree.
 
-    Inverse of :func:`parse_expression` on canonical trees (non-negative ``Num`` values, decimals whose
+    Inverse of :func:`read_expression` on canonical trees (non-negative ``Num`` values, decimals whose
     denominators divide a power of ten); a ``Num`` outside that form is printed so that it still
     denotes the same value (``(-2)``, ``(1/3)``).
     """

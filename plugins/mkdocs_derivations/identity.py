@@ -39,11 +39,11 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any, Literal
 
 import sympy
 from sympy.core.evalf import PrecisionExhausted
-from sympy.core.sympify import _sympify
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 from sympy.simplify.fu import fu
@@ -216,7 +216,11 @@ def _explicit(side: Any) -> Any:
         return side
     if isinstance(side, sympy.MatrixExpr):
         return side.as_explicit()
-    return _sympify(side)
+    if isinstance(side, bool) or not isinstance(side, sympy.Basic | int | Fraction):
+        raise TypeError(f"decide() takes SymPy objects, not {type(side).__name__}")
+    if isinstance(side, Fraction):
+        return sympy.Rational(side.numerator, side.denominator)
+    return sympy.Integer(side) if isinstance(side, int) else side
 
 
 # ------------------------------------------------------------------------------------------ transforms

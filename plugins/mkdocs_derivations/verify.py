@@ -23,7 +23,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl
 from .errors import Location
 from .evaluate import Definition, EvaluationError, Evaluator
-from .expr import parse_expression
+from .expr import read_expression
 from .expr_ast import Node, names
 from .model import Text
 from .verdict import Verdict
@@ -55,7 +55,7 @@ class _Context:
 
     @staticmethod
     def _parse(text: str, location: Location, functions: list[str]) -> Node:
-        return parse_expression(Text(text, location), functions=functions)
+        return read_expression(Text(text, location), functions=functions)
 
     def mentioned(self) -> set[str]:
         """Names used by the claim, following definitions and function arguments transitively."""

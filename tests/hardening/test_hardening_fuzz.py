@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import Location, SpecError
-from mkdocs_derivations.expr import parse_expression
+from mkdocs_derivations.expr import read_expression
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.spec import load_spec_text
 
@@ -112,7 +112,7 @@ def test_mutated_seed_loads_or_fails_cleanly(text: str) -> None:
                 max_size=40).map("".join))
 def test_expression_parser_raises_only_spec_errors(source: str) -> None:
     try:
-        parse_expression(Text(source, Location(PATH, 3, 11)), functions=["f"])
+        read_expression(Text(source, Location(PATH, 3, 11)), functions=["f"])
     except SpecError as err:
         assert err.location.path == PATH and err.location.line == 3
         assert 11 <= err.location.column <= 11 + len(source)
