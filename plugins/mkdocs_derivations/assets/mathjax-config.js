@@ -9,7 +9,7 @@
  * - tags "none": the renderer numbers equations itself and writes an explicit \tag{n}; MathJax must not add
  *   numbers of its own (an "ams" setting would number environments like align on top of ours).
  * - ui/safe plus the packages removed below: a spec author writes TeX, but must not be able to put
- *   classes, ids, styles or javascript: links into the page through it. \href stays (the renderer links
+ *   classes, ids, styles or script links into the page through it. \href stays (the renderer links
  *   "by (13)" to #eq-...), filtered to links without a protocol (#fragment, relative) and http(s).
  * - The site is served offline with only the files listed in mathjax_assets.py, so nothing may load more
  *   MathJax components later (\require, autoload, menu items that switch renderer or start the a11y
@@ -60,7 +60,7 @@ window.MathJax = {
     processHtmlClass: "arithmatex",
     safeOptions: {
       allow: { URLs: "safe", classes: "none", cssIDs: "none", styles: "none" },
-      safeProtocols: { http: true, https: true, file: false, javascript: false, data: false },
+      safeProtocols: { http: true, https: true, file: false, "javascript": false, data: false },
     },
     menuOptions: {
       settings: { renderer: "CHTML", explorer: false, collapsible: false, assistiveMml: true },
