@@ -336,16 +336,24 @@ def _prerender(site: sitegen.Site) -> None:
         (docs / "derivations" / f"{page.slug}.md").write_text(page.markdown, encoding="utf-8")
 
 
-def bench_seed(work: Path, reps: int) -> dict[str, float]:
-    """The project's own site (mkdocs.yml, docs/, derivations/) copied as is: plain vs cold."""
-    say("\n== seed site (the repository's mkdocs.yml, docs/ and derivations/) ==")
-    root = work / "seed"
+SEED_SPEC = "mml-5-2-2-multivariate-chain-rule.yml"
+
+
+def bench_seed(work: Path, reps: int, whole_site: bool = False) -> dict[str, float]:
+    """The project's own site (mkdocs.yml and docs/) with only the seed spec (key prefix ``seed_``), or with
+    every spec of derivations/ (prefix ``site_``): plain vs cold vs warm."""
+    prefix = "site" if whole_site else "seed"
+    what = "all of derivations/" if whole_site else f"only derivations/{SEED_SPEC}"
+    say(f"\n== {prefix} site (the repository's mkdocs.yml and docs/, {what}) ==")
+    root = work / prefix
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir()
     shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
-    for folder in ("docs", "derivations"):
-        shutil.copytree(REPO / folder, root / folder, ignore=shutil.ignore_patterns("derivations", "__pycache__")
-                        if folder == "docs" else None)
+    shutil.copytree(REPO / "docs", root / "docs", ignore=shutil.ignore_patterns("derivations", "__pycache__"))
+    specs = sorted((REPO / "derivations").glob("*.yml")) if whole_site else [REPO / "derivations" / SEED_SPEC]
+    (root / "derivations").mkdir()
+    for spec in specs:
+        shutil.copy(spec, root / "derivations" / spec.name)
     mkdocs_build(root, "mkdocs.yml", verify=False)
     plain = [mkdocs_build(root, "mkdocs.yml", verify=False) for _ in range(reps)]
     cold = []
@@ -355,11 +363,11 @@ def bench_seed(work: Path, reps: int) -> dict[str, float]:
     warm = [mkdocs_build(root, "mkdocs.yml") for _ in range(reps)]
     say(f"plain {_fmt(plain)}\ncold  {_fmt(cold)}\nwarm  {_fmt(warm)}")
     return {
-        "seed_plain_s": median(plain),
-        "seed_cold_s": median(cold),
-        "seed_warm_s": median(warm),
-        "seed_cold_over_plain": median(cold) / median(plain),
-        "seed_warm_over_plain": median(warm) / median(plain),
+        f"{prefix}_plain_s": median(plain),
+        f"{prefix}_cold_s": median(cold),
+        f"{prefix}_warm_s": median(warm),
+        f"{prefix}_cold_over_plain": median(cold) / median(plain),
+        f"{prefix}_warm_over_plain": median(warm) / median(plain),
     }
 
 
@@ -415,6 +423,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.quick:
             results["steps_1000_cold_s"] = results["cold_j2_s"] if results["claims"] == 1000 else _cold_1000(work)
             results.update(bench_seed(work, 3))
+            results.update(bench_seed(work, 3, whole_site=True))
     finally:
         if args.keep:
             say(f"kept {work}")
