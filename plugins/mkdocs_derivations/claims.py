@@ -12,6 +12,7 @@ form) get their verdict here too; only ``=`` claims go to the checking workers.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -106,17 +107,15 @@ class Layout:
 
     @property
     def rows(self) -> list[Row]:
-        out: list[Row] = []
+        return [row for item in walk_items(self.items) if isinstance(item, MathItem) for row in item.rows]
 
-        def walk(items: list[Item]) -> None:
-            for item in items:
-                if isinstance(item, MathItem):
-                    out.extend(item.rows)
-                elif isinstance(item, ContainerItem):
-                    walk(item.items)
 
-        walk(self.items)
-        return out
+def walk_items(items: list[Item]) -> Iterator[Item]:
+    """Every item of a page in document order, the contents of examples and remarks included."""
+    for item in items:
+        yield item
+        if isinstance(item, ContainerItem):
+            yield from walk_items(item.items)
 
 
 @dataclass

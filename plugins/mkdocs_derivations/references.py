@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from .claims import ContainerItem, Item, Layout, MathItem, TextItem
+from .claims import Layout, MathItem, TextItem, walk_items
 from .errors import Location, SpecError
 
 REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
@@ -52,32 +52,17 @@ def text_references(item: TextItem) -> Iterator[tuple[re.Match[str], Location]]:
                 yield match, Location(item.location.path)
 
 
-def _texts(items: list[Item]) -> Iterator[TextItem]:
-    for item in items:
-        if isinstance(item, TextItem):
-            yield item
-        elif isinstance(item, ContainerItem):
-            yield from _texts(item.items)
-
-
-def _rows(items: list[Item]) -> Iterator[MathItem]:
-    for item in items:
-        if isinstance(item, MathItem):
-            yield item
-        elif isinstance(item, ContainerItem):
-            yield from _rows(item.items)
-
-
 def reference_errors(slug: str, layout: Layout, registry: Registry) -> list[SpecError]:
     """Located errors for every reference of one page that names no equation."""
     errors: list[SpecError] = []
-    for item in _texts(layout.items):
+    items = list(walk_items(layout.items))
+    for item in (i for i in items if isinstance(i, TextItem)):
         for match, location in text_references(item):
             target_slug, label = split(match, slug)
             if label not in registry.get(target_slug, {}):
                 what = f"page `{target_slug}`" if target_slug in registry else f"no page `{target_slug}`"
                 errors.append(SpecError(f"reference `{match.group(0)}` names no equation ({what})", location))
-    for math in _rows(layout.items):
+    for math in (i for i in items if isinstance(i, MathItem)):
         for row in math.rows:
             for part in row.parts:
                 for number, anchor in part.by:
