@@ -107,7 +107,7 @@ class _PageRenderer:
         return out
 
     def detail(self, claim: Claim, verdict: Verdict) -> str:
-        label, _ = BADGES[verdict.status][1], None
+        label = BADGES[verdict.status][1]
         lines = [f"<p><strong>{_esc(label)}</strong>"]
         if verdict.method:
             lines[-1] += f" — method: {_esc(verdict.method)}"
