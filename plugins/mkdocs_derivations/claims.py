@@ -151,6 +151,10 @@ class _Builder:
         self.labels: dict[str, Row] = {}
         self.errors: list[SpecError] = []
         self.next_number = spec.numbering.start
+        # Every block re-validates the definitions in scope against its own environment; most blocks share
+        # their layers, so environments and parsed expressions are memoised for the length of one page.
+        self._environments: dict[tuple[int, ...], Environment] = {}
+        self._parsed: dict[tuple[str, Location, frozenset[str]], Node] = {}
 
     # ----- numbering -------------------------------------------------------------------------------------
     def number(self) -> str:
@@ -187,14 +191,20 @@ class _Builder:
         return shown
 
     def environment(self, scope: _Scope, location: Location, where: str) -> Environment:
-        try:
-            return Environment.from_layers(scope.layers)
-        except SpecError as err:
-            raise err.with_where(where).at(location) from None
+        key = tuple(id(layer) for layer in scope.layers)  # the layers are the spec's own dicts, alive all along
+        if key not in self._environments:
+            try:
+                self._environments[key] = Environment.from_layers(scope.layers)
+            except SpecError as err:
+                raise err.with_where(where).at(location) from None
+        return self._environments[key]
 
     def parse(self, text: model.Text, env: Environment) -> Node:
-        functions = [n for n, d in env.items() if isinstance(d, FunctionDecl)]
-        return read_expression(text, functions=functions)
+        functions = frozenset(n for n, d in env.items() if isinstance(d, FunctionDecl))
+        key = (text.value, text.location, functions)
+        if key not in self._parsed:
+            self._parsed[key] = read_expression(text, functions=functions)
+        return self._parsed[key]
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
         scope = outer.child(block.scope)
