@@ -202,3 +202,15 @@ def test_tex_policy_allows_fragment_and_https_links() -> None:
             r"        - tex: '\href{#eq-x}{(1)} \href{https://example.org}{y}'" + "\n          sympy: 't'\n")
     _, errors = layout_of(body)
     assert errors == []
+
+
+@pytest.mark.slow
+def test_claims_with_an_inverse_say_what_they_assume() -> None:
+    from mkdocs_derivations.verify import check_equal
+
+    body = "  - math:\n      start: {tex: a, sympy: 'A*inv(A)*x'}\n      steps: [{tex: b, sympy: 'x'}]\n"
+    layout, errors = layout_of(body)
+    assert errors == []
+    verdict = check_equal(layout.claims[0])
+    assert verdict.status == "proved-all"
+    assert verdict.notes == ["holds wherever the inverted matrices are invertible"]

@@ -185,6 +185,14 @@ def _remaining_defined(ctx: _Context, expand: frozenset[str]) -> list[str]:
 
 def check_equal(claim: Claim) -> Verdict:
     ctx = _Context(claim)
+    verdict = _check_with_citations(ctx)
+    if verdict.status in _HOLDS and "inv" in ctx.mentioned():
+        # SymPy cancels M·M⁻¹ to I and inverts matrices of symbols generically: say what that assumes.
+        verdict.notes.append("holds wherever the inverted matrices are invertible")
+    return verdict
+
+
+def _check_with_citations(ctx: _Context) -> Verdict:
     everything = frozenset(ctx.definitions)
     if not ctx.cited:
         return _check(ctx, everything)
