@@ -246,8 +246,11 @@ def _rewrite_exp_cancel(expr: sympy.Expr) -> sympy.Expr:
     return _cancel_together(_rewrite_exp_expand(expr))
 
 
-def _has_symbolic_denominator(expr: sympy.Basic) -> bool:
-    return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sympy.Pow))
+def _has_few_symbolic_denominators(expr: sympy.Basic) -> bool:
+    """A few distinct symbolic denominators (such as one determinant): there the common denominator stays
+    small. With many (a sum of fourteen fractions) it explodes, and `cancel` is the better route."""
+    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative and p.base.free_symbols}
+    return 0 < len(bases) <= 3
 
 
 def _numerator_expand(expr: sympy.Expr) -> sympy.Expr:
@@ -259,7 +262,7 @@ def _numerator_expand(expr: sympy.Expr) -> sympy.Expr:
 
 
 _FEATURES: dict[str, Callable[[sympy.Basic], bool]] = {
-    "trig": _has_trig, "inverse trig": _has_inverse_trig, "fraction": _has_symbolic_denominator,
+    "trig": _has_trig, "inverse trig": _has_inverse_trig, "fraction": _has_few_symbolic_denominators,
 }
 
 
