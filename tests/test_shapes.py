@@ -13,7 +13,7 @@ from mkdocs_derivations.errors import Location, SpecError
 from mkdocs_derivations.expr import read_expression
 from mkdocs_derivations.expr_ast import Call, Name
 from mkdocs_derivations.model import Text
-from mkdocs_derivations.shapes import SCALAR, Shape, claimed_shape, infer_shape, same_shape, shape_to_tex
+from mkdocs_derivations.shapes import SCALAR, Shape, claimed_shape, infer_shape, same_shape
 from mkdocs_derivations.yaml_safe import YScalar, load_yaml
 
 SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
@@ -157,13 +157,6 @@ def test_bare_function_name_is_its_applied_value() -> None:
     assert same_shape(infer_shape(Name("F"), LINEAR, Text("F", LOC)), ("m", 1))
 
 
-def test_shape_to_tex() -> None:
-    assert shape_to_tex(Shape(1, "D")) == r"\mathbb{R}^{1 \times D}"
-    assert shape_to_tex(Shape("N", "D")) == r"\mathbb{R}^{N \times D}"
-    assert shape_to_tex(Shape("N", 1)) == r"\mathbb{R}^{N}"
-    assert shape_to_tex(SCALAR) == r"\mathbb{R}"
-
-
 def test_same_shape() -> None:
     assert same_shape(Shape("N", 1), ("N", 1))
     assert not same_shape(Shape("N", 1), Shape(1, "N"))
@@ -174,8 +167,9 @@ def test_claimed_shape() -> None:
     assert claimed_shape([Text("1", LOC), Text("D", LOC)], LINEAR) == Shape(1, "D")
     with pytest.raises(SpecError, match="not a dimension"):
         claimed_shape([Text("1", LOC), Text("Q", LOC)], LINEAR)
-    with pytest.raises(SpecError, match="two entries"):
-        claimed_shape([Text("1", LOC)], LINEAR)
+    assert claimed_shape([Text("D", LOC)], LINEAR) == Shape("D", 1)  # [n] is a column vector
+    with pytest.raises(SpecError, match="3 entries"):
+        claimed_shape([Text("1", LOC)] * 3, LINEAR)
 
 
 # --------------------------------------------------------------------------------------------- the seed

@@ -17,7 +17,7 @@ from .cache import VerdictCache
 from .claims import Claim, Layout, build_layout
 from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
-from .references import build_registry, reference_errors
+from .references import pages_registry, reference_errors
 from .spec import load_spec
 from .verdict import FAILING, Verdict
 
@@ -138,9 +138,13 @@ class Checker:
         ``context`` names other specs of the site that are loaded (not checked) so that references to
         them resolve, e.g. when one file is checked on its own.
         """
-        specs = [self.load(p, root) for p in paths]
-        others = [self.load(p, root) for p in context]
-        registry = build_registry((c.slug, c.layout) for c in specs + others if c.layout is not None)
+        return self.check_loaded([self.load(p, root) for p in paths], [self.load(p, root) for p in context],
+                                 progress)
+
+    def check_loaded(self, specs: list[CheckedSpec], context: Iterable[CheckedSpec] = (),
+                     progress: Callable[[CheckedSpec, int, Verdict], None] | None = None) -> list[CheckedSpec]:
+        """Check specs already loaded with :meth:`load`; ``context`` pages only resolve references."""
+        registry = pages_registry([*specs, *context])
         for checked in specs:
             if checked.layout is not None:
                 checked.errors.extend(reference_errors(checked.slug, checked.layout, registry))

@@ -21,7 +21,7 @@ from .declarations import DimDecl, Environment, FunctionDecl
 from .errors import Location, SpecError
 from .expr import read_expression
 from .expr_ast import Name, Node, names
-from .shapes import infer_shape, same_shape, shape_text
+from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .tex_policy import check_tex
 from .verdict import Verdict
 
@@ -377,23 +377,11 @@ class _Builder:
 
     def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str) -> Verdict:
         assert step.shape is not None
-        if len(step.shape) > 2:
-            raise SpecError(f"`shape` has {len(step.shape)} entries; give [rows, columns] (or [n] for a "
-                            "column vector)", step.shape[2].location, where)
-        claimed: list[str | int] = []
-        for dim in step.shape:
-            value = dim.value.strip()
-            if value.isdigit():
-                claimed.append(int(value))
-            elif value in env.dims:
-                claimed.append(value)
-            else:
-                raise SpecError(f"`{value}` is not a dimension of this page (dimensions: "
-                                f"{', '.join(sorted(env.dims)) or 'none'})", dim.location, where)
-        while len(claimed) < 2:
-            claimed.append(1)
+        try:
+            wanted = claimed_shape(step.shape, env)
+        except SpecError as err:
+            raise err.with_where(where).at(step.location) from None
         actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
-        wanted = (claimed[0], claimed[1])
         if same_shape(actual, wanted):
             return Verdict("proved-all", method="shape inference",
                            detail=f"the expression is {shape_text(actual)} for all dimensions")

@@ -31,7 +31,9 @@ from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
 from .checking import Checker, CheckOptions, find_specs
-from .render import error_box, render_page, site_registry
+from .errors import SpecError
+from .references import pages_registry
+from .render import error_box, render_page
 from .sanitize import sanitize_html
 
 log = logging.getLogger("mkdocs_derivations.markdown_ext")
@@ -133,13 +135,12 @@ class DerivationsExtension(Extension):
         if path.suffix not in {".yml", ".yaml"} or not path.is_file():
             return self._failed(name, f"`!derivation {name}`: no spec file at {path}")
         checker = self.checker()
+        others = [checker.load(p, base) for p in find_specs(path.parent) if p != path]
         try:
-            siblings = [p for p in find_specs(path.parent) if p != path]
-            checked = checker.check_paths([path], root=base, context=siblings)[0]
-            others = [checker.load(p, base) for p in siblings]
+            [checked] = checker.check_loaded([checker.load(path, base)], others)
         finally:
             checker.close()  # no idle workers left behind by a Markdown call
-        page = render_page(checked, site_registry([checked, *others]))
+        page = render_page(checked, pages_registry([checked, *others]))
         if page.problems:
             if self.getConfig("strict"):
                 raise DerivationProblems("\n".join(page.problems))
@@ -148,8 +149,6 @@ class DerivationsExtension(Extension):
         return page.markdown
 
     def _failed(self, name: str, message: str) -> str:
-        from .errors import SpecError
-
         if self.getConfig("strict"):
             raise DerivationProblems(message)
         log.warning(message)

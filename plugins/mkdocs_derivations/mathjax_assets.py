@@ -38,15 +38,3 @@ def files_to_copy() -> list[tuple[Path, str]]:
     wanted += sorted(p.relative_to(root).as_posix() for p in (root / _FONT_FOLDER).glob("*.woff"))
     return [(root / rel, f"{SITE_FOLDER}/{rel}") for rel in wanted]
 
-
-def copy_into(site_dir: Path) -> int:
-    """Copy the MathJax files into a built site; returns the number of bytes written."""
-    total = 0
-    for src, rel in files_to_copy():
-        dest = site_dir / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        data = src.read_bytes()
-        if not dest.is_file() or dest.stat().st_size != len(data):
-            dest.write_bytes(data)
-        total += len(data)
-    return total

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Protocol
 
 from .claims import Layout, MathItem, TextItem, walk_items
 from .errors import Location, SpecError
@@ -32,6 +33,19 @@ Registry = dict[str, dict[str, Target]]  # slug -> label -> target
 def build_registry(layouts: Iterable[tuple[str, Layout]]) -> Registry:
     return {slug: {label: Target(row.number or label, row.anchor, slug) for label, row in layout.labels.items()}
             for slug, layout in layouts}
+
+
+class _Page(Protocol):
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def layout(self) -> Layout | None: ...
+
+
+def pages_registry(pages: Iterable[_Page]) -> Registry:
+    """The registry of a set of loaded pages (those that failed to load contribute nothing)."""
+    return build_registry((p.slug, p.layout) for p in pages if p.layout is not None)
 
 
 def split(match: re.Match[str], here: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .checking import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
-from .references import REFERENCE, Registry, build_registry, split
+from .references import REFERENCE, Registry, pages_registry, split
 from .sanitize import sanitize_markdown
 from .verdict import BADGES, VERIFIED, Verdict, sizes_text, weakest
 
@@ -34,10 +34,6 @@ class RenderedPage:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def site_registry(pages: list[CheckedSpec]) -> Registry:
-    return build_registry((p.slug, p.layout) for p in pages if p.layout is not None)
 
 
 class _PageRenderer:
@@ -230,10 +226,10 @@ def render_page(checked: CheckedSpec, registry: Registry | None = None, director
     if checked.layout is None:
         markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, checked.problems())
-    registry = registry if registry is not None else site_registry([checked])
+    registry = registry if registry is not None else pages_registry([checked])
     return _PageRenderer(checked, registry, directory_urls).page()
 
 
 def render_site_pages(pages: list[CheckedSpec], directory_urls: bool = True) -> list[RenderedPage]:
-    registry = site_registry(pages)
+    registry = pages_registry(pages)
     return [render_page(p, registry, directory_urls) for p in pages]

@@ -65,23 +65,13 @@ def shape_text(shape: Shape | tuple[Dim, Dim]) -> str:
     return "a scalar" if is_scalar(shape) else f"{shape[0]}×{shape[1]}"
 
 
-def shape_to_tex(shape: Shape | tuple[Dim, Dim]) -> str:
-    r"""Where values of the shape live: ``\mathbb{R}``, ``\mathbb{R}^{n}``, ``\mathbb{R}^{r \times c}``.
-
-    A column vector is written R^n as the book does; every other non-scalar shape shows both dimensions.
-    """
-    if is_scalar(shape):
-        return r"\mathbb{R}"
-    if _same_dim(shape[1], 1):
-        return rf"\mathbb{{R}}^{{{shape[0]}}}"
-    return rf"\mathbb{{R}}^{{{shape[0]} \times {shape[1]}}}"
-
-
 def claimed_shape(items: list[Text], env: Environment) -> Shape:
-    """The shape of an ``in`` step (``shape: [1, D]``): two dimensions, each a positive integer or a dim."""
-    if len(items) != 2:
-        where = items[0].location if items else None
-        raise SpecError(f"a shape has two entries [rows, cols], got {len(items)}", where)
+    """The shape of an ``in`` step (``shape: [1, D]``): [rows, cols], or [n] for a column vector; each entry a
+    positive integer or a dimension."""
+    if len(items) not in (1, 2):
+        where = items[2].location if len(items) > 2 else None
+        raise SpecError(f"`shape` has {len(items)} entries; give [rows, columns] (or [n] for a column vector)",
+                        where)
     dims: list[Dim] = []
     for item in items:
         value = item.value.strip()
@@ -93,7 +83,7 @@ def claimed_shape(items: list[Text], env: Environment) -> Shape:
             known = ", ".join(sorted(env.dims)) or "none declared"
             raise SpecError(f"`{value}` is not a dimension (a positive integer or one of: {known})",
                             item.location)
-    return Shape(dims[0], dims[1])
+    return Shape(dims[0], dims[1] if len(dims) == 2 else 1)
 
 
 def infer_shape(node: Node, env: Environment, text: Text) -> Shape:
