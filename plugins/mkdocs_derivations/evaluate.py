@@ -163,7 +163,8 @@ class Evaluator:
         for name in names:
             sym, val = self.symbol(name), self.defined(name, expand)
             if isinstance(sym, sp.MatrixBase):
-                mapping.update(zip(list(sym), list(val), strict=True))
+                entries = list(val) if isinstance(val, sp.MatrixBase) else [val]  # a 1×1 value is a scalar
+                mapping.update(zip(list(sym), entries, strict=True))
             else:
                 mapping[sym] = val
         if isinstance(value, MatrixExpr):
@@ -174,7 +175,17 @@ class Evaluator:
 
     # ----- expressions -----------------------------------------------------------------------------------
     def value(self, node: Node, expand: frozenset[str]) -> Any:
-        """Evaluate ``node``; defined names listed in ``expand`` are replaced by their definitions."""
+        """Evaluate ``node``; defined names listed in ``expand`` are replaced by their definitions.
+
+        An explicit 1×1 result is a scalar, whatever produced it (eᵀe, a Jacobian at size 1, ``[[a]]``), as
+        in the book and as the shape checker sees it, so the two sides of a claim always compare alike.
+        """
+        result = self._value(node, expand)
+        if isinstance(result, sp.MatrixBase) and result.shape == (1, 1):
+            return result[0, 0]
+        return result
+
+    def _value(self, node: Node, expand: frozenset[str]) -> Any:
         if isinstance(node, Num):
             v = node.value
             return sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else sp.Integer(v)
@@ -195,13 +206,6 @@ class Evaluator:
         raise EvaluationError("a list is only allowed as an argument of Matrix, jacobian or grad")
 
     @staticmethod
-    def _scalar(value: Any) -> Any:
-        """1×1 results of products are scalars, as in the book (eᵀe is a number)."""
-        if isinstance(value, sp.MatrixBase) and value.shape == (1, 1):
-            return value[0, 0]
-        return value
-
-    @staticmethod
     def _transpose(value: Any) -> Any:
         if isinstance(value, sp.MatrixBase | MatrixExpr):
             return value.T
@@ -215,8 +219,6 @@ class Evaluator:
         if op == "-":
             return left - right
         if op in ("*", "@"):
-            if isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase):
-                return self._scalar(left * right)
             return left * right
         if op == "/":
             return left / right
@@ -264,7 +266,7 @@ class Evaluator:
             return self._transpose(self.value(args[0], expand))
         if name == "norm2":
             v = self.value(args[0], expand)
-            return self._scalar(v.T * v) if isinstance(v, sp.MatrixBase) else v.T * v
+            return v.T * v if isinstance(v, sp.MatrixBase | MatrixExpr) else v * v
         if name in ("trace", "det", "inv"):
             m = self.value(args[0], expand)
             if not isinstance(m, sp.MatrixBase | MatrixExpr):  # a 1×1 product already became a scalar

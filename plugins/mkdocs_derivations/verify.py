@@ -84,16 +84,8 @@ class _Context:
         return sorted(dims)
 
 
-def _as_scalar(value: Any) -> Any:
-    """A 1×1 matrix and a scalar are the same claim (sizes of 1 make products collapse differently)."""
-    shape = getattr(value, "shape", None)
-    if shape == (1, 1) and hasattr(value, "__getitem__"):
-        return value[0, 0]
-    return value
-
-
 def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Outcome:
-    lhs, rhs = _as_scalar(ev.value(ctx.lhs, expand)), _as_scalar(ev.value(ctx.rhs, expand))
+    lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
     lshape, rshape = getattr(lhs, "shape", None), getattr(rhs, "shape", None)
     if lshape != rshape:
         return identity.Outcome("refuted", "shape", f"the sides have shapes {lshape} and {rshape}")
