@@ -220,5 +220,5 @@ def _verdict_from_result(result: TaskResult, limit: float) -> Verdict:
     if result.timed_out:
         return Verdict("error", method="time limit", seconds=result.seconds,
                        detail=f"stopped after the time limit of {limit:g} s; not verified")
-    method = "memory limit" if "memory limit" in result.error else "worker failure"
+    method = "memory limit" if result.out_of_memory else "worker failure"
     return Verdict("error", method=method, detail=f"{result.error}; not verified", seconds=result.seconds)

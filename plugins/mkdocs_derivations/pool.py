@@ -57,6 +57,11 @@ class TaskResult:
     seconds: float = 0.0
     timed_out: bool = False
 
+    @property
+    def out_of_memory(self) -> bool:
+        """The task hit the memory limit (the pool writes that error text itself)."""
+        return not self.ok and self.error.startswith("memory limit")
+
 
 @dataclass
 class _Worker:
@@ -417,7 +422,7 @@ def _worker_main(
         result = _run_task(fn, task, memory_mb, serial=False)
         if result.ok:
             message: tuple[Any, ...] = ("ok", result.value, result.seconds)
-        elif result.error.startswith("memory limit"):
+        elif result.out_of_memory:
             message = ("mem", result.seconds)
         else:
             message = ("err", result.error, result.seconds)
