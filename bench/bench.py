@@ -321,19 +321,16 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int) ->
 def _prerender(site: sitegen.Site) -> None:
     """Write the pages the plugin would generate (verification off) as plain Markdown files."""
     from mkdocs_derivations.checking import Checker, CheckOptions
-    from mkdocs_derivations.render import render_site_pages
+    from mkdocs_derivations.site_index import build_site
 
     docs = site.root / "docs-prerendered"
     shutil.rmtree(docs, ignore_errors=True)
     shutil.copytree(site.root / "docs", docs)
     (docs / "derivations").mkdir()
     checker = Checker(CheckOptions(verify=False, cache_dir=None))
-    import inspect
-
-    checked = checker.check_paths(site.spec_paths())
-    extra = {"output_dir": "derivations"} if "output_dir" in inspect.signature(render_site_pages).parameters else {}
-    for page in render_site_pages(checked, **extra):
-        (docs / "derivations" / f"{page.slug}.md").write_text(page.markdown, encoding="utf-8")
+    # The same pages the plugin adds (derivations, dashboard, graph), so the comparison is like for like.
+    for slug, markdown in build_site(checker.check_paths(site.spec_paths())).pages:
+        (docs / "derivations" / f"{slug}.md").write_text(markdown, encoding="utf-8")
 
 
 SEED_SPEC = "mml-5-2-2-multivariate-chain-rule.yml"

@@ -21,18 +21,8 @@ from mkdocs.structure.pages import Page
 
 from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs
-from .render import render_site_pages
 from .sanitize import sanitize_html
-from .site_index import (
-    DASHBOARD_SLUG,
-    GRAPH_SLUG,
-    SITE_TOTAL_MARKER,
-    connections_markdown,
-    dashboard_markdown,
-    graph_markdown,
-    nodes,
-    site_total_sentence,
-)
+from .site_index import SITE_TOTAL_MARKER, build_site
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -135,16 +125,12 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
         self._generated = set()
         checked = self._checker.check_paths(find_specs(self._specs_dir()), root=self._root)
-        rendered = render_site_pages(checked, directory_urls=config.use_directory_urls)
-        graph = nodes(checked, rendered)
-        self._site_total = site_total_sentence(checked) if checked else ""
-        for page in rendered:
-            for problem in page.problems:
-                log.warning(problem)
-            self._add_page(files, config, page.slug, page.markdown + connections_markdown(page.slug, graph))
-        if self.config.dashboard and checked:
-            self._add_page(files, config, DASHBOARD_SLUG, dashboard_markdown(checked))
-            self._add_page(files, config, GRAPH_SLUG, graph_markdown(graph, config.use_directory_urls))
+        site = build_site(checked, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
+        for problem in site.problems:
+            log.warning(problem)
+        for slug, markdown in site.pages:
+            self._add_page(files, config, slug, markdown)
+        self._site_total = site.total
         return files
 
     def _add_page(self, files: Files, config: MkDocsConfig, slug: str, markdown: str) -> None:

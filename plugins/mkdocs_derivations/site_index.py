@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .checking import CheckedSpec
-from .render import RenderedPage
+from .render import RenderedPage, render_site_pages
 from .verdict import BADGES, FAILING
 
 DASHBOARD_SLUG = "dashboard"
@@ -183,3 +183,23 @@ def connections_markdown(slug: str, graph: list[PageNode]) -> str:
         lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in used_by) + ".")
         lines.append("")
     return "\n".join(lines)
+
+
+@dataclass
+class Site:
+    """Everything the site gets from the specs: pages as (slug, Markdown), problems to warn about, the total."""
+
+    pages: list[tuple[str, str]]
+    problems: list[str]
+    total: str
+
+
+def build_site(checked: list[CheckedSpec], directory_urls: bool = True, dashboard: bool = True) -> Site:
+    """Render every derivation page with its connections, plus the dashboard and graph pages."""
+    rendered = render_site_pages(checked, directory_urls=directory_urls)
+    graph = nodes(checked, rendered)
+    pages = [(page.slug, page.markdown + connections_markdown(page.slug, graph)) for page in rendered]
+    if dashboard and checked:
+        pages += [(DASHBOARD_SLUG, dashboard_markdown(checked)), (GRAPH_SLUG, graph_markdown(graph, directory_urls))]
+    problems = [problem for page in rendered for problem in page.problems]
+    return Site(pages, problems, site_total_sentence(checked) if checked else "")
