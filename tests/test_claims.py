@@ -214,3 +214,9 @@ def test_claims_with_an_inverse_say_what_they_assume() -> None:
     verdict = check_equal(layout.claims[0])
     assert verdict.status == "proved-all"
     assert verdict.notes == ["holds wherever the inverted matrices are invertible"]
+
+
+def test_tex_policy_refuses_links_it_cannot_read() -> None:
+    body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
+            r"        - tex: '\href{java{}script:alert(1)}{x}'" + "\n          sympy: 't'\n")
+    assert "plain `{...}` argument" in only_error(body).message

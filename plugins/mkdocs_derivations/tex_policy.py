@@ -12,7 +12,7 @@ import re
 from .errors import Location, SpecError
 
 # Commands that write classes, ids, styles or fonts, fetch code, or change MathJax's settings.
-_FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "setOptions", "href", "url")
+_FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "setOptions")
 # Equation numbers and math delimiters belong to the renderer.
 _RENDERER_OWNED = ("tag", "notag", "nonumber", "label", "eqref", "ref")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
@@ -27,7 +27,11 @@ def check_tex(tex: str, location: Location, where: str) -> None:
     if delimiter:
         raise SpecError(f"`tex` must not contain the math delimiter `{delimiter.group(0)}`: the renderer "
                         "wraps every equation itself", location, where)
-    for link in _LINK.finditer(tex):
+    links = list(_LINK.finditer(tex))
+    if len(links) != len(re.findall(r"\\(?:href|url)(?![A-Za-z])", tex)):
+        raise SpecError("`tex` has a `\\href` or `\\url` whose target is not a plain `{...}` argument",
+                        location, where)
+    for link in links:
         if not _SAFE_TARGET.match(link.group(1).strip()):
             raise SpecError(f"`tex` links to `{link.group(1)}`; only `#anchor` and http(s) targets are allowed",
                             location, where)
@@ -36,6 +40,6 @@ def check_tex(tex: str, location: Location, where: str) -> None:
         if name in _RENDERER_OWNED:
             raise SpecError(f"`\\{name}` is not allowed in `tex`: equation numbers and labels come from the "
                             "spec (`label:`, `number:`, `{eq:...}`)", location, where)
-        if name in _FORBIDDEN and name not in ("href", "url"):
+        if name in _FORBIDDEN:
             raise SpecError(f"`\\{name}` is not allowed in `tex` (it could style the page or load code)",
                             location, where)
