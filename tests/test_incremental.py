@@ -146,7 +146,8 @@ WARM_RUN = textwrap.dedent("""\
     """)
 
 
-def test_warm_run_in_a_new_process_does_not_import_sympy(site: sitegen.Site, tmp_path: Path) -> None:
+def test_host_process_never_imports_sympy_cold_or_warm(site: sitegen.Site, tmp_path: Path) -> None:
+    """Cold, the workers import SymPy themselves (overlapping the host's loading); warm, nobody does."""
     cache = tmp_path / "cache"
     paths = [str(p) for p in site.spec_paths()]
     runs = []
@@ -156,6 +157,7 @@ def test_warm_run_in_a_new_process_does_not_import_sympy(site: sitegen.Site, tmp
         runs.append(json.loads(proc.stdout))
     cold, warm = runs
     assert cold["sent"] == site.claims
+    assert cold["sympy"] is False
     assert warm == {"sympy": False, "sent": 0, "statuses": warm["statuses"], "hits": site.claims}
     assert "refuted" in warm["statuses"] or site.wrong == 0
 

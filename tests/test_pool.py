@@ -305,3 +305,29 @@ def test_idle_workers_exit_when_the_parent_dies() -> None:
 def test_busy_workers_end_by_cpu_backstop_when_the_parent_dies() -> None:
     """Orphans spinning on a task stop after 4 x limit + 1 CPU seconds (3 s here)."""
     _orphans_end(busy=True, within_s=8.0)
+
+
+def test_lazy_tasks_are_run_while_the_rest_are_still_being_produced(pool: WorkerPool) -> None:
+    """The checker's task source loads spec files; the first tasks must not wait for the last file."""
+    events: list[str] = []
+
+    def produce():
+        for n in range(4):
+            events.append(f"produced {n}")
+            yield ("square", n)
+            time.sleep(0.3)  # stands for loading the next spec
+
+    results = pool.map(produce(), on_result=lambda i, r: events.append(f"result {i}"))
+    assert [r.value for r in results] == [0, 1, 4, 9]
+    assert events.index("result 0") < events.index("produced 3")
+    assert sorted(e for e in events if e.startswith("result")) == [f"result {i}" for i in range(4)]
+
+
+def test_a_failing_task_source_propagates_and_pool_stays_usable(pool: WorkerPool) -> None:
+    def produce():
+        yield ("sleep", 3600)
+        raise ValueError("bad source")
+
+    with pytest.raises(ValueError, match="bad source"):
+        pool.map(produce())
+    assert [r.value for r in pool.map([("square", 3)])] == [9]

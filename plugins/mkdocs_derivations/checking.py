@@ -8,7 +8,8 @@ fully warm run never pays for SymPy.
 from __future__ import annotations
 
 import importlib.metadata
-from collections.abc import Callable, Iterable
+import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -102,14 +103,12 @@ class Checker:
 
     def _get_pool(self) -> WorkerPool:
         if self._pool is None:
-            from .verify import check_claim, warm_up
-
-            # Only on a cache miss: import SymPy here, before forking, so that workers (and the ones that
-            # replace a killed worker) start in milliseconds instead of re-importing it.
-            warm_up()
-            self._pool = WorkerPool(check_claim, jobs=max(1, self.options.jobs),
+            # Workers import SymPy in their initializer, not this process: the imports then run on the other
+            # cores while this process goes on loading specs. (A worker that replaces a killed one imports
+            # it again, about 0.4 s, paid only after a time or memory limit.)
+            self._pool = WorkerPool(_check_in_worker, jobs=max(1, self.options.jobs),
                                     time_limit_s=self.options.time_limit_s,
-                                    memory_limit_mb=self.options.memory_limit_mb, initializer=warm_up)
+                                    memory_limit_mb=self.options.memory_limit_mb, initializer=_warm_up_worker)
         return self._pool
 
     def key(self, claim: Claim) -> str:
@@ -135,41 +134,89 @@ class Checker:
                     context: Iterable[Path] = ()) -> list[CheckedSpec]:
         """Load and check every spec; never raises for a contributor's mistake.
 
-        ``context`` names other specs of the site that are loaded (not checked) so that references to
-        them resolve, e.g. when one file is checked on its own.
+        Specs are loaded while the workers check the claims of the ones loaded before. ``context`` names
+        other specs of the site that are loaded (not checked) so that references to them resolve, e.g.
+        when one file is checked on its own.
         """
-        return self.check_loaded([self.load(p, root) for p in paths], [self.load(p, root) for p in context],
-                                 progress)
+        loaded: list[CheckedSpec] = []
+
+        def load_all() -> Iterator[CheckedSpec]:
+            for path in paths:
+                loaded.append(self.load(path, root))
+                yield loaded[-1]
+
+        self._check_claims(load_all(), progress)
+        self._check_references(loaded, [self.load(p, root) for p in context])
+        return loaded
 
     def check_loaded(self, specs: list[CheckedSpec], context: Iterable[CheckedSpec] = (),
                      progress: Callable[[CheckedSpec, int, Verdict], None] | None = None) -> list[CheckedSpec]:
         """Check specs already loaded with :meth:`load`; ``context`` pages only resolve references."""
+        self._check_claims(iter(specs), progress)
+        self._check_references(specs, context)
+        return specs
+
+    @staticmethod
+    def _check_references(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
         registry = pages_registry([*specs, *context])
         for checked in specs:
             if checked.layout is not None:
                 checked.errors.extend(reference_errors(checked.slug, checked.layout, registry))
-        pending: list[tuple[CheckedSpec, int, str]] = []
-        for checked in specs:
-            if checked.layout is None:
+
+    def _check_claims(self, specs: Iterator[CheckedSpec],
+                      progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:
+        """Give every ``equal`` claim a verdict: from the memo or the disk cache, else from a worker.
+
+        The pool starts at the first miss, so a fully warm run never starts one (nor imports SymPy).
+        Identical claims (same key) are checked once and their verdict shared.
+        """
+        waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
+        sent: list[str] = []  # key of each task, in the order the pool numbers them
+
+        def misses() -> Iterator[Claim]:
+            for checked in specs:
+                for index, claim in self._unanswered(checked):
+                    key = self.key(claim)
+                    known = self._memo.get(key) or self._cached(key)
+                    if known is not None:
+                        checked.verdicts[index] = known
+                    elif key in waiting:
+                        waiting[key].append((checked, index))
+                    else:
+                        waiting[key] = [(checked, index)]
+                        sent.append(key)
+                        yield claim
+
+        def done(position: int, result: TaskResult) -> None:
+            key = sent[position]
+            verdict = _verdict_from_result(result, self.options.time_limit_s)
+            self.checked_claims += 1
+            if verdict.cacheable:
+                self._memo[key] = verdict
+                self.cache.put(key, verdict.to_dict())
+            for checked, index in waiting.pop(key):
+                checked.verdicts[index] = verdict
+                if progress is not None:
+                    progress(checked, index, verdict)
+
+        tasks = misses()
+        first = next(tasks, None)
+        if first is not None:
+            self._get_pool().map(itertools.chain([first], tasks), on_result=done)
+
+    def _unanswered(self, checked: CheckedSpec) -> Iterator[tuple[int, Claim]]:
+        """The ``equal`` claims of a spec still without a verdict; with verification off, they get
+        ``unchecked`` here instead."""
+        if checked.layout is None:
+            return
+        for index, claim in enumerate(checked.layout.claims):
+            if index in checked.verdicts or claim.kind != "equal":
                 continue
-            for index, claim in enumerate(checked.layout.claims):
-                if index in checked.verdicts:
-                    continue
-                if claim.kind != "equal":
-                    continue
-                if not self.options.verify:
-                    checked.verdicts[index] = Verdict("unchecked", method="verification off",
-                                                      detail="rendered without checking (verify: false)")
-                    continue
-                key = self.key(claim)
-                known = self._memo.get(key) or self._cached(key)
-                if known is not None:
-                    checked.verdicts[index] = known
-                else:
-                    pending.append((checked, index, key))
-        if pending:
-            self._verify(pending, progress)
-        return specs
+            if not self.options.verify:
+                checked.verdicts[index] = Verdict("unchecked", method="verification off",
+                                                  detail="rendered without checking (verify: false)")
+                continue
+            yield index, claim
 
     def _cached(self, key: str) -> Verdict | None:
         data = self.cache.get(key)
@@ -182,33 +229,18 @@ class Checker:
         self._memo[key] = verdict
         return verdict
 
-    def _verify(self, pending: list[tuple[CheckedSpec, int, str]],
-                progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:
-        # Identical claims (same key) are checked once and their verdict shared.
-        by_key: dict[str, list[tuple[CheckedSpec, int]]] = {}
-        claims: list[Claim] = []
-        for checked, index, key in pending:
-            if key not in by_key:
-                assert checked.layout is not None
-                claims.append(checked.layout.claims[index])
-                by_key[key] = []
-            by_key[key].append((checked, index))
-        keys = list(by_key)
-        pool = self._get_pool()
 
-        def done(position: int, result: TaskResult) -> None:
-            key = keys[position]
-            verdict = _verdict_from_result(result, self.options.time_limit_s)
-            self.checked_claims += 1
-            if verdict.cacheable:
-                self._memo[key] = verdict
-                self.cache.put(key, verdict.to_dict())
-            for checked, index in by_key[key]:
-                checked.verdicts[index] = verdict
-                if progress is not None:
-                    progress(checked, index, verdict)
+def _check_in_worker(claim: Claim) -> dict:
+    """Runs in a worker. ``verify`` (and with it SymPy) is imported there, never in the host process."""
+    from . import verify
 
-        pool.map(claims, on_result=done)
+    return verify.check_claim(claim)
+
+
+def _warm_up_worker() -> None:
+    from . import verify
+
+    verify.warm_up()
 
 
 def _verdict_from_result(result: TaskResult, limit: float) -> Verdict:

@@ -24,8 +24,9 @@ A task's clock starts when it is sent to a worker that has finished its initiali
 in the initializer: SymPy's first ``simplify`` costs ~0.15 s of lazy imports and caches, which would
 otherwise be charged to whichever step comes first. Measured (2 cores): ~0.04 ms pool overhead per trivial
 task; a kill and respawn costs ~3 ms of fork when the parent has already imported and warmed SymPy (the
-child inherits it) but ~0.4 s when each new worker must import SymPy itself. A host that imports SymPy only
-on a cache miss should therefore import and warm it in the parent just before creating the pool.
+child inherits it) but ~0.4 s when each new worker must import SymPy itself. The checker takes the second
+way on purpose: its host (MkDocs) never needs SymPy, the first workers import it on the other cores while
+the host goes on loading specs, and only a replacement after a killed task pays the import again.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe, wait
 from typing import Any
@@ -80,13 +81,30 @@ class _Worker:
 class _Run:
     """The state of one ``map`` call, kept apart from the pool so that ``map`` can be called again."""
 
-    tasks: Sequence[Any]
+    source: Iterator[Any] | None  # tasks not pulled yet; None once exhausted
     on_result: Callable[[int, TaskResult], None] | None
-    results: list[TaskResult | None]
+    tasks: list[Any] = field(default_factory=list)
+    results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
     done: int = 0
     failed_starts: int = 0
     last_start_error: str = ""
+
+    def pull(self) -> None:
+        """Take the next task from the source (which may do real work, such as loading a spec)."""
+        assert self.source is not None
+        try:
+            task = next(self.source)
+        except StopIteration:
+            self.source = None
+            return
+        self.pending.append(len(self.tasks))
+        self.tasks.append(task)
+        self.results.append(None)
+
+    @property
+    def finished(self) -> bool:
+        return self.source is None and self.done >= len(self.tasks)
 
 
 class WorkerPool:
@@ -154,22 +172,25 @@ class WorkerPool:
         return sorted(list(self._workers))
 
     def map(
-        self, tasks: Sequence[Any], on_result: Callable[[int, TaskResult], None] | None = None
+        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None
     ) -> list[TaskResult]:
         """Apply ``fn`` to every task; results come back in task order.
 
-        ``on_result(index, result)`` is called in the calling thread as each task finishes (in completion
-        order), for progress reports. If it raises, or the caller is interrupted, the busy workers are
-        killed so that the next ``map`` starts clean, and the exception propagates.
+        ``tasks`` may be a lazy iterable whose items cost work to produce (the checker loads spec files in
+        it): it is drained eagerly, a task at a time, handing each to an idle worker at once and polling
+        the workers in between, so that producing tasks overlaps with running them. ``on_result(index,
+        result)`` is called in the calling thread as each task finishes (in completion order), for progress
+        reports. If it or the iterable raises, or the caller is interrupted, the busy workers are killed so
+        that the next ``map`` starts clean, and the exception propagates.
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError("WorkerPool is closed")
             if self._jobs == 0:
                 return self._map_serial(tasks, on_result)
-            run = _Run(tasks, on_result, [None] * len(tasks), deque(range(len(tasks))))
+            run = _Run(iter(tasks), on_result)
             try:
-                while run.done < len(tasks):
+                while not run.finished:
                     self._step(run)
             except BaseException:
                 for worker in [w for w in self._workers.values() if w.task is not None]:
@@ -183,7 +204,7 @@ class WorkerPool:
     # -- serial mode -------------------------------------------------------------------------------------
 
     def _map_serial(
-        self, tasks: Sequence[Any], on_result: Callable[[int, TaskResult], None] | None
+        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None
     ) -> list[TaskResult]:
         results = []
         for index, task in enumerate(tasks):
@@ -196,16 +217,24 @@ class WorkerPool:
     # -- the event loop ----------------------------------------------------------------------------------
 
     def _step(self, run: _Run) -> None:
-        """Start workers, hand out tasks, wait for one event and handle it."""
+        """Pull a task while the source lasts, start workers, hand out tasks, handle what has arrived.
+
+        While tasks are still being produced the wait is a poll, so producing is never held up by a busy
+        worker; afterwards it blocks until the next message or deadline.
+        """
+        if run.source is not None:
+            run.pull()
         if run.pending:
             self._top_up(min(self._jobs, len(run.pending) + self._busy()))
         self._dispatch(run)
-        if run.done >= len(run.tasks):
+        if run.finished:
             return
         now = time.monotonic()
         deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
         deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
         timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        if run.source is not None:
+            timeout = 0.0
         by_conn = {w.conn: w for w in self._workers.values()}
         for conn in wait(list(by_conn), timeout):
             self._receive(run, by_conn[conn])  # type: ignore[index]

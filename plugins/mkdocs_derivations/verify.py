@@ -221,7 +221,7 @@ def check_claim(claim: Claim) -> dict[str, Any]:
 
 
 def warm_up() -> None:
-    """Pay for importing SymPy (and its first-use caches) once, before the workers fork."""
+    """Pay for importing SymPy (and its first-use caches) in a worker's initializer, before its clock runs."""
     import sympy
 
     x = sympy.Symbol("x")
