@@ -44,7 +44,7 @@ class DerivationsConfig(base.Config):
     time_limit = c.Type((int, float), default=10.0)
     """Seconds one claim may take before it is stopped and shown as an error."""
     memory_limit_mb = c.Type(int, default=2048)
-    """Address-space cap of each checking worker, in MiB."""
+    """Address space each checking worker may add for its claims (beyond SymPy itself), in MiB."""
     jobs = c.Type(int, default=0)
     """Worker processes for checking; 0 means one per CPU core."""
     cache_dir = c.Type(str, default=".cache/derivations")

@@ -112,10 +112,11 @@ class WorkerPool:
 
     ``fn`` and ``initializer`` run in the workers; tasks and return values must be picklable. ``jobs=0``
     runs ``fn`` in the calling process for debugging: no time limit, no memory limit, no crash isolation.
-    ``memory_limit_mb`` is the address space a worker may add to what it inherits at fork (so a large host
-    process such as ``mkdocs serve`` does not eat the budget); ``None`` sets no limit. The initializer runs
-    under the memory limit; a worker must finish it within ``start_limit_s``, and a worker whose initializer
-    fails three times in a row fails the pending tasks of that ``map`` with the reason.
+    ``memory_limit_mb`` is the address space a worker may add to what it holds once its initializer has run
+    (so neither a large host process such as ``mkdocs serve`` nor the SymPy import eats the tasks' budget);
+    ``None`` sets no limit. The initializer is trusted code and runs before the cap, under the CPU-time
+    backstop only; a worker must finish it within ``start_limit_s``, and a worker whose initializer fails
+    three times in a row fails the pending tasks of that ``map`` with the reason.
 
     The pool is not fork-safe itself (do not share it with a child) but ``map`` may be called from any
     thread; calls are serialised.
@@ -433,11 +434,11 @@ def _worker_main(
     cpu_budget = 4 * time_limit_s + 1
     try:
         resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
-        if memory_mb is not None:
-            _limit_address_space(memory_mb)
         _arm_cpu_backstop(cpu_budget)  # also bounds an initializer orphaned by its parent
         if initializer is not None:
             initializer()
+        if memory_mb is not None:
+            _limit_address_space(memory_mb)
     except BaseException as exc:
         conn.send(("initfail", f"worker initializer failed: {_describe(exc)}"))
         return 1
@@ -486,7 +487,7 @@ def _run_task(fn: Callable[[Any], Any], task: Any, memory_mb: int | None, *, ser
 
 
 def _limit_address_space(memory_mb: int) -> None:  # pragma: no cover - runs in the child
-    """Cap the address space at what the worker inherited plus ``memory_mb`` MiB."""
+    """Cap the address space at what the worker holds now (inherited and initialized) plus ``memory_mb`` MiB."""
     wanted = _current_address_space() + memory_mb * 1024 * 1024
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:

@@ -15,13 +15,14 @@ all definitions in scope, and the page is told which uncited ones were needed.
 
 from __future__ import annotations
 
+import functools
 import time
 from typing import Any
 
 from . import identity
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl
-from .errors import Location
+from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import read_expression
 from .expr_ast import Node, names
@@ -31,6 +32,41 @@ from .verdict import Verdict
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
 _DEFAULT_SIZE_PATTERNS = ((2, 3), (3, 2))
+
+
+# A worker sees the same page's declarations and definitions again for every claim of the page; parsing
+# them was 15 % of the checking time on the benchmark. Both memos hold pure values of strings (syntax trees
+# and a read-only Environment), so a hit is the same object a fresh parse would build. Errors are never
+# memoised: a failing parse is repeated with the claim's own location so the message points at it.
+_NOWHERE = Location("")
+
+
+@functools.lru_cache(maxsize=256)
+def _environment_of(symbols: tuple[tuple[tuple[str, str], ...], ...]) -> tuple[Environment, tuple[str, ...]]:
+    env = Environment.from_layers([{n: Text(v, _NOWHERE) for n, v in layer} for layer in symbols])
+    return env, tuple(n for n, d in env.items() if isinstance(d, FunctionDecl))
+
+
+def _environment(symbols: tuple[tuple[tuple[str, str], ...], ...],
+                 location: Location) -> tuple[Environment, tuple[str, ...]]:
+    try:
+        return _environment_of(symbols)
+    except SpecError:
+        Environment.from_layers([{n: Text(v, location) for n, v in layer} for layer in symbols])
+        raise
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(text: str, functions: tuple[str, ...]) -> Node:
+    return read_expression(Text(text, _NOWHERE), functions=functions)
+
+
+def _parse(text: str, location: Location, functions: tuple[str, ...]) -> Node:
+    try:
+        return _parse_text(text, functions)
+    except SpecError:
+        read_expression(Text(text, location), functions=functions)
+        raise
 
 
 def default_sizes(dims: list[str]) -> list[dict[str, int]]:
@@ -43,19 +79,13 @@ class _Context:
     """The parsed claim: environment, both sides, definitions."""
 
     def __init__(self, claim: Claim) -> None:
-        layers = [{n: Text(v, claim.location) for n, v in layer} for layer in claim.symbols]
-        self.env = Environment.from_layers(layers)
-        functions = [n for n, d in self.env.items() if isinstance(d, FunctionDecl)]
-        self.lhs = self._parse(claim.lhs, claim.location, functions)
-        self.rhs = self._parse(claim.rhs, claim.location, functions)
-        self.definitions = {name: Definition(name, self._parse(text, claim.location, functions))
+        self.env, functions = _environment(claim.symbols, claim.location)
+        self.lhs = _parse(claim.lhs, claim.location, functions)
+        self.rhs = _parse(claim.rhs, claim.location, functions)
+        self.definitions = {name: Definition(name, _parse(text, claim.location, functions))
                             for name, text in claim.definitions}
         self.cited = frozenset(claim.cited)
         self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dimensions())
-
-    @staticmethod
-    def _parse(text: str, location: Location, functions: list[str]) -> Node:
-        return read_expression(Text(text, location), functions=functions)
 
     def mentioned(self) -> set[str]:
         """Names used by the claim, following definitions and function arguments transitively."""
