@@ -676,5 +676,25 @@ def test_inverse_cancellation_at_three_by_three_is_proved_quickly() -> None:
     gram = phi.T * phi
     started = time.perf_counter()
     outcome = decide(gram * gram.inv() * phi.T * y, phi.T * y)
-    assert outcome.status == "proved" and outcome.method == "together+expand numerator"
+    assert outcome.status == "proved" and outcome.method == "rational normal form"
     assert time.perf_counter() - started < 8
+
+
+def test_rational_normal_form_never_proves_a_false_single_denominator_step() -> None:
+    """The field form runs before the screen for single-denominator differences; a wrong entry must
+    still be refuted (here Φᵀy is off by one in its first entry)."""
+    phi = sympy.Matrix(2, 2, lambda i, j: sympy.Symbol(f"p{i}{j}", real=True))
+    y = sympy.Matrix([sympy.Symbol(f"y{i}", real=True) for i in range(2)])
+    gram = phi.T * phi
+    wrong = phi.T * y + sympy.Matrix([1, 0])
+    outcome = decide(gram * gram.inv() * phi.T * y, wrong)
+    assert outcome.status == "refuted", outcome
+    assert decide(x / (x + 1) + 1 / (x + 1), sympy.Integer(1)).method == "rational normal form"
+    assert decide(x / (x + 1) + 1 / (x + 1), sympy.Integer(2)).status == "refuted"
+
+
+def test_rational_normal_form_refuses_floats() -> None:
+    from mkdocs_derivations.identity import _field_normal_form
+
+    with pytest.raises(ValueError):
+        _field_normal_form(sympy.Float("0.1") / (x + 1))

@@ -47,6 +47,7 @@ import sympy
 from sympy.core.evalf import PrecisionExhausted
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
+from sympy.polys.fields import sfield
 from sympy.simplify.fu import fu
 
 from . import sampling
@@ -255,6 +256,12 @@ def _has_symbolic_denominator(expr: sympy.Basic) -> bool:
     return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sympy.Pow))
 
 
+def _has_one_symbolic_denominator(expr: sympy.Basic) -> bool:
+    """Every fraction over the same denominator (the entries of one inverse matrix): the field form then
+    needs no polynomial gcd of different denominators, which is what makes ``cancel`` slow."""
+    return len({p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative and p.base.free_symbols}) == 1
+
+
 def _has_few_symbolic_denominators(expr: sympy.Basic) -> bool:
     """A few distinct symbolic denominators (such as one determinant): there the common denominator stays
     small. With many (a sum of fourteen fractions) it explodes, and `cancel` is the better route."""
@@ -270,9 +277,24 @@ def _numerator_expand(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(numerator)
 
 
+def _field_normal_form(expr: sympy.Expr) -> sympy.Expr:
+    """The difference as one reduced fraction, computed in SymPy's sparse rational-function field over the
+    difference's own generators (symbols, and atoms such as ``sin(x)`` taken as independent variables, which
+    can only make a true identity harder to see, never a false one true). Zero means the difference vanishes
+    wherever it is defined, the claim ``cancel`` proves. Tried before ``expand`` when the difference has a
+    single symbolic denominator: on the 3×3 entries of (ΦᵀΦ)⁻¹ products it takes 0.1 s where ``expand``
+    takes 0.25 s and fails and ``together`` alone takes 0.45 s. With several different denominators it
+    needs their gcds and is slower than the other routes, so it is not tried. Floats would make the field
+    inexact, so they are refused."""
+    if expr.has(sympy.Float):
+        raise ValueError("inexact coefficients")
+    _, element = sfield(expr)
+    return element.as_expr()
+
+
 _FEATURES: dict[str, Callable[[sympy.Basic], bool]] = {
     "trig": _has_trig, "inverse trig": _has_inverse_trig, "fraction": _has_few_symbolic_denominators,
-    "denominator": _has_symbolic_denominator,
+    "denominator": _has_symbolic_denominator, "one denominator": _has_one_symbolic_denominator,
 }
 
 
@@ -540,6 +562,11 @@ def decide(
         if changed and (e.lhs == e.rhs or e.diff == 0):
             e.prove("doit")
             continue
+        if e.has("one denominator"):  # expand cannot clear it; the field form can, and is cheaper
+            run = _budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
+            if run.ok and _is_zero(run.value):
+                e.prove("rational normal form")
+                continue
         run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
         if run.ok and _is_zero(run.value):
             e.prove("doit+expand" if changed else "expand")
