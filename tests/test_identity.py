@@ -613,6 +613,43 @@ def test_outer_timer_shorter_than_budget_still_fires() -> None:
         signal.signal(signal.SIGALRM, previous)
 
 
+def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
+    """A raise landing in a gc callback or ``__del__`` is lost; the alarm must come again."""
+    swallowed: list[int] = []
+
+    def stubborn() -> str:
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            try:
+                time.sleep(0.001)
+            except identity._OutOfTime:
+                if swallowed:
+                    raise
+                swallowed.append(1)  # lost, as Python loses a raise inside a gc callback
+        return "ran to the end"
+
+    started = time.monotonic()
+    run = identity._budgeted(stubborn, 0.1)
+    assert run.timed_out and swallowed == [1]
+    assert time.monotonic() - started < 1
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left armed
+
+
+def test_code_catching_exception_cannot_swallow_the_alarm() -> None:
+    def careless() -> str:
+        end = time.monotonic() + 5
+        while time.monotonic() < end:
+            try:
+                time.sleep(0.001)
+            except Exception:  # as some SymPy routines do around their attempts
+                pass
+        return "ran to the end"
+
+    started = time.monotonic()
+    assert identity._budgeted(careless, 0.1).timed_out
+    assert time.monotonic() - started < 1
+
+
 # ------------------------------------------------------------------------------------------ sampling
 
 

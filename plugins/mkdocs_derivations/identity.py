@@ -24,10 +24,12 @@ The working precision and the sample points follow the claim's literals: ``10**-
 above 50 digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage,
 so a wrong entry is found by the screen before any entry gets expensive transforms.
 
-Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception,
-which only works in the main thread (the lead runs checks in worker processes, where it is). Elsewhere
-the guard cannot be installed, so only the cheap attempts run (``doit``, ``expand``, ``cancel``,
-``rewrite(exp)``, ``rewrite(asin)``, numeric points) and the other transforms are skipped, since those can
+Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception
+(a BaseException, repeated every 50 ms until the attempt stops, so neither ``except Exception`` nor a lost
+raise lets an attempt outlive its budget), which only works in the main thread (the lead runs checks in
+worker processes, where it is). Elsewhere the guard cannot be installed, so only the cheap attempts run
+(``doit``, the rational normal form, ``expand``, ``cancel``, ``rewrite(exp)``, ``rewrite(asin)``, numeric
+points) and the other transforms are skipped, since those can
 run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_REAL`` timer is
 respected: budgets are clipped to it and it is re-armed afterwards.
 """
@@ -79,8 +81,16 @@ class Outcome:
 # --------------------------------------------------------------------------------------------- budgets
 
 
-class _OutOfTime(Exception):
-    """Raised by the SIGALRM handler inside a budgeted attempt; never escapes this module."""
+class _OutOfTime(BaseException):
+    """Raised by the SIGALRM handler inside a budgeted attempt; never escapes this module.
+
+    A BaseException, so that SymPy's own ``except Exception`` blocks do not swallow it."""
+
+
+# After the budget, the alarm repeats at this interval until the attempt has stopped: a raise that lands
+# where Python cannot propagate it (a garbage-collector callback, a ``__del__``) is only reported as
+# "unraisable", and a one-shot alarm would then let the attempt run on until the pool's hard deadline.
+_ALARM_REPEAT_S = 0.05
 
 
 def _can_guard() -> bool:
@@ -100,8 +110,8 @@ class _Run:
 def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
     """Run ``fn`` for at most ``seconds`` (when a guard can be installed), catching its exceptions.
 
-    The alarm is one-shot, so at most one ``_OutOfTime`` is ever raised per call; the nested ``try`` makes
-    sure it is caught wherever it lands, including between ``fn`` returning and the timer being disarmed.
+    The alarm raises only while ``fn`` runs (``active``); the first statement after ``fn`` ends clears it,
+    and the nested ``try`` catches a raise wherever it lands before that, including in the ``finally``.
     """
     if not _can_guard() or seconds <= 0:
         try:
@@ -112,23 +122,28 @@ def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
     outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
     limit = seconds if outer_left <= 0 else min(seconds, outer_left)
     started = time.monotonic()
+    active = [True]
 
     def on_alarm(signum: int, frame: object) -> None:
-        raise _OutOfTime
+        if active[0]:
+            raise _OutOfTime
 
     signal.signal(signal.SIGALRM, on_alarm)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, limit)
+            signal.setitimer(signal.ITIMER_REAL, limit, _ALARM_REPEAT_S)
             try:
                 return _Run(True, fn())
             finally:
+                active[0] = False
                 signal.setitimer(signal.ITIMER_REAL, 0)
         except _OutOfTime:
+            active[0] = False
             return _Run(False, timed_out=True)
         except Exception as exc:
             return _Run(False, error=exc)
     finally:
+        active[0] = False
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, outer_handler if outer_handler is not None else signal.SIG_DFL)
         if outer_left > 0:
