@@ -229,3 +229,44 @@ def test_error_and_time_limit_verdicts_are_not_cached(tmp_path: Path, monkeypatc
         assert real.cache.stats.writes == 2
     finally:
         real.close()
+
+
+# ----- identical claims are checked once, also across specs streamed to the pool ---------------------
+
+
+def test_identical_claims_are_sent_once_and_all_get_the_verdict(tmp_path: Path) -> None:
+    spec = textwrap.dedent("""\
+        version: 1
+        title: {title}
+        symbols:
+          x: real
+        blocks:
+          - math:
+              start: {{tex: 'x', sympy: 'sin(x)**2 + cos(x)**2'}}
+              steps:
+                - {{tex: '1', sympy: '1'}}
+          - math:
+              start: {{tex: 'x', sympy: 'sin(x)**2 + cos(x)**2'}}
+              steps:
+                - {{tex: '1', sympy: '1'}}
+          - math:
+              start: {{tex: 'x', sympy: 'x + x'}}
+              steps:
+                - {{tex: '3x', sympy: '3*x'}}
+        """)
+    paths = []
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yml").write_text(spec.format(title=name.upper()))
+        paths.append(tmp_path / f"{name}.yml")
+    reported: list[tuple[str, int, str]] = []
+    checker = _checker(None)
+    try:
+        results = checker.check_paths(paths, progress=lambda c, i, v: reported.append((c.slug, i, v.status)))
+    finally:
+        checker.close()
+    assert checker.checked_claims == 2  # six claims, two distinct keys
+    for result in results:
+        statuses = [result.verdicts[i].status for i, c in enumerate(result.layout.claims) if c.kind == "equal"]
+        assert statuses == ["proved", "proved", "refuted"], result.slug
+    assert sorted(reported) == sorted((slug, i, status) for slug in ("a", "b")
+                                      for i, status in ((0, "proved"), (1, "proved"), (2, "refuted")))
