@@ -57,6 +57,12 @@ class Definition:
     node: Node
 
 
+def _entry_name(name: str, i: int, j: int, rows: int, cols: int) -> str:
+    """``A_12`` for entry (1, 2); with a size of 10 or more ``A_1,11``, or ``A_1,11`` and ``A_11,1`` would
+    both be ``A_111`` and two different entries one symbol."""
+    return f"{name}_{i + 1}{j + 1}" if max(rows, cols) < 10 else f"{name}_{i + 1},{j + 1}"
+
+
 def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
     return {word: True for word in decl.assumptions if word != "complex"}
 
@@ -126,8 +132,7 @@ class Evaluator:
         def entry(i: int, j: int) -> sp.Symbol:
             if decl.symmetric and j < i:
                 i, j = j, i
-            return sp.Symbol(f"{name}_{i + 1}{j + 1}" if max(rows, cols) < 10 else f"{name}_{i + 1},{j + 1}",
-                             real=True)
+            return sp.Symbol(_entry_name(name, i, j, rows, cols), real=True)
 
         return sp.Matrix(rows, cols, lambda i, j: entry(i, j))
 
@@ -145,7 +150,7 @@ class Evaluator:
             rows, cols = self._dim(result.rows), self._dim(result.cols)
             if cols == 1:
                 return sp.Matrix([sp.Function(f"{name}_{i + 1}")(*flat) for i in range(rows)])
-            return sp.Matrix(rows, cols, lambda i, j: sp.Function(f"{name}_{i + 1}{j + 1}")(*flat))
+            return sp.Matrix(rows, cols, lambda i, j: sp.Function(_entry_name(name, i, j, rows, cols))(*flat))
         return sp.Function(name, **_assumptions(result))(*flat)
 
     # ----- definitions -----------------------------------------------------------------------------------
