@@ -19,6 +19,7 @@ from typing import Literal
 
 from . import model
 from .errors import Location, SpecError
+from .expr import is_identifier
 from .yaml_safe import (
     BOOL_TAG,
     INT_TAG,
@@ -35,12 +36,13 @@ from .yaml_safe import (
 
 FORMAT_VERSION = 1
 
-LABEL_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# Used with ``match``, so anchored at the start; ``\Z`` (not ``$``, which also matches before a final
+# newline) at the end, or a quoted "a\n" would pass as the label ``a``.
+LABEL_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 # `by:` may also cite an equation on another page as `page-slug#label`.
-REFERENCE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?$")
-IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
-_POSITIVE_INT_RE = re.compile(r"^[1-9][0-9]*$")
-_INT_RE = re.compile(r"^[-+]?(0|[1-9][0-9]*)$")
+REFERENCE_RE = re.compile(r"[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?\Z")
+_POSITIVE_INT_RE = re.compile(r"[1-9][0-9]*\Z")
+_INT_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -212,7 +214,7 @@ def _int(node: YNode, what: str, where: str, minimum: int) -> int:
 
 
 def _identifier(name: str, location: Location, what: str, where: str) -> None:
-    if not IDENTIFIER_RE.match(name):
+    if not is_identifier(name):
         raise SpecError(f"{what} `{name}` is not a valid name (a letter, then letters, digits or `_`)",
                         location, where)
 
@@ -424,7 +426,7 @@ class _Loader:
         if previous.sympy is None:
             raise SpecError("`:=` defines the previous term, so that term needs a `sympy` that is a plain "
                             "symbol name (e.g. `sympy: 'L'`)", rel_node.location, where)
-        if not IDENTIFIER_RE.match(previous.sympy.value.strip()):
+        if not is_identifier(previous.sympy.value.strip()):
             raise SpecError(
                 f"`:=` defines the previous term, so its `sympy` must be a plain symbol name; found "
                 f"`{previous.sympy.value}` (line {previous.sympy.location.line})",
@@ -439,7 +441,7 @@ class _Loader:
                 if item.plain and item.tag == INT_TAG and _POSITIVE_INT_RE.match(item.value):
                     dims.append(_located(item))
                     continue
-                if item.is_str and IDENTIFIER_RE.match(item.value):
+                if item.is_str and is_identifier(item.value):
                     dims.append(_located(item))
                     continue
             raise SpecError(f"each entry of `shape` is a dimension name or a positive whole number; found "
