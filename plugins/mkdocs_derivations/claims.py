@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import model
-from .declarations import DimDecl, Environment, FunctionDecl
+from .declarations import DimDecl, Environment, FunctionDecl, find_cycle
 from .errors import Location, SpecError
 from .expr import read_expression
 from .expr_ast import Name, Node, names
@@ -191,19 +191,22 @@ class _Builder:
         return shown
 
     def environment(self, scope: _Scope, location: Location, where: str) -> Environment:
-        key = tuple(id(layer) for layer in scope.layers)  # the layers are the spec's own dicts, alive all along
+        try:
+            return self.layers_environment(scope.layers)
+        except SpecError as err:
+            raise err.with_where(where).at(location) from None
+
+    def layers_environment(self, layers: list[dict[str, model.Text]]) -> Environment:
+        """The memoised environment of ``layers``; SpecError as :meth:`Environment.from_layers` raises it."""
+        key = tuple(id(layer) for layer in layers)  # the layers are the spec's own dicts, alive all along
         if key not in self._environments:
-            try:
-                self._environments[key] = Environment.from_layers(scope.layers)
-            except SpecError as err:
-                raise err.with_where(where).at(location) from None
+            self._environments[key] = Environment.from_layers(layers)
         return self._environments[key]
 
     def parse(self, text: model.Text, env: Environment) -> Node:
-        functions = frozenset(n for n, d in env.items() if isinstance(d, FunctionDecl))
-        key = (text.value, text.location, functions)
+        key = (text.value, text.location, env.functions)
         if key not in self._parsed:
-            self._parsed[key] = read_expression(text, functions=functions)
+            self._parsed[key] = read_expression(text, functions=env.functions)
         return self._parsed[key]
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
@@ -221,7 +224,7 @@ class _Builder:
                 raise SpecError("the first step shares the block's row, which already has a `label`",
                                 first.label.location, f"{where}, step 1")
             label_text = first.label
-        row = self.new_row(label_text.value if label_text else None, block.number, block.location, label_text)
+        row = self.new_row(label_text.value if label_text else None, block.number, block.location)
         check_tex(block.start.tex, block.start.location, f"{where}, start")
         row.parts.append(Part(block.start.tex))
         rows.append(row)
@@ -229,8 +232,7 @@ class _Builder:
         for index, step in enumerate(block.steps, start=1):
             step_where = f"{where}, step {index}"
             if index > 1 and not step.same_row:
-                row = self.new_row(step.label.value if step.label else None, step.number, step.location,
-                                   step.label)
+                row = self.new_row(step.label.value if step.label else None, step.number, step.location)
                 rows.append(row)
             elif step.label is not None and index > 1 and step.same_row:
                 raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
@@ -254,16 +256,11 @@ class _Builder:
                 previous = step.term
         return MathItem(rows)
 
-    def new_row(self, label: str | None, numbered: bool, location: Location,
-                label_text: model.Text | None) -> Row:
+    def new_row(self, label: str | None, numbered: bool, location: Location) -> Row:
         number = self.number() if numbered else None
         anchor = _anchor(label) if label else (f"eq-{number}" if number else "")
         row = Row(number, anchor, label, [], [], location)
-        if label:
-            if label in self.labels:
-                first = self.labels[label].location
-                raise SpecError(f"duplicate label `{label}` (first used at line {first.line})",
-                                label_text.location if label_text else location)
+        if label:  # unique: the loader refuses a duplicate label
             self.labels[label] = row
         return row
 
@@ -289,7 +286,7 @@ class _Builder:
         for name, text in scope.definitions:
             if name not in env:
                 raise SpecError(f"`{name}` is defined but not declared under `symbols:`",
-                                text.key or text.location, where)
+                                text.name_location, where)
             node = self.parse(text, env)
             declared = env[name]
             if isinstance(declared, FunctionDecl | DimDecl):
@@ -300,28 +297,10 @@ class _Builder:
             if not same_shape(shape, wanted):
                 raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
                                 f"{shape_text(shape)}", text.location, where)
-        self.check_cycles(scope, env, where)
-
-    def check_cycles(self, scope: _Scope, env: Environment, where: str) -> None:
-        graph = {name: names(self.parse(text, env)) for name, text in scope.definitions}
-        locations = dict(scope.definitions)
-        state: dict[str, int] = {}
-
-        def visit(name: str, trail: list[str]) -> None:
-            if state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = " → ".join([*trail[trail.index(name):], name])
-                raise SpecError(f"definitions refer to each other in a circle: {cycle}",
-                                locations[name].location, where)
-            state[name] = 1
-            for dep in graph.get(name, set()):
-                if dep in graph:
-                    visit(dep, [*trail, name])
-            state[name] = 2
-
-        for name in graph:
-            visit(name, [])
+        cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
+        if cycle is not None:
+            raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
+                            dict(scope.definitions)[cycle[-1]].location, where)
 
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
@@ -420,7 +399,7 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
                   definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
                   sizes_location=spec.scope.sizes_location)
     try:
-        Environment.from_layers(root.layers)
+        builder.layers_environment(root.layers)
     except SpecError as err:
         builder.errors.append(err.with_where("symbols"))
     items = builder.items(spec.blocks, root, "")

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import keyword
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -348,10 +348,15 @@ class Environment(Mapping[str, Declaration]):
                                 "rename one of them", self._name_location(name))
             if isinstance(decl, FunctionDecl):
                 self._validate_function(name, decl)
+        # Refuse ``a: function(b)`` with ``b: function(a)``: a bare name must unfold to a finite term.
         try:
-            self._check_cycles()
+            cycle = find_cycle({name: decl.args for name, decl in self._decls.items()
+                                if isinstance(decl, FunctionDecl)})
         except RecursionError:
             raise SpecError("functions are nested too deeply", Location()) from None
+        if cycle is not None:
+            raise SpecError(f"functions depend on each other in a cycle: {' -> '.join(cycle)}",
+                            self._location(cycle[-1]))
 
     def _validate_function(self, name: str, decl: FunctionDecl) -> None:
         for arg in decl.args:
@@ -368,24 +373,35 @@ class Environment(Mapping[str, Declaration]):
                 raise SpecError(f"argument `{arg}` of function `{name}` is a {value.rows}x{value.cols} "
                                 "matrix; arguments must be scalars or column vectors", where)
 
-    def _check_cycles(self) -> None:
-        """Refuse ``a: function(b)`` with ``b: function(a)``: a bare name must unfold to a finite term."""
-        state: dict[str, int] = {}  # 1 = on the current path, 2 = done
 
-        def visit(name: str, path: list[str]) -> None:
-            decl = self._decls.get(name)
-            if not isinstance(decl, FunctionDecl) or state.get(name) == 2:
-                return
-            if state.get(name) == 1:
-                cycle = " -> ".join([*path[path.index(name):], name])
-                raise SpecError(f"functions depend on each other in a cycle: {cycle}", self._location(name))
-            state[name] = 1
-            for arg in decl.args:
-                visit(arg, [*path, name])
-            state[name] = 2
+def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
+    """The first circle met by a depth-first search of ``graph`` (name -> the names it uses), or None.
 
-        for name in self._decls:
-            visit(name, [])
+    The names are visited in the order of ``graph``; edges to names that are not keys are ignored. The
+    circle is returned with its first name repeated at the end (``[a, b, a]``). Deep chains raise
+    RecursionError.
+    """
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = done
+
+    def visit(name: str, path: list[str]) -> list[str] | None:
+        if state.get(name) == 2:
+            return None
+        if state.get(name) == 1:
+            return [*path[path.index(name):], name]
+        state[name] = 1
+        for dep in graph[name]:
+            if dep in graph:
+                cycle = visit(dep, [*path, name])
+                if cycle is not None:
+                    return cycle
+        state[name] = 2
+        return None
+
+    for name in graph:
+        cycle = visit(name, [])
+        if cycle is not None:
+            return cycle
+    return None
 
 
 def _add_layer(layer: Mapping[str, Text], keys: Mapping[str, Location], decls: dict[str, Declaration],

@@ -48,7 +48,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from .errors import SpecError
-from .expr_ast import BinOp, BinOpName, Call, ListExpr, Name, Neg, Node, Num, Transpose
+from .expr_ast import BinOp, BinOpName, Call, ListExpr, Name, Neg, Node, Num, Transpose, walk
 from .model import Text
 
 MAX_LENGTH = 2000
@@ -415,7 +415,7 @@ def _exponent_size(exponent: Node, power: BinOp, text: Text) -> int:
                                             f"{MAX_EXPONENT})")
         return size
     product = 1
-    for sub in _walk(exponent):
+    for sub in walk(exponent):
         if isinstance(sub, BinOp) and sub.op == "**":
             raise error_at(text, sub.col, "a power inside an exponent is not allowed (write x**(a*b) "
                                           "as (x**a)**b)")
@@ -427,24 +427,6 @@ def _exponent_size(exponent: Node, power: BinOp, text: Text) -> int:
                                                 f"product of |p|+|q| over its literals must be at most "
                                                 f"{MAX_EXPONENT})")
     return product
-
-
-def _walk(node: Node) -> list[Node]:
-    """All nodes of a (depth-bounded) tree, iteratively."""
-    out: list[Node] = []
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        out.append(n)
-        if isinstance(n, BinOp):
-            stack += [n.right, n.left]
-        elif isinstance(n, Neg | Transpose):
-            stack.append(n.operand)
-        elif isinstance(n, Call):
-            stack += reversed(n.args)
-        elif isinstance(n, ListExpr):
-            stack += reversed(n.items)
-    return out
 
 
 # ---------------------------------------------------------------------------------------------- printing

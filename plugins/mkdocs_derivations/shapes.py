@@ -26,7 +26,7 @@ from .declarations import (
     declaration_shape,
 )
 from .errors import SpecError
-from .expr import BUILTINS, CONSTANTS, is_identifier
+from .expr import BUILTINS, CONSTANTS, error_at, is_identifier
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .model import Text
 
@@ -100,7 +100,7 @@ class _Checker:
         self.text = text
 
     def fail(self, node: Node, message: str) -> SpecError:
-        return SpecError(message, self.text.at(max(node.col - 1, 0)))
+        return error_at(self.text, node.col, message)
 
     def shape(self, node: Node) -> Shape:
         if isinstance(node, Num):
