@@ -84,10 +84,9 @@ class Evaluator:
         self.definitions = definitions
         self.sizes = sizes
         self._symbols: dict[str, Any] = {}
-
-    @property
-    def symbolic(self) -> bool:
-        return self.sizes is None
+        # A defined name is met again in every use, every substitution and every derivative that follows
+        # it; its value for one ``expand`` set never changes (errors are not kept, they are raised again).
+        self._defined: dict[tuple[str, frozenset[str]], Any] = {}
 
     # ----- symbols -------------------------------------------------------------------------------------
     def _dim(self, dim: str | int) -> Any:
@@ -156,7 +155,10 @@ class Evaluator:
     # ----- definitions -----------------------------------------------------------------------------------
     def defined(self, name: str, expand: frozenset[str]) -> Any:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
-        return self.value(self.definitions[name].node, expand)
+        key = (name, expand)
+        if key not in self._defined:
+            self._defined[key] = self.value(self.definitions[name].node, expand)
+        return self._defined[key]
 
     def substitute(self, value: Any, names_: frozenset[str], expand: frozenset[str]) -> Any:
         """Replace the symbols of the defined ``names_`` in an already evaluated value by their definitions,

@@ -46,7 +46,6 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import sympy
-from sympy.core.evalf import PrecisionExhausted
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 from sympy.polys.fields import sfield
@@ -188,10 +187,18 @@ class _Entry:
     # which transforms apply (``has`` walks the whole difference: asked once per entry)
     features: dict[str, bool] = field(default_factory=dict)
 
+    _denominators: frozenset[sympy.Basic] | None = None
+
     def has(self, feature: str) -> bool:
         if feature not in self.features:
-            self.features[feature] = _FEATURES[feature](self.diff)
+            self.features[feature] = _FEATURES[feature](self)
         return self.features[feature]
+
+    def denominators(self) -> frozenset[sympy.Basic]:
+        """The difference's symbolic denominators, found once for the three features that ask."""
+        if self._denominators is None:
+            self._denominators = _symbolic_denominators(self.diff)
+        return self._denominators
 
     def prove(self, method: str, detail: str = "") -> None:
         self.outcome = Outcome(
@@ -266,22 +273,9 @@ def _rewrite_exp_cancel(expr: sympy.Expr) -> sympy.Expr:
     return _cancel_together(_rewrite_exp_expand(expr))
 
 
-def _has_symbolic_denominator(expr: sympy.Basic) -> bool:
-    """Without one, ``cancel(together(d))`` is a polynomial normal form that ``expand`` has already tried."""
-    return any(p.exp.is_negative and p.base.free_symbols for p in expr.atoms(sympy.Pow))
-
-
-def _has_one_symbolic_denominator(expr: sympy.Basic) -> bool:
-    """Every fraction over the same denominator (the entries of one inverse matrix): the field form then
-    needs no polynomial gcd of different denominators, which is what makes ``cancel`` slow."""
-    return len({p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative and p.base.free_symbols}) == 1
-
-
-def _has_few_symbolic_denominators(expr: sympy.Basic) -> bool:
-    """A few distinct symbolic denominators (such as one determinant): there the common denominator stays
-    small. With many (a sum of fourteen fractions) it explodes, and `cancel` is the better route."""
-    bases = {p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative and p.base.free_symbols}
-    return 0 < len(bases) <= 3
+def _symbolic_denominators(expr: sympy.Basic) -> frozenset[sympy.Basic]:
+    """The distinct symbolic denominators (bases of negative powers that contain a symbol)."""
+    return frozenset(p.base for p in expr.atoms(sympy.Pow) if p.exp.is_negative and p.base.free_symbols)
 
 
 def _numerator_expand(expr: sympy.Expr) -> sympy.Expr:
@@ -307,9 +301,18 @@ def _field_normal_form(expr: sympy.Expr) -> sympy.Expr:
     return element.as_expr()
 
 
-_FEATURES: dict[str, Callable[[sympy.Basic], bool]] = {
-    "trig": _has_trig, "inverse trig": _has_inverse_trig, "fraction": _has_few_symbolic_denominators,
-    "denominator": _has_symbolic_denominator, "one denominator": _has_one_symbolic_denominator,
+# What a difference contains decides which transforms are worth trying. On denominators: without one,
+# ``cancel(together(d))`` is a polynomial normal form that ``expand`` has already tried; with exactly one
+# (the entries of one inverse matrix) the field form needs no gcd of different denominators, which is what
+# makes ``cancel`` slow; with a few (such as one determinant) the common denominator of
+# ``together+expand numerator`` stays small, while with many (a sum of fourteen fractions) it explodes and
+# ``cancel`` is the better route.
+_FEATURES: dict[str, Callable[[_Entry], bool]] = {
+    "trig": lambda e: _has_trig(e.diff),
+    "inverse trig": lambda e: _has_inverse_trig(e.diff),
+    "denominator": lambda e: bool(e.denominators()),
+    "one denominator": lambda e: len(e.denominators()) == 1,
+    "fraction": lambda e: 0 < len(e.denominators()) <= 3,
 }
 
 
@@ -386,18 +389,8 @@ def _certified_nonzero_constant(value: Any) -> bool:
     not zero."""
     if not (isinstance(value, sympy.Expr) and value.is_number) or sampling.has_non_numeric(value):
         return False
-    if value.has(*sampling.NON_FINITE):
-        return False
-    try:
-        approx = value.evalf(50, strict=True)
-    except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
-        return False
-    if approx.has(*sampling.NON_FINITE):
-        return False
-    re_, im_ = approx.as_real_imag()
-    if not (isinstance(re_, sympy.Number) and isinstance(im_, sympy.Number)):
-        return False
-    return bool(re_.is_finite and im_.is_finite and (re_ != 0 or im_ != 0))
+    found = sampling.evaluate(value, {}, 50)
+    return found is not None and found.approx != 0
 
 
 # -------------------------------------------------------------------------------------------- numerics
@@ -416,7 +409,7 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
     """
     lhs, rhs = entry.lhs, entry.rhs
     if sampling.has_non_numeric(lhs) or sampling.has_non_numeric(rhs):
-        stand_ins = sampling.concrete_functions(sampling.undefined_functions(lhs - rhs))
+        stand_ins = sampling.concrete_functions(sampling.undefined_functions(entry.diff))
         if not stand_ins:
             entry.why_not_numeric = "it contains undefined functions or derivatives that cannot be evaluated"
             return
@@ -499,10 +492,10 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     stable = sampling.agree(a, a2, digits) and sampling.agree(b, b2, digits)
     if not stable or sampling.agree(a2, b2, 2 * digits):
         return "skip"
-    example = sampling.describe_point(point)
-    example.update(sampling.function_texts(entry.stand_ins))
+    at = sampling.describe_point(point)
+    example = {**at, **sampling.function_texts(entry.stand_ins)}
     example["lhs"], example["rhs"] = sampling.show_pair(a2, b2, 2 * digits)
-    where = ", ".join(f"{k} = {v}" for k, v in sampling.describe_point(point).items())
+    where = ", ".join(f"{k} = {v}" for k, v in at.items())
     values = f"left side = {example['lhs']}, right side = {example['rhs']}"
     detail = f"at {where}: {values}" if where else f"the sides differ: {values}"
     if entry.stand_ins:

@@ -27,7 +27,7 @@ from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import read_expression
 from .expr_ast import Node, names
 from .model import Text
-from .verdict import Verdict
+from .verdict import VERIFIED, Verdict
 
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
@@ -42,13 +42,11 @@ _NOWHERE = Location("")
 
 
 @functools.lru_cache(maxsize=256)
-def _environment_of(symbols: tuple[tuple[tuple[str, str], ...], ...]) -> tuple[Environment, tuple[str, ...]]:
-    env = Environment.from_layers([{n: Text(v, _NOWHERE) for n, v in layer} for layer in symbols])
-    return env, tuple(n for n, d in env.items() if isinstance(d, FunctionDecl))
+def _environment_of(symbols: tuple[tuple[tuple[str, str], ...], ...]) -> Environment:
+    return Environment.from_layers([{n: Text(v, _NOWHERE) for n, v in layer} for layer in symbols])
 
 
-def _environment(symbols: tuple[tuple[tuple[str, str], ...], ...],
-                 location: Location) -> tuple[Environment, tuple[str, ...]]:
+def _environment(symbols: tuple[tuple[tuple[str, str], ...], ...], location: Location) -> Environment:
     try:
         return _environment_of(symbols)
     except SpecError:
@@ -57,11 +55,11 @@ def _environment(symbols: tuple[tuple[tuple[str, str], ...], ...],
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_text(text: str, functions: tuple[str, ...]) -> Node:
+def _parse_text(text: str, functions: frozenset[str]) -> Node:
     return read_expression(Text(text, _NOWHERE), functions=functions)
 
 
-def _parse(text: str, location: Location, functions: tuple[str, ...]) -> Node:
+def _parse(text: str, location: Location, functions: frozenset[str]) -> Node:
     try:
         return _parse_text(text, functions)
     except SpecError:
@@ -79,13 +77,15 @@ class _Context:
     """The parsed claim: environment, both sides, definitions."""
 
     def __init__(self, claim: Claim) -> None:
-        self.env, functions = _environment(claim.symbols, claim.location)
+        self.env = _environment(claim.symbols, claim.location)
+        functions = self.env.functions
         self.lhs = _parse(claim.lhs, claim.location, functions)
         self.rhs = _parse(claim.rhs, claim.location, functions)
         self.definitions = {name: Definition(name, _parse(text, claim.location, functions))
                             for name, text in claim.definitions}
         self.cited = frozenset(claim.cited)
-        self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dimensions())
+        self.dims = self.dimensions()  # the same for every set of substituted definitions
+        self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dims)
 
     def mentioned(self) -> set[str]:
         """Names used by the claim, following definitions and function arguments transitively."""
@@ -135,7 +135,7 @@ def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
 
 def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     """Check the claim with the definitions in ``expand`` substituted."""
-    dims = ctx.dimensions()
+    dims = ctx.dims
     if not dims:
         outcome = _decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand)
         return _from_outcome(outcome, status_if_proved="proved")
@@ -185,7 +185,7 @@ def _from_outcome(outcome: identity.Outcome, status_if_proved: str) -> Verdict:
                    detail=outcome.detail or "SymPy could neither prove nor refute this step")
 
 
-_HOLDS = {"proved", "proved-all", "sizes", "numeric"}
+_HOLDS = VERIFIED | {"numeric"}
 
 
 def _remaining_defined(ctx: _Context, expand: frozenset[str]) -> list[str]:
@@ -218,14 +218,26 @@ def _check_with_citations(ctx: _Context) -> Verdict:
     everything = frozenset(ctx.definitions)
     if not ctx.cited:
         return _check(ctx, everything)
-    verdict = _check(ctx, ctx.cited)
+    # Substituting a definition the claim never reaches changes nothing, so two sets that agree on the
+    # reached names give the same verdict: it is computed once (a true step that cannot be proved would
+    # otherwise run every budgeted transform twice).
+    reached = ctx.mentioned()
+    done: dict[frozenset[str], Verdict] = {}
+
+    def check(expand: frozenset[str]) -> Verdict:
+        key = expand & reached
+        if key not in done:
+            done[key] = _check(ctx, expand)
+        return done[key]
+
+    verdict = check(ctx.cited)
     if verdict.status in _HOLDS:
-        if _check(ctx, frozenset()).status in _HOLDS:
+        if check(frozenset()).status in _HOLDS:
             verdict.notes.append("holds even without the cited definition")
         return verdict
     if verdict.status == "error" and verdict.method == "engine disagreement":
         return verdict
-    full = _check(ctx, everything)
+    full = check(everything)
     if full.status in _HOLDS:
         extra = _remaining_defined(ctx, ctx.cited)
         if extra:
