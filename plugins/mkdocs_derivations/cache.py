@@ -71,11 +71,6 @@ class VerdictCache:
         self._writable = True
 
     @property
-    def folder(self) -> Path | None:
-        """The cache folder, or None when the cache is disabled."""
-        return self._folder
-
-    @property
     def enabled(self) -> bool:
         return self._folder is not None
 

@@ -20,7 +20,7 @@ from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
 from .references import pages_registry, reference_errors
 from .spec import load_spec
-from .verdict import FAILING, Verdict
+from .verdict import FAILING, Verdict, counterexample_text
 
 ENGINE_VERSION = f"{__version__}+engine2"  # bump when a verdict (or its method text) can change
 
@@ -52,6 +52,10 @@ class CheckedSpec:
     def title(self) -> str:
         return self.layout.spec.title if self.layout else self.path.stem
 
+    def verdict(self, index: int) -> Verdict:
+        """The verdict of claim ``index``; a claim without one shows as unchecked."""
+        return self.verdicts.get(index) or Verdict("unchecked", detail="not checked")
+
     def problems(self) -> list[str]:
         """Messages for everything that must fail a strict build: load errors, refuted and error claims."""
         out = [str(e) for e in self.errors]
@@ -66,9 +70,7 @@ class CheckedSpec:
 def claim_message(claim: Claim, verdict: Verdict) -> str:
     """``path:line:col: [where] refuted: detail (counterexample)``, the same text everywhere."""
     text = f"{claim.location}: [{claim.where}] {verdict.status}: {verdict.detail}".rstrip()
-    if verdict.counterexample:
-        text += " (counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) + ")"
-    return text
+    return text + counterexample_text(verdict)
 
 
 def find_specs(folder: Path) -> list[Path]:

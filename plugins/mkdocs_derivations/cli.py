@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 from .checking import CheckedSpec, Checker, CheckOptions, find_specs
 from .claims import Claim, Row
 from .errors import SpecError
-from .verdict import BADGES, FAILING, Verdict, sizes_text
+from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
 STRICT_FAILING = FAILING | {"unchecked", "numeric"}
@@ -34,8 +34,7 @@ def _claim_records(checked: CheckedSpec) -> Iterator[tuple[Claim, Row | None, Ve
         for index in row.claims:
             owner[index] = row
     for index, claim in enumerate(checked.layout.claims):
-        verdict = checked.verdicts.get(index) or Verdict("unchecked", detail="not checked")
-        yield claim, owner.get(index), verdict
+        yield claim, owner.get(index), checked.verdict(index)
 
 
 def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdict) -> dict[str, object]:
@@ -82,9 +81,7 @@ def _describe(claim: Claim, row: Row | None, verdict: Verdict) -> str:
         text += f": {verdict.detail}"
     if verdict.sizes and verdict.status in FAILING:
         text += f" [sizes {sizes_text(verdict.sizes)}]"
-    if verdict.counterexample:
-        text += " (counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) + ")"
-    return text
+    return text + counterexample_text(verdict)
 
 
 def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:

@@ -74,6 +74,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._site_total = ""
         self._command = "build"
         self._final_site_dir: str | None = None
+        self._staging_dir: Path | None = None
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -104,7 +105,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         )
         if self.config.atomic_build and self._command in {"build", "gh-deploy"}:
             self._final_site_dir = config.site_dir
-            config.site_dir = str(staging.staging_dir(Path(config.site_dir)))
+            self._staging_dir = staging.staging_dir(Path(config.site_dir))
+            config.site_dir = str(self._staging_dir)
         if self._checker is None or self._checker.options != options:
             if self._checker is not None:
                 self._checker.close()
@@ -158,12 +160,12 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._final_site_dir is not None:
             staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
-            config.site_dir, self._final_site_dir = self._final_site_dir, None
+            config.site_dir, self._final_site_dir, self._staging_dir = self._final_site_dir, None, None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self._final_site_dir is not None:
-            staging.discard(Path(self._final_site_dir + staging.SUFFIX))
-            self._final_site_dir = None
+        if self._final_site_dir is not None and self._staging_dir is not None:
+            staging.discard(self._staging_dir)
+            self._final_site_dir, self._staging_dir = None, None
 
     # Last, so that nothing else holds the pool when MkDocs exits.
     @event_priority(-100)

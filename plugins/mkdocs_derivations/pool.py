@@ -57,11 +57,7 @@ class TaskResult:
     error: str = ""
     seconds: float = 0.0
     timed_out: bool = False
-
-    @property
-    def out_of_memory(self) -> bool:
-        """The task hit the memory limit (the pool writes that error text itself)."""
-        return not self.ok and self.error.startswith("memory limit")
+    out_of_memory: bool = False
 
 
 @dataclass
@@ -281,8 +277,7 @@ class WorkerPool:
                 self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2]))
             elif kind == "mem":
                 self._discard(worker)  # it exits after a MemoryError; it must not be handed another task
-                error = f"memory limit of {self._memory_mb} MiB exceeded"
-                self._finish(run, index, TaskResult(False, error=error, seconds=message[1]))
+                self._finish(run, index, _out_of_memory(self._memory_mb, message[1]))
             else:
                 self._finish(run, index, TaskResult(False, error=message[1], seconds=message[2]))
 
@@ -309,7 +304,6 @@ class WorkerPool:
                     TaskResult(False, error=error, seconds=now - worker.since, timed_out=True),
                 )
             elif not worker.ready and now - worker.born >= self._start_limit:
-                self._discard(worker)
                 run.last_start_error = f"worker did not start within {self._start_limit:g} s"
                 self._start_failed(run, worker)
 
@@ -475,15 +469,18 @@ def _run_task(fn: Callable[[Any], Any], task: Any, memory_mb: int | None, *, ser
     try:
         value = fn(task)
     except MemoryError:
-        return TaskResult(
-            False, error=f"memory limit of {memory_mb} MiB exceeded", seconds=time.perf_counter() - start
-        )
+        return _out_of_memory(memory_mb, time.perf_counter() - start)
     except BaseException as exc:  # SystemExit and KeyboardInterrupt from fn are the task's fault too
         if isinstance(exc, KeyboardInterrupt) and serial:
             raise  # in serial mode a Ctrl-C belongs to the user
         error = f"internal error: {_describe(exc)}"
         return TaskResult(False, error=error, seconds=time.perf_counter() - start)
     return TaskResult(True, value=value, seconds=time.perf_counter() - start)
+
+
+def _out_of_memory(memory_mb: int | None, seconds: float) -> TaskResult:
+    """The result of a task that hit the memory limit (in the worker or, in serial mode, in this process)."""
+    return TaskResult(False, error=f"memory limit of {memory_mb} MiB exceeded", seconds=seconds, out_of_memory=True)
 
 
 def _limit_address_space(memory_mb: int) -> None:  # pragma: no cover - runs in the child

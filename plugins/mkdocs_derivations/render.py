@@ -28,7 +28,6 @@ class RenderedPage:
     title: str
     markdown: str
     problems: list[str] = field(default_factory=list)
-    counts: Counter[str] = field(default_factory=Counter)
     uses: set[str] = field(default_factory=set)  # slugs of the pages this one cites
 
 
@@ -98,8 +97,7 @@ class _PageRenderer:
     def row_verdicts(self, row: Row) -> list[tuple[Claim, Verdict]]:
         out = []
         for index in row.claims:
-            verdict = self.checked.verdicts.get(index) or Verdict("unchecked", detail="not checked")
-            out.append((self.layout.claims[index], verdict))
+            out.append((self.layout.claims[index], self.checked.verdict(index)))
         return out
 
     def detail(self, claim: Claim, verdict: Verdict) -> str:
@@ -172,7 +170,7 @@ class _PageRenderer:
         body.append("</div>")
         return "\n".join(body)
 
-    def summary(self) -> tuple[str, Counter[str]]:
+    def summary(self) -> str:
         counts: Counter[str] = Counter()
         numbered = 0
         for row in self.layout.rows:
@@ -196,12 +194,12 @@ class _PageRenderer:
                 others.append(f"{counts[status]} {words}")
         if others:
             text += "; " + ", ".join(others)
-        return f'<p class="deriv-summary">{_esc(text)}.</p>', counts
+        return f'<p class="deriv-summary">{_esc(text)}.</p>'
 
     def page(self) -> RenderedPage:
         spec = self.layout.spec
         body_blocks = self.items(self.layout.items)
-        summary, counts = self.summary()
+        summary = self.summary()
         head = [f"# {sanitize_markdown(spec.title)}", "", summary, ""]
         if spec.source is not None:
             link = sanitize_markdown(f" [{spec.source.url}]({spec.source.url})") if spec.source.url else ""
@@ -212,7 +210,7 @@ class _PageRenderer:
         if errors:
             head += [error_box(errors), ""]
         markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
-        return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems(), counts, set(self.uses))
+        return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems(), set(self.uses))
 
 
 def error_box(errors: list[SpecError]) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .checking import CheckedSpec
 from .render import RenderedPage, render_site_pages
-from .verdict import BADGES, FAILING
+from .verdict import BADGES, FAILING, VERIFIED
 
 DASHBOARD_SLUG = "dashboard"
 GRAPH_SLUG = "graph"
@@ -83,8 +83,8 @@ def site_total_sentence(pages: list[CheckedSpec]) -> str:
     totals: Counter[str] = Counter()
     for checked in pages:
         totals.update(claim_counts(checked))
-    verified = totals["proved"] + totals["proved-all"] + totals["sizes"]
-    failing = totals["refuted"] + totals["error"]
+    verified = sum(totals[s] for s in VERIFIED)
+    failing = sum(totals[s] for s in FAILING)
     text = (f"{len(pages)} derivations, {sum(totals.values())} claims: {verified} machine-checked "
             f"({totals['proved']} proved, {totals['proved-all']} for all dimensions, {totals['sizes']} at sizes), "
             f"{totals['definition']} definitions")

@@ -78,6 +78,13 @@ def weakest(verdicts: list[Verdict]) -> Status:
     return max((v.status for v in verdicts), key=STATUS_ORDER.index)
 
 
+def counterexample_text(verdict: Verdict) -> str:
+    """`` (counterexample: x = 1, y = 2)`` to append to a message, or "" when the verdict has none."""
+    if not verdict.counterexample:
+        return ""
+    return " (counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) + ")"
+
+
 def sizes_text(sizes: list[dict[str, int]]) -> str:
     """``N = 3, D = 2; N = 2, D = 3`` — how a reader sees the sizes a check used."""
     return "; ".join(", ".join(f"{k} = {v}" for k, v in sorted(s.items())) for s in sizes)
