@@ -220,3 +220,23 @@ def test_tex_policy_refuses_links_it_cannot_read() -> None:
     body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
             r"        - tex: '\href{java{}script:alert(1)}{x}'" + "\n          sympy: 't'\n")
     assert "plain `{...}` argument" in only_error(body).message
+
+
+def test_an_example_states_the_symmetric_matrices_it_declares_and_nothing_else() -> None:
+    """Read from the parsed declarations: a dimension or argument whose name contains "symmetric" is not
+    an assumption, a function with symmetric matrix values is."""
+    layout, errors = layout_of("""\
+        - example:
+            title: Ex
+            symbols:
+              symmetricN: dim
+              S: matrix(N, N, symmetric)
+              v: vector(symmetricN)
+              F: function(t) -> matrix(N, N, symmetric)
+              G: matrix(N, N)
+            blocks:
+              - text: hi
+        """)
+    assert not errors, errors
+    [container] = layout.items
+    assert container.assumptions == ["S is symmetric", "F is symmetric"]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import model
-from .declarations import DimDecl, Environment, FunctionDecl, find_cycle
+from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
 from .errors import Location, SpecError
 from .expr import read_expression
 from .expr_ast import Name, Node, names
@@ -174,19 +174,23 @@ class _Builder:
                     out.append(self.math(block, scope, here))
                 else:
                     inner = scope.child(block.scope)
-                    self.environment(inner, block.location, here)
+                    env = self.environment(inner, block.location, here)
                     items = self.items(block.blocks, inner, f"{here} ({block.kind}), ")
-                    out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope)))
+                    out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope, env)))
             except SpecError as err:
                 self.errors.append(err.with_where(here))
         return out
 
     @staticmethod
-    def assumptions(scope: model.Scope) -> list[str]:
-        """Assumptions a reader must see (e.g. a symmetric matrix), stated beside the container."""
+    def assumptions(scope: model.Scope, env: Environment) -> list[str]:
+        """Assumptions a reader must see (a symmetric matrix, or a function with symmetric values), stated
+        beside the container; read from the parsed declarations, not their text."""
         shown = []
-        for name, text in scope.symbols.items():
-            if "symmetric" in text.value:
+        for name in scope.symbols:
+            decl = env[name]
+            if isinstance(decl, FunctionDecl):
+                decl = decl.result
+            if isinstance(decl, MatrixDecl) and decl.symmetric:
                 shown.append(f"{name} is symmetric")
         return shown
 
