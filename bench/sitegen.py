@@ -81,7 +81,6 @@ class Site:
     pages: int
     steps: int
     expected: dict[str, list[bool]] = field(default_factory=dict)  # slug -> truth of each claim, in order
-    families: dict[str, list[str]] = field(default_factory=dict)  # slug -> family of each claim
 
     @property
     def specs_dir(self) -> Path:
@@ -120,8 +119,8 @@ def claim_forms(number: int) -> tuple[str, str, str, str]:
     return (family, *template(c, n))
 
 
-def page_spec(page: int, steps: int, rng: random.Random) -> tuple[str, list[bool], list[str]]:
-    """The YAML of one page, the truth of its claims and their families."""
+def page_spec(page: int, steps: int, rng: random.Random) -> tuple[str, list[bool]]:
+    """The YAML of one page and the truth of its claims."""
     lines = [
         "version: 1",
         f"title: Synthetic page {page}",
@@ -132,12 +131,10 @@ def page_spec(page: int, steps: int, rng: random.Random) -> tuple[str, list[bool
         f"      Page {page}: generated steps for the benchmark. Each block below is one checked claim.",
     ]
     truths: list[bool] = []
-    kinds: list[str] = []
     for step in range(steps):
         family, lhs, good, bad = claim_forms((page - 1) * steps + step)
         true = rng.random() >= WRONG_RATE
         truths.append(true)
-        kinds.append(family)
         rhs = good if true else bad
         lines += [
             "  - math:",
@@ -151,7 +148,7 @@ def page_spec(page: int, steps: int, rng: random.Random) -> tuple[str, list[bool
         ]
         if step % 5 == 4:
             lines += ["  - text: |", f"      Steps up to {{eq:s{step + 1}}} are done ({family})."]
-    return "\n".join(lines) + "\n", truths, kinds
+    return "\n".join(lines) + "\n", truths
 
 
 MKDOCS_YML = """\
@@ -202,10 +199,9 @@ def generate(root: Path, pages: int, steps: int, seed: int = 1) -> Site:
     width = len(str(pages))
     for page in range(1, pages + 1):
         slug = f"page-{page:0{width}d}"
-        text, truths, kinds = page_spec(page, steps, rng)
+        text, truths = page_spec(page, steps, rng)
         (root / "derivations" / f"{slug}.yml").write_text(text, encoding="utf-8")
         site.expected[slug] = truths
-        site.families[slug] = kinds
     if site.wrong == 0 and pages * steps > 0:  # a tiny site still gets one wrong step to catch
         slug = next(iter(site.expected))
         path = root / "derivations" / f"{slug}.yml"

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
 
 import pytest
 
 from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from site_support import ROOT, SEED
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
+
+@pytest.fixture(scope="session", autouse=True)
+def _claims_are_checked() -> Iterator[None]:
+    """Unset a developer's MKDOCS_DERIVATIONS_VERIFY (=0 renders drafts unchecked) for the whole session.
+
+    Every in-process build and every `mkdocs build` subprocess (which inherits os.environ) then checks its
+    claims as its configuration says; a test that wants the variable sets it with its own monkeypatch.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.delenv("MKDOCS_DERIVATIONS_VERIFY", raising=False)
+        yield
 
 
 @pytest.fixture(scope="session")

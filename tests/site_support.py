@@ -1,12 +1,29 @@
-"""A throwaway MkDocs site for end-to-end tests: one mkdocs.yml shape, specs written into a folder.
+"""Helpers shared across the test suite.
 
-Shared by the build, hardening and fault tests so that a change to what a minimal site needs (an extension,
-a plugin option) is made once.
+A throwaway MkDocs site for end-to-end tests (one mkdocs.yml shape, specs written into a folder), shared by
+the build, hardening and fault tests so that a change to what a minimal site needs (an extension, a plugin
+option) is made once; the seed spec's path; and :func:`position` for expected error locations.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
+
+
+def position(text: str, needle: str, nth: int = 1, offset: int = 0) -> tuple[int, int]:
+    """1-based (line, column) of the ``nth`` occurrence of ``needle`` in ``text``, plus ``offset`` columns.
+
+    Columns count characters (not bytes), lines are split at ``\\n`` only, which is what the specs here use.
+    """
+    start = -1
+    for _ in range(nth):
+        start = text.index(needle, start + 1)
+    line = text.count("\n", 0, start) + 1
+    line_start = text.rfind("\n", 0, start) + 1
+    return line, start - line_start + 1 + offset
 
 
 def mkdocs_yml(*, specs_dir: str = "derivations", jobs: int = 1, time_limit: float | None = None,

@@ -9,6 +9,7 @@ import pytest
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.spec import load_spec_text
+from site_support import position
 
 HEAD = "symbols:\n  t: real\n  x: vector(N)\n  A: matrix(N, N)\n"
 
@@ -19,15 +20,6 @@ def spec_text(body: str, head: str = HEAD) -> str:
 
 def layout_of(body: str, head: str = HEAD):
     return build_layout(load_spec_text(spec_text(body, head), "t.yml"))
-
-
-def position(text: str, needle: str, occurrence: int = 1) -> tuple[int, int]:
-    """1-based (line, column) of the n-th occurrence of needle in text."""
-    index = -1
-    for _ in range(occurrence):
-        index = text.index(needle, index + 1)
-    line = text.count("\n", 0, index) + 1
-    return line, index - (text.rfind("\n", 0, index) + 1) + 1
 
 
 def math(label: str, lhs: str, rhs: str, extra: str = "") -> str:

@@ -60,7 +60,7 @@ def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.Cap
     assert "broken.yml:3:1:" in out and "did you mean `symbols`" in out
 
 
-def test_missing_file_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_file_is_exit_2(tmp_path: Path) -> None:
     assert main(["check", str(tmp_path / "nope.yml")]) == 2
 
 

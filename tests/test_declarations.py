@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,8 +19,7 @@ from mkdocs_derivations.declarations import (
 from mkdocs_derivations.errors import Location, SpecError
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.yaml_safe import YScalar, load_yaml
-
-SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
+from site_support import SEED
 
 
 def text(value: str, line: int = 4) -> Text:

@@ -29,6 +29,7 @@ def test_seed_page_matches_golden_markdown(seed_checked: CheckedSpec) -> None:
     markdown = render_page(_without_timings(seed_checked)).markdown
     if os.environ.get("UPDATE_GOLDEN"):
         GOLDEN.write_text(markdown, encoding="utf-8")
+        pytest.fail("golden updated; review and rerun")
     assert markdown == GOLDEN.read_text(encoding="utf-8")
 
 

@@ -36,8 +36,9 @@ def test_raw_html_in_prose_is_shown_as_text(attack: str) -> None:
 def test_script_links_are_neutralised(link: str) -> None:
     html = to_html(link)
     lowered = html.lower()
-    assert "javascript:" not in lowered.replace(BLOCKED, "") or BLOCKED in html
-    assert 'href="javascript' not in lowered and 'href="vbscript' not in lowered and 'href="data:' not in lowered
+    for scheme in ("javascript:", "vbscript:", "data:"):
+        assert scheme not in lowered, html
+    assert f'href="{BLOCKED}' in html, html
 
 
 def test_math_and_code_keep_their_angle_brackets() -> None:

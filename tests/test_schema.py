@@ -12,10 +12,10 @@ import yaml
 
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.spec import ALLOWED_KEYS, load_spec_text
+from site_support import SEED
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "plugins" / "mkdocs_derivations" / "schema" / "derivation.schema.json"
-SEED = ROOT / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 
 
 @pytest.fixture(scope="module")

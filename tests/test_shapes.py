@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +14,8 @@ from mkdocs_derivations.expr_ast import Call, Name
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.shapes import SCALAR, Shape, claimed_shape, infer_shape, same_shape
 from mkdocs_derivations.yaml_safe import YScalar, load_yaml
+from site_support import SEED
 
-SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 LOC = Location("spec.yml", 5, 1)
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from pathlib import Path
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mkdocs_derivations.errors import Location, SpecError
@@ -28,8 +27,7 @@ from mkdocs_derivations.yaml_safe import (
     _Builder,
     load_yaml,
 )
-
-SEED = Path(__file__).resolve().parents[1] / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
+from site_support import SEED
 
 
 def error(data: bytes | str) -> SpecError:
@@ -358,6 +356,7 @@ _VALUES = st.text(alphabet="ab x+)('\"\\\n\t#:-\u00e9\u2212\x01", min_size=1, ma
 @settings(max_examples=400, deadline=None)
 @given(value=_VALUES, style=st.sampled_from([None, "'", '"', "|", ">"]), width=st.sampled_from([8, 20, 80]),
        indent=st.sampled_from([2, 4]), nested=st.booleans(), fast=st.booleans())
+@example(value=" :::::: :", style=">", width=8, indent=2, nested=False, fast=False)
 def test_positions_reproduce_every_generated_scalar(value: str, style: str | None, width: int, indent: int,
                                                     nested: bool, fast: bool) -> None:
     data: object = {"outer": {"k": [value]}} if nested else {"k": value}
@@ -370,7 +369,10 @@ def test_positions_reproduce_every_generated_scalar(value: str, style: str | Non
     assert isinstance(found, YMap)
     node = found.values["k"]
     node = scalar(node.items[0] if isinstance(node, YSeq) else node)
-    assert node.value == value
+    # What the document says, which is `value` but for PyYAML's dumper sometimes folding a line that starts
+    # with a space into one that reads back otherwise (' :::::: :' at width 8 as `>2-`, read ' ::::::\n:')
+    read_back = yaml.safe_load(doc)
+    assert node.value == (read_back["outer"]["k"][0] if nested else read_back["k"])
     assert_positions_reproduce(doc, node)
 
 

@@ -122,7 +122,7 @@ def test_saved_menu_settings_cannot_make_mathjax_fetch(browser_page: BrowserPage
     browser_page.assert_clean()
 
 
-def test_badges_are_styled_without_javascript(browser: object, base_url: str, built_site: object) -> None:
+def test_badges_are_styled_without_javascript(browser: object, base_url: str) -> None:
     context = browser.new_context(java_script_enabled=False)  # type: ignore[attr-defined]
     try:
         page = context.new_page()

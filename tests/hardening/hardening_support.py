@@ -1,4 +1,4 @@
-"""Helpers shared by the hardening tests: run a spec through the real checker, find positions in inputs."""
+"""Helpers shared by the hardening tests: run a spec through the real checker, build small specs."""
 
 from __future__ import annotations
 
@@ -11,26 +11,12 @@ from pathlib import Path
 from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.verdict import FAILING, Verdict
+from site_support import SEED
 
-ROOT = Path(__file__).resolve().parents[2]
-SEED = ROOT / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 
 #: Every case must finish well inside this (the checker's own time limit is 3 s per claim).
 WALL_LIMIT_S = 10.0
-
-
-def position(text: str, needle: str, nth: int = 1, offset: int = 0) -> tuple[int, int]:
-    """1-based (line, column) of the ``nth`` occurrence of ``needle`` in ``text``, plus ``offset`` columns.
-
-    Columns count characters (not bytes), lines are split at ``\\n`` only, which is what the specs here use.
-    """
-    start = -1
-    for _ in range(nth):
-        start = text.index(needle, start + 1)
-    line = text.count("\n", 0, start) + 1
-    line_start = text.rfind("\n", 0, start) + 1
-    return line, start - line_start + 1 + offset
 
 
 def base_spec(sympy_value: str, *, symbols: str = "  x: real\n  y: real\n", start: str = "'x'") -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,7 +16,7 @@ import pytest
 from hardening_support import run_checker
 
 from mkdocs_derivations.cache import FORMAT
-from site_support import mkdocs_yml
+from site_support import make_site, mkdocs_yml
 
 SPEC = """version: 1
 title: Cache victims
@@ -225,24 +226,63 @@ def test_build_after_a_killed_build_succeeds(killed_build: tuple[Path, dict[str,
     assert leftovers == [], leftovers  # no staging folder of the killed build left beside the site
 
 
+# many quick true claims: the build is still checking a second after its workers start, and a worker is at
+# most a few milliseconds into a task whenever the build dies
+QUICK = "version: 1\ntitle: Quick page\nsymbols:\n  x: real\nblocks:\n" + "".join(
+    f"  - math:\n      start: {{tex: 'a', sympy: '(x + {i})**2'}}\n"
+    f"      steps:\n        - {{tex: 'b', sympy: 'x**2 + {2 * i}*x + {i * i}'}}\n" for i in range(2000))
+
+# A worker orphaned mid-task (or mid-initializer) is stopped by its CPU backstop of 4 * time_limit + 1 s
+# (plus up to 1 s of rounding), so a short time limit bounds how long any orphan can live.
+ORPHAN_TIME_LIMIT_S = 1
+ORPHAN_DEADLINE_S = 20.0  # the backstop's 6 CPU seconds, with room for a loaded machine
+
+
+def _live_group_members(pgid: int) -> list[int]:
+    """The processes of process group ``pgid`` that are still running (zombies have exited)."""
+    members = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            stat = (proc / "stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, group = stat[stat.rindex(")") + 2:].split()[:3]
+        if int(group) == pgid and state not in {"Z", "X"}:
+            members.append(int(proc.name))
+    return members
+
+
 @pytest.mark.slow
-def test_killed_build_leaves_no_stray_workers(killed_build: tuple[Path, dict[str, bytes]],
-                                              tmp_path: Path) -> None:
-    """Killing the build's process group must not leave a checking worker burning CPU."""
-    marker = str(tmp_path)
-    deadline = time.monotonic() + 10
-    while True:
-        stray = []
-        for proc in Path("/proc").iterdir():
-            if not proc.name.isdigit():
-                continue
-            try:
-                cwd = os.readlink(proc / "cwd")
-            except OSError:
-                continue
-            if cwd.startswith(marker):
-                stray.append(proc.name)
-        if not stray or time.monotonic() > deadline:
-            break
-        time.sleep(0.1)
-    assert not stray, stray
+def test_killed_build_leaves_no_stray_workers(tmp_path: Path) -> None:
+    """SIGKILL on the build process alone (not its group): its workers must end on their own, soon.
+
+    An idle worker sees EOF on its pipe when the parent dies; one busy with a task (or its initializer) is
+    ended by its CPU backstop. Only the build is killed, so the workers' own exit is what is observed.
+    """
+    root = make_site(tmp_path, {"quick.yml": QUICK}, specs_dir="specs", jobs=2, time_limit=ORPHAN_TIME_LIMIT_S,
+                     cache_dir="", site_name="orphans")
+    build = _build(root)  # a session of its own: its process group holds exactly the build and its workers
+    try:
+        deadline = time.monotonic() + 60
+        while not _children(build.pid):  # a checking worker exists: the build is in on_files
+            assert build.poll() is None, build.communicate()[0]
+            assert time.monotonic() < deadline, "the build never started checking"
+            time.sleep(0.05)
+        time.sleep(1.0)
+        assert build.poll() is None, "the build finished before it could be killed"
+        workers = _children(build.pid)
+        assert workers, "no worker to orphan"
+        os.kill(build.pid, signal.SIGKILL)  # the build only: its workers are left to notice by themselves
+        assert build.wait(timeout=60) == -signal.SIGKILL  # not communicate(): the workers hold its stdout
+        killed_at = time.monotonic()
+        stray = _live_group_members(build.pid)
+        while stray and time.monotonic() - killed_at < ORPHAN_DEADLINE_S:
+            time.sleep(0.1)
+            stray = _live_group_members(build.pid)
+        assert not stray, f"workers {stray} of {workers} still running {ORPHAN_DEADLINE_S:.0f} s after the kill"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)  # whatever the assertions found left over
+        build.communicate(timeout=60)

@@ -53,7 +53,7 @@ def _load_and_layout(text: str | bytes) -> None:
     for problem in errors:
         assert isinstance(problem, SpecError)
         _check_error(problem, text)
-    assert len(layout.claims) >= 0
+    assert all(0 <= i < len(layout.claims) for row in layout.rows for i in row.claims)  # rows point at claims
 
 
 @FUZZ
