@@ -157,6 +157,17 @@ blocks:
 """
 
 
+def _wait_until_checking(build: subprocess.Popen[str]) -> None:
+    """Return once the build has a checking worker (it is in on_files) and is still running a second on."""
+    deadline = time.monotonic() + 60
+    while not _children(build.pid):
+        assert build.poll() is None, build.communicate()[0]
+        assert time.monotonic() < deadline, "the build never started checking"
+        time.sleep(0.05)
+    time.sleep(1.0)
+    assert build.poll() is None, "the build finished before it could be killed"
+
+
 def _children(pid: int) -> list[int]:
     try:
         text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
@@ -189,13 +200,7 @@ def killed_build(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     (root / "specs" / "slow.yml").write_text(SLOW)
     second = _build(root)
     try:
-        deadline = time.monotonic() + 60
-        while not _children(second.pid):  # a checking worker exists: the build is in on_files
-            assert second.poll() is None, second.communicate()[0]
-            assert time.monotonic() < deadline, "the build never started checking"
-            time.sleep(0.05)
-        time.sleep(1.0)
-        assert second.poll() is None, "the build finished before it could be killed"
+        _wait_until_checking(second)
     finally:
         os.killpg(second.pid, signal.SIGKILL)  # the build and the workers it forked: its own group
         second.communicate(timeout=60)
@@ -265,13 +270,7 @@ def test_killed_build_leaves_no_stray_workers(tmp_path: Path) -> None:
                      cache_dir="", site_name="orphans")
     build = _build(root)  # a session of its own: its process group holds exactly the build and its workers
     try:
-        deadline = time.monotonic() + 60
-        while not _children(build.pid):  # a checking worker exists: the build is in on_files
-            assert build.poll() is None, build.communicate()[0]
-            assert time.monotonic() < deadline, "the build never started checking"
-            time.sleep(0.05)
-        time.sleep(1.0)
-        assert build.poll() is None, "the build finished before it could be killed"
+        _wait_until_checking(build)
         workers = _children(build.pid)
         assert workers, "no worker to orphan"
         os.kill(build.pid, signal.SIGKILL)  # the build only: its workers are left to notice by themselves
