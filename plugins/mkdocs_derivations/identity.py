@@ -12,7 +12,8 @@ The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 
 ``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; then, entry by entry, one sample
 point (a wrong step is usually refuted there, before any transform runs), the cheap transforms
 (``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric and
-hyperbolic functions when they occur, ``rewrite(asin)`` when
+hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
+SymPy expressions, ``rewrite(asin)`` when
 inverse trig functions occur: most true steps are proved here, without the rest of the screen) and the
 rest of a quick numeric screen; then, for what is left, the constant gaps the cheap transforms found and
 the budgeted transforms ``trigsimp``, ``fu``, ``rewrite(log)`` (inverse trig again), ``factor`` (for
@@ -51,7 +52,7 @@ from sympy.functions.elementary.trigonometric import InverseTrigonometricFunctio
 from sympy.polys.fields import sfield
 from sympy.simplify.fu import fu
 
-from . import sampling
+from . import exponential_form, sampling
 from .sampling import NotNumeric, Point, Unsampleable, Value
 
 Status = Literal["proved", "refuted", "numeric", "unknown"]
@@ -332,6 +333,7 @@ class _Transform:
 _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("together+expand numerator", _numerator_expand, "fraction", True),
     _Transform("cancel", _cancel_together, "denominator", True),
+    _Transform("rewrite(exp) in a polynomial ring", exponential_form.vanishes, "trig", True),
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
     _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
