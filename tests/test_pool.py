@@ -331,3 +331,30 @@ def test_a_failing_task_source_propagates_and_pool_stays_usable(pool: WorkerPool
     with pytest.raises(ValueError, match="bad source"):
         pool.map(produce())
     assert [r.value for r in pool.map([("square", 3)])] == [9]
+
+
+# -- tasks queued behind the running one ----------------------------------------------------------------
+
+
+def test_queued_task_clock_starts_when_the_one_ahead_ends() -> None:
+    """With every worker ready, each gets a second task ahead of time. Two 0.6 s tasks on one worker under
+    a 1 s limit both succeed: the second one's clock starts when the first's result arrives, not when it
+    was sent."""
+    with WorkerPool(work, jobs=1, time_limit_s=1.0) as single:
+        single.map([("square", 1)])  # the worker is ready: the next map queues ahead
+        results = single.map([("sleep", 0.6), ("sleep", 0.6)])
+    assert [r.ok for r in results] == [True, True]
+    assert all(r.seconds < 1.0 for r in results)
+
+
+@pytest.mark.parametrize("trouble", [("sleep", 3600), ("exit", 3), ("alloc", 2 * 1024**3)])
+def test_task_queued_behind_a_failing_one_runs_elsewhere(trouble: tuple[str, Any]) -> None:
+    """A timeout, a crash or a memory error costs the task that caused it; the task queued behind it in the
+    same worker's pipe never started, so it runs on another worker and succeeds."""
+    with WorkerPool(work, jobs=1, time_limit_s=1.0, memory_limit_mb=256) as single:
+        single.map([("square", 1)])
+        first = single.worker_pids()
+        results = single.map([trouble, ("square", 7), ("square", 8)])
+        assert single.worker_pids() != first  # the worker that failed was replaced
+    assert not results[0].ok
+    assert [r.value for r in results[1:]] == [49, 64] and all(r.ok and not r.error for r in results[1:])

@@ -20,8 +20,9 @@ is stopped by an ``RLIMIT_CPU`` backstop armed before each task at several times
 parent's own wall-clock kill always beats while it lives. (``PR_SET_PDEATHSIG`` was rejected: it fires when
 the forking *thread* ends, and a serve process builds from more than one thread.)
 
-A task's clock starts when it is sent to a worker that has finished its initializer, so warming up belongs
-in the initializer: SymPy's first ``simplify`` costs ~0.15 s of lazy imports and caches, which would
+A task's clock starts when it is sent to an idle worker that has finished its initializer, or, for a task
+queued behind another, when that worker's previous result arrives; so warming up belongs in the
+initializer: SymPy's first ``simplify`` costs ~0.15 s of lazy imports and caches, which would
 otherwise be charged to whichever step comes first. Measured (2 cores): ~0.04 ms pool overhead per trivial
 task; a kill and respawn costs ~3 ms of fork when the parent has already imported and warmed SymPy (the
 child inherits it) but ~0.4 s when each new worker must import SymPy itself. The checker takes the second
@@ -46,6 +47,7 @@ from typing import Any
 
 _MESSAGE_LIMIT = 2000  # SymPy exceptions can quote huge expressions; a report needs the first lines only
 _START_ATTEMPTS = 3  # consecutive failed worker starts before the pending tasks are failed instead
+_QUEUE_DEPTH = 2  # tasks sent to a worker ahead: the running one and the next
 
 
 @dataclass(frozen=True)
@@ -68,8 +70,14 @@ class _Worker:
     conn: Connection
     born: float
     ready: bool = False
-    task: int | None = None  # index into the tasks of the running ``map``
-    since: float = 0.0  # when the task was sent
+    # indices into the tasks of the running ``map`` sent to this worker, oldest (the running one) first
+    queue: deque[int] = field(default_factory=deque)
+    since: float = 0.0  # when the running task started, as far as the parent can tell
+
+    @property
+    def task(self) -> int | None:
+        """The task the worker is running, if any."""
+        return self.queue[0] if self.queue else None
     ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
 
 
@@ -238,23 +246,37 @@ class WorkerPool:
         self._enforce_deadlines(run)
 
     def _dispatch(self, run: _Run) -> None:
-        for worker in list(self._workers.values()):
-            if not run.pending:
-                return
-            if not worker.ready or worker.task is not None:
-                continue
-            index = run.pending.popleft()
-            try:
-                worker.conn.send(run.tasks[index])
-            except (BrokenPipeError, ConnectionError, EOFError, OSError):
-                run.pending.appendleft(index)  # the worker died idle: not this task's fault
-                self._discard(worker)
-                continue
-            except Exception as exc:  # the task cannot be pickled; nothing was written
-                self._finish(run, index, TaskResult(False, error=f"internal error: {_describe(exc)}"))
-                continue
-            worker.task = index
+        """Give every idle worker a task, then, while tasks remain, each busy one a second.
+
+        The second task waits in the worker's pipe and starts the moment the first ends, so a worker never
+        idles while this process is slow to answer (in the MkDocs plugin it runs in a thread that waits up
+        to the interpreter's 5 ms switch interval for the lock held by MkDocs, longer than many checks).
+        Only a task that is running can overrun: a queued one is sent to another worker if its worker dies.
+        Nothing is queued while a worker is starting, which would leave it idle with work waiting elsewhere.
+        """
+        for depth in range(_QUEUE_DEPTH):
+            if depth and not (len(self._workers) >= self._jobs and all(w.ready for w in self._workers.values())):
+                return  # a worker still starting will want a task soon: none waits behind a running one
+            for worker in list(self._workers.values()):
+                if not run.pending:
+                    return
+                if worker.ready and len(worker.queue) == depth:
+                    self._send(run, worker)
+
+    def _send(self, run: _Run, worker: _Worker) -> None:
+        index = run.pending.popleft()
+        try:
+            worker.conn.send(run.tasks[index])
+        except (BrokenPipeError, ConnectionError, EOFError, OSError):
+            run.pending.appendleft(index)  # the worker died: not this task's fault
+            self._on_death(run, worker)
+            return
+        except Exception as exc:  # the task cannot be pickled; nothing was written
+            self._finish(run, index, TaskResult(False, error=f"internal error: {_describe(exc)}"))
+            return
+        if not worker.queue:
             worker.since = time.monotonic()
+        worker.queue.append(index)
 
     def _receive(self, run: _Run, worker: _Worker) -> None:
         try:
@@ -271,38 +293,35 @@ class WorkerPool:
         elif kind == "initfail":
             run.last_start_error = message[1]
             self._start_failed(run, worker)
-        elif worker.task is not None:
-            index, worker.task = worker.task, None
+        elif worker.queue:
+            index = worker.queue.popleft()
+            worker.since = time.monotonic()  # the next queued task, if any, starts now
             if kind == "ok":
                 self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2]))
             elif kind == "mem":
-                self._discard(worker)  # it exits after a MemoryError; it must not be handed another task
+                self._discard(worker, run)  # it exits after a MemoryError; its queued task goes elsewhere
                 self._finish(run, index, _out_of_memory(self._memory_mb, message[1]))
             else:
                 self._finish(run, index, TaskResult(False, error=message[1], seconds=message[2]))
 
     def _on_death(self, run: _Run, worker: _Worker) -> None:
-        status = self._discard(worker)
+        running = worker.queue.popleft() if worker.queue else None
+        status = self._discard(worker, run)
         if not worker.ready:
             run.last_start_error = f"worker process died while starting ({status})"
             self._start_failed(run, worker)
-        elif worker.task is not None:
+        elif running is not None:
             seconds = time.monotonic() - worker.since
-            self._finish(
-                run, worker.task, TaskResult(False, error=f"worker process died ({status})", seconds=seconds)
-            )
+            self._finish(run, running, TaskResult(False, error=f"worker process died ({status})", seconds=seconds))
 
     def _enforce_deadlines(self, run: _Run) -> None:
         now = time.monotonic()
         for worker in list(self._workers.values()):
-            if worker.task is not None and now - worker.since >= self._time_limit:
-                self._discard(worker)
+            if worker.queue and now - worker.since >= self._time_limit:
+                running = worker.queue.popleft()
+                self._discard(worker, run)
                 error = f"time limit of {self._time_limit:g} s exceeded"
-                self._finish(
-                    run,
-                    worker.task,
-                    TaskResult(False, error=error, seconds=now - worker.since, timed_out=True),
-                )
+                self._finish(run, running, TaskResult(False, error=error, seconds=now - worker.since, timed_out=True))
             elif not worker.ready and now - worker.born >= self._start_limit:
                 run.last_start_error = f"worker did not start within {self._start_limit:g} s"
                 self._start_failed(run, worker)
@@ -355,9 +374,15 @@ class WorkerPool:
         child_end.close()
         return _Worker(pid, parent_end, time.monotonic())
 
-    def _discard(self, worker: _Worker) -> str:
-        """Kill (if alive) and reap one worker; return how it ended, for error messages."""
+    def _discard(self, worker: _Worker, run: _Run | None = None) -> str:
+        """Kill (if alive) and reap one worker; return how it ended, for error messages.
+
+        With ``run``, the tasks still queued go back to the front of the pending tasks: the caller has taken
+        out the one that was running (and settles it), so these never started and are nobody's fault."""
         self._workers.pop(worker.pid, None)
+        if run is not None:
+            run.pending.extendleft(reversed(worker.queue))
+        worker.queue.clear()
         return _kill(worker)
 
 
