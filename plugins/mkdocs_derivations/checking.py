@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import itertools
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -158,6 +159,30 @@ class Checker:
         self._check_references(specs, context)
         return specs
 
+    def start(self, paths: Iterable[Path], root: Path | None = None) -> PendingCheck:
+        """Load every spec now and check the claims the caches cannot answer in a background thread.
+
+        For the MkDocs plugin: MkDocs converts the hand-written pages and renders templates while the
+        workers check, and each generated page waits only for its own spec (:meth:`PendingCheck.wait`).
+        The workers are forked here, in the calling thread, and only when some claim is a miss.
+        """
+        loaded: list[CheckedSpec] = []
+        left: dict[int, int] = {}
+        for path in paths:
+            loaded.append(self.load(path, root))
+            left[id(loaded[-1])] = len(self._answer_known(loaded[-1]))
+            if left[id(loaded[-1])]:
+                self._get_pool()  # at the first miss: the workers import SymPy while the rest loads
+        self._check_references(loaded, [])
+        pending = PendingCheck(loaded, left)
+        if self._pool is not None and any(left.values()):
+            thread = threading.Thread(target=pending.run, args=(self._check_claims,), daemon=True,
+                                      name="derivations-check")
+            thread.start()
+        else:
+            pending.finish(None)
+        return pending
+
     @staticmethod
     def _check_references(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
         registry = pages_registry([*specs, *context])
@@ -177,12 +202,8 @@ class Checker:
 
         def misses() -> Iterator[Claim]:
             for checked in specs:
-                for index, claim in self._unanswered(checked):
-                    key = self.key(claim)
-                    known = self._memo.get(key) or self._cached(key)
-                    if known is not None:
-                        checked.verdicts[index] = known
-                    elif key in waiting:
+                for index, claim, key in self._answer_known(checked):
+                    if key in waiting:
                         waiting[key].append((checked, index))
                     else:
                         waiting[key] = [(checked, index)]
@@ -205,6 +226,18 @@ class Checker:
         first = next(tasks, None)
         if first is not None:
             self._get_pool().map(itertools.chain([first], tasks), on_result=done)
+
+    def _answer_known(self, checked: CheckedSpec) -> list[tuple[int, Claim, str]]:
+        """Give the claims of a spec their memoised or cached verdicts; return the rest with their keys."""
+        left = []
+        for index, claim in self._unanswered(checked):
+            key = self.key(claim)
+            known = self._memo.get(key) or self._cached(key)
+            if known is not None:
+                checked.verdicts[index] = known
+            else:
+                left.append((index, claim, key))
+        return left
 
     def _unanswered(self, checked: CheckedSpec) -> Iterator[tuple[int, Claim]]:
         """The ``equal`` claims of a spec still without a verdict; with verification off, they get
@@ -230,6 +263,70 @@ class Checker:
             return None
         self._memo[key] = verdict
         return verdict
+
+
+class _Cancelled(Exception):
+    pass
+
+
+class PendingCheck:
+    """The specs of one :meth:`Checker.start`, whose missing verdicts arrive from a background thread.
+
+    A spec's verdicts are complete once :meth:`wait` returns for it. If the thread fails (a bug of ours,
+    never a contributor's claim), waiting ends anyway: the claims left without a verdict show as unchecked
+    and :attr:`failure` says why, so nothing hangs and nothing unproved looks proved.
+    """
+
+    def __init__(self, specs: list[CheckedSpec], left: dict[int, int]) -> None:
+        self.specs = specs
+        self.failure = ""
+        self._left = left  # id(spec) -> claims still without a verdict
+        self._done = False
+        self._cancelled = False
+        self._changed = threading.Condition()
+
+    @classmethod
+    def finished(cls, specs: list[CheckedSpec]) -> PendingCheck:
+        """Specs whose checking is already over."""
+        pending = cls(specs, {})
+        pending.finish(None)
+        return pending
+
+    def run(self, check: Callable[[Iterator[CheckedSpec], Callable[[CheckedSpec, int, Verdict], None]], None]) -> None:
+        failure = None
+        try:
+            check(iter(self.specs), self._arrived)
+        except _Cancelled:
+            failure = "checking was cancelled"
+        except BaseException as exc:  # noqa: BLE001 - reported through `failure`, never lost in the thread
+            failure = f"internal error while checking ({type(exc).__name__}: {exc}); please report it"
+        self.finish(failure)
+
+    def finish(self, failure: str | None) -> None:
+        with self._changed:
+            self._done = True
+            self.failure = failure or ""
+            self._changed.notify_all()
+
+    def cancel(self) -> None:
+        """Stop checking at the next verdict that arrives (the build failed or MkDocs is shutting down)."""
+        self._cancelled = True
+
+    def _arrived(self, checked: CheckedSpec, index: int, verdict: Verdict) -> None:
+        if self._cancelled:
+            raise _Cancelled  # out of the pool's map, which stops its busy workers
+        with self._changed:
+            self._left[id(checked)] -= 1
+            if not self._left[id(checked)]:
+                self._changed.notify_all()
+
+    def wait(self, checked: CheckedSpec) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._done or not self._left.get(id(checked)))
+
+    def wait_all(self) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._done)
 
 
 def _check_in_worker(claim: Claim) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from html import escape
 from pathlib import Path
 
 from mkdocs.config import base
@@ -22,7 +23,7 @@ from mkdocs.structure.pages import Page
 from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs
 from .sanitize import sanitize_html
-from .site_index import SITE_TOTAL_MARKER, build_site
+from .site_index import SITE_TOTAL_MARKER, SitePages
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -70,8 +71,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def __init__(self) -> None:
         self._checker: Checker | None = None
         self._root = Path.cwd()
-        self._generated: set[str] = set()
-        self._site_total = ""
+        self._generated: dict[str, str] = {}  # src_uri of each generated page -> its slug
+        self._site: SitePages | None = None
         self._command = "build"
         self._final_site_dir: str | None = None
         self._staging_dir: Path | None = None
@@ -125,29 +126,37 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self.config.serve_mathjax:
             for src, rel in mathjax_assets.files_to_copy():
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
-        self._generated = set()
-        checked = self._checker.check_paths(find_specs(self._specs_dir()), root=self._root)
-        site = build_site(checked, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
-        for problem in site.problems:
-            log.warning(problem)
-        for slug, markdown in site.pages:
-            self._add_page(files, config, slug, markdown)
-        self._site_total = site.total
+        self._generated = {}
+        # Specs are loaded now; their cache misses are checked by the workers while MkDocs converts the
+        # other pages. Each generated page gets its final Markdown in on_page_markdown, once its verdicts
+        # are in (the generated files come last, so MkDocs reaches them last).
+        pending = self._checker.start(find_specs(self._specs_dir()), root=self._root)
+        self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
+        for slug in self._site.slugs:
+            self._add_page(files, config, slug)
         return files
 
-    def _add_page(self, files: Files, config: MkDocsConfig, slug: str, markdown: str) -> None:
+    def _add_page(self, files: Files, config: MkDocsConfig, slug: str) -> None:
+        assert self._site is not None
         uri = f"{self.config.output_dir}/{slug}.md" if self.config.output_dir else f"{slug}.md"
         existing = files.get_file_from_path(uri)
         if existing is not None:
             files.remove(existing)
-        files.append(File.generated(config, uri, content=markdown))
-        self._generated.add(uri)
+        files.append(File.generated(config, uri, content=self._site.placeholder(slug)))
+        self._generated[uri] = slug
 
-    # Hand-written pages may show the site's verification total where they write the marker.
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
-        if SITE_TOTAL_MARKER in markdown:
-            return markdown.replace(SITE_TOTAL_MARKER, self._site_total)
+        slug = self._generated.get(page.file.src_uri)
+        if slug is not None and self._site is not None:
+            return self._site.markdown(slug)
         return markdown
+
+    # Hand-written pages may show the site's verification total where they write the marker (an HTML
+    # comment, which Markdown keeps): filled in here, last, so that checking overlaps those pages too.
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if self._site is not None and SITE_TOTAL_MARKER in output:
+            return output.replace(SITE_TOTAL_MARKER, escape(self._site.total()))
+        return output
 
     # Generated pages only: a second line of defence against contributor HTML (see sanitize.py).
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
@@ -158,11 +167,18 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     # Last, so that every other plugin (search index, sitemap...) has written into the staging folder.
     @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._site is not None:
+            for problem in self._site.problems():  # waits for the last verdicts, if any page did not
+                log.warning(problem)
+            self._site = None
         if self._final_site_dir is not None:
             staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
             config.site_dir, self._final_site_dir, self._staging_dir = self._final_site_dir, None, None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._site is not None:
+            self._site.pending.cancel()
+            self._site = None
         if self._final_site_dir is not None and self._staging_dir is not None:
             staging.discard(self._staging_dir)
             self._final_site_dir, self._staging_dir = None, None
@@ -170,6 +186,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     # Last, so that nothing else holds the pool when MkDocs exits.
     @event_priority(-100)
     def on_shutdown(self) -> None:
+        if self._site is not None:
+            self._site.pending.cancel()
+            self._site = None
         if self._checker is not None:
             self._checker.close()
             self._checker = None

@@ -11,8 +11,9 @@ import html
 from collections import Counter
 from dataclasses import dataclass
 
-from .checking import CheckedSpec
-from .render import RenderedPage, render_site_pages
+from .checking import CheckedSpec, PendingCheck
+from .references import pages_registry
+from .render import RenderedPage, render_page
 from .verdict import BADGES, FAILING, VERIFIED
 
 DASHBOARD_SLUG = "dashboard"
@@ -49,6 +50,7 @@ def page_state(counts: Counter[str]) -> str:
 
 
 def nodes(pages: list[CheckedSpec], rendered: list[RenderedPage]) -> list[PageNode]:
+    """One node per page: its state from the verdicts it has now, its citations from its rendering."""
     known = {p.slug for p in pages}
     return [PageNode(c.slug, c.title, page_state(claim_counts(c)), frozenset(r.uses & known))
             for c, r in zip(pages, rendered, strict=True)]
@@ -194,12 +196,58 @@ class Site:
     total: str
 
 
+class SitePages:
+    """The generated pages of a site whose verdicts may still be arriving (see :class:`PendingCheck`).
+
+    Which pages exist, their titles and their citations do not depend on verdicts, so they are known as
+    soon as the specs are loaded and MkDocs can lay out its navigation; a page's Markdown is rendered when
+    asked for, after waiting for the verdicts it shows (its own spec's, or every spec's for the dashboard,
+    the graph and the site total).
+    """
+
+    def __init__(self, pending: PendingCheck, directory_urls: bool = True, dashboard: bool = True) -> None:
+        self.pending = pending
+        self._directory_urls = directory_urls
+        self._registry = pages_registry(pending.specs)
+        self._specs = {checked.slug: checked for checked in pending.specs}
+        # Rendered now for the citations and as placeholders: a claim still without a verdict shows as
+        # unchecked there, and ``markdown`` renders again once the verdicts are in.
+        self._first = [render_page(c, self._registry, directory_urls) for c in pending.specs]
+        self._placeholders = {page.slug: page.markdown for page in self._first}
+        self._graph = nodes(pending.specs, self._first)
+        self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
+        self.slugs = [page.slug for page in self._first] + list(self._extra)
+
+    def placeholder(self, slug: str) -> str:
+        """Markdown to stand in for the page until :meth:`markdown` is asked for (same title)."""
+        if slug in self._extra:
+            return "# Verification dashboard\n" if slug == DASHBOARD_SLUG else "# Dependency graph\n"
+        return self._placeholders[slug]
+
+    def markdown(self, slug: str) -> str:
+        """The page's final Markdown; waits for the verdicts it shows."""
+        if slug in self._extra:
+            self.pending.wait_all()
+            if slug == DASHBOARD_SLUG:
+                return dashboard_markdown(self.pending.specs)
+            return graph_markdown(nodes(self.pending.specs, self._first), self._directory_urls)
+        checked = self._specs[slug]
+        self.pending.wait(checked)
+        page = render_page(checked, self._registry, self._directory_urls)
+        return page.markdown + connections_markdown(slug, self._graph)
+
+    def problems(self) -> list[str]:
+        """What must fail a strict build; waits for every verdict."""
+        self.pending.wait_all()
+        problems = [problem for checked in self.pending.specs for problem in checked.problems()]
+        return problems + ([self.pending.failure] if self.pending.failure else [])
+
+    def total(self) -> str:
+        self.pending.wait_all()
+        return site_total_sentence(self.pending.specs) if self.pending.specs else ""
+
+
 def build_site(checked: list[CheckedSpec], directory_urls: bool = True, dashboard: bool = True) -> Site:
-    """Render every derivation page with its connections, plus the dashboard and graph pages."""
-    rendered = render_site_pages(checked, directory_urls=directory_urls)
-    graph = nodes(checked, rendered)
-    pages = [(page.slug, page.markdown + connections_markdown(page.slug, graph)) for page in rendered]
-    if dashboard and checked:
-        pages += [(DASHBOARD_SLUG, dashboard_markdown(checked)), (GRAPH_SLUG, graph_markdown(graph, directory_urls))]
-    problems = [problem for page in rendered for problem in page.problems]
-    return Site(pages, problems, site_total_sentence(checked) if checked else "")
+    """Render every derivation page of specs already checked, with its connections, the dashboard and graph."""
+    site = SitePages(PendingCheck.finished(checked), directory_urls=directory_urls, dashboard=dashboard)
+    return Site([(slug, site.markdown(slug)) for slug in site.slugs], site.problems(), site.total())

@@ -1,0 +1,114 @@
+"""Checking in the background while MkDocs works: ``Checker.start``, ``PendingCheck`` and ``SitePages``."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations import verify
+from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.site_index import DASHBOARD_SLUG, GRAPH_SLUG, SitePages, build_site
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import sitegen  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> sitegen.Site:
+    return sitegen.generate(tmp_path_factory.mktemp("background") / "site", pages=3, steps=4)
+
+
+def _statuses(specs: list) -> dict[str, list[str]]:
+    return {c.slug: [c.verdict(i).status for i, k in enumerate(c.layout.claims) if k.kind == "equal"]
+            for c in specs}
+
+
+def _slow_claims(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    """Workers are forked after this, so they inherit the slowed-down entry point."""
+    real = verify.check_claim
+
+    def slow(claim: object) -> dict:
+        time.sleep(seconds)
+        return real(claim)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(verify, "check_claim", slow)
+
+
+def test_start_returns_before_the_verdicts_and_wait_delivers_them(site: sitegen.Site, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    _slow_claims(monkeypatch, 0.1)  # 12 claims on 2 workers: about 0.6 s of checking
+    checker = Checker(CheckOptions(jobs=2, cache_dir=tmp_path / "cache"))
+    try:
+        started = time.monotonic()
+        pending = checker.start(site.spec_paths())
+        assert time.monotonic() - started < 0.5
+        first, *_ = pending.specs
+        assert len(first.verdicts) < 4  # still arriving
+        pending.wait(first)
+        assert len(first.verdicts) == 4
+        pending.wait_all()
+        assert not pending.failure
+        truth = {slug: ["proved" if ok else "refuted" for ok in oks] for slug, oks in site.expected.items()}
+        assert {s: [v if v in ("proved", "refuted") else "other" for v in vs]
+                for s, vs in _statuses(pending.specs).items()} == truth
+        # everything is cached now: a second start needs no worker and is finished at once
+        again = Checker(CheckOptions(jobs=2, cache_dir=tmp_path / "cache"))
+        warm = again.start(site.spec_paths())
+        assert again._pool is None and _statuses(warm.specs) == _statuses(pending.specs)
+        warm.wait_all()
+    finally:
+        checker.close()
+
+
+def test_a_failing_check_ends_every_wait_and_leaves_claims_unchecked(site: sitegen.Site,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(self: Checker, specs: object, progress: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Checker, "_check_claims", broken)
+    checker = Checker(CheckOptions(jobs=1, cache_dir=None))
+    try:
+        pages = SitePages(checker.start(site.spec_paths()))
+        markdown = pages.markdown(pages.slugs[0])  # returns although no verdict ever arrives
+        assert "deriv-unchecked" in markdown and "deriv-proved" not in markdown
+        problems = pages.problems()
+        assert problems[-1].startswith("internal error while checking (RuntimeError: boom)")
+    finally:
+        checker.close()
+
+
+def test_cancel_stops_at_the_next_verdict_and_the_pool_stays_usable(site: sitegen.Site,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    _slow_claims(monkeypatch, 0.3)  # 12 claims: about 1.8 s of checking if not cancelled
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        pending = checker.start(site.spec_paths())
+        pending.cancel()
+        started = time.monotonic()
+        pending.wait_all()
+        assert time.monotonic() - started < 1.0
+        assert pending.failure == "checking was cancelled"
+        assert any(s == "unchecked" for statuses in _statuses(pending.specs).values() for s in statuses)
+        assert _statuses(checker.check_paths(site.spec_paths()[:1]))  # the next check works
+    finally:
+        checker.close()
+
+
+def test_site_pages_match_the_synchronous_rendering(site: sitegen.Site) -> None:
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        pages = SitePages(checker.start(site.spec_paths()))
+        assert pages.slugs[-2:] == [DASHBOARD_SLUG, GRAPH_SLUG]
+        lazily = {slug: pages.markdown(slug) for slug in pages.slugs}
+        at_once = build_site(pages.pending.specs)
+    finally:
+        checker.close()
+    assert lazily == dict(at_once.pages)
+    assert at_once.total == pages.total() and "12 claims" in at_once.total
+    for slug in pages.slugs:  # the stand-in has the final title, which MkDocs reads for the navigation
+        assert pages.placeholder(slug).splitlines()[0] == lazily[slug].splitlines()[0]
