@@ -162,8 +162,8 @@ class Checker:
     def start(self, paths: Iterable[Path], root: Path | None = None) -> PendingCheck:
         """Load every spec now and check the claims the caches cannot answer in a background thread.
 
-        For the MkDocs plugin: MkDocs converts the hand-written pages and renders templates while the
-        workers check, and each generated page waits only for its own spec (:meth:`PendingCheck.wait`).
+        For the MkDocs plugin: MkDocs converts the hand-written pages while the workers check, and each
+        generated page waits only for its own spec (:meth:`PendingCheck.wait`).
         The workers are forked here, in the calling thread, and only when some claim is a miss.
         """
         loaded: list[CheckedSpec] = []
