@@ -98,12 +98,15 @@ def say(text: str) -> None:
 
 
 def _preimport() -> None:
-    """Both the engine and the naive loop start with SymPy and the evaluator already imported, so the
-    comparison is about checking, not imports (forked workers inherit the modules)."""
+    """The engine, the naive loop and the bare loop all start with SymPy and the evaluator imported and
+    warmed (its first ``simplify`` loads more modules), so the comparison is about checking, not start-up
+    (forked workers inherit the modules and the warmed caches)."""
     import sympy  # noqa: F401
 
     import mkdocs_derivations.evaluate  # noqa: F401
-    import mkdocs_derivations.verify  # noqa: F401
+    import mkdocs_derivations.verify
+
+    mkdocs_derivations.verify.warm_up()
 
 
 def helper_engine(jobs: int, paths: list[Path]) -> dict:
@@ -197,10 +200,9 @@ def helper_loop(paths: list[Path]) -> dict:
     each other down on this machine (shared caches, memory bandwidth, the hypervisor): the ceiling of
     any two-worker speed-up, whatever the pool does."""
     from mkdocs_derivations.checking import Checker, CheckOptions
-    from mkdocs_derivations.verify import check_claim, warm_up
+    from mkdocs_derivations.verify import check_claim
 
     _preimport()
-    warm_up()
     loader = Checker(CheckOptions(verify=False, cache_dir=None))
     claims = []
     for path in paths:
@@ -311,7 +313,7 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int,
     r["warm_s"] = median(warm)
     say(f"warm build (nothing changed):              {_fmt(warm)}")
 
-    # Engine alone (no mkdocs), cold, fresh processes with SymPy pre-imported: pool speed-up and errors.
+    # Engine alone (no mkdocs), cold, fresh processes with SymPy pre-imported and warmed: pool speed-up, errors.
     # 1 and 2 workers alternate, so a slow spell of the machine hits both alike; medians.
     paths = [str(p) for p in site.spec_paths()]
     runs: dict[int, list[dict]] = {1: [], 2: []}
