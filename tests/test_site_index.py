@@ -39,7 +39,7 @@ def test_graph_is_inferred_from_prose_and_by_references() -> None:
     rendered = render_site_pages(pages)
     assert all(p.errors == [] for p in pages)
     assert r"\stackrel{\href{../base/#eq-base}{(1)}}{=}" in rendered[1].markdown
-    graph = {n.slug: n for n in nodes(pages, rendered)}
+    graph = {n.slug: n for n in nodes(pages)}
     assert graph["user"].uses == {"base"} and graph["base"].uses == frozenset()
     assert graph["base"].state == "verified" and graph["user"].state == "failing"
     svg = graph_svg(list(graph.values()))

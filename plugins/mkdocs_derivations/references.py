@@ -66,24 +66,37 @@ def text_references(item: TextItem) -> Iterator[tuple[re.Match[str], Location]]:
                 yield match, Location(item.location.path)
 
 
-def reference_errors(slug: str, layout: Layout, registry: Registry) -> list[SpecError]:
-    """Located errors for every reference of one page that names no equation."""
-    errors: list[SpecError] = []
+def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Location]]:
+    """(target page, label, as written, location) of every reference and cross-page `by:` of one page."""
     items = list(walk_items(layout.items))
     for item in (i for i in items if isinstance(i, TextItem)):
         for match, location in text_references(item):
             target_slug, label = split(match, slug)
-            if label not in registry.get(target_slug, {}):
-                what = f"page `{target_slug}`" if target_slug in registry else f"no page `{target_slug}`"
-                errors.append(SpecError(f"reference `{match.group(0)}` names no equation ({what})", location))
+            yield target_slug, label, match.group(0), location
     for math in (i for i in items if isinstance(i, MathItem)):
         for row in math.rows:
             for part in row.parts:
                 for number, anchor in part.by:
-                    if number:
-                        continue  # resolved on the page itself when it was laid out
-                    target_slug, label = anchor.split("#", 1)
-                    if label not in registry.get(target_slug, {}):
-                        errors.append(SpecError(f"`by: {anchor}` names no equation on another page",
-                                                row.location))
+                    if not number:  # a number means it was resolved on the page itself when laid out
+                        target_slug, label = anchor.split("#", 1)
+                        yield target_slug, label, f"by: {anchor}", row.location
+
+
+def reference_errors(slug: str, layout: Layout, registry: Registry) -> list[SpecError]:
+    """Located errors for every reference of one page that names no equation."""
+    errors: list[SpecError] = []
+    for target_slug, label, written, location in _references(slug, layout):
+        if label in registry.get(target_slug, {}):
+            continue
+        if written.startswith("by: "):
+            errors.append(SpecError(f"`{written}` names no equation on another page", location))
+        else:
+            what = f"page `{target_slug}`" if target_slug in registry else f"no page `{target_slug}`"
+            errors.append(SpecError(f"reference `{written}` names no equation ({what})", location))
     return errors
+
+
+def cited_pages(slug: str, layout: Layout, registry: Registry) -> set[str]:
+    """The other pages whose equations this page cites (references that resolve), for the graph."""
+    return {target for target, label, _, _ in _references(slug, layout)
+            if target != slug and label in registry.get(target, {})}

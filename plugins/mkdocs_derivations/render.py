@@ -28,7 +28,6 @@ class RenderedPage:
     title: str
     markdown: str
     problems: list[str] = field(default_factory=list)
-    uses: set[str] = field(default_factory=set)  # slugs of the pages this one cites
 
 
 def _esc(text: str) -> str:
@@ -42,7 +41,6 @@ class _PageRenderer:
         self.layout: Layout = checked.layout
         self.registry = registry
         self.directory_urls = directory_urls
-        self.uses: set[str] = set()
 
     def page_url(self, slug: str, anchor: str) -> str:
         """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
@@ -57,7 +55,6 @@ class _PageRenderer:
         target = self.registry.get(slug, {}).get(label)
         if target is None:
             return "?", "#"
-        self.uses.add(slug)
         return target.number, self.page_url(slug, target.anchor)
 
     # ----- references ------------------------------------------------------------------------------------
@@ -68,7 +65,6 @@ class _PageRenderer:
             return f"**(??? {html.escape(match.group(0))})**"
         if slug == self.checked.slug:
             return f"[({target.number})](#{target.anchor}){{.deriv-ref}}"
-        self.uses.add(slug)
         return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
 
     def text(self, item: TextItem) -> str:
@@ -200,7 +196,7 @@ class _PageRenderer:
         spec = self.layout.spec
         body_blocks = self.items(self.layout.items)
         summary = self.summary()
-        head = [f"# {sanitize_markdown(spec.title)}", "", summary, ""]
+        head = [page_heading(self.checked), "", summary, ""]
         if spec.source is not None:
             link = sanitize_markdown(f" [{spec.source.url}]({spec.source.url})") if spec.source.url else ""
             head += ['<div class="admonition quote deriv-source" markdown="1">',
@@ -210,7 +206,12 @@ class _PageRenderer:
         if errors:
             head += [error_box(errors), ""]
         markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
-        return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems(), set(self.uses))
+        return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems())
+
+
+def page_heading(checked: CheckedSpec) -> str:
+    """The first line of a page's Markdown, its title (MkDocs takes the page title from it)."""
+    return f"# {sanitize_markdown(checked.title)}"
 
 
 def error_box(errors: list[SpecError]) -> str:
@@ -222,7 +223,7 @@ def error_box(errors: list[SpecError]) -> str:
 
 def render_page(checked: CheckedSpec, registry: Registry | None = None, directory_urls: bool = True) -> RenderedPage:
     if checked.layout is None:
-        markdown = f"# {sanitize_markdown(checked.title)}\n\n{error_box(checked.errors)}\n"
+        markdown = f"{page_heading(checked)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, checked.problems())
     registry = registry if registry is not None else pages_registry([checked])
     return _PageRenderer(checked, registry, directory_urls).page()

@@ -12,8 +12,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .checking import CheckedSpec, PendingCheck
-from .references import pages_registry
-from .render import RenderedPage, render_page
+from .references import cited_pages, pages_registry
+from .render import page_heading, render_page
 from .verdict import BADGES, FAILING, VERIFIED
 
 DASHBOARD_SLUG = "dashboard"
@@ -49,11 +49,12 @@ def page_state(counts: Counter[str]) -> str:
     return "verified"
 
 
-def nodes(pages: list[CheckedSpec], rendered: list[RenderedPage]) -> list[PageNode]:
-    """One node per page: its state from the verdicts it has now, its citations from its rendering."""
-    known = {p.slug for p in pages}
-    return [PageNode(c.slug, c.title, page_state(claim_counts(c)), frozenset(r.uses & known))
-            for c, r in zip(pages, rendered, strict=True)]
+def nodes(pages: list[CheckedSpec]) -> list[PageNode]:
+    """One node per page: its state from the verdicts it has now, the pages it cites from its references."""
+    registry = pages_registry(pages)
+    return [PageNode(c.slug, c.title, page_state(claim_counts(c)),
+                     frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()))
+            for c in pages]
 
 
 def _link(slug: str, directory_urls: bool) -> str:
@@ -210,19 +211,16 @@ class SitePages:
         self._directory_urls = directory_urls
         self._registry = pages_registry(pending.specs)
         self._specs = {checked.slug: checked for checked in pending.specs}
-        # Rendered now for the citations and as placeholders: a claim still without a verdict shows as
-        # unchecked there, and ``markdown`` renders again once the verdicts are in.
-        self._first = [render_page(c, self._registry, directory_urls) for c in pending.specs]
-        self._placeholders = {page.slug: page.markdown for page in self._first}
-        self._graph = nodes(pending.specs, self._first)
+        self._graph = nodes(pending.specs)  # its citations are final; its states are read again for the graph
         self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
-        self.slugs = [page.slug for page in self._first] + list(self._extra)
+        self.slugs = [checked.slug for checked in pending.specs] + list(self._extra)
 
     def placeholder(self, slug: str) -> str:
-        """Markdown to stand in for the page until :meth:`markdown` is asked for (same title)."""
+        """Markdown to stand in for the page until :meth:`markdown` is asked for: its title, which is what
+        MkDocs reads from a page before converting it."""
         if slug in self._extra:
             return "# Verification dashboard\n" if slug == DASHBOARD_SLUG else "# Dependency graph\n"
-        return self._placeholders[slug]
+        return page_heading(self._specs[slug]) + "\n"
 
     def markdown(self, slug: str) -> str:
         """The page's final Markdown; waits for the verdicts it shows."""
@@ -230,7 +228,7 @@ class SitePages:
             self.pending.wait_all()
             if slug == DASHBOARD_SLUG:
                 return dashboard_markdown(self.pending.specs)
-            return graph_markdown(nodes(self.pending.specs, self._first), self._directory_urls)
+            return graph_markdown(nodes(self.pending.specs), self._directory_urls)
         checked = self._specs[slug]
         self.pending.wait(checked)
         page = render_page(checked, self._registry, self._directory_urls)
