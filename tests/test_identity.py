@@ -515,10 +515,13 @@ def test_points_are_built_at_once_when_feasibility_varies() -> None:
 
 
 def test_cheap_transforms_prove_after_one_screen_point() -> None:
-    """A true step that a cheap transform closes pays for one sample point, not for the whole screen."""
+    """A true step that a cheap transform closes pays for one sample point, not for the whole screen; the
+    exact polynomial-ring form of a trigonometric difference runs with ``expand``, before any point."""
     outcome = decide(sin(3 * t), 3 * sin(t) - 4 * sin(t) ** 3)
     assert outcome.status == "proved" and outcome.method == "rewrite(exp) in a polynomial ring"
-    assert outcome.points == 1
+    assert outcome.points == 0
+    wrong = decide(sin(3 * t), 3 * sin(t) + 4 * sin(t) ** 3)  # the ring form does not vanish: the screen refutes
+    assert wrong.status == "refuted" and wrong.method == "numeric"
     # a float angle is an opaque atom to the ring, so the plain rewrite(exp) route after it closes this one
     inexact = decide(sin(0.5 * t) ** 2 + cos(0.5 * t) ** 2, sympy.Integer(1))
     assert inexact.status == "proved" and inexact.method == "rewrite(exp)+expand" and inexact.points == 1

@@ -23,7 +23,7 @@ from .references import pages_registry, reference_errors
 from .spec import load_spec
 from .verdict import FAILING, Verdict, counterexample_text
 
-ENGINE_VERSION = f"{__version__}+engine4"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine5"  # bump when a verdict (or its method text) can change
 
 
 @dataclass(frozen=True)

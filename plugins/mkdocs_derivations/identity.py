@@ -9,7 +9,8 @@ reported); anything else is ``"unknown"``. ``equals()`` is trusted only when it 
 for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
 The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 experiment in
-``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand``; then, entry by entry, one sample
+``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand`` (and, for a trigonometric or
+hyperbolic difference, its exact exponential form in a polynomial ring); then, entry by entry, one sample
 point (a wrong step is usually refuted there, before any transform runs), the cheap transforms
 (``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric and
 hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
@@ -330,10 +331,11 @@ class _Transform:
         return self.needs is None or entry.has(self.needs)
 
 
+_EXPONENTIAL_FORM = "rewrite(exp) in a polynomial ring"
 _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("together+expand numerator", _numerator_expand, "fraction", True),
     _Transform("cancel", _cancel_together, "denominator", True),
-    _Transform("rewrite(exp) in a polynomial ring", exponential_form.vanishes, "trig", True),
+    _Transform(_EXPONENTIAL_FORM, exponential_form.vanishes, "trig", True),
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
     _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
@@ -344,6 +346,7 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("simplify", sympy.simplify, None, False),
     _Transform("equals", lambda d: d.equals(0) is True, None, False),
 )
+_TRANSFORMS_BY_NAME = {t.name: t for t in _TRANSFORMS}
 _N_CHEAP = sum(t.cheap for t in _TRANSFORMS)
 assert all(t.cheap for t in _TRANSFORMS[:_N_CHEAP])  # cheap ones first
 
@@ -580,8 +583,16 @@ def decide(
         run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
         if run.ok and _is_zero(run.value):
             e.prove("doit+expand" if changed else "expand")
-        elif run.ok:
+            continue
+        if run.ok:
             e.expanded = run.value
+        if e.has("trig"):  # exact and about 1 ms: cheaper than the first screening point it saves
+            ring = _TRANSFORMS_BY_NAME[_EXPONENTIAL_FORM]
+            run = _budgeted(lambda t=ring, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
+            if run.ok and _is_zero(run.value):
+                e.prove(ring.name)
+            else:
+                e.cheap_runs[ring.name] = run  # not tried again with the other cheap transforms
     screen = min(SCREEN_POINTS, numeric_points)
     stage_cap = max(2.0, 4 * budget)
     for e in pending():  # 3., 4. entry by entry: first screen point, cheap transforms, rest of the screen
@@ -632,7 +643,7 @@ def _cheap_transforms(entry: _Entry, budget: float) -> None:
     for transform in _TRANSFORMS:
         if not transform.cheap:
             break
-        if not transform.applies(entry):
+        if not transform.applies(entry) or transform.name in entry.cheap_runs:
             continue
         earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
         if transform.continues and earlier is not None and earlier.ok:  # same result, half the work
