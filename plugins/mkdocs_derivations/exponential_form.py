@@ -45,9 +45,10 @@ class Unsupported(ValueError):
 
 
 # A plan is the expression with every leaf classified, built before the ring exists (the ring needs all its
-# generators up front). ("add" | "mul", [plans]); ("pow", plan, n); ("num", Gaussian integer, positive integer);
-# ("atom", generator index); ("exp", {generator index: integer exponent}); (kind, exponents) for the
-# quotients: kind is "sin", "cos", "tan", "cot", "sec" or "csc", circular if "i" is in the plan's flags.
+# generators up front): ("add" | "mul", [plans]); ("pow", plan, n); ("num", numerator, denominator);
+# ("atom", generator index); ("exp", linear); (kind, linear, circular) with kind one of "sin", "cos",
+# "tan", "cot", "sec", "csc" (the hyperbolic functions under their circular names, circular=False). A
+# ``linear`` is the exponent as [((term, circular), rational coefficient)].
 Plan = tuple[Any, ...]
 
 
