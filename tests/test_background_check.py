@@ -67,10 +67,10 @@ def test_start_returns_before_the_verdicts_and_wait_delivers_them(site: sitegen.
 
 def test_a_failing_check_ends_every_wait_and_leaves_claims_unchecked(site: sitegen.Site,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: Checker, specs: object, progress: object) -> None:
+    def broken(self: Checker, misses: object, progress: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(Checker, "_check_claims", broken)
+    monkeypatch.setattr(Checker, "_check_misses", broken)
     checker = Checker(CheckOptions(jobs=1, cache_dir=None))
     try:
         pages = SitePages(checker.start(site.spec_paths()))

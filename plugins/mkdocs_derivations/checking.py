@@ -166,18 +166,18 @@ class Checker:
         generated page waits only for its own spec (:meth:`PendingCheck.wait`).
         The workers are forked here, in the calling thread, and only when some claim is a miss.
         """
-        loaded: list[CheckedSpec] = []
-        left: dict[int, int] = {}
+        misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
         for path in paths:
-            loaded.append(self.load(path, root))
-            left[id(loaded[-1])] = len(self._answer_known(loaded[-1]))
-            if left[id(loaded[-1])]:
+            checked = self.load(path, root)
+            misses.append((checked, self._answer_known(checked)))
+            if misses[-1][1]:
                 self._get_pool()  # at the first miss: the workers import SymPy while the rest loads
+        loaded = [checked for checked, _ in misses]
         self._check_references(loaded, [])
-        pending = PendingCheck(loaded, left)
-        if self._pool is not None and any(left.values()):
-            thread = threading.Thread(target=pending.run, args=(self._check_claims,), daemon=True,
-                                      name="derivations-check")
+        pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})
+        if any(left for _, left in misses):
+            thread = threading.Thread(target=pending.run, args=(lambda arrived: self._check_misses(misses, arrived),),
+                                      daemon=True, name="derivations-check")
             thread.start()
         else:
             pending.finish(None)
@@ -195,14 +195,20 @@ class Checker:
         """Give every ``equal`` claim a verdict: from the memo or the disk cache, else from a worker.
 
         The pool starts at the first miss, so a fully warm run never starts one (nor imports SymPy).
-        Identical claims (same key) are checked once and their verdict shared.
         """
+        self._check_misses(((checked, self._answer_known(checked)) for checked in specs), progress)
+
+    def _check_misses(self, misses: Iterable[tuple[CheckedSpec, list[tuple[int, Claim, str]]]],
+                      progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:
+        """Check in the workers the claims the caches could not answer, given spec by spec (lazily, so that
+        loading the next spec overlaps checking). Identical claims (same key) are checked once and their
+        verdict shared."""
         waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
         sent: list[str] = []  # key of each task, in the order the pool numbers them
 
-        def misses() -> Iterator[Claim]:
-            for checked in specs:
-                for index, claim, key in self._answer_known(checked):
+        def tasks() -> Iterator[Claim]:
+            for checked, left in misses:
+                for index, claim, key in left:
                     if key in waiting:
                         waiting[key].append((checked, index))
                     else:
@@ -222,10 +228,10 @@ class Checker:
                 if progress is not None:
                     progress(checked, index, verdict)
 
-        tasks = misses()
-        first = next(tasks, None)
+        source = tasks()
+        first = next(source, None)
         if first is not None:
-            self._get_pool().map(itertools.chain([first], tasks), on_result=done)
+            self._get_pool().map(itertools.chain([first], source), on_result=done)
 
     def _answer_known(self, checked: CheckedSpec) -> list[tuple[int, Claim, str]]:
         """Give the claims of a spec their memoised or cached verdicts; return the rest with their keys."""
@@ -292,10 +298,11 @@ class PendingCheck:
         pending.finish(None)
         return pending
 
-    def run(self, check: Callable[[Iterator[CheckedSpec], Callable[[CheckedSpec, int, Verdict], None]], None]) -> None:
+    def run(self, check: Callable[[Callable[[CheckedSpec, int, Verdict], None]], None]) -> None:
+        """Run ``check(progress)`` (in the background thread) and end every wait when it returns or fails."""
         failure = None
         try:
-            check(iter(self.specs), self._arrived)
+            check(self._arrived)
         except _Cancelled:
             failure = "checking was cancelled"
         except BaseException as exc:  # noqa: BLE001 - reported through `failure`, never lost in the thread

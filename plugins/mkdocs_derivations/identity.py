@@ -326,16 +326,17 @@ class _Transform:
     cheap: bool  # safe to run without a time guard; runs before the numeric screen
     # (name, rest): ``apply`` is ``rest`` applied to that earlier transform's result, which is reused
     continues: tuple[str, Callable[[sympy.Expr], Any]] | None = None
+    early: bool = False  # also runs with ``expand``, before the first screening point
 
     def applies(self, entry: _Entry) -> bool:
         return self.needs is None or entry.has(self.needs)
 
 
-_EXPONENTIAL_FORM = "rewrite(exp) in a polynomial ring"
 _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("together+expand numerator", _numerator_expand, "fraction", True),
     _Transform("cancel", _cancel_together, "denominator", True),
-    _Transform(_EXPONENTIAL_FORM, exponential_form.vanishes, "trig", True),
+    # exact and about 1 ms, cheaper than the first screening point it saves: runs with expand
+    _Transform("rewrite(exp) in a polynomial ring", exponential_form.vanishes, "trig", True, early=True),
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
     _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
@@ -346,7 +347,6 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("simplify", sympy.simplify, None, False),
     _Transform("equals", lambda d: d.equals(0) is True, None, False),
 )
-_TRANSFORMS_BY_NAME = {t.name: t for t in _TRANSFORMS}
 _N_CHEAP = sum(t.cheap for t in _TRANSFORMS)
 assert all(t.cheap for t in _TRANSFORMS[:_N_CHEAP])  # cheap ones first
 
@@ -586,13 +586,7 @@ def decide(
             continue
         if run.ok:
             e.expanded = run.value
-        if e.has("trig"):  # exact and about 1 ms: cheaper than the first screening point it saves
-            ring = _TRANSFORMS_BY_NAME[_EXPONENTIAL_FORM]
-            run = _budgeted(lambda t=ring, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
-            if run.ok and _is_zero(run.value):
-                e.prove(ring.name)
-            else:
-                e.cheap_runs[ring.name] = run  # not tried again with the other cheap transforms
+        _cheap_transforms(e, budget, early=True)
     screen = min(SCREEN_POINTS, numeric_points)
     stage_cap = max(2.0, 4 * budget)
     for e in pending():  # 3., 4. entry by entry: first screen point, cheap transforms, rest of the screen
@@ -632,18 +626,19 @@ def decide(
     return _combine(entries)
 
 
-def _cheap_transforms(entry: _Entry, budget: float) -> None:
+def _cheap_transforms(entry: _Entry, budget: float, early: bool = False) -> None:
     """Run the cheap transforms in order until one proves; keep the other results for the gap check.
 
     They run before the numeric screen because most true steps end here (``rewrite(exp)+expand`` proves a
     trigonometric identity faster than the screen evaluates it), while a false step pays only for
     transforms that are cheap by construction. A constant gap is not refuted here but after the screen,
-    so a false step is refuted exactly as if the screen had come first.
+    so a false step is refuted exactly as if the screen had come first. With ``early``, only the transforms
+    marked early run (before the first point); the later call skips what already ran.
     """
     for transform in _TRANSFORMS:
         if not transform.cheap:
             break
-        if not transform.applies(entry) or transform.name in entry.cheap_runs:
+        if (early and not transform.early) or not transform.applies(entry) or transform.name in entry.cheap_runs:
             continue
         earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
         if transform.continues and earlier is not None and earlier.ok:  # same result, half the work

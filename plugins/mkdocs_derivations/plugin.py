@@ -176,9 +176,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             config.site_dir, self._final_site_dir, self._staging_dir = self._final_site_dir, None, None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self._site is not None:
-            self._site.pending.cancel()
-            self._site = None
+        self._cancel_check()
         if self._final_site_dir is not None and self._staging_dir is not None:
             staging.discard(self._staging_dir)
             self._final_site_dir, self._staging_dir = None, None
@@ -186,9 +184,13 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     # Last, so that nothing else holds the pool when MkDocs exits.
     @event_priority(-100)
     def on_shutdown(self) -> None:
-        if self._site is not None:
-            self._site.pending.cancel()
-            self._site = None
+        self._cancel_check()
         if self._checker is not None:
             self._checker.close()
             self._checker = None
+
+    def _cancel_check(self) -> None:
+        """Stop a check still running in the background (the build failed, or MkDocs is exiting)."""
+        if self._site is not None:
+            self._site.pending.cancel()
+            self._site = None

@@ -73,12 +73,12 @@ class _Worker:
     # indices into the tasks of the running ``map`` sent to this worker, oldest (the running one) first
     queue: deque[int] = field(default_factory=deque)
     since: float = 0.0  # when the running task started, as far as the parent can tell
+    ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
 
     @property
     def task(self) -> int | None:
         """The task the worker is running, if any."""
         return self.queue[0] if self.queue else None
-    ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
 
 
 @dataclass

@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from .checking import CheckedSpec, PendingCheck
-from .references import cited_pages, pages_registry
+from .references import Registry, cited_pages, pages_registry
 from .render import page_heading, render_page
 from .verdict import BADGES, FAILING, VERIFIED
 
@@ -49,9 +49,10 @@ def page_state(counts: Counter[str]) -> str:
     return "verified"
 
 
-def nodes(pages: list[CheckedSpec]) -> list[PageNode]:
-    """One node per page: its state from the verdicts it has now, the pages it cites from its references."""
-    registry = pages_registry(pages)
+def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[PageNode]:
+    """One node per page: its state from the verdicts it has now, the pages it cites from its references
+    (resolved in ``registry``, by default the registry of ``pages``)."""
+    registry = registry if registry is not None else pages_registry(pages)
     return [PageNode(c.slug, c.title, page_state(claim_counts(c)),
                      frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()))
             for c in pages]
@@ -211,7 +212,7 @@ class SitePages:
         self._directory_urls = directory_urls
         self._registry = pages_registry(pending.specs)
         self._specs = {checked.slug: checked for checked in pending.specs}
-        self._graph = nodes(pending.specs)  # its citations are final; its states are read again for the graph
+        self._graph = nodes(pending.specs, self._registry)  # citations final; states read again for the graph
         self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
         self.slugs = [checked.slug for checked in pending.specs] + list(self._extra)
 
@@ -228,7 +229,7 @@ class SitePages:
             self.pending.wait_all()
             if slug == DASHBOARD_SLUG:
                 return dashboard_markdown(self.pending.specs)
-            return graph_markdown(nodes(self.pending.specs), self._directory_urls)
+            return graph_markdown(nodes(self.pending.specs, self._registry), self._directory_urls)
         checked = self._specs[slug]
         self.pending.wait(checked)
         page = render_page(checked, self._registry, self._directory_urls)
