@@ -168,13 +168,13 @@ def _text(node: YNode, what: str, where: str) -> model.Text:
 
 
 def _located(scalar: YScalar) -> model.Text:
-    """The Text of a string scalar, knowing where each of its characters is written.
+    """The Text of a string scalar, able to say where each of its characters is written (asked lazily).
 
     Strings longer than any field allows (an expression is at most 2,000 characters) are refused at their
     start, so mapping their characters would only cost time.
     """
-    positions = scalar.positions if len(scalar.value) <= _MAX_MAPPED else None
-    return model.Text(scalar.value, scalar.value_location, positions=positions)
+    source = scalar if len(scalar.value) <= _MAX_MAPPED else None
+    return model.Text(scalar.value, scalar.value_location, source=source)
 
 
 def _expression(node: YNode, what: str, where: str) -> model.Text:
