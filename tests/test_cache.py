@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import multiprocessing
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations.cache import FORMAT, VerdictCache
+from mkdocs_derivations.verdict import Verdict
 
 VERDICT = {"status": "proved", "method": "simplify", "detail": "", "seconds": 0.0123, "sizes": [2, 3]}
 
@@ -222,3 +224,21 @@ def test_importing_the_cache_does_not_import_sympy() -> None:
     code = "import sys, mkdocs_derivations.cache; print('sympy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
+
+def test_a_verdict_stored_in_the_cache_comes_back_whole(tmp_path: Path) -> None:
+    """Every field of a verdict survives the cache; the JSON form copies, so later edits don't leak in."""
+    verdict = Verdict("refuted", method="numeric screen", detail="differs", sizes=[{"n": 2}], points=3,
+                      seconds=0.25, counterexample={"x": "1/2"}, notes=["a note"])
+    data = verdict.to_dict()
+    assert set(data) == {f.name for f in dataclasses.fields(Verdict)}
+    assert data == dataclasses.asdict(verdict)
+    cache = VerdictCache(tmp_path)
+    key = VerdictCache.make_key("verdict")
+    cache.put(key, data)
+    data["sizes"][0]["n"] = 5
+    data["notes"].append("later")
+    assert verdict.sizes == [{"n": 2}] and verdict.notes == ["a note"]
+    stored = cache.get(key)
+    assert stored is not None and Verdict.from_dict(stored) == verdict
+    assert Verdict.from_dict(Verdict("proved").to_dict()) == Verdict("proved")

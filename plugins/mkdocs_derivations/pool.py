@@ -32,8 +32,10 @@ the host goes on loading specs, and only a replacement after a killed task pays 
 
 from __future__ import annotations
 
+import math
 import os
 import resource
+import select
 import signal
 import sys
 import threading
@@ -42,7 +44,7 @@ import weakref
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, Pipe, wait
+from multiprocessing.connection import Connection, Pipe
 from typing import Any
 
 _MESSAGE_LIMIT = 2000  # SymPy exceptions can quote huge expressions; a report needs the first lines only
@@ -147,6 +149,10 @@ class WorkerPool:
         self._initializer = initializer
         self._start_limit = start_limit_s
         self._workers: dict[int, _Worker] = {}
+        # One poll set kept up to date as workers come and go: building a selector for every wait (what
+        # multiprocessing.connection.wait does) cost the host more than the rest of a short task's round trip.
+        self._poller = select.poll()
+        self._by_fd: dict[int, _Worker] = {}
         self._lock = threading.Lock()
         self._closed = False
         # Kills the workers even if the owner forgets close(), including at interpreter exit.
@@ -237,12 +243,12 @@ class WorkerPool:
         now = time.monotonic()
         deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
         deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
-        timeout = max(0.0, min(deadlines) - now) if deadlines else None
+        timeout_ms = math.ceil(max(0.0, min(deadlines) - now) * 1000) if deadlines else None
         if run.source is not None:
-            timeout = 0.0
-        by_conn = {w.conn: w for w in self._workers.values()}
-        for conn in wait(list(by_conn), timeout):
-            self._receive(run, by_conn[conn])  # type: ignore[index]
+            timeout_ms = 0
+        by_fd = dict(self._by_fd)
+        for fd, _ in self._poller.poll(timeout_ms):
+            self._receive(run, by_fd[fd])
         self._enforce_deadlines(run)
 
     def _dispatch(self, run: _Run) -> None:
@@ -352,6 +358,9 @@ class WorkerPool:
         while len(self._workers) < want:
             worker = self._spawn()
             self._workers[worker.pid] = worker
+            fd = worker.conn.fileno()
+            self._by_fd[fd] = worker
+            self._poller.register(fd, select.POLLIN)
 
     def _spawn(self) -> _Worker:
         parent_end, child_end = Pipe(duplex=True)
@@ -379,7 +388,10 @@ class WorkerPool:
 
         With ``run``, the tasks still queued go back to the front of the pending tasks: the caller has taken
         out the one that was running (and settles it), so these never started and are nobody's fault."""
-        self._workers.pop(worker.pid, None)
+        if self._workers.pop(worker.pid, None) is not None:
+            fd = worker.conn.fileno()
+            self._poller.unregister(fd)
+            del self._by_fd[fd]
         if run is not None:
             run.pending.extendleft(reversed(worker.queue))
         worker.queue.clear()

@@ -8,7 +8,7 @@ show them without importing SymPy.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 Status = Literal["proved", "proved-all", "sizes", "numeric", "definition", "unchecked", "refuted", "error"]
@@ -52,7 +52,13 @@ class Verdict:
         return self.status != "error"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The JSON form the cache stores (``dataclasses.asdict`` was a tenth of the host's time per result)."""
+        return {
+            "status": self.status, "method": self.method, "detail": self.detail,
+            "sizes": [dict(s) for s in self.sizes], "points": self.points, "seconds": self.seconds,
+            "counterexample": dict(self.counterexample) if self.counterexample is not None else None,
+            "notes": list(self.notes),
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Verdict:
