@@ -112,3 +112,42 @@ def test_site_pages_match_the_synchronous_rendering(site: sitegen.Site) -> None:
     assert at_once.total == pages.total() and "12 claims" in at_once.total
     for slug in pages.slugs:  # the stand-in has the final title, which MkDocs reads for the navigation
         assert pages.placeholder(slug).splitlines()[0] == lazily[slug].splitlines()[0]
+
+
+def test_slotted_pages_need_no_verdict_and_fill_to_the_final_pages(site: sitegen.Site,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plugin's path: every page's Markdown at once, while checking; filled, it equals the final page."""
+    _slow_claims(monkeypatch, 0.1)  # 12 claims on 2 workers: about 0.6 s of checking
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        pages = SitePages(checker.start(site.spec_paths()))
+        started = time.monotonic()
+        slotted = {slug: pages.page_markdown(slug) for slug in pages.slugs}
+        assert time.monotonic() - started < 0.3 and any(len(c.verdicts) < 4 for c in pages.pending.specs)
+        for markdown in slotted.values():
+            assert "derivslot-" in markdown
+            assert "deriv-proved" not in markdown and "deriv-refuted" not in markdown  # nothing shown early
+        filled = {slug: pages.fill(slug, markdown) for slug, markdown in slotted.items()}
+        final = {slug: pages.markdown(slug) for slug in pages.slugs}
+    finally:
+        checker.close()
+    assert filled == final
+    assert all("derivslot-" not in text for text in filled.values())
+    assert any("deriv-refuted" in text for text in filled.values())  # the sitegen site has wrong steps
+    assert not [p for p in pages.problems() if "placeholder" in p]
+
+
+def test_a_slot_dropped_before_the_final_html_is_a_problem_not_a_silent_gap(site: sitegen.Site) -> None:
+    checker = Checker(CheckOptions(jobs=2, cache_dir=None))
+    try:
+        pages = SitePages(checker.start(site.spec_paths()))
+        slug = pages.slugs[0]
+        markdown = pages.page_markdown(slug)
+        first = markdown.index("<!--derivslot-")
+        dropped = markdown[:first] + markdown[markdown.index("-->", first) + 3:]  # e.g. a comment-stripping plugin
+        pages.fill(slug, dropped)
+        lost = [p for p in pages.problems() if "placeholder" in p]
+    finally:
+        checker.close()
+    assert lost == [f"{slug}: 1 verdict placeholder(s) were missing from the page's HTML (a plugin or theme "
+                    "override dropped HTML comments?), so some verdicts are not shown"]

@@ -60,10 +60,16 @@ def test_real_site_builds_strict_and_offline(tmp_path: Path) -> None:
     assert "7 derivations, 163 claims: 147 machine-checked" in home and "derivations:site-total" not in home
     assert (out / "assets" / "mathjax" / "tex-chtml-full.js").is_file()
     assert list((out / "assets" / "mathjax" / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))
+    dashboard = (out / "derivations" / "dashboard" / "index.html").read_text()
+    assert "<strong>163</strong>" in dashboard and "147 machine-checked" in dashboard
+    graph = (out / "derivations" / "graph" / "index.html").read_text()
+    assert "deriv-node deriv-node-verified" in graph and 'fill="#e8f5e9"' in graph
     for html in out.rglob("*.html"):
         text = html.read_text(errors="replace")
+        assert "derivslot-" not in text, html  # every verdict placeholder was filled
         for cdn in ("unpkg.com", "jsdelivr.net", "cdnjs.", "polyfill.io", "fonts.googleapis"):
             assert cdn not in text, (html, cdn)
+    assert "derivslot-" not in (out / "search" / "search_index.json").read_text()  # comments are not indexed
 
 
 def test_strict_build_fails_on_a_refuted_step_and_names_it(tmp_path: Path) -> None:

@@ -127,9 +127,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             for src, rel in mathjax_assets.files_to_copy():
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
         self._generated = {}
-        # Specs are loaded now; their cache misses are checked by the workers while MkDocs converts the
-        # other pages. Each generated page gets its final Markdown in on_page_markdown, once its verdicts
-        # are in (the generated files come last, so MkDocs reaches them last).
+        # Specs are loaded now; their cache misses are checked by the workers while MkDocs converts and
+        # renders the pages. A generated page's Markdown shows its verdicts as slots (slots.py), filled in
+        # its final HTML in on_post_page, which waits for that page's verdicts only.
         pending = self._checker.start(find_specs(self._specs_dir()), root=self._root)
         self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
         for slug in self._site.slugs:
@@ -148,14 +148,21 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str | None:
         slug = self._generated.get(page.file.src_uri)
         if slug is not None and self._site is not None:
-            return self._site.markdown(slug)
+            return self._site.page_markdown(slug)
         return markdown
 
-    # Hand-written pages may show the site's verification total where they write the marker (an HTML
-    # comment, which Markdown keeps): filled in here, last, so that checking overlaps those pages too.
+    # Verdicts enter the final HTML here, as late as possible so that checking overlaps MkDocs' own work,
+    # but before other plugins' on_post_page (minifiers, say) see the page. Hand-written pages may show the
+    # site's verification total where they write the marker (an HTML comment, which Markdown keeps).
+    @event_priority(50)
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        if self._site is not None and SITE_TOTAL_MARKER in output:
-            return output.replace(SITE_TOTAL_MARKER, escape(self._site.total()))
+        if self._site is None:
+            return output
+        slug = self._generated.get(page.file.src_uri)
+        if slug is not None:
+            output = self._site.fill(slug, output)
+        if SITE_TOTAL_MARKER in output:
+            output = output.replace(SITE_TOTAL_MARKER, escape(self._site.total()))
         return output
 
     # Generated pages only: a second line of defence against contributor HTML (see sanitize.py).

@@ -19,6 +19,7 @@ from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
 from .sanitize import sanitize_markdown
+from .slots import Immediate, Slots
 from .verdict import BADGES, VERIFIED, Verdict, sizes_text, weakest
 
 
@@ -35,12 +36,14 @@ def _esc(text: str) -> str:
 
 
 class _PageRenderer:
-    def __init__(self, checked: CheckedSpec, registry: Registry, directory_urls: bool = True) -> None:
+    def __init__(self, checked: CheckedSpec, registry: Registry, directory_urls: bool = True,
+                 slots: Slots | Immediate | None = None) -> None:
         assert checked.layout is not None
         self.checked = checked
         self.layout: Layout = checked.layout
         self.registry = registry
         self.directory_urls = directory_urls
+        self.slots = slots if slots is not None else Immediate()
 
     def page_url(self, slug: str, anchor: str) -> str:
         """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
@@ -125,21 +128,25 @@ class _PageRenderer:
         return "".join(lines)
 
     def row(self, row: Row) -> str:
-        pairs = self.row_verdicts(row)
-        status = weakest([v for _, v in pairs])
-        symbol, label = BADGES[status]
         tex = _esc(self.row_tex(row))
         number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
         ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
-        details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
+        status = self.slots.attribute(lambda: weakest([v for _, v in self.row_verdicts(row)]))
         return (
             f'<div class="deriv-eq deriv-{status}"{ident}{number}>\n'
             f'<div class="arithmatex">\\[{tex}\\]</div>\n'
-            f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
-            f"{symbol}</span> {_esc(label)}</summary>"
-            f'<div class="deriv-detail">{details}</div></details>\n'
+            f"{self.slots.text(lambda: self.verdict_box(row))}\n"
             "</div>"
         )
+
+    def verdict_box(self, row: Row) -> str:
+        """The badge of a row (its weakest verdict) and, folded, every claim's details."""
+        pairs = self.row_verdicts(row)
+        symbol, label = BADGES[weakest([v for _, v in pairs])]
+        details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
+        return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
+                f"{symbol}</span> {_esc(label)}</summary>"
+                f'<div class="deriv-detail">{details}</div></details>')
 
     # ----- blocks ----------------------------------------------------------------------------------------
     def items(self, items: list[Item]) -> list[str]:
@@ -167,6 +174,10 @@ class _PageRenderer:
         return "\n".join(body)
 
     def summary(self) -> str:
+        return f'<p class="deriv-summary">{self.slots.text(self.summary_text)}</p>'
+
+    def summary_text(self) -> str:
+        """``16 of 19 equations machine-checked: ...`` (escaped), counting each numbered row once."""
         counts: Counter[str] = Counter()
         numbered = 0
         for row in self.layout.rows:
@@ -190,7 +201,7 @@ class _PageRenderer:
                 others.append(f"{counts[status]} {words}")
         if others:
             text += "; " + ", ".join(others)
-        return f'<p class="deriv-summary">{_esc(text)}.</p>'
+        return _esc(text + ".")
 
     def page(self) -> RenderedPage:
         spec = self.layout.spec
@@ -221,12 +232,14 @@ def error_box(errors: list[SpecError]) -> str:
             f"<ul>{items}</ul></div>")
 
 
-def render_page(checked: CheckedSpec, registry: Registry | None = None, directory_urls: bool = True) -> RenderedPage:
+def render_page(checked: CheckedSpec, registry: Registry | None = None, directory_urls: bool = True,
+                slots: Slots | None = None) -> RenderedPage:
+    """The page's Markdown; with ``slots``, verdicts show as slots to fill later and need not be known yet."""
     if checked.layout is None:
         markdown = f"{page_heading(checked)}\n\n{error_box(checked.errors)}\n"
         return RenderedPage(checked.slug, checked.title, markdown, checked.problems())
     registry = registry if registry is not None else pages_registry([checked])
-    return _PageRenderer(checked, registry, directory_urls).page()
+    return _PageRenderer(checked, registry, directory_urls, slots).page()
 
 
 def render_site_pages(pages: list[CheckedSpec], directory_urls: bool = True) -> list[RenderedPage]:

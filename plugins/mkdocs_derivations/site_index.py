@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import html
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .checking import CheckedSpec, PendingCheck
 from .references import Registry, cited_pages, pages_registry
 from .render import page_heading, render_page
+from .slots import Immediate, Slots
 from .verdict import BADGES, FAILING, VERIFIED
 
 DASHBOARD_SLUG = "dashboard"
@@ -62,22 +64,27 @@ def _link(slug: str, directory_urls: bool) -> str:
     return f"../{slug}/" if directory_urls else f"{slug}.html"
 
 
-def dashboard_markdown(pages: list[CheckedSpec]) -> str:
+def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> str:
+    """The dashboard: one table row per page counting its claims by verdict (counts in ``slots``, if given)."""
+    put = slots or Immediate()
+
+    def count(of: list[CheckedSpec], status: str | None = None) -> str:
+        return put.text(lambda: str(sum(claim_counts(c)[status] if status else sum(claim_counts(c).values())
+                                        for c in of)))
+
     header = "| Derivation | Claims | " + " | ".join(label for _, label in _COLUMNS) + " |"
     rule = "|---|---:|" + "---:|" * len(_COLUMNS)
     rows = [header, rule]
-    totals: Counter[str] = Counter()
     for checked in sorted(pages, key=lambda c: c.title.lower()):
-        counts = claim_counts(checked)
-        totals.update(counts)
-        cells = " | ".join(str(counts[s]) for s, _ in _COLUMNS)
+        cells = " | ".join(count([checked], s) for s, _ in _COLUMNS)
         title = html.escape(checked.title).replace("|", "&#124;")
-        rows.append(f"| [{title}]({checked.slug}.md) | {sum(counts.values())} | {cells} |")
-    cells = " | ".join(f"**{totals[s]}**" for s, _ in _COLUMNS)
-    rows.append(f"| **All {len(pages)} derivations** | **{sum(totals.values())}** | {cells} |")
+        rows.append(f"| [{title}]({checked.slug}.md) | {count([checked])} | {cells} |")
+    cells = " | ".join(f"**{count(pages, s)}**" for s, _ in _COLUMNS)
+    rows.append(f"| **All {len(pages)} derivations** | **{count(pages)}** | {cells} |")
     legend = ", ".join(f"{BADGES[s][0]} {BADGES[s][1]}" for s, _ in _COLUMNS)  # type: ignore[index]
+    total = put.text(lambda: html.escape(site_total_sentence(pages)))
     return ("# Verification dashboard\n\n"
-            f'<p class="deriv-summary">{html.escape(site_total_sentence(pages))}</p>\n\n'
+            f'<p class="deriv-summary">{total}</p>\n\n'
             "One row per derivation page, counting every claim by the verdict it received when this site "
             f"was built. Legend: {legend}.\n\n" + "\n".join(rows) + "\n\n"
             f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
@@ -116,7 +123,16 @@ def _layers(graph: list[PageNode]) -> dict[str, int]:
     return layer
 
 
-def graph_svg(graph: list[PageNode], directory_urls: bool = True) -> str:
+def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None,
+              state_of: Callable[[PageNode], str] | None = None) -> str:
+    """The graph as SVG; a node's colours come from ``state_of`` (its ``state`` by default), through
+    ``slots`` if given, so that they can be filled once the verdicts are in."""
+    put = slots or Immediate()
+    current = state_of or (lambda node: node.state)
+
+    def of(node: PageNode, pick: Callable[[str], str]) -> Callable[[], str]:
+        return lambda: pick(current(node))
+
     layer = _layers(graph)
     columns: dict[int, list[PageNode]] = {}
     for node in sorted(graph, key=lambda n: n.title.lower()):
@@ -144,11 +160,13 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True) -> str:
                          'marker-end="url(#deriv-arrow)"/>')
     for node in graph:
         x, y = position[node.slug]
-        stroke, fill = _COLOURS[node.state]
+        state = put.attribute(of(node, str))
+        stroke = put.attribute(of(node, lambda state: _COLOURS[state][0]))
+        fill = put.attribute(of(node, lambda state: _COLOURS[state][1]))
         title = html.escape(node.title)
         short = title if len(node.title) <= 30 else html.escape(node.title[:28]) + "…"
-        parts.append(f'<a href="{_link(node.slug, directory_urls)}" class="deriv-node deriv-node-{node.state}">'
-                     f"<title>{title} ({node.state})</title>"
+        parts.append(f'<a href="{_link(node.slug, directory_urls)}" class="deriv-node deriv-node-{state}">'
+                     f"<title>{title} ({put.text(of(node, str))})</title>"
                      f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="2"/>'
                      f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
@@ -157,7 +175,8 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True) -> str:
     return "".join(parts)
 
 
-def graph_markdown(graph: list[PageNode], directory_urls: bool = True) -> str:
+def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None,
+                   state_of: Callable[[PageNode], str] | None = None) -> str:
     edges = sum(len(n.uses) for n in graph)
     legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
               "red: some claim refuted or not checkable")
@@ -165,7 +184,7 @@ def graph_markdown(graph: list[PageNode], directory_urls: bool = True) -> str:
             f"{len(graph)} derivations, {edges} citations between them. An arrow points from a page to a page "
             f"it cites; pages further right build on those to their left. Colours: {legend}. Each box links "
             "to its page.\n\n"
-            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls)}</div>\n\n'
+            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots, state_of)}</div>\n\n'
             f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
 
 
@@ -202,9 +221,10 @@ class SitePages:
     """The generated pages of a site whose verdicts may still be arriving (see :class:`PendingCheck`).
 
     Which pages exist, their titles and their citations do not depend on verdicts, so they are known as
-    soon as the specs are loaded and MkDocs can lay out its navigation; a page's Markdown is rendered when
-    asked for, after waiting for the verdicts it shows (its own spec's, or every spec's for the dashboard,
-    the graph and the site total).
+    soon as the specs are loaded and MkDocs can lay out its navigation. A page's Markdown is available at
+    once with a slot wherever a verdict shows (:meth:`page_markdown`); :meth:`fill` waits for the verdicts
+    the page shows (its own spec's, or every spec's for the dashboard and the graph) and fills its HTML.
+    :meth:`markdown` gives the final Markdown in one go, for callers that can wait.
     """
 
     def __init__(self, pending: PendingCheck, directory_urls: bool = True, dashboard: bool = True) -> None:
@@ -212,34 +232,63 @@ class SitePages:
         self._directory_urls = directory_urls
         self._registry = pages_registry(pending.specs)
         self._specs = {checked.slug: checked for checked in pending.specs}
-        self._graph = nodes(pending.specs, self._registry)  # citations final; states read again for the graph
+        self._graph = nodes(pending.specs, self._registry)  # citations final; states are read when filled
         self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
         self.slugs = [checked.slug for checked in pending.specs] + list(self._extra)
+        self._slots: dict[str, Slots] = {}
+        self._lost: list[str] = []
 
     def placeholder(self, slug: str) -> str:
-        """Markdown to stand in for the page until :meth:`markdown` is asked for: its title, which is what
-        MkDocs reads from a page before converting it."""
+        """Markdown to stand in for the page until :meth:`page_markdown` is asked for: its title, which is
+        what MkDocs reads from a page before converting it."""
         if slug in self._extra:
             return "# Verification dashboard\n" if slug == DASHBOARD_SLUG else "# Dependency graph\n"
         return page_heading(self._specs[slug]) + "\n"
 
     def markdown(self, slug: str) -> str:
         """The page's final Markdown; waits for the verdicts it shows."""
+        self._wait_for(slug)
+        return self._render(slug, None)
+
+    def page_markdown(self, slug: str) -> str:
+        """The page's Markdown with its verdicts as slots, without waiting; :meth:`fill` completes it."""
+        slots = self._slots[slug] = Slots()
+        return self._render(slug, slots)
+
+    def fill(self, slug: str, text: str) -> str:
+        """``text`` (the page's HTML) with its slots filled; waits for the verdicts the page shows."""
+        slots = self._slots.pop(slug, None)
+        if slots is None:
+            return text
+        self._wait_for(slug)
+        filled, missing = slots.fill(text)
+        if missing:
+            self._lost.append(f"{slug}: {missing} verdict placeholder(s) were missing from the page's HTML (a "
+                              "plugin or theme override dropped HTML comments?), so some verdicts are not shown")
+        return filled
+
+    def _wait_for(self, slug: str) -> None:
         if slug in self._extra:
             self.pending.wait_all()
-            if slug == DASHBOARD_SLUG:
-                return dashboard_markdown(self.pending.specs)
-            return graph_markdown(nodes(self.pending.specs, self._registry), self._directory_urls)
-        checked = self._specs[slug]
-        self.pending.wait(checked)
-        page = render_page(checked, self._registry, self._directory_urls)
+        else:
+            self.pending.wait(self._specs[slug])
+
+    def _render(self, slug: str, slots: Slots | None) -> str:
+        if slug == DASHBOARD_SLUG and slug in self._extra:
+            return dashboard_markdown(self.pending.specs, slots)
+        if slug == GRAPH_SLUG and slug in self._extra:
+            return graph_markdown(self._graph, self._directory_urls, slots, self._state)
+        page = render_page(self._specs[slug], self._registry, self._directory_urls, slots)
         return page.markdown + connections_markdown(slug, self._graph)
+
+    def _state(self, node: PageNode) -> str:
+        return page_state(claim_counts(self._specs[node.slug]))
 
     def problems(self) -> list[str]:
         """What must fail a strict build; waits for every verdict."""
         self.pending.wait_all()
         problems = [problem for checked in self.pending.specs for problem in checked.problems()]
-        return problems + ([self.pending.failure] if self.pending.failure else [])
+        return problems + ([self.pending.failure] if self.pending.failure else []) + self._lost
 
     def total(self) -> str:
         self.pending.wait_all()
