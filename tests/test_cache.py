@@ -242,3 +242,17 @@ def test_a_verdict_stored_in_the_cache_comes_back_whole(tmp_path: Path) -> None:
     stored = cache.get(key)
     assert stored is not None and Verdict.from_dict(stored) == verdict
     assert Verdict.from_dict(Verdict("proved").to_dict()) == Verdict("proved")
+
+
+def test_a_cache_folder_deleted_while_in_use_is_made_again(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps one cache object; `rm -rf .cache` meanwhile must not turn caching off."""
+    import shutil
+
+    folder = tmp_path / "cache"
+    cache = VerdictCache(folder)
+    first, second = VerdictCache.make_key("first"), VerdictCache.make_key("second")
+    cache.put(first, {"status": "proved"})
+    shutil.rmtree(folder)
+    cache.put(second, {"status": "refuted"})
+    assert cache.get(second) == {"status": "refuted"} and cache.get(first) is None
+    assert cache.stats.writes == 2

@@ -119,8 +119,11 @@ class VerdictCache:
         if path is None or not self._writable:
             return
         try:
-            path.parent.mkdir(exist_ok=True)
-            _write_atomically(path, text)
+            try:
+                _write_atomically(path, text)
+            except FileNotFoundError:  # its subfolder is new (or was deleted, say during `mkdocs serve`)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomically(path, text)
         except OSError as exc:
             self._writable = False
             log.warning(

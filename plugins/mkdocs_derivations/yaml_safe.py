@@ -639,17 +639,17 @@ class _Builder:
                 stack[-1].items.append(node)
 
     def _check_node_event(self, event: NodeEvent, stack: list[_MapFrame | _SeqFrame]) -> None:
-        location = _location(event.start_mark, self.path)
         if isinstance(event, AliasEvent):
             raise SpecError(f"YAML aliases (`*{event.anchor}`) are not allowed in specs; write the value out",
-                            location)
+                            _location(event.start_mark, self.path))
         if event.anchor is not None:
             raise SpecError(f"YAML anchors (`&{event.anchor}`) are not allowed in specs; write the value out",
-                            location)
+                            _location(event.start_mark, self.path))
         tag = getattr(event, "tag", None)
         if tag is not None:
             shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise SpecError(f"YAML tags (`{shown}`) are not allowed in specs; remove the tag", location)
+            raise SpecError(f"YAML tags (`{shown}`) are not allowed in specs; remove the tag",
+                            _location(event.start_mark, self.path))
 
     def _key(self, frame: _MapFrame, key: YScalar) -> None:
         if not key.is_str:
