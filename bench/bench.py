@@ -476,7 +476,7 @@ def main(argv: list[str] | None = None) -> int:
     say(f"mkdocs-derivations benchmark ({'quick' if args.quick else 'full'}), python {sys.version.split()[0]}, "
         f"{os.cpu_count()} CPUs, load average {load_start:.2f}")
     try:
-        results: dict = bench_site(work, pages, steps, reps, cold_reps, 1 if args.quick else 3)
+        results: dict = bench_site(work, pages, steps, reps, cold_reps, 1 if args.quick else 5)
         if not args.quick:
             results.update(_cold_1000(work))
             results.update(bench_seed(work, 3))
