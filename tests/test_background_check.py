@@ -151,3 +151,26 @@ def test_a_slot_dropped_before_the_final_html_is_a_problem_not_a_silent_gap(site
         checker.close()
     assert lost == [f"{slug}: 1 verdict placeholder(s) were missing from the page's HTML (a plugin or theme "
                     "override dropped HTML comments?), so some verdicts are not shown"]
+
+
+def test_one_miss_starts_one_worker_and_many_start_all(tmp_path: Path) -> None:
+    """After an edit, one claim to check must not cost a SymPy import per core during the build."""
+    site = sitegen.generate(tmp_path / "site", pages=3, steps=4)  # its own: this test edits it
+    cache = tmp_path / "cache"
+    warm = Checker(CheckOptions(jobs=2, cache_dir=cache))
+    try:
+        cold = warm.start(site.spec_paths())
+        assert warm._pool is not None and len(warm._pool.worker_pids()) == 2  # 12 misses
+        cold.wait_all()
+    finally:
+        warm.close()
+    sitegen.edit_one_step(site, page_index=1, step=1)
+    edited = Checker(CheckOptions(jobs=2, cache_dir=cache))
+    try:
+        pending = edited.start(site.spec_paths())
+        assert edited._pool is not None and len(edited._pool.worker_pids()) == 1
+        pending.wait_all()
+        assert not pending.failure and edited.checked_claims == 1
+        assert len(edited._pool.worker_pids()) == 1
+    finally:
+        edited.close()

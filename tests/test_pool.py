@@ -358,3 +358,24 @@ def test_task_queued_behind_a_failing_one_runs_elsewhere(trouble: tuple[str, Any
         assert single.worker_pids() != first  # the worker that failed was replaced
     assert not results[0].ok
     assert [r.value for r in results[1:]] == [49, 64] and all(r.ok and not r.error for r in results[1:])
+
+
+def test_a_pool_started_small_grows_only_when_tasks_need_it() -> None:
+    """One claim to re-check costs one worker start (a SymPy import in the checker), not one per core."""
+    with WorkerPool(work, jobs=2, time_limit_s=2.0, start_workers=1) as pool:
+        assert len(pool.worker_pids()) == 1
+        assert [r.value for r in pool.map([("square", 3)])] == [9]
+        assert len(pool.worker_pids()) == 1  # no second worker after a map that did not need one
+        results = pool.map([("sleep", 0.05)] * 6)  # more tasks waiting than workers: it grows
+        assert all(r.ok for r in results) and len(pool.worker_pids()) == 2
+        pool.grow(5)  # never past jobs
+        assert len(pool.worker_pids()) == 2
+
+
+def test_grow_starts_workers_before_any_task_and_a_killed_one_is_replaced() -> None:
+    with WorkerPool(work, jobs=2, time_limit_s=0.5, start_workers=1) as pool:
+        pool.grow(2)
+        assert len(pool.worker_pids()) == 2
+        results = pool.map([("sleep", 3600), ("square", 4)])
+        assert results[0].timed_out and results[1].value == 16
+        assert len(pool.worker_pids()) == 2  # the killed worker was replaced: the pool keeps what it grew to

@@ -104,14 +104,17 @@ class Checker:
             self._pool.close()
             self._pool = None
 
-    def _get_pool(self) -> WorkerPool:
+    def _get_pool(self, start_workers: int | None = None) -> WorkerPool:
+        """The pool, forked now if it is not running; ``start_workers`` bounds how many workers a new pool
+        starts with (it grows as tasks come)."""
         if self._pool is None:
             # Workers import SymPy in their initializer, not this process: the imports then run on the other
             # cores while this process goes on loading specs. (A worker that replaces a killed one imports
             # it again, about 0.4 s, paid only after a time or memory limit.)
             self._pool = WorkerPool(_check_in_worker, jobs=max(1, self.options.jobs),
                                     time_limit_s=self.options.time_limit_s,
-                                    memory_limit_mb=self.options.memory_limit_mb, initializer=_warm_up_worker)
+                                    memory_limit_mb=self.options.memory_limit_mb, initializer=_warm_up_worker,
+                                    start_workers=start_workers)
         return self._pool
 
     def key(self, claim: Claim) -> str:
@@ -167,11 +170,16 @@ class Checker:
         The workers are forked here, in the calling thread, and only when some claim is a miss.
         """
         misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
+        missed = 0
         for path in paths:
             checked = self.load(path, root)
             misses.append((checked, self._answer_known(checked)))
             if misses[-1][1]:
-                self._get_pool()  # at the first miss: the workers import SymPy while the rest loads
+                # A worker per miss so far, up to `jobs`, started as the misses are found: they import SymPy
+                # while the rest loads, and an edit that left one claim to check costs one import, not one
+                # per core (each is half a CPU-second that MkDocs' own work would wait for).
+                missed += len(misses[-1][1])
+                self._get_pool(start_workers=missed).grow(missed)
         loaded = [checked for checked, _ in misses]
         self._check_references(loaded, [])
         pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})

@@ -137,6 +137,7 @@ class WorkerPool:
         memory_limit_mb: int | None = 2048,
         initializer: Callable[[], None] | None = None,
         start_limit_s: float = 60.0,
+        start_workers: int | None = None,
     ) -> None:
         if jobs < 0:
             raise ValueError("jobs must be >= 0")
@@ -149,6 +150,9 @@ class WorkerPool:
         self._initializer = initializer
         self._start_limit = start_limit_s
         self._workers: dict[int, _Worker] = {}
+        # How many workers to keep alive between maps: ``start_workers`` at first (all by default), raised by
+        # :meth:`grow` and by a map with more tasks than workers, restored after a worker is killed.
+        self._wanted = jobs if start_workers is None else max(1, min(jobs, start_workers))
         # One poll set kept up to date as workers come and go: building a selector for every wait (what
         # multiprocessing.connection.wait does) cost the host more than the rest of a short task's round trip.
         self._poller = select.poll()
@@ -177,6 +181,17 @@ class WorkerPool:
         with self._lock:
             self._closed = True
             self._finalizer()
+
+    def grow(self, workers: int) -> None:
+        """Start workers now, up to ``workers`` (at most ``jobs``), for tasks the caller knows are coming.
+
+        A pool started with fewer workers than ``jobs`` (one claim to re-check needs one SymPy import, not
+        one per core) grows here, or by itself in :meth:`map` when more tasks wait than workers run.
+        """
+        with self._lock:
+            if not self._closed and self._jobs > 0:
+                self._wanted = max(self._wanted, min(self._jobs, workers))
+                self._top_up()
 
     def worker_pids(self) -> list[int]:
         """The process ids of the live workers (for tests and diagnostics)."""
@@ -235,8 +250,9 @@ class WorkerPool:
         """
         if run.source is not None:
             run.pull()
-        if run.pending:
-            self._top_up(min(self._jobs, len(run.pending) + self._busy()))
+        if run.pending and len(self._workers) < self._jobs:
+            self._wanted = max(self._wanted, min(self._jobs, len(run.pending) + self._busy()))
+            self._top_up()
         self._dispatch(run)
         if run.finished:
             return
@@ -353,9 +369,8 @@ class WorkerPool:
     def _busy(self) -> int:
         return sum(1 for w in self._workers.values() if w.task is not None)
 
-    def _top_up(self, target: int | None = None) -> None:
-        want = self._jobs if target is None else target
-        while len(self._workers) < want:
+    def _top_up(self) -> None:
+        while len(self._workers) < self._wanted:
             worker = self._spawn()
             self._workers[worker.pid] = worker
             fd = worker.conn.fileno()
