@@ -165,9 +165,9 @@ class Checker:
     def start(self, paths: Iterable[Path], root: Path | None = None) -> PendingCheck:
         """Load every spec now and check the claims the caches cannot answer in a background thread.
 
-        For the MkDocs plugin: MkDocs converts the hand-written pages while the workers check, and each
-        generated page waits only for its own spec (:meth:`PendingCheck.wait`).
-        The workers are forked here, in the calling thread, and only when some claim is a miss.
+        For the MkDocs plugin: MkDocs converts and renders the pages while the workers check, and each
+        generated page waits only for its own spec's verdicts (:meth:`PendingCheck.wait`) before they are
+        filled into its HTML. The workers are forked here, in the calling thread, and only for misses.
         """
         misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
         missed = 0
@@ -183,7 +183,7 @@ class Checker:
         loaded = [checked for checked, _ in misses]
         self._check_references(loaded, [])
         pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})
-        if any(left for _, left in misses):
+        if missed:
             thread = threading.Thread(target=pending.run, args=(lambda arrived: self._check_misses(misses, arrived),),
                                       daemon=True, name="derivations-check")
             thread.start()

@@ -277,7 +277,7 @@ class WorkerPool:
         Nothing is queued while a worker is starting, which would leave it idle with work waiting elsewhere.
         """
         for depth in range(_QUEUE_DEPTH):
-            if depth and not (len(self._workers) >= self._jobs and all(w.ready for w in self._workers.values())):
+            if depth and not (len(self._workers) >= self._wanted and all(w.ready for w in self._workers.values())):
                 return  # a worker still starting will want a task soon: none waits behind a running one
             for worker in list(self._workers.values()):
                 if not run.pending:

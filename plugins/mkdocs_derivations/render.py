@@ -20,7 +20,7 @@ from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
 from .sanitize import sanitize_markdown
 from .slots import Immediate, Slots
-from .verdict import BADGES, VERIFIED, Verdict, sizes_text, weakest
+from .verdict import BADGES, VERIFIED, Status, Verdict, sizes_text, weakest
 
 
 @dataclass
@@ -131,7 +131,7 @@ class _PageRenderer:
         tex = _esc(self.row_tex(row))
         number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
         ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
-        status = self.slots.attribute(lambda: weakest([v for _, v in self.row_verdicts(row)]))
+        status = self.slots.attribute(lambda: self.row_status(row))
         return (
             f'<div class="deriv-eq deriv-{status}"{ident}{number}>\n'
             f'<div class="arithmatex">\\[{tex}\\]</div>\n'
@@ -139,10 +139,14 @@ class _PageRenderer:
             "</div>"
         )
 
+    def row_status(self, row: Row) -> Status:
+        """What a row shows: the weakest verdict of its claims."""
+        return weakest([v for _, v in self.row_verdicts(row)])
+
     def verdict_box(self, row: Row) -> str:
         """The badge of a row (its weakest verdict) and, folded, every claim's details."""
         pairs = self.row_verdicts(row)
-        symbol, label = BADGES[weakest([v for _, v in pairs])]
+        symbol, label = BADGES[self.row_status(row)]
         details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
         return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
                 f"{symbol}</span> {_esc(label)}</summary>"
@@ -184,7 +188,7 @@ class _PageRenderer:
             if row.number is None:
                 continue
             numbered += 1
-            counts[weakest([v for _, v in self.row_verdicts(row)])] += 1
+            counts[self.row_status(row)] += 1
         checked = sum(counts[s] for s in VERIFIED)
         parts = []
         for status, words in (("proved", "proved"), ("proved-all", "for all dimensions"),

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .checking import CheckedSpec, PendingCheck
 from .references import Registry, cited_pages, pages_registry
@@ -30,10 +30,18 @@ _COLOURS = {"verified": ("#2e7d32", "#e8f5e9"), "partial": ("#b26a00", "#fff8e1"
 
 @dataclass(frozen=True)
 class PageNode:
+    """A page of the graph: what it cites is fixed once specs are loaded, its state is read from its verdicts
+    whenever asked (they may still be arriving when the graph is laid out)."""
+
     slug: str
     title: str
-    state: str  # verified | partial | failing
     uses: frozenset[str]
+    checked: CheckedSpec = field(compare=False, repr=False)
+
+    @property
+    def state(self) -> str:
+        """verified | partial | failing, from the verdicts the page has now."""
+        return page_state(claim_counts(self.checked))
 
 
 def claim_counts(checked: CheckedSpec) -> Counter[str]:
@@ -52,11 +60,11 @@ def page_state(counts: Counter[str]) -> str:
 
 
 def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[PageNode]:
-    """One node per page: its state from the verdicts it has now, the pages it cites from its references
-    (resolved in ``registry``, by default the registry of ``pages``)."""
+    """One node per page, citing the pages its references resolve to in ``registry`` (by default the
+    registry of ``pages``)."""
     registry = registry if registry is not None else pages_registry(pages)
-    return [PageNode(c.slug, c.title, page_state(claim_counts(c)),
-                     frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()))
+    return [PageNode(c.slug, c.title,
+                     frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()), c)
             for c in pages]
 
 
@@ -123,15 +131,13 @@ def _layers(graph: list[PageNode]) -> dict[str, int]:
     return layer
 
 
-def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None,
-              state_of: Callable[[PageNode], str] | None = None) -> str:
-    """The graph as SVG; a node's colours come from ``state_of`` (its ``state`` by default), through
-    ``slots`` if given, so that they can be filled once the verdicts are in."""
+def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
+    """The graph as SVG; a node's colours follow its state, through ``slots`` if given, so that they can be
+    filled once the verdicts are in."""
     put = slots or Immediate()
-    current = state_of or (lambda node: node.state)
 
     def of(node: PageNode, pick: Callable[[str], str]) -> Callable[[], str]:
-        return lambda: pick(current(node))
+        return lambda: pick(node.state)
 
     layer = _layers(graph)
     columns: dict[int, list[PageNode]] = {}
@@ -175,8 +181,7 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
     return "".join(parts)
 
 
-def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None,
-                   state_of: Callable[[PageNode], str] | None = None) -> str:
+def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
     edges = sum(len(n.uses) for n in graph)
     legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
               "red: some claim refuted or not checkable")
@@ -184,7 +189,7 @@ def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Sl
             f"{len(graph)} derivations, {edges} citations between them. An arrow points from a page to a page "
             f"it cites; pages further right build on those to their left. Colours: {legend}. Each box links "
             "to its page.\n\n"
-            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots, state_of)}</div>\n\n'
+            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots)}</div>\n\n'
             f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
 
 
@@ -232,7 +237,7 @@ class SitePages:
         self._directory_urls = directory_urls
         self._registry = pages_registry(pending.specs)
         self._specs = {checked.slug: checked for checked in pending.specs}
-        self._graph = nodes(pending.specs, self._registry)  # citations final; states are read when filled
+        self._graph = nodes(pending.specs, self._registry)  # citations are final; states are read when asked
         self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
         self.slugs = [checked.slug for checked in pending.specs] + list(self._extra)
         self._slots: dict[str, Slots] = {}
@@ -277,12 +282,9 @@ class SitePages:
         if slug == DASHBOARD_SLUG and slug in self._extra:
             return dashboard_markdown(self.pending.specs, slots)
         if slug == GRAPH_SLUG and slug in self._extra:
-            return graph_markdown(self._graph, self._directory_urls, slots, self._state)
+            return graph_markdown(self._graph, self._directory_urls, slots)
         page = render_page(self._specs[slug], self._registry, self._directory_urls, slots)
         return page.markdown + connections_markdown(slug, self._graph)
-
-    def _state(self, node: PageNode) -> str:
-        return page_state(claim_counts(self._specs[node.slug]))
 
     def problems(self) -> list[str]:
         """What must fail a strict build; waits for every verdict."""
