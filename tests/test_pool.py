@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from mkdocs_derivations.pool import TaskResult, WorkerPool
+from mkdocs_derivations.pool import TaskResult, WorkerPool, queue_depth
 
 
 def work(task: tuple[str, Any]) -> Any:
@@ -41,6 +41,9 @@ def work(task: tuple[str, Any]) -> Any:
         return lambda: None
     if kind == "pid":
         return os.getpid()
+    if kind == "stamp":  # when it ended, on the clock all processes share
+        time.sleep(arg)
+        return time.monotonic()
     if kind == "read_marker":
         return os.environ.get("POOL_TEST_MARKER", "")
     raise AssertionError(kind)
@@ -345,6 +348,32 @@ def test_queued_task_clock_starts_when_the_one_ahead_ends() -> None:
         results = single.map([("sleep", 0.6), ("sleep", 0.6)])
     assert [r.ok for r in results] == [True, True]
     assert all(r.seconds < 1.0 for r in results)
+
+
+def test_fast_tasks_queue_deep_enough_for_a_worker_to_work_through_a_stalled_host() -> None:
+    """In the MkDocs plugin the checking thread can wait several ms for the interpreter lock each time it
+    wakes. A worker given fast tasks holds enough of them (25 ms of expected work) that it keeps working
+    while its host does not answer; a two-deep queue finished at most 2 tasks in such a stall."""
+    stall: dict[str, float] = {}
+
+    def on_result(index: int, result: TaskResult) -> None:
+        if index == 10:
+            stall["from"] = time.monotonic()
+            time.sleep(0.06)
+            stall["to"] = time.monotonic()
+
+    with WorkerPool(work, jobs=1, time_limit_s=5.0) as single:
+        single.map([("stamp", 0.002)] * 10)  # the pool learns how long these take
+        results = single.map([("stamp", 0.002)] * 40, on_result=on_result)
+    assert all(r.ok for r in results)
+    ended_in_stall = [r.value for r in results if stall["from"] < r.value < stall["to"]]
+    assert len(ended_in_stall) >= 6
+
+
+@pytest.mark.parametrize(("mean_task_s", "depth"), [(None, 2), (5.0, 2), (0.025, 2), (0.01, 4), (0.003, 10),
+                                                    (0.0005, 16), (0.0, 16)])
+def test_queue_depth_is_25_ms_of_expected_work_within_bounds(mean_task_s: float | None, depth: int) -> None:
+    assert queue_depth(mean_task_s) == depth
 
 
 @pytest.mark.parametrize("trouble", [("sleep", 3600), ("exit", 3), ("alloc", 2 * 1024**3)])

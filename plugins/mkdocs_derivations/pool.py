@@ -49,7 +49,10 @@ from typing import Any
 
 _MESSAGE_LIMIT = 2000  # SymPy exceptions can quote huge expressions; a report needs the first lines only
 _START_ATTEMPTS = 3  # consecutive failed worker starts before the pending tasks are failed instead
-_QUEUE_DEPTH = 2  # tasks sent to a worker ahead: the running one and the next
+# How much work each worker gets ahead of its running task, in expected seconds (from the running mean of
+# task times), so that it keeps busy while the host is slow to answer; the queue holds 2 to 16 tasks.
+_LEAD_S = 0.025
+_MIN_QUEUE, _MAX_QUEUE = 2, 16
 
 
 @dataclass(frozen=True)
@@ -157,6 +160,7 @@ class WorkerPool:
         # multiprocessing.connection.wait does) cost the host more than the rest of a short task's round trip.
         self._poller = select.poll()
         self._by_fd: dict[int, _Worker] = {}
+        self._mean_task_s: float | None = None  # running mean of task times, sizing the queues (see _dispatch)
         self._lock = threading.Lock()
         self._closed = False
         # Kills the workers even if the owner forgets close(), including at interpreter exit.
@@ -268,15 +272,18 @@ class WorkerPool:
         self._enforce_deadlines(run)
 
     def _dispatch(self, run: _Run) -> None:
-        """Give every idle worker a task, then, while tasks remain, each busy one a second.
+        """Give every idle worker a task, then, while tasks remain, queue more behind the running ones, a
+        level at a time across the workers, up to :func:`queue_depth`.
 
-        The second task waits in the worker's pipe and starts the moment the first ends, so a worker never
-        idles while this process is slow to answer (in the MkDocs plugin it runs in a thread that waits up
-        to the interpreter's 5 ms switch interval for the lock held by MkDocs, longer than many checks).
+        Queued tasks wait in the worker's pipe and start the moment the one ahead ends, so a worker keeps
+        busy while this process is slow to answer. In the MkDocs plugin it is a thread, and every system
+        call it makes (poll, each read and write) gives up the interpreter lock that MkDocs' rendering then
+        holds for up to the 5 ms switch interval: in cold builds of 1000 claims of ~3 ms, a two-deep queue
+        left each of two workers idle for 1.4-3.0 s, a queue of 25 ms of expected work for 0.3-1.4 s.
         Only a task that is running can overrun: a queued one is sent to another worker if its worker dies.
         Nothing is queued while a worker is starting, which would leave it idle with work waiting elsewhere.
         """
-        for depth in range(_QUEUE_DEPTH):
+        for depth in range(queue_depth(self._mean_task_s)):
             if depth and not (len(self._workers) >= self._wanted and all(w.ready for w in self._workers.values())):
                 return  # a worker still starting will want a task soon: none waits behind a running one
             for worker in list(self._workers.values()):
@@ -359,6 +366,9 @@ class WorkerPool:
             run.failed_starts = 0
 
     def _finish(self, run: _Run, index: int, result: TaskResult) -> None:
+        if result.seconds > 0:
+            mean = self._mean_task_s
+            self._mean_task_s = result.seconds if mean is None else 0.8 * mean + 0.2 * result.seconds
         run.results[index] = result
         run.done += 1
         if run.on_result is not None:
@@ -411,6 +421,16 @@ class WorkerPool:
             run.pending.extendleft(reversed(worker.queue))
         worker.queue.clear()
         return _kill(worker)
+
+
+def queue_depth(mean_task_s: float | None) -> int:
+    """How many tasks a worker holds, the running one included: :data:`_LEAD_S` of expected work queued
+    behind it, at least one task and at most ``_MAX_QUEUE - 1``. Longer queues would only let one slow task
+    hold back more of the tasks behind it while another worker idles at the end of a run."""
+    if mean_task_s is None:
+        return _MIN_QUEUE  # nothing measured yet
+    ahead = math.ceil(_LEAD_S / max(mean_task_s, 1e-6))
+    return max(_MIN_QUEUE, min(_MAX_QUEUE, 1 + ahead))
 
 
 def _kill_all(workers: dict[int, _Worker]) -> None:
