@@ -6,6 +6,8 @@ Uses the benchmark's site generator (bench/sitegen.py) for small sites with uniq
 from __future__ import annotations
 
 import json
+import logging
+import os
 import subprocess
 import sys
 import textwrap
@@ -14,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_derivations import cache as cache_module
 from mkdocs_derivations import verify
 from mkdocs_derivations.checking import Checker, CheckOptions
 
@@ -24,7 +27,8 @@ import sitegen  # noqa: E402
 
 
 def _checker(cache: Path | None, **kw: object) -> Checker:
-    return Checker(CheckOptions(jobs=2, cache_dir=cache, time_limit_s=kw.pop("time_limit_s", 60), **kw))  # type: ignore[arg-type]
+    kw.setdefault("jobs", 2)
+    return Checker(CheckOptions(cache_dir=cache, time_limit_s=kw.pop("time_limit_s", 60), **kw))  # type: ignore[arg-type]
 
 
 def _keys(checker: Checker, results: list) -> set[str]:
@@ -229,6 +233,51 @@ def test_error_and_time_limit_verdicts_are_not_cached(tmp_path: Path, monkeypatc
         assert real.cache.stats.writes == 2
     finally:
         real.close()
+
+
+def test_workers_file_the_verdicts_they_compute(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The host never writes an entry (in the plugin every system call of its checking thread can wait
+    5 ms for MkDocs); the workers do, and the host counts what they filed."""
+    paths = _spec_paths(tmp_path)
+    host = os.getpid()
+    real_write = cache_module._write_atomically
+
+    def write_outside_the_host(path: Path, text: str) -> None:
+        assert os.getpid() != host, "the host process wrote a cache entry"
+        real_write(path, text)
+
+    monkeypatch.setattr(cache_module, "_write_atomically", write_outside_the_host)  # the workers inherit it
+    checker = _checker(tmp_path / "cache")
+    try:
+        [first] = checker.check_paths(paths)
+    finally:
+        checker.close()
+    assert {v.status for v in first.verdicts.values()} == {"proved"}
+    assert checker.cache.stats.writes == 2
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 2
+    again = _checker(tmp_path / "cache")
+    assert {v.status for v in again.check_paths(paths)[0].verdicts.values()} == {"proved"}
+    assert again.checked_claims == 0  # both answered from what the workers filed
+
+
+def test_a_write_refused_in_a_worker_warns_once_and_stops_the_writes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    paths = _spec_paths(tmp_path)
+
+    def refuse(path: Path, text: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(cache_module, "_write_atomically", refuse)
+    checker = _checker(tmp_path / "cache", jobs=1)
+    try:
+        with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
+            [first] = checker.check_paths(paths)
+    finally:
+        checker.close()
+    assert {v.status for v in first.verdicts.values()} == {"proved"}  # the verdicts do not suffer
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "read-only from now on" in warnings[0] and "Permission denied" in warnings[0]
+    assert checker.cache.stats.writes == 0 and checker.cache.entry_for_writing("0" * 64) is None
 
 
 # ----- identical claims are checked once, also across specs streamed to the pool ---------------------

@@ -14,7 +14,11 @@ step nobody checked. Hence:
   so readers and concurrent writers see either the old entry, the new one or none; no fsync is needed
   because a file torn by a power cut fails the checks above and is a miss;
 * a folder that cannot be created degrades to a disabled cache; one that cannot be written keeps serving
-  its valid entries but stops writing; either way one warning, never a failed build.
+  its valid entries but stops writing; either way one warning, never a failed build;
+* an entry may be written by another process (the checker's workers file the verdicts they compute, see
+  :meth:`VerdictCache.entry_for_writing`) and its outcome reported back with :meth:`VerdictCache.written`;
+  a writer killed between creating its temporary file and the rename leaves a dot-file that readers never
+  look at.
 
 What is cacheable is the caller's decision, not this module's: a verdict that depends on luck or load (an
 error, a time limit hit, a crashed worker) must not be put, or one slow CI machine would freeze a spurious
@@ -114,23 +118,24 @@ class VerdictCache:
 
     def put(self, key: str, value: dict[str, Any]) -> None:
         """Store ``value`` under ``key`` atomically; a no-op when disabled or the folder is not writable."""
-        path = self.path_for(key)
         text = _encode(key, value)  # validates even when disabled, so a bad value fails in every setup
-        if path is None or not self._writable:
-            return
-        try:
-            try:
-                _write_atomically(path, text)
-            except FileNotFoundError:  # its subfolder is new (or was deleted, say during `mkdocs serve`)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _write_atomically(path, text)
-        except OSError as exc:
+        path = self.entry_for_writing(key)
+        if path is not None:
+            self.written(path, _write_entry_text(path, text))
+
+    def entry_for_writing(self, key: str) -> Path | None:
+        """Where :func:`write_entry` should file ``key``, or None when this cache takes no writes."""
+        path = self.path_for(key)
+        return path if self._writable else None
+
+    def written(self, path: Path, error: str) -> None:
+        """Record the outcome of :func:`write_entry` for ``path`` (``error`` empty on success); after a failed
+        write the cache stops writing, with one warning."""
+        if not error:
+            self.stats.writes += 1
+        elif self._writable:
             self._writable = False
-            log.warning(
-                "verdict cache is read-only from now on: cannot write %s (%s)", path, exc.strerror or exc
-            )
-            return
-        self.stats.writes += 1
+            log.warning("verdict cache is read-only from now on: cannot write %s (%s)", path, error)
 
     def _read(self, path: Path, key: str) -> dict[str, Any] | None:
         try:
@@ -190,6 +195,24 @@ def _decode(data: bytes, key: str) -> dict[str, Any] | None:
         return value
     except (ValueError, TypeError, RecursionError):  # ValueError covers JSON and Unicode decode errors
         return None
+
+
+def write_entry(path: Path, key: str, value: dict[str, Any]) -> str:
+    """File ``value`` under ``key`` at ``path`` (from :meth:`VerdictCache.entry_for_writing`), in any process;
+    returns "" or why the folder refused it, for :meth:`VerdictCache.written`."""
+    return _write_entry_text(path, _encode(key, value))
+
+
+def _write_entry_text(path: Path, text: str) -> str:
+    try:
+        try:
+            _write_atomically(path, text)
+        except FileNotFoundError:  # its subfolder is new (or was deleted, say during `mkdocs serve`)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            _write_atomically(path, text)
+    except OSError as exc:
+        return str(exc.strerror or exc)
+    return ""
 
 
 def _write_atomically(path: Path, text: str) -> None:

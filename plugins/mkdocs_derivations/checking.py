@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .cache import VerdictCache
+from .cache import VerdictCache, write_entry
 from .claims import Claim, Layout, build_layout
 from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
@@ -212,25 +212,28 @@ class Checker:
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
         verdict shared."""
         waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
-        sent: list[str] = []  # key of each task, in the order the pool numbers them
+        sent: list[_Task] = []  # in the order the pool numbers them
 
-        def tasks() -> Iterator[Claim]:
+        def tasks() -> Iterator[_Task]:
             for checked, left in misses:
                 for index, claim, key in left:
                     if key in waiting:
                         waiting[key].append((checked, index))
                     else:
                         waiting[key] = [(checked, index)]
-                        sent.append(key)
-                        yield claim
+                        sent.append(_Task(claim, key, self.cache.entry_for_writing(key)))
+                        yield sent[-1]
 
         def done(position: int, result: TaskResult) -> None:
-            key = sent[position]
+            task = sent[position]
+            key = task.key
+            result, filed = _unpack(result)
             verdict = _verdict_from_result(result, self.options.time_limit_s)
             self.checked_claims += 1
             if verdict.cacheable:
                 self._memo[key] = verdict
-                self.cache.put(key, verdict.to_dict())
+                if task.entry is not None and filed is not None:
+                    self.cache.written(task.entry, filed)
             for checked, index in waiting.pop(key):
                 checked.verdicts[index] = verdict
                 if progress is not None:
@@ -344,11 +347,39 @@ class PendingCheck:
             self._changed.wait_for(lambda: self._done)
 
 
-def _check_in_worker(claim: Claim) -> dict:
-    """Runs in a worker. ``verify`` (and with it SymPy) is imported there, never in the host process."""
+@dataclass(frozen=True)
+class _Task:
+    """A claim for a worker, with the cache entry where it files the verdict if that is cacheable (None:
+    the cache takes no writes)."""
+
+    claim: Claim
+    key: str
+    entry: Path | None
+
+
+def _check_in_worker(task: _Task) -> tuple[dict, str | None]:
+    """Runs in a worker: the verdict's dict and, if the worker filed it, the outcome of that write.
+
+    ``verify`` (and with it SymPy) is imported there, never in the host process. The worker writes the cache
+    entry itself because in the MkDocs plugin the host's checking thread gives up the interpreter lock at
+    every system call, and MkDocs' rendering then keeps it for up to 5 ms: five calls per file made that
+    thread too slow to keep two workers fed (measured in ``bench/README.md``).
+    """
     from . import verify
 
-    return verify.check_claim(claim)
+    value = verify.check_claim(task.claim)
+    if task.entry is None or not Verdict.from_dict(value).cacheable:
+        return value, None
+    return value, write_entry(task.entry, task.key, value)
+
+
+def _unpack(result: TaskResult) -> tuple[TaskResult, str | None]:
+    """Split a worker's answer into the verdict's result and the outcome of its cache write (None: no
+    write was tried); an answer of any other shape is left for :func:`_verdict_from_result` to refuse."""
+    value = result.value
+    if result.ok and isinstance(value, tuple) and len(value) == 2:
+        return TaskResult(True, value=value[0], seconds=result.seconds), value[1]
+    return result, None
 
 
 def _warm_up_worker() -> None:
