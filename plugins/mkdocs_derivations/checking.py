@@ -368,9 +368,10 @@ def _check_in_worker(task: _Task) -> tuple[dict, str | None]:
     from . import verify
 
     value = verify.check_claim(task.claim)
-    if task.entry is None or not Verdict.from_dict(value).cacheable:
+    verdict = Verdict.from_dict(value)
+    if task.entry is None or not verdict.cacheable:
         return value, None
-    return value, write_entry(task.entry, task.key, value)
+    return value, write_entry(task.entry, task.key, verdict.to_dict())  # what the host reads back
 
 
 def _unpack(result: TaskResult) -> tuple[TaskResult, str | None]:
