@@ -370,6 +370,21 @@ def test_fast_tasks_queue_deep_enough_for_a_worker_to_work_through_a_stalled_hos
     assert len(ended_in_stall) >= 6
 
 
+def test_large_tasks_queue_only_while_the_socket_has_room_so_a_deadline_still_holds() -> None:
+    """Fast tasks make the queues deep; if large ones then filled a busy worker's socket, sending the next
+    would block the pool until that worker finished, here never, and its deadline would pass unenforced
+    until the CPU-time backstop (5 s here). The pool queues at most 64 KiB behind a running task."""
+    with WorkerPool(work, jobs=1, time_limit_s=1.0) as single:
+        single.map([("stamp", 0.001)] * 20)  # deep queues from now on
+        large = [("square", 10**50_000 + n) for n in range(12)]  # ~21 KB each when pickled
+        started = time.monotonic()
+        results = single.map([("spin", None), *large])
+        elapsed = time.monotonic() - started
+    assert results[0].timed_out and results[0].seconds < 2.0
+    assert [r.value for r in results[1:]] == [t[1] * t[1] for t in large]
+    assert elapsed < 4.0
+
+
 @pytest.mark.parametrize(("mean_task_s", "depth"), [(None, 2), (5.0, 2), (0.025, 2), (0.01, 4), (0.003, 10),
                                                     (0.0005, 16), (0.0, 16)])
 def test_queue_depth_is_25_ms_of_expected_work_within_bounds(mean_task_s: float | None, depth: int) -> None:

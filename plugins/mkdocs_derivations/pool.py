@@ -32,6 +32,7 @@ the host goes on loading specs, and only a replacement after a killed task pays 
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import resource
@@ -45,6 +46,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, Pipe
+from multiprocessing.reduction import ForkingPickler
 from typing import Any
 
 _MESSAGE_LIMIT = 2000  # SymPy exceptions can quote huge expressions; a report needs the first lines only
@@ -53,6 +55,9 @@ _START_ATTEMPTS = 3  # consecutive failed worker starts before the pending tasks
 # task times), so that it keeps busy while the host is slow to answer; the queue holds 2 to 16 tasks.
 _LEAD_S = 0.025
 _MIN_QUEUE, _MAX_QUEUE = 2, 16
+# Bytes of tasks waiting in a worker's socket behind its running one, far below the socket's buffer (~200
+# KiB): a send that filled it would block this process until the worker finished, deadlines unenforced.
+_QUEUED_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,8 @@ class _Run:
     tasks: list[Any] = field(default_factory=list)
     results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
+    encoded: dict[int, bytes | memoryview] = field(default_factory=dict)  # pickled, not sent yet
+    sizes: dict[int, int] = field(default_factory=dict)  # pickled size of each task sent
     done: int = 0
     failed_starts: int = 0
     last_start_error: str = ""
@@ -293,16 +300,26 @@ class WorkerPool:
                     self._send(run, worker)
 
     def _send(self, run: _Run, worker: _Worker) -> None:
-        index = run.pending.popleft()
+        index = run.pending[0]
         try:
-            worker.conn.send(run.tasks[index])
-        except (BrokenPipeError, ConnectionError, EOFError, OSError):
-            run.pending.appendleft(index)  # the worker died: not this task's fault
-            self._on_death(run, worker)
-            return
-        except Exception as exc:  # the task cannot be pickled; nothing was written
+            data = run.encoded.pop(index, None) or ForkingPickler.dumps(run.tasks[index])
+        except Exception as exc:  # the task cannot be pickled
+            run.pending.popleft()
             self._finish(run, index, TaskResult(False, error=f"internal error: {_describe(exc)}"))
             return
+        waiting = sum(run.sizes[i] for i in itertools.islice(worker.queue, 1, None))
+        if worker.queue and waiting + len(data) > _QUEUED_BYTES:
+            run.encoded[index] = data  # for the next worker with room, at worst this one once it is idle
+            return
+        run.pending.popleft()
+        try:
+            worker.conn.send_bytes(data)
+        except (BrokenPipeError, ConnectionError, EOFError, OSError):
+            run.pending.appendleft(index)  # the worker died: not this task's fault
+            run.encoded[index] = data
+            self._on_death(run, worker)
+            return
+        run.sizes[index] = len(data)
         if not worker.queue:
             worker.since = time.monotonic()
         worker.queue.append(index)
