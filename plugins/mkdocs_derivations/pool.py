@@ -254,10 +254,14 @@ class WorkerPool:
     # -- the event loop ----------------------------------------------------------------------------------
 
     def _step(self, run: _Run) -> None:
-        """Pull a task while the source lasts, start workers, hand out tasks, handle what has arrived.
+        """Pull a task while the source lasts, start workers, hand out tasks, handle what has arrived, and
+        hand out tasks again.
 
         While tasks are still being produced the wait is a poll, so producing is never held up by a busy
-        worker; afterwards it blocks until the next message or deadline.
+        worker; afterwards it blocks until the next message or deadline. The second hand-out gives a worker
+        that has just become ready or finished its work a task before the next pull, which may take a while
+        (the checker loads a spec file there): without it, workers that became ready during one pull waited
+        idle through the next.
         """
         if run.source is not None:
             run.pull()
@@ -277,6 +281,8 @@ class WorkerPool:
         for fd, _ in self._poller.poll(timeout_ms):
             self._receive(run, by_fd[fd])
         self._enforce_deadlines(run)
+        if run.source is not None:
+            self._dispatch(run)
 
     def _dispatch(self, run: _Run) -> None:
         """Give every idle worker a task, then, while tasks remain, queue more behind the running ones, a
