@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from typing import Any
 
@@ -348,6 +349,30 @@ def test_queued_task_clock_starts_when_the_one_ahead_ends() -> None:
         results = single.map([("sleep", 0.6), ("sleep", 0.6)])
     assert [r.ok for r in results] == [True, True]
     assert all(r.seconds < 1.0 for r in results)
+
+
+def test_a_worker_found_dead_by_a_send_is_replaced_not_waited_for() -> None:
+    """The worker runs its queued ("exit", 3) while the host is busy with the result before it, so the
+    host finds it dead only when it sends the next task. The pool then has no worker and nothing left to
+    poll; it must start one, not wait forever."""
+    outcome: list[list[TaskResult]] = []
+
+    def busy_host(index: int, result: TaskResult) -> None:
+        if index == 0:
+            time.sleep(0.2)  # meanwhile the worker takes ("exit", 3) from its queue and dies
+
+    def run() -> None:
+        with WorkerPool(work, jobs=1, time_limit_s=5.0) as single:
+            outcome.append(single.map([("sleep", 0.2), ("exit", 3), ("square", 3), ("square", 4)],
+                                      on_result=busy_host))
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(20)
+    assert outcome, "the pool hung"
+    results = outcome[0]
+    assert results[0].ok and results[1].error == "worker process died (exit code 3)"
+    assert [r.value for r in results[2:]] == [9, 16]
 
 
 def test_fast_tasks_queue_deep_enough_for_a_worker_to_work_through_a_stalled_host() -> None:

@@ -265,12 +265,13 @@ class WorkerPool:
         """
         if run.source is not None:
             run.pull()
-        if run.pending and len(self._workers) < self._jobs:
-            self._wanted = max(self._wanted, min(self._jobs, len(run.pending) + self._busy()))
-            self._top_up()
+        self._staff(run)
         self._dispatch(run)
         if run.finished:
             return
+        # A send may have found workers dead: their tasks wait again, and there must be workers (and so
+        # deadlines or messages) to wait for, or the poll below would block for ever.
+        self._staff(run)
         now = time.monotonic()
         deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
         deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
@@ -283,6 +284,12 @@ class WorkerPool:
         self._enforce_deadlines(run)
         if run.source is not None:
             self._dispatch(run)
+
+    def _staff(self, run: _Run) -> None:
+        """Start workers for tasks that wait: to replace dead ones, or to grow a pool started small."""
+        if run.pending and len(self._workers) < self._jobs:
+            self._wanted = max(self._wanted, min(self._jobs, len(run.pending) + self._busy()))
+            self._top_up()
 
     def _dispatch(self, run: _Run) -> None:
         """Give every idle worker a task, then, while tasks remain, queue more behind the running ones, a
