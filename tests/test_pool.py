@@ -375,6 +375,25 @@ def test_a_worker_found_dead_by_a_send_is_replaced_not_waited_for() -> None:
     assert [r.value for r in results[2:]] == [9, 16]
 
 
+def test_a_death_found_by_a_send_is_charged_to_the_task_that_caused_it() -> None:
+    """The worker finishes ("sleep", 0.05), sends its result and dies on the queued ("exit", 2), all while
+    the host loads the next task. The send of that task finds the socket closed; the sleep's result is
+    still unread in it, so the death belongs to "exit", not to the task the host last knew as running."""
+
+    def produce():
+        yield ("sleep", 0.05)
+        yield ("exit", 2)
+        time.sleep(0.3)  # stands for loading a spec
+        yield ("square", 4)
+
+    with WorkerPool(work, jobs=1, time_limit_s=5.0) as single:
+        single.map([("square", 1)] * 5)  # ready, and both tasks will be sent before either ends
+        results = single.map(produce())
+    assert results[0].ok and results[0].value == "slept"
+    assert results[1].error == "worker process died (exit code 2)"
+    assert results[2].value == 16
+
+
 def test_fast_tasks_queue_deep_enough_for_a_worker_to_work_through_a_stalled_host() -> None:
     """In the MkDocs plugin the checking thread can wait several ms for the interpreter lock each time it
     wakes. A worker given fast tasks holds enough of them (25 ms of expected work) that it keeps working

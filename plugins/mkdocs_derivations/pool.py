@@ -84,6 +84,9 @@ class _Worker:
     queue: deque[int] = field(default_factory=deque)
     since: float = 0.0  # when the running task started, as far as the parent can tell
     ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
+    # A send found its socket closed. Results it sent before dying may still wait unread, so it is reaped
+    # only when reading reaches the end of its socket: that tells which task was running when it died.
+    unreachable: bool = False
 
     @property
     def task(self) -> int | None:
@@ -309,7 +312,7 @@ class WorkerPool:
             for worker in list(self._workers.values()):
                 if not run.pending:
                     return
-                if worker.ready and len(worker.queue) == depth:
+                if worker.ready and not worker.unreachable and len(worker.queue) == depth:
                     self._send(run, worker)
 
     def _send(self, run: _Run, worker: _Worker) -> None:
@@ -330,7 +333,7 @@ class WorkerPool:
         except (BrokenPipeError, ConnectionError, EOFError, OSError):
             run.pending.appendleft(index)  # the worker died: not this task's fault
             run.encoded[index] = data
-            self._on_death(run, worker)
+            worker.unreachable = True  # the poll reads what it sent, then its end, and _on_death settles
             return
         run.sizes[index] = len(data)
         if not worker.queue:
