@@ -215,7 +215,7 @@ def test_declaration_errors_inside_a_yaml_scalar_point_at_the_source() -> None:
     node = load_yaml('k: "function(a, \\x62, \n  pi)"\n', "spec.yml").values["k"]
     assert isinstance(node, YScalar) and node.value == "function(a, b, pi)"
     with pytest.raises(SpecError, match="`pi` is a builtin") as info:
-        parse_declaration(Text(node.value, node.value_location, positions=node.positions))
+        parse_declaration(Text(node.value, node.value_location, source=node))
     assert info.value.location == Location("spec.yml", 2, 3)
 
 

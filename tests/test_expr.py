@@ -226,7 +226,7 @@ def _from_yaml(doc: str) -> Text:
     """The `k:` value of a YAML document as the spec loader makes it: with where each character is."""
     node = load_yaml(doc, "a.yml").values["k"]
     assert isinstance(node, YScalar)
-    return Text(node.value, node.value_location, positions=node.positions)
+    return Text(node.value, node.value_location, source=node)
 
 
 @pytest.mark.parametrize(("doc", "needle", "fragment"), [

@@ -129,7 +129,7 @@ def test_shape_error_on_a_later_line_of_a_yaml_scalar_points_at_the_source() -> 
     doc = "k: >-\n  Phi*theta\n  + thetaa\n"
     node = load_yaml(doc, "spec.yml").values["k"]
     assert isinstance(node, YScalar)
-    text = Text(node.value, node.value_location, positions=node.positions)
+    text = Text(node.value, node.value_location, source=node)
     with pytest.raises(SpecError, match="did you mean `theta`") as info:
         infer_shape(read_expression(text, functions=LINEAR.functions), LINEAR, text)
     assert info.value.location == Location("spec.yml", 3, 5)

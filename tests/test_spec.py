@@ -124,7 +124,7 @@ def test_seed_locations_point_inside_the_quotes(seed: model.Spec) -> None:
 
 def test_seed_multiline_expression_knows_where_its_second_line_is(seed: model.Spec) -> None:
     multiline = by_label(seed, "chain-as-matrix-product").steps[1].term.sympy
-    assert multiline is not None and multiline.character_positions() is not None
+    assert multiline is not None and multiline.source is not None and multiline.source.positions is not None
     offset = multiline.value.index("* Matrix([[Derivative(x1, s)")
     line, column = position_in_seed("* Matrix([[Derivative(x1, s)")
     assert multiline.at(offset) == Location(SEED.as_posix(), line, column)

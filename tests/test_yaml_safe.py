@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -418,10 +419,11 @@ def test_positions_fall_back_when_the_source_does_not_read_back() -> None:
 
 def test_text_at_uses_the_map_and_counts_on_past_the_end() -> None:
     node = scalar(load_yaml("k: |-\n  ab\n  c\n", "spec.yml").values["k"])
-    text = Text(node.value, node.value_location, positions=node.positions)
+    text = Text(node.value, node.value_location, source=node)
     assert text == Text("ab\nc", Location("spec.yml", 2, 3))  # the map is not part of equality
     assert [text.at(i) for i in range(6)] == [Location("spec.yml", *p) for p in
                                               [(2, 3), (2, 4), (2, 5), (3, 3), (3, 4), (3, 5)]]
     assert text.at(-3) == Location("spec.yml", 2, 3)
     # A map of the wrong length (not made for this value) is ignored.
-    assert Text("abc", Location("s", 1, 1), positions=((5, 5),)).at(1) == Location("s", 1, 2)
+    wrong_length = SimpleNamespace(positions=((5, 5),))
+    assert Text("abc", Location("s", 1, 1), source=wrong_length).at(1) == Location("s", 1, 2)

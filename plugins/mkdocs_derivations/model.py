@@ -29,31 +29,24 @@ class PositionSource(Protocol):
 class Text:
     """A string from the spec together with where it starts (for column-accurate errors).
 
-    ``positions`` says where each character of ``value`` was written, which is not ``location`` plus the
-    offset after a YAML escape or on a later line of a multi-line scalar; :meth:`at` uses it when present.
-    It is given either outright or as a ``source`` asked only when an error needs it: mapping every
-    expression of a spec back to its source was a sixth of the host's loading time, and almost no string
-    is ever pointed into. ``key`` is where the name is written when the string is the value of a
-    ``name: value`` entry (``symbols:``, ``where:``), for errors about the name.
-    None of these take part in equality or ``repr``: two Texts are equal when their values and starts are.
+    ``source`` (a :class:`yaml_safe.YScalar`) says where each character of ``value`` was written, which is
+    not ``location`` plus the offset after a YAML escape or on a later line of a multi-line scalar;
+    :meth:`at` asks it only when an error points into the string: mapping every expression of a spec back
+    to its source was a sixth of the host's loading time, and almost no string is ever pointed into.
+    ``key`` is where the name is written when the string is the value of a ``name: value`` entry
+    (``symbols:``, ``where:``), for errors about the name. Neither takes part in equality or ``repr``: two
+    Texts are equal when their values and starts are.
     """
 
     value: str
     location: Location
-    positions: tuple[tuple[int, int], ...] | None = field(default=None, compare=False, repr=False)
     key: Location | None = field(default=None, compare=False, repr=False)
     source: PositionSource | None = field(default=None, compare=False, repr=False)
-
-    def character_positions(self) -> tuple[tuple[int, int], ...] | None:
-        """``positions``, or what ``source`` says (it caches its own answer)."""
-        if self.positions is None and self.source is not None:
-            return self.source.positions
-        return self.positions
 
     def at(self, offset: int) -> Location:
         """Where character ``offset`` (0-based) of ``value`` was written; past the end counts on from it."""
         offset = max(offset, 0)
-        positions = self.character_positions()
+        positions = self.source.positions if self.source is not None else None
         if positions is None or len(positions) != len(self.value) + 1 or self.location.line <= 0:
             return self.location.shifted(offset)
         if offset < len(positions):

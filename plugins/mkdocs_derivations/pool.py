@@ -268,13 +268,12 @@ class WorkerPool:
         """
         if run.source is not None:
             run.pull()
-        self._staff(run)
+        if run.pending and len(self._workers) < self._jobs:  # to replace dead ones or grow a small pool
+            self._wanted = max(self._wanted, min(self._jobs, len(run.pending) + self._busy()))
+            self._top_up()
         self._dispatch(run)
         if run.finished:
             return
-        # A send may have found workers dead: their tasks wait again, and there must be workers (and so
-        # deadlines or messages) to wait for, or the poll below would block for ever.
-        self._staff(run)
         now = time.monotonic()
         deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
         deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
@@ -287,12 +286,6 @@ class WorkerPool:
         self._enforce_deadlines(run)
         if run.source is not None:
             self._dispatch(run)
-
-    def _staff(self, run: _Run) -> None:
-        """Start workers for tasks that wait: to replace dead ones, or to grow a pool started small."""
-        if run.pending and len(self._workers) < self._jobs:
-            self._wanted = max(self._wanted, min(self._jobs, len(run.pending) + self._busy()))
-            self._top_up()
 
     def _dispatch(self, run: _Run) -> None:
         """Give every idle worker a task, then, while tasks remain, queue more behind the running ones, a
@@ -333,7 +326,9 @@ class WorkerPool:
         except (BrokenPipeError, ConnectionError, EOFError, OSError):
             run.pending.appendleft(index)  # the worker died: not this task's fault
             run.encoded[index] = data
-            worker.unreachable = True  # the poll reads what it sent, then its end, and _on_death settles
+            # Not discarded here: the poll reads what it sent, then its end, and _on_death settles. (Discarding
+            # it now also left the pool, its last worker gone, polling nothing for ever.)
+            worker.unreachable = True
             return
         run.sizes[index] = len(data)
         if not worker.queue:
