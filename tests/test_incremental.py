@@ -319,3 +319,80 @@ def test_identical_claims_are_sent_once_and_all_get_the_verdict(tmp_path: Path) 
         assert statuses == ["proved", "proved", "refuted"], result.slug
     assert sorted(reported) == sorted((slug, i, status) for slug in ("a", "b")
                                       for i, status in ((0, "proved"), (1, "proved"), (2, "refuted")))
+
+
+SPEC_WITH_A_BAD_REFERENCE = """\
+version: 1
+title: Memo
+symbols:
+  t: real
+blocks:
+  - text: See {eq:nowhere}.
+  - math:
+      label: m
+      start: {tex: a, sympy: 'sin(t)**2 + cos(t)**2'}
+      steps:
+        - {tex: b, sympy: '1'}
+"""
+
+
+def test_an_unchanged_spec_is_not_parsed_again_and_an_edited_one_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs_derivations import checking
+
+    parsed: list[str] = []
+    real = checking.load_spec_text
+    monkeypatch.setattr(checking, "load_spec_text", lambda data, shown: parsed.append(shown) or real(data, shown))
+    spec = tmp_path / "memo.yml"
+    spec.write_text(SPEC_WITH_A_BAD_REFERENCE)
+    other = tmp_path / "other.yml"
+    other.write_text(SPEC_WITH_A_BAD_REFERENCE.replace("Memo", "Other"))
+    checker = _checker(None, verify=False)
+    first = checker.check_paths([spec, other], root=tmp_path)
+    second = checker.check_paths([spec, other], root=tmp_path)
+    assert parsed == ["memo.yml", "other.yml"]
+    assert second[0].layout is first[0].layout and second[0] is not first[0]
+    # The reference check adds to each load's own error list: nothing piles up from one rebuild to the next.
+    assert [str(e) for e in first[0].errors] == [str(e) for e in second[0].errors]
+    assert len(second[0].errors) == 1 and "nowhere" in str(second[0].errors[0])
+
+    spec.write_text(SPEC_WITH_A_BAD_REFERENCE.replace("title: Memo", "title: Edited"))
+    third = checker.check_paths([spec, other], root=tmp_path)
+    assert parsed == ["memo.yml", "other.yml", "memo.yml"]
+    assert third[0].title == "Edited" and third[1].layout is first[1].layout
+
+
+def test_a_spec_that_failed_to_load_fails_the_same_way_until_it_changes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mkdocs_derivations import checking
+
+    spec = tmp_path / "broken.yml"
+    spec.write_text(SPEC_WITH_A_BAD_REFERENCE.replace("symbols:", "symbolz:"))
+    checker = _checker(None, verify=False)
+    first, second = (checker.load(spec, tmp_path) for _ in range(2))
+    assert first.layout is None and second.layout is None
+    assert [str(e) for e in first.errors] == [str(e) for e in second.errors] and "symbolz" in str(first.errors[0])
+
+    # A failure that may not repeat (a bug of ours, memory) is not kept: the next load parses again.
+    spec.write_text(SPEC_WITH_A_BAD_REFERENCE)
+    calls: list[int] = []
+
+    def explode(spec_model: object) -> object:
+        calls.append(1)
+        raise ZeroDivisionError("simulated bug")
+
+    monkeypatch.setattr(checking, "build_layout", explode)
+    assert "internal error" in str(checker.load(spec, tmp_path).errors[0])
+    monkeypatch.undo()
+    fixed = checker.load(spec, tmp_path)
+    assert calls == [1] and fixed.layout is not None and not fixed.errors
+
+
+def test_a_full_site_pass_forgets_the_parses_of_removed_specs(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.yml").write_text(SPEC_WITH_A_BAD_REFERENCE.replace("Memo", name))
+    checker = _checker(None, verify=False)
+    checker.start(sorted(tmp_path.glob("*.yml")), root=tmp_path).wait_all()
+    (tmp_path / "b.yml").unlink()
+    checker.start(sorted(tmp_path.glob("*.yml")), root=tmp_path).wait_all()
+    assert set(checker._parsed) == {"a.yml"}

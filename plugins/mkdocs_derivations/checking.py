@@ -20,7 +20,7 @@ from .claims import Claim, Layout, build_layout
 from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
 from .references import pages_registry, reference_errors
-from .spec import load_spec
+from .spec import load_spec_text, read_spec_file
 from .verdict import FAILING, Verdict, counterexample_text
 
 ENGINE_VERSION = f"{__version__}+engine5"  # bump when a verdict (or its method text) can change
@@ -88,14 +88,29 @@ def _sympy_version() -> str:
         return "unknown"
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    """What loading one file's bytes gave: kept so that a rebuild does not parse an unchanged spec again,
+    unless the failure may not happen again (``lasting`` False: out of memory, a bug of ours)."""
+
+    data: bytes
+    layout: Layout | None
+    errors: tuple[SpecError, ...]
+    lasting: bool = True
+
+
 class Checker:
-    """Owns the worker pool, the on-disk cache and an in-memory memo (for `mkdocs serve` rebuilds)."""
+    """Owns the worker pool, the on-disk cache and in-memory memos of verdicts and of parsed specs (both
+    for `mkdocs serve` rebuilds, where this object lives on)."""
 
     def __init__(self, options: CheckOptions) -> None:
         self.options = options
         self.cache = VerdictCache(options.cache_dir)
         self._pool: WorkerPool | None = None
         self._memo: dict[str, Verdict] = {}
+        # By displayed path (it names the page and every message): parsing is most of a warm rebuild's own
+        # work, 0.4-0.5 s for 200 specs, and an edit in `mkdocs serve` changes one file.
+        self._parsed: dict[str, _Parsed] = {}
         self._versions = (ENGINE_VERSION, _sympy_version())
         self.checked_claims = 0  # claims actually sent to workers (tests count re-verification with it)
 
@@ -121,19 +136,20 @@ class Checker:
         return VerdictCache.make_key(*self._versions, *claim.key_parts())
 
     def load(self, path: Path, root: Path | None = None) -> CheckedSpec:
+        """Read and lay out one spec; a file whose bytes are those of its last load is not parsed again."""
         shown = display_path(path, root)
         try:
-            spec = load_spec(path, shown)
-            layout, errors = build_layout(spec)
+            data = read_spec_file(path, shown)
         except SpecError as err:
             return CheckedSpec(path, shown, None, errors=[err])
-        except (RecursionError, MemoryError):
-            return CheckedSpec(path, shown, None, errors=[SpecError("the spec is too large or deeply nested to "
-                                                                    "load", Location(shown))])
-        except Exception as err:  # noqa: BLE001 - a bug of ours must cost one page, not the whole site
-            message = f"internal error while loading this spec ({type(err).__name__}: {err}); please report it"
-            return CheckedSpec(path, shown, None, errors=[SpecError(message, Location(shown))])
-        return CheckedSpec(path, shown, layout, dict(layout.verdicts), errors)
+        parsed = self._parsed.get(shown)
+        if parsed is None or parsed.data != data:
+            parsed = _parse(data, shown)
+            if parsed.lasting:
+                self._parsed[shown] = parsed
+        layout = parsed.layout
+        verdicts = dict(layout.verdicts) if layout is not None else {}
+        return CheckedSpec(path, shown, layout, verdicts, list(parsed.errors))  # lists of its own: they grow
 
     def check_paths(self, paths: Iterable[Path], root: Path | None = None,
                     progress: Callable[[CheckedSpec, int, Verdict], None] | None = None,
@@ -181,6 +197,8 @@ class Checker:
                 missed += len(misses[-1][1])
                 self._get_pool(start_workers=missed).grow(missed)
         loaded = [checked for checked, _ in misses]
+        shown = {checked.shown_path for checked in loaded}
+        self._parsed = {name: parsed for name, parsed in self._parsed.items() if name in shown}  # files removed
         self._check_references(loaded, [])
         pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})
         if missed:
@@ -355,6 +373,20 @@ class _Task:
     claim: Claim
     key: str
     entry: Path | None
+
+
+def _parse(data: bytes, shown: str) -> _Parsed:
+    try:
+        layout, errors = build_layout(load_spec_text(data, shown))
+    except SpecError as err:
+        return _Parsed(data, None, (err,))
+    except (RecursionError, MemoryError):
+        error = SpecError("the spec is too large or deeply nested to load", Location(shown))
+        return _Parsed(data, None, (error,), lasting=False)
+    except Exception as err:  # noqa: BLE001 - a bug of ours must cost one page, not the whole site
+        message = f"internal error while loading this spec ({type(err).__name__}: {err}); please report it"
+        return _Parsed(data, None, (SpecError(message, Location(shown)),), lasting=False)
+    return _Parsed(data, layout, tuple(errors))
 
 
 def _check_in_worker(task: _Task) -> tuple[dict, str | None]:

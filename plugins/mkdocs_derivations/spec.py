@@ -79,14 +79,18 @@ def load_spec(path: Path, display: str | None = None) -> model.Spec:
     ``display`` is the path as messages show it (usually relative to the project), default ``path``.
     """
     name = display or path.as_posix()
+    return load_spec_text(read_spec_file(path, name), name)
+
+
+def read_spec_file(path: Path, name: str) -> bytes:
+    """The bytes of a spec file, refused with a :class:`SpecError` at ``name`` if too large or unreadable."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise size_error(size, name)
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read the spec file: {exc.strerror or exc}", Location(name)) from None
-    return load_spec_text(data, name)
 
 
 def load_spec_text(data: bytes | str, path: str) -> model.Spec:
