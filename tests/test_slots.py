@@ -29,6 +29,8 @@ def test_tokens_are_unguessable_per_page_and_foreign_tokens_stay_text() -> None:
     assert token != foreign
     assert page.fill(f"{token} {foreign} derivslot-0000000000000000-0") == (
         f"mine {foreign} derivslot-0000000000000000-0", 0)
+    bad_index = token.replace("-0-->", "-7-->")  # the page's own token, a slot it never made
+    assert page.fill(f"{bad_index} {token}") == (f"{bad_index} mine", 0)
 
 
 def test_immediate_slots_are_their_values() -> None:

