@@ -71,15 +71,15 @@ def median(values: list[float]) -> float:
     return statistics.median(values)
 
 
-def helper(mode: str, *args: str) -> dict:
+def helper(mode: str, *args: str, verify: bool | None = None) -> dict:
     """Run this file in helper mode in a fresh process and return its JSON answer."""
-    return helpers_side_by_side(1, mode, *args)[0]
+    return helpers_side_by_side(1, mode, *args, verify=verify)[0]
 
 
-def helpers_side_by_side(copies: int, mode: str, *args: str) -> list[dict]:
+def helpers_side_by_side(copies: int, mode: str, *args: str, verify: bool | None = None) -> list[dict]:
     """Start ``copies`` identical helper processes at once and return each one's JSON answer."""
     cmd = [sys.executable, str(Path(__file__).resolve()), f"--helper={mode}", *args]
-    procs = [subprocess.Popen(cmd, env=_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    procs = [subprocess.Popen(cmd, env=_env(verify), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
              for _ in range(copies)]
     answers = []
     for proc in procs:
@@ -215,13 +215,49 @@ def helper_loop(paths: list[Path]) -> dict:
     return {"seconds": time.perf_counter() - started, "claims": len(claims)}
 
 
+def helper_serve(root: Path, config: str, edits: list[Path], reps: int) -> dict:
+    """Rebuilds as ``mkdocs serve`` does them: one process, one config and plugin object, the same
+    ``build`` called again. The first build is not timed; then ``reps`` rebuilds with nothing changed, then
+    one rebuild after each edit (one step of one spec each). Without ``edits``, only the rebuilds.
+    """
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    os.chdir(root)
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    cfg = load_config(str(root / config), site_dir=str(root / "site-serve"))
+    cfg.plugins.on_startup(command="serve", dirty=False)
+    plugin = cfg.plugins["derivations"]
+
+    def timed() -> float:
+        started = time.perf_counter()
+        build(cfg)
+        return time.perf_counter() - started
+
+    try:
+        build(cfg)
+        rebuilds = [timed() for _ in range(reps)]
+        after_edits, checked = [], []
+        for path in edits:
+            before = plugin._checker.checked_claims
+            sitegen.edit_step_of(path, step=2)
+            after_edits.append(timed())
+            checked.append(plugin._checker.checked_claims - before)
+    finally:
+        cfg.plugins.on_shutdown()
+    return {"rebuilds": rebuilds, "after_edits": after_edits, "checked": checked}
+
+
 def run_helper(mode: str, rest: list[str]) -> None:
     jobs = 1
     if rest and rest[0].startswith("--jobs="):
         jobs = int(rest.pop(0).split("=", 1)[1])
     paths = [Path(p) for p in rest]
     modes = {"engine": lambda: helper_engine(jobs, paths), "naive": lambda: helper_naive(paths),
-             "loop": lambda: helper_loop(paths)}
+             "loop": lambda: helper_loop(paths),
+             "serve": lambda: helper_serve(paths[0], str(paths[1]), paths[2:], reps=3)}
     print(json.dumps(modes[mode]()))
 
 
@@ -363,7 +399,22 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int,
     r["edit_rebuild_s"] = rebuild
     say(f"mkdocs build after the edit:               {rebuild:.2f} s")
 
+    # mkdocs serve: rebuilds in one process. Two edits of other pages: at the first the pool starts (a
+    # worker imports SymPy); at the second it is running.
+    specs = site.spec_paths()
+    served = helper("serve", str(root), "mkdocs-j2.yml", str(specs[len(specs) // 4]), str(specs[len(specs) // 3]))
+    floor = helper("serve", str(root), "mkdocs-j2.yml", verify=False)
+    r["serve_plain_rebuild_s"] = median(floor["rebuilds"])
+    r["serve_warm_rebuild_s"] = median(served["rebuilds"])
+    r["serve_first_edit_rebuild_s"], r["serve_next_edit_rebuild_s"] = served["after_edits"]
+    r["serve_edit_checked_claims"] = sum(served["checked"])
+    say(f"mkdocs serve rebuilds, verification off:    {_fmt(floor['rebuilds'])}\n"
+        f"mkdocs serve rebuilds, nothing changed:     {_fmt(served['rebuilds'])}\n"
+        f"mkdocs serve rebuild after an edit: {served['after_edits'][0]:.2f} s (the pool starts), then "
+        f"{served['after_edits'][1]:.2f} s (pool running); claims checked: {served['checked']}")
+
     r["warm_over_plain"] = r["warm_s"] / r["plain_s"]
+    r["serve_edit_over_plain"] = r["serve_next_edit_rebuild_s"] / r["serve_plain_rebuild_s"]
     r["cold_over_plain"] = r["cold_s"] / r["plain_s"]
     r["cold_j1_over_plain"] = r["cold_j1_s"] / r["plain_s"]
     r["build_pool_speedup"] = r["cold_j1_s"] / r["cold_j2_s"]

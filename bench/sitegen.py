@@ -217,6 +217,12 @@ def edit_one_step(site: Site, page_index: int = 0, step: int = 1) -> Path:
     """Rewrite one step of one spec as ``1*(...)``: same truth, new text, so exactly one new cache key."""
     slug = sorted(site.expected)[page_index]
     path = site.specs_dir / f"{slug}.yml"
+    edit_step_of(path, step)
+    return path
+
+
+def edit_step_of(path: Path, step: int) -> None:
+    """:func:`edit_one_step` on a spec file given by its path (for a helper process without the Site)."""
     lines = path.read_text(encoding="utf-8").splitlines()
     seen = 0
     for i, line in enumerate(lines):
@@ -228,6 +234,5 @@ def edit_one_step(site: Site, page_index: int = 0, step: int = 1) -> Path:
                 break
             seen += 1
     else:
-        raise ValueError(f"{slug} has no step {step}")
+        raise ValueError(f"{path.stem} has no step {step}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
