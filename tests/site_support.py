@@ -12,6 +12,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "derivations" / "mml-5-2-2-multivariate-chain-rule.yml"
 
+# A one-step spec that proves, with a reference to its own equation; tests derive broken variants from it.
+TINY_SPEC = """\
+version: 1
+title: Tiny
+symbols:
+  t: real
+blocks:
+  - text: See {eq:tiny}.
+  - math:
+      label: tiny
+      start: {tex: a, sympy: 'diff(sin(t)**2, t)'}
+      steps:
+        - {tex: b, sympy: '2*sin(t)*cos(t)'}
+"""
+
 
 def position(text: str, needle: str, nth: int = 1, offset: int = 0) -> tuple[int, int]:
     """1-based (line, column) of the ``nth`` occurrence of ``needle`` in ``text``, plus ``offset`` columns.

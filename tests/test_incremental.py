@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+import site_support
 from mkdocs_derivations import cache as cache_module
 from mkdocs_derivations import verify
 from mkdocs_derivations.checking import Checker, CheckOptions
@@ -321,19 +322,7 @@ def test_identical_claims_are_sent_once_and_all_get_the_verdict(tmp_path: Path) 
                                       for i, status in ((0, "proved"), (1, "proved"), (2, "refuted")))
 
 
-SPEC_WITH_A_BAD_REFERENCE = """\
-version: 1
-title: Memo
-symbols:
-  t: real
-blocks:
-  - text: See {eq:nowhere}.
-  - math:
-      label: m
-      start: {tex: a, sympy: 'sin(t)**2 + cos(t)**2'}
-      steps:
-        - {tex: b, sympy: '1'}
-"""
+SPEC_WITH_A_BAD_REFERENCE = site_support.TINY_SPEC.replace("{eq:tiny}", "{eq:nowhere}").replace("Tiny", "Memo")
 
 
 def test_an_unchanged_spec_is_not_parsed_again_and_an_edited_one_is(

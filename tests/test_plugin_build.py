@@ -16,19 +16,7 @@ from site_support import mkdocs_yml
 ROOT = Path(__file__).resolve().parent.parent
 pytestmark = pytest.mark.slow
 
-GOOD = """\
-version: 1
-title: Tiny
-symbols:
-  t: real
-blocks:
-  - text: See {eq:tiny}.
-  - math:
-      label: tiny
-      start: {tex: a, sympy: 'diff(sin(t)**2, t)'}
-      steps:
-        - {tex: b, sympy: '2*sin(t)*cos(t)'}
-"""
+GOOD = site_support.TINY_SPEC
 WRONG = GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'")
 BROKEN = GOOD.replace("symbols:", "symbolz:")
 
