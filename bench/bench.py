@@ -258,7 +258,9 @@ def run_helper(mode: str, rest: list[str]) -> None:
     if rest and rest[0].startswith("--jobs="):
         jobs = int(rest.pop(0).split("=", 1)[1])
     preloaded = bool(rest) and rest[0] == "--preloaded"
-    paths = [Path(p) for p in rest[preloaded:]]
+    if preloaded:
+        rest.pop(0)
+    paths = [Path(p) for p in rest]
     modes = {"engine": lambda: helper_engine(jobs, paths, preloaded), "naive": lambda: helper_naive(paths),
              "loop": lambda: helper_loop(paths),
              "serve": lambda: helper_serve(paths[0], str(paths[1]), paths[2:], reps=3)}

@@ -325,13 +325,18 @@ def test_identical_claims_are_sent_once_and_all_get_the_verdict(tmp_path: Path) 
 SPEC_WITH_A_BAD_REFERENCE = site_support.TINY_SPEC.replace("{eq:tiny}", "{eq:nowhere}").replace("Tiny", "Memo")
 
 
-def test_an_unchanged_spec_is_not_parsed_again_and_an_edited_one_is(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The displayed path of every spec the checker parses, in order."""
     from mkdocs_derivations import checking
 
-    parsed: list[str] = []
+    seen: list[str] = []
     real = checking.load_spec_text
-    monkeypatch.setattr(checking, "load_spec_text", lambda data, shown: parsed.append(shown) or real(data, shown))
+    monkeypatch.setattr(checking, "load_spec_text", lambda data, shown: seen.append(shown) or real(data, shown))
+    return seen
+
+
+def test_an_unchanged_spec_is_not_parsed_again_and_an_edited_one_is(tmp_path: Path, parsed: list[str]) -> None:
     spec = tmp_path / "memo.yml"
     spec.write_text(SPEC_WITH_A_BAD_REFERENCE)
     other = tmp_path / "other.yml"
@@ -352,13 +357,14 @@ def test_an_unchanged_spec_is_not_parsed_again_and_an_edited_one_is(
 
 
 def test_a_spec_that_failed_to_load_fails_the_same_way_until_it_changes(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parsed: list[str]) -> None:
     from mkdocs_derivations import checking
 
     spec = tmp_path / "broken.yml"
     spec.write_text(SPEC_WITH_A_BAD_REFERENCE.replace("symbols:", "symbolz:"))
     checker = _checker(None, verify=False)
     first, second = (checker.load(spec, tmp_path) for _ in range(2))
+    assert parsed == ["broken.yml"]  # the error was kept, not found again
     assert first.layout is None and second.layout is None
     assert [str(e) for e in first.errors] == [str(e) for e in second.errors] and "symbolz" in str(first.errors[0])
 

@@ -99,6 +99,22 @@ class _Parsed:
     lasting: bool = True
 
 
+def _parse(data: bytes, shown: str) -> _Parsed:
+    """Parse and lay out a spec's bytes; never raises, a contributor's mistake or a bug of ours becomes the
+    page's error."""
+    try:
+        layout, errors = build_layout(load_spec_text(data, shown))
+    except SpecError as err:
+        return _Parsed(data, None, (err,))
+    except (RecursionError, MemoryError):
+        error = SpecError("the spec is too large or deeply nested to load", Location(shown))
+        return _Parsed(data, None, (error,), lasting=False)
+    except Exception as err:  # noqa: BLE001 - a bug of ours must cost one page, not the whole site
+        message = f"internal error while loading this spec ({type(err).__name__}: {err}); please report it"
+        return _Parsed(data, None, (SpecError(message, Location(shown)),), lasting=False)
+    return _Parsed(data, layout, tuple(errors))
+
+
 class Checker:
     """Owns the worker pool, the on-disk cache and in-memory memos of verdicts and of parsed specs (both
     for `mkdocs serve` rebuilds, where this object lives on)."""
@@ -373,20 +389,6 @@ class _Task:
     claim: Claim
     key: str
     entry: Path | None
-
-
-def _parse(data: bytes, shown: str) -> _Parsed:
-    try:
-        layout, errors = build_layout(load_spec_text(data, shown))
-    except SpecError as err:
-        return _Parsed(data, None, (err,))
-    except (RecursionError, MemoryError):
-        error = SpecError("the spec is too large or deeply nested to load", Location(shown))
-        return _Parsed(data, None, (error,), lasting=False)
-    except Exception as err:  # noqa: BLE001 - a bug of ours must cost one page, not the whole site
-        message = f"internal error while loading this spec ({type(err).__name__}: {err}); please report it"
-        return _Parsed(data, None, (SpecError(message, Location(shown)),), lasting=False)
-    return _Parsed(data, layout, tuple(errors))
 
 
 def _check_in_worker(task: _Task) -> tuple[dict, str | None]:

@@ -41,7 +41,6 @@ class Slots:
 
     def __init__(self) -> None:
         self._token_hex = secrets.token_hex(8)
-        self._prefix = f"derivslot-{self._token_hex}-"
         self._fills: list[Fill] = []
 
     def text(self, fill: Fill) -> str:
@@ -54,7 +53,7 @@ class Slots:
 
     def _token(self, fill: Fill) -> str:
         self._fills.append(fill)
-        return f"{self._prefix}{len(self._fills) - 1}"
+        return f"derivslot-{self._token_hex}-{len(self._fills) - 1}"
 
     def fill(self, text: str) -> tuple[str, int]:
         """``text`` with every slot filled, and how many slots were not found in it.
