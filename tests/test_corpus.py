@@ -46,9 +46,14 @@ NUMERIC_ONLY: dict[str, str] = {
     ),
 }
 
-#: True cases whose verdict must carry a note (substring) telling the reader something about the proof.
-EXPECTED_NOTES: dict[str, str] = {
-    "gradient-cites-wrong-definition": "also uses the definition of `e`",
+#: True cases whose verdict must carry exactly these notes (what the page tells the reader about the proof;
+#: a note that is not true of the proof is as wrong as a missing one).
+EXPECTED_NOTES: dict[str, list[str]] = {
+    "gradient-cites-residual": [],
+    "gradient-cites-wrong-definition": ["also uses the definition of `e`"],
+    "derivative-of-cited-definition": [],
+    "derivative-cites-unrelated-definition": ["also uses the definition of `g`"],
+    "jacobian-through-uncited-definition": ["also uses the definition of `q`"],
 }
 
 #: Cases the checker gets wrong today (strict xfail): label -> diagnosis. See tests/corpus/README.md.
@@ -175,7 +180,7 @@ def test_true_step_is_accepted(results: Results, case: Case) -> None:
     allowed = ACCEPTED | ({"numeric"} if case.label in NUMERIC_ONLY else set())
     assert verdict.status in allowed, f"{case.file} [{case.label}] was not accepted: {_describe(verdict)}"
     if case.label in EXPECTED_NOTES:
-        assert any(EXPECTED_NOTES[case.label] in note for note in verdict.notes), verdict.notes
+        assert verdict.notes == EXPECTED_NOTES[case.label]
 
 
 @pytest.mark.parametrize("name", LOAD_ERROR_FILES)

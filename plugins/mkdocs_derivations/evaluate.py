@@ -251,8 +251,6 @@ class Evaluator:
                 out.append(value)
         return out, frozenset(names)
 
-    def _inner_expand(self, bound: frozenset[str]) -> frozenset[str]:
-        return frozenset(self.definitions) - bound
 
     def _call(self, node: Call, expand: frozenset[str]) -> Any:
         name, args = node.func, node.args
@@ -304,7 +302,7 @@ class Evaluator:
             if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 20):
                 raise EvaluationError("the order of a derivative must be an integer from 1 to 20")
             order = int(order_value)
-        inner = self.value(node.args[0], self._inner_expand(bound))
+        inner = self.value(node.args[0], expand - bound)
         var = variables[0]
         if isinstance(inner, sp.MatrixBase):
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
@@ -314,7 +312,7 @@ class Evaluator:
 
     def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
         variables, bound = self._variables(node.args[1])
-        inner_expand = self._inner_expand(bound)
+        inner_expand = expand - bound
         target = node.args[0]
         if isinstance(target, ListExpr):
             if self.sizes is None:
