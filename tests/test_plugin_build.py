@@ -60,12 +60,18 @@ def test_real_site_builds_strict_and_offline(tmp_path: Path) -> None:
     assert "derivslot-" not in (out / "search" / "search_index.json").read_text()  # comments are not indexed
 
 
-def test_strict_build_fails_on_a_refuted_step_and_names_it(tmp_path: Path) -> None:
-    site = make_site(tmp_path, {"good.yml": GOOD, "wrong.yml": WRONG})
+def test_strict_build_fails_on_a_refuted_step_names_it_and_keeps_the_previous_site(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    assert mkdocs_build(site, "--strict").returncode == 0
+    (site / "derivations" / "wrong.yml").write_text(WRONG)
     strict = mkdocs_build(site, "--strict")
     assert strict.returncode != 0
     assert "derivations/wrong.yml:11:11:" in strict.stderr and "refuted" in strict.stderr
     assert "counterexample: t = " in strict.stderr
+    # MkDocs aborts after the last build event: the rejected pages must not have replaced the site.
+    assert (site / "site" / "derivations" / "good" / "index.html").exists()
+    assert not (site / "site" / "derivations" / "wrong").exists()
+    assert [p.name for p in site.iterdir() if p.name.startswith("site")] == ["site"]
     relaxed = mkdocs_build(site)
     assert relaxed.returncode == 0, relaxed.stderr
     good_page = (site / "site" / "derivations" / "good" / "index.html").read_text()

@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
@@ -67,6 +67,18 @@ def _env_verify(default: bool) -> bool:
     return default
 
 
+class _StrictWarnings(logging.Handler):
+    """Counts what MkDocs' strict mode counts (warnings and worse on the ``mkdocs`` logger), so that a build
+    MkDocs is about to abort is not swapped over the previous site: the abort comes after ``on_post_build``."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.count = 0
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+
+
 class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def __init__(self) -> None:
         self._checker: Checker | None = None
@@ -76,13 +88,31 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._command = "build"
         self._final_site_dir: str | None = None
         self._staging_dir: Path | None = None
+        self._strict_warnings: _StrictWarnings | None = None
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = command
 
-    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+    # First of all plugins, so that a warning from any of them is counted (MkDocs counts from the start).
+    @event_priority(100)
+    def _count_strict_warnings(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        self._stop_counting()
+        if self.config.enabled and self.config.atomic_build and config.strict:
+            self._strict_warnings = _StrictWarnings()
+            logging.getLogger("mkdocs").addHandler(self._strict_warnings)
+        return config
+
+    def _stop_counting(self) -> int:
+        """Detach the strict-mode counter; return how many warnings it saw."""
+        counter, self._strict_warnings = self._strict_warnings, None
+        if counter is None:
+            return 0
+        logging.getLogger("mkdocs").removeHandler(counter)
+        return counter.count
+
+    def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
         self._root = Path(config.config_file_path or ".").resolve().parent
@@ -113,6 +143,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
                 self._checker.close()
             self._checker = Checker(options)
         return config
+
+    on_config = CombinedEvent(_count_strict_warnings, _configure)
 
     def _specs_dir(self) -> Path:
         return self._root / self.config.specs_dir
@@ -178,11 +210,17 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             for problem in self._site.problems():  # waits for the last verdicts, if any page did not
                 log.warning(problem)
             self._site = None
+        warnings = self._stop_counting()
         if self._final_site_dir is not None:
+            if warnings:  # MkDocs aborts right after this event; on_build_error discards the staging folder
+                log.info("strict mode: %d warning(s), so %s keeps the previous build", warnings,
+                         self._final_site_dir)
+                return
             staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
             config.site_dir, self._final_site_dir, self._staging_dir = self._final_site_dir, None, None
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._stop_counting()
         self._cancel_check()
         if self._final_site_dir is not None and self._staging_dir is not None:
             staging.discard(self._staging_dir)
