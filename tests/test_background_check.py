@@ -41,12 +41,14 @@ def _slow_claims(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
 
 def test_start_returns_before_the_verdicts_and_wait_delivers_them(site: sitegen.Site, tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    _slow_claims(monkeypatch, 0.1)  # 12 claims on 2 workers: about 0.6 s of checking
+    # Time bounds here and below leave room for a busy CI machine: 12 claims on 2 workers are about 3 s of
+    # checking, and start must return well before that.
+    _slow_claims(monkeypatch, 0.5)
     checker = Checker(CheckOptions(jobs=2, cache_dir=tmp_path / "cache"))
     try:
         started = time.monotonic()
         pending = checker.start(site.spec_paths())
-        assert time.monotonic() - started < 0.5
+        assert time.monotonic() - started < 2.0
         first, *_ = pending.specs
         assert len(first.verdicts) < 4  # still arriving
         pending.wait(first)
@@ -84,14 +86,14 @@ def test_a_failing_check_ends_every_wait_and_leaves_claims_unchecked(site: siteg
 
 def test_cancel_stops_at_the_next_verdict_and_the_pool_stays_usable(site: sitegen.Site,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    _slow_claims(monkeypatch, 0.3)  # 12 claims: about 1.8 s of checking if not cancelled
+    _slow_claims(monkeypatch, 1.0)  # 12 claims: about 6 s of checking if not cancelled, 1 s if cancelled
     checker = Checker(CheckOptions(jobs=2, cache_dir=None))
     try:
         pending = checker.start(site.spec_paths())
         pending.cancel()
         started = time.monotonic()
         pending.wait_all()
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 3.0
         assert pending.failure == "checking was cancelled"
         assert any(s == "unchecked" for statuses in _statuses(pending.specs).values() for s in statuses)
         assert _statuses(checker.check_paths(site.spec_paths()[:1]))  # the next check works
@@ -117,13 +119,13 @@ def test_site_pages_match_the_synchronous_rendering(site: sitegen.Site) -> None:
 def test_slotted_pages_need_no_verdict_and_fill_to_the_final_pages(site: sitegen.Site,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     """The plugin's path: every page's Markdown at once, while checking; filled, it equals the final page."""
-    _slow_claims(monkeypatch, 0.1)  # 12 claims on 2 workers: about 0.6 s of checking
+    _slow_claims(monkeypatch, 0.5)  # 12 claims on 2 workers: about 3 s of checking
     checker = Checker(CheckOptions(jobs=2, cache_dir=None))
     try:
         pages = SitePages(checker.start(site.spec_paths()))
         started = time.monotonic()
         slotted = {slug: pages.page_markdown(slug) for slug in pages.slugs}
-        assert time.monotonic() - started < 0.3 and any(len(c.verdicts) < 4 for c in pages.pending.specs)
+        assert time.monotonic() - started < 1.5 and any(len(c.verdicts) < 4 for c in pages.pending.specs)
         for markdown in slotted.values():
             assert "derivslot-" in markdown
             assert "deriv-proved" not in markdown and "deriv-refuted" not in markdown  # nothing shown early

@@ -207,7 +207,7 @@ def test_rejected_with_column(source: str, column: int, fragment: str) -> None:
     start = time.perf_counter()
     with pytest.raises(SpecError) as info:
         parse(source)
-    assert time.perf_counter() - start < 0.1
+    assert time.perf_counter() - start < 1.0  # refused at once, not after a blow-up (room for a busy machine)
     assert fragment in info.value.message
     assert info.value.location == Location("spec.yml", 7, column)
 

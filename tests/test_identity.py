@@ -637,7 +637,7 @@ def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
     started = time.monotonic()
     run = identity._budgeted(stubborn, 0.1)
     assert run.timed_out and swallowed == [1]
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2.5  # the loop runs 5 s; the budget is 0.1 s
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left armed
 
 
@@ -653,7 +653,7 @@ def test_code_catching_exception_cannot_swallow_the_alarm() -> None:
 
     started = time.monotonic()
     assert identity._budgeted(careless, 0.1).timed_out
-    assert time.monotonic() - started < 1
+    assert time.monotonic() - started < 2.5  # the loop runs 5 s; the budget is 0.1 s
 
 
 # ------------------------------------------------------------------------------------------ sampling

@@ -109,11 +109,11 @@ def test_sleeping_forever_times_out_and_later_tasks_succeed(pool: WorkerPool) ->
     start = time.monotonic()
     results = pool.map([("sleep", 3600), ("spin", None), ("square", 5), ("square", 6)])
     elapsed = time.monotonic() - start
-    assert elapsed < 1.0 + 1.0
+    assert elapsed < 1.0 + 2.0  # both killed at their 1 s limit (2 workers), with room for a busy machine
     for result in results[:2]:
         assert not result.ok and result.timed_out
         assert result.error == "time limit of 1 s exceeded"
-        assert 1.0 <= result.seconds < 2.0
+        assert 1.0 <= result.seconds < 2.5
     assert [r.value for r in results[2:]] == [25, 36]
     assert len(pool.worker_pids()) == 2
 
@@ -424,7 +424,7 @@ def test_large_tasks_queue_only_while_the_socket_has_room_so_a_deadline_still_ho
         started = time.monotonic()
         results = single.map([("spin", None), *large])
         elapsed = time.monotonic() - started
-    assert results[0].timed_out and results[0].seconds < 2.0
+    assert results[0].timed_out and results[0].seconds < 2.5
     assert [r.value for r in results[1:]] == [t[1] * t[1] for t in large]
     assert elapsed < 4.0
 

@@ -177,7 +177,7 @@ def test_alias_bomb_is_refused_fast() -> None:
         lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
     started = time.perf_counter()
     exc = error("\n".join(lines) + "\n")
-    assert time.perf_counter() - started < 0.5
+    assert time.perf_counter() - started < 2.0  # the expansion would never end
     assert at(exc) == (1, 4)
 
 
@@ -262,7 +262,7 @@ def test_file_over_the_size_limit_is_refused_before_parsing() -> None:
     data = b"a: [" + b"[" * (2 * 1024 * 1024) + b"\n"  # 2 MB that would be slow (and invalid) to parse
     started = time.perf_counter()
     exc = error(data)
-    assert time.perf_counter() - started < 0.2
+    assert time.perf_counter() - started < 1.0  # parsing it would take far longer
     assert "2.0 MB" in exc.message and "at most 1 MB" in exc.message
     assert "at most 1 MB" in error(data.decode()).message
     assert load_yaml(b"a: '" + b"x" * (MAX_BYTES - 10) + b"'\n", "spec.yml")  # just under the limit is fine
