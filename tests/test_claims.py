@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
 import pytest
 
+from mkdocs_derivations.checking import Checker, CheckOptions
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
+from mkdocs_derivations.render import render_page
 from mkdocs_derivations.spec import load_spec_text
 from site_support import position
 
@@ -232,3 +235,48 @@ def test_an_example_states_the_symmetric_matrices_it_declares_and_nothing_else()
     assert not errors, errors
     [container] = layout.items
     assert container.assumptions == ["S is symmetric", "F is symmetric"]
+
+
+
+def test_symmetric_matrices_are_stated_wherever_they_are_declared(tmp_path: Path) -> None:
+    """Every check uses the assumption, so the page shows it at the page, box or equation declaring it."""
+    head = "symbols:\n  S: matrix(N, N, symmetric)\n  x: vector(N)\n"
+    body = """\
+        - math:
+            label: with-u
+            symbols:
+              U: matrix(N, N, symmetric)
+            start: {tex: a, sympy: 'x.T*U*x'}
+            steps:
+              - {tex: b, sympy: 'x.T*U.T*x'}
+        - math:
+            start: {tex: c, sympy: 'S'}
+            steps:
+              - {tex: d, sympy: 'S.T'}
+        """
+    layout, errors = layout_of(body, head=head)
+    assert not errors, errors
+    assert layout.assumptions == ["S is symmetric"]
+    first, second = layout.items
+    assert first.assumptions == ["U is symmetric"] and second.assumptions == []
+    spec = tmp_path / "t.yml"
+    spec.write_text(spec_text(body, head))
+    checker = Checker(CheckOptions(verify=False, cache_dir=None))
+    [checked] = checker.check_paths([spec])
+    markdown = render_page(checked).markdown
+    assert markdown.count("*Assumptions:* S is symmetric.") == 1
+    assert markdown.index("*Assumptions:* S is symmetric.") < markdown.index("*Assumptions:* U is symmetric.")
+    assert markdown.index("*Assumptions:* U is symmetric.") < markdown.index('id="eq-with-u"')
+
+
+def test_a_bad_page_level_declaration_is_reported_once() -> None:
+    head = "symbols:\n  sin: real\n  t: real\n"
+    _, errors = layout_of(math("a", "t", "t") + math("b", "t", "t"), head=head)
+    assert len(errors) == 1, errors
+    assert errors[0].where == "symbols"
+
+
+def test_a_sizes_entry_missing_a_dimension_is_named_readably() -> None:
+    head = "symbols:\n  x: vector(n)\n  A: matrix(m, n)\nsizes:\n  - {n: 2}\n  - {n: 3, m: 2}\n"
+    error = only_error(math("a", "A*x", "A*x"), head=head)
+    assert error.message == "`sizes` entry `n = 2` does not give m"

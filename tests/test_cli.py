@@ -122,6 +122,21 @@ def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert sorted(Path(s).name for s in seen) == [f"s{i}.yml" for i in range(5)]
 
 
+@pytest.mark.parametrize("shard", ["3/2", "0/2", "1", "a/b", "1/2/3", "-1/2"])
+def test_a_bad_shard_is_a_usage_error_not_an_internal_one(shard: str, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", f"--shard={shard}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument --shard: `{shard}` is not I/N with 1 <= I <= N" in err and "internal error" not in err
+
+
+def test_no_claims_at_all_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, str(write(tmp_path, "broken.yml", "version: 1\n")))
+    assert code == 2
+    assert "\nclaims: none\n" in out
+
+
 def test_new_writes_a_starter_that_passes_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["new", "my-first", "--dir", str(tmp_path)]) == 0
     target = tmp_path / "my-first.yml"

@@ -69,11 +69,8 @@ def test_page_has_no_unchecked_claims(checked: dict[str, CheckedSpec], name: str
     assert page.layout is not None
     missing = [index for index in range(len(page.layout.claims)) if index not in page.verdicts]
     assert not missing, f"claims without a verdict: {missing}"
-    unchecked = [
-        claim_message(claim, page.verdicts[index])
-        for index, claim in enumerate(page.layout.claims)
-        if page.verdicts[index].status == "unchecked"
-    ]
+    unchecked = [claim_message(claim, row, verdict) for claim, row, verdict in page.claim_records()
+                 if verdict.status == "unchecked"]
     assert not unchecked, "\n".join(unchecked)
 
 

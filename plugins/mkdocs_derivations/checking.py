@@ -16,12 +16,12 @@ from pathlib import Path
 
 from . import __version__
 from .cache import VerdictCache, write_entry
-from .claims import Claim, Layout, build_layout
+from .claims import Claim, Layout, Row, build_layout
 from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
 from .references import pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
-from .verdict import FAILING, Verdict, counterexample_text
+from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 ENGINE_VERSION = f"{__version__}+engine6"  # bump when a verdict (or its method text) can change
 
@@ -57,21 +57,40 @@ class CheckedSpec:
         """The verdict of claim ``index``; a claim without one shows as unchecked."""
         return self.verdicts.get(index) or Verdict("unchecked", detail="not checked")
 
+    def claim_records(self) -> Iterator[tuple[Claim, Row | None, Verdict]]:
+        """Each claim with the row that shows it (for its equation number) and its verdict."""
+        if self.layout is None:
+            return
+        owner: dict[int, Row] = {}
+        for row in self.layout.rows:
+            for index in row.claims:
+                owner[index] = row
+        for index, claim in enumerate(self.layout.claims):
+            yield claim, owner.get(index), self.verdict(index)
+
     def problems(self) -> list[str]:
         """Messages for everything that must fail a strict build: load errors, refuted and error claims."""
         out = [str(e) for e in self.errors]
-        if self.layout is not None:
-            for index, claim in enumerate(self.layout.claims):
-                verdict = self.verdicts.get(index)
-                if verdict is not None and verdict.status in FAILING:
-                    out.append(claim_message(claim, verdict))
+        for claim, row, verdict in self.claim_records():
+            if verdict.status in FAILING:
+                out.append(claim_message(claim, row, verdict))
         return out
 
 
-def claim_message(claim: Claim, verdict: Verdict) -> str:
-    """``path:line:col: [where] refuted: detail (counterexample)``, the same text everywhere."""
-    text = f"{claim.location}: [{claim.where}] {verdict.status}: {verdict.detail}".rstrip()
+def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:
+    """``equation (n), block b, step s: refuted: detail [sizes ...] (counterexample ...)``."""
+    eq = f"equation ({row.number})" if row and row.number else "unnumbered row"
+    text = f"{eq}, {claim.where}: {BADGES[verdict.status][1]}"
+    if verdict.detail:
+        text += f": {verdict.detail}"
+    if verdict.sizes and verdict.status in FAILING:
+        text += f" [sizes {sizes_text(verdict.sizes)}]"
     return text + counterexample_text(verdict)
+
+
+def claim_message(claim: Claim, row: Row | None, verdict: Verdict) -> str:
+    """``path:line:col: `` and :func:`describe_claim`: the same text in the CLI, the build log and tests."""
+    return f"{claim.location}: {describe_claim(claim, row, verdict)}"
 
 
 def find_specs(folder: Path) -> list[Path]:

@@ -23,7 +23,7 @@ from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .tex_policy import check_tex
-from .verdict import Verdict
+from .verdict import Verdict, sizes_text
 
 ClaimKind = Literal["equal", "define", "given", "shape", "unchecked"]
 
@@ -76,6 +76,7 @@ class Row:
 @dataclass
 class MathItem:
     rows: list[Row]
+    assumptions: list[str] = field(default_factory=list)  # from the block's own `symbols`
 
 
 @dataclass
@@ -104,6 +105,7 @@ class Layout:
     claims: list[Claim]
     verdicts: dict[int, Verdict]  # verdicts decided here (no SymPy needed), by claim index
     labels: dict[str, Row]
+    assumptions: list[str] = field(default_factory=list)  # from the page's `symbols`
 
     @property
     def rows(self) -> list[Row]:
@@ -184,7 +186,7 @@ class _Builder:
     @staticmethod
     def assumptions(scope: model.Scope, env: Environment) -> list[str]:
         """Assumptions a reader must see (a symmetric matrix, or a function with symmetric values), stated
-        beside the container; read from the parsed declarations, not their text."""
+        where they are declared (page, box or equation); read from the parsed declarations, not their text."""
         shown = []
         for name in scope.symbols:
             decl = env[name]
@@ -258,7 +260,7 @@ class _Builder:
                     outer.def_labels.setdefault(row.label, []).append(name)
             if step.rel != "in":
                 previous = step.term
-        return MathItem(rows)
+        return MathItem(rows, self.assumptions(block.scope, env))
 
     def new_row(self, label: str | None, numbered: bool, location: Location) -> Row:
         number = self.number() if numbered else None
@@ -389,7 +391,8 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
     for assignment in sizes:
         missing = [d for d in dims if d not in assignment]
         if missing:
-            raise SpecError(f"`sizes` entry {assignment} does not give {', '.join(missing)}", location, where)
+            raise SpecError(f"`sizes` entry `{sizes_text([assignment])}` does not give {', '.join(missing)}",
+                            location, where)
     few = [d for d in dims if len({a[d] for a in sizes if a[d] >= 2}) < 2]
     if few:
         raise SpecError(f"`sizes` must give {', '.join(few)} at least two different values of 2 or more (e.g. "
@@ -402,10 +405,24 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     root = _Scope(layers=[spec.scope.symbols] if spec.scope.symbols else [],
                   definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
                   sizes_location=spec.scope.sizes_location)
+    assumptions: list[str] = []
     try:
-        builder.layers_environment(root.layers)
+        assumptions = builder.assumptions(spec.scope, builder.layers_environment(root.layers))
     except SpecError as err:
         builder.errors.append(err.with_where("symbols"))
     items = builder.items(spec.blocks, root, "")
-    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels)
-    return layout, builder.errors
+    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
+    return layout, _once_each(builder.errors)
+
+
+def _once_each(errors: list[SpecError]) -> list[SpecError]:
+    """The errors without repeats: a bad page-level declaration or `sizes` fails every block that reads
+    it, but it is one mistake at one place and the contributor should read it once."""
+    seen: set[tuple[str, Location]] = set()
+    out = []
+    for err in errors:
+        key = (err.message, err.location)
+        if key not in seen:
+            seen.add(key)
+            out.append(err)
+    return out

@@ -17,24 +17,13 @@ from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from .checking import CheckedSpec, Checker, CheckOptions, find_specs
+from .checking import CheckedSpec, Checker, CheckOptions, claim_message, describe_claim, find_specs
 from .claims import Claim, Row
 from .errors import SpecError
-from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
+from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
 STRICT_FAILING = FAILING | {"unchecked", "numeric"}
-
-
-def _claim_records(checked: CheckedSpec) -> Iterator[tuple[Claim, Row | None, Verdict]]:
-    if checked.layout is None:
-        return
-    owner: dict[int, Row] = {}
-    for row in checked.layout.rows:
-        for index in row.claims:
-            owner[index] = row
-    for index, claim in enumerate(checked.layout.claims):
-        yield claim, owner.get(index), checked.verdict(index)
 
 
 def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdict) -> dict[str, object]:
@@ -69,25 +58,15 @@ def _problem_lines(checked: CheckedSpec, failing: frozenset[str]) -> Iterator[tu
                                                                                    Row | None, Verdict | None]]:
     for err in checked.errors:
         yield err, None, None, None
-    for claim, row, verdict in _claim_records(checked):
+    for claim, row, verdict in checked.claim_records():
         if verdict.status in failing:
             yield None, claim, row, verdict
-
-
-def _describe(claim: Claim, row: Row | None, verdict: Verdict) -> str:
-    eq = f"equation ({row.number})" if row and row.number else "unnumbered row"
-    text = f"{eq}, {claim.where}: {BADGES[verdict.status][1]}"
-    if verdict.detail:
-        text += f": {verdict.detail}"
-    if verdict.sizes and verdict.status in FAILING:
-        text += f" [sizes {sizes_text(verdict.sizes)}]"
-    return text + counterexample_text(verdict)
 
 
 def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
     totals: Counter[str] = Counter()
     for checked in results:
-        counts = Counter(v.status for _, _, v in _claim_records(checked))
+        counts = Counter(v.status for _, _, v in checked.claim_records())
         totals.update(counts)
         state = "LOAD ERROR" if checked.layout is None else ("FAIL" if any(
             s in failing for s in counts) or checked.errors else "ok")
@@ -97,8 +76,8 @@ def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO
             if err is not None:
                 out.write(f"{err}\n")
             elif claim is not None and verdict is not None:
-                out.write(f"{claim.location}: {_describe(claim, row, verdict)}\n")
-    out.write("\nclaims: " + ", ".join(f"{n} {s}" for s, n in sorted(totals.items())) + "\n")
+                out.write(f"{claim_message(claim, row, verdict)}\n")
+    out.write("\nclaims: " + (", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "none") + "\n")
     out.write(f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}\n")
 
 
@@ -112,7 +91,7 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
             else:
                 assert claim is not None and verdict is not None
                 loc, title = claim.location, f"derivation step {verdict.status}"
-                message = _describe(claim, row, verdict)
+                message = describe_claim(claim, row, verdict)
             props = f"file={_github_escape(checked.shown_path, prop=True)},line={max(loc.line, 1)}"
             if loc.column:
                 props += f",col={loc.column}"
@@ -124,7 +103,7 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
 def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
     suites = ET.Element("testsuites", name="mkdocs-derivations")
     for checked in results:
-        records = list(_claim_records(checked))
+        records = list(checked.claim_records())
         suite = ET.SubElement(suites, "testsuite", name=checked.shown_path, tests=str(len(records) + 1))
         load = ET.SubElement(suite, "testcase", classname=checked.shown_path, name="load")
         for err in checked.errors:
@@ -138,8 +117,8 @@ def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path)
             if verdict.status in failing:
                 failures += 1
                 tag = "failure" if verdict.status == "refuted" else "error"
-                ET.SubElement(case, tag, message=_describe(claim, row, verdict), type=verdict.status).text = (
-                    f"{claim.location}: {_describe(claim, row, verdict)}")
+                ET.SubElement(case, tag, message=describe_claim(claim, row, verdict), type=verdict.status).text = (
+                    claim_message(claim, row, verdict))
             elif verdict.status in {"unchecked", "definition"}:
                 ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
         suite.set("failures", str(failures))
@@ -159,12 +138,18 @@ def _collect(paths: list[str]) -> list[Path]:
     return out
 
 
-def _shard(paths: list[Path], shard: str | None) -> list[Path]:
+def shard_option(text: str) -> tuple[int, int]:
+    """``I/N`` as (I, N); a usage error (exit 2 with the usage line) otherwise, not an internal one."""
+    index, slash, total = text.partition("/")
+    if slash and index.isdigit() and total.isdigit() and 1 <= int(index) <= int(total):
+        return int(index), int(total)
+    raise argparse.ArgumentTypeError(f"`{text}` is not I/N with 1 <= I <= N (for example 2/4)")
+
+
+def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
     if not shard:
         return paths
-    index, total = (int(x) for x in shard.split("/"))
-    if not 1 <= index <= total:
-        raise ValueError("--shard wants I/N with 1 <= I <= N")
+    index, total = shard
     return [p for i, p in enumerate(sorted(paths, key=lambda p: p.as_posix())) if i % total == index - 1]
 
 
@@ -204,7 +189,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                 print(json.dumps({"file": checked.shown_path, "line": err.location.line,
                                   "column": err.location.column, "where": err.where, "verdict": "load-error",
                                   "detail": err.message}))
-            for claim, row, verdict in _claim_records(checked):
+            for claim, row, verdict in checked.claim_records():
                 print(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False))
     elif args.format == "github":
         write_github(results, failing, sys.stdout)
@@ -214,7 +199,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         write_junit(results, failing, Path(args.junit_xml))
     if any(r.errors for r in results):
         return EXIT_LOAD
-    if any(v.status in failing for r in results for _, _, v in _claim_records(r)):
+    if any(v.status in failing for r in results for _, _, v in r.claim_records()):
         return EXIT_FAILED
     return EXIT_OK
 
@@ -232,7 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--memory-limit", type=int, default=2048, help="MiB per worker (default 2048)")
     check.add_argument("--cache-dir", default=".cache/derivations", help="verdict cache folder")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
-    check.add_argument("--shard", metavar="I/N", help="check only the I-th of N deterministic shards")
+    check.add_argument("--shard", metavar="I/N", type=shard_option,
+                       help="check only the I-th of N deterministic shards")
     check.set_defaults(func=cmd_check)
     new = sub.add_parser("new", help="write a commented starter spec that passes `check`")
     new.add_argument("slug", help="file name without .yml, e.g. my-derivation")

@@ -159,6 +159,8 @@ class _PageRenderer:
             if isinstance(item, TextItem):
                 out.append(self.text(item))
             elif isinstance(item, MathItem):
+                if item.assumptions:
+                    out.append(assumptions_line(item.assumptions))
                 out.extend(self.row(row) for row in item.rows)
             else:
                 out.append(self.container(item))
@@ -171,7 +173,7 @@ class _PageRenderer:
         body = [f'<div class="admonition {kind} deriv-{item.kind}" markdown="1">',
                 f'<p class="admonition-title">{_esc(title)}</p>', ""]
         if item.assumptions:
-            body += ["*Assumptions:* " + "; ".join(item.assumptions) + ".", ""]
+            body += [assumptions_line(item.assumptions), ""]
         for block in self.items(item.items):
             body += [block, ""]
         body.append("</div>")
@@ -217,11 +219,18 @@ class _PageRenderer:
             head += ['<div class="admonition quote deriv-source" markdown="1">',
                      '<p class="admonition-title">Source</p>', "",
                      f"{sanitize_markdown(spec.source.citation.strip())}{link}", "", "</div>", ""]
+        if self.layout.assumptions:
+            head += [assumptions_line(self.layout.assumptions), ""]
         errors = self.checked.errors
         if errors:
             head += [error_box(errors), ""]
         markdown = "\n".join(head) + "\n" + "\n\n".join(body_blocks) + "\n"
         return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems())
+
+
+def assumptions_line(assumptions: list[str]) -> str:
+    """What every check of the page, box or equation below assumes (the checks use it, so readers see it)."""
+    return "*Assumptions:* " + "; ".join(assumptions) + "."
 
 
 def page_heading(checked: CheckedSpec) -> str:
