@@ -171,12 +171,18 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
         fill = put.attribute(of(node, lambda state: _COLOURS[state][1]))
         title = html.escape(node.title)
         short = title if len(node.title) <= 30 else html.escape(node.title[:28]) + "…"
-        parts.append(f'<a href="{_link(node.slug, directory_urls)}" class="deriv-node deriv-node-{state}">'
-                     f"<title>{title} ({put.text(of(node, str))})</title>"
+        label = f"{title} ({put.text(of(node, str))})"
+        # The link is an HTML <a> in a foreignObject over the box, not an SVG <a>: mkdocs-material's instant
+        # navigation assigns `el.href` on every [href] element, which throws for SVG links (read-only) and
+        # left the graph page unrendered when reached from the navigation.
+        parts.append(f'<g class="deriv-node deriv-node-{state}"><title>{label}</title>'
                      f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="2"/>'
                      f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
-                     f'font-size="14" fill="#222">{short}</text></a>')
+                     f'font-size="14" fill="#222">{short}</text>'
+                     f'<foreignObject x="{x}" y="{y}" width="{width_box}" height="{height_box}">'
+                     f'<a class="deriv-node-link" href="{_link(node.slug, directory_urls)}" title="{label}" '
+                     f'aria-label="{label}"></a></foreignObject></g>')
     parts.append("</svg>")
     return "".join(parts)
 

@@ -80,3 +80,23 @@ def test_instant_navigation_from_home_keeps_tags(browser_page: BrowserPage, base
     assert browser_page.tags() == [f"({n})" for n in range(1, 20)]
     assert browser_page.math_errors() == []
     browser_page.assert_clean()
+
+
+def test_instant_navigation_to_the_graph_shows_it_and_its_boxes_link(browser_page: BrowserPage, base_url: str) -> None:
+    """The graph's links once were SVG <a> elements, on which mkdocs-material's instant navigation throws
+    (it assigns `href`): the address changed but the old article stayed."""
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    page = browser_page.page
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator("nav a[href$='derivations/graph/']").first.click()
+    page.wait_for_url("**/derivations/graph/")
+    page.wait_for_selector("article svg.deriv-graph")
+    assert page.evaluate("() => window.__sameDocument === true"), "navigation reloaded the page"
+    assert page.locator("article h1").first.inner_text().startswith("Dependency graph")
+    boxes = page.locator("article svg.deriv-graph a.deriv-node-link")
+    assert boxes.count() >= 7
+    page.locator(f"article a.deriv-node-link[href$='{CHAIN_RULE}']").click()
+    page.wait_for_url(f"**/{CHAIN_RULE}")
+    browser_page.wait_for_math("#eq-residual-def")
+    assert browser_page.tags() == [f"({n})" for n in range(1, 20)]
+    browser_page.assert_clean()
