@@ -12,6 +12,7 @@ from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.render import render_page
 from mkdocs_derivations.spec import load_spec_text
+from mkdocs_derivations.verdict import Verdict
 from site_support import position
 
 HEAD = "symbols:\n  t: real\n  x: vector(N)\n  A: matrix(N, N)\n"
@@ -280,3 +281,43 @@ def test_a_sizes_entry_missing_a_dimension_is_named_readably() -> None:
     head = "symbols:\n  x: vector(n)\n  A: matrix(m, n)\nsizes:\n  - {n: 2}\n  - {n: 3, m: 2}\n"
     error = only_error(math("a", "A*x", "A*x"), head=head)
     assert error.message == "`sizes` entry `n = 2` does not give m"
+
+
+def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
+    from mkdocs_derivations.verify import check_equal
+
+    layout, errors = layout_of(math("a", lhs, rhs), head=head)
+    assert errors == [], errors
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    return check_equal(claim)
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("3 + 0*(0/0)", "5 + 0*(0/0)"),
+    ("3 + 0*log(0)", "5 + 0*log(0)"),
+    ("1/0", "2/0"),
+    ("0/0", "0/0 + 1"),
+    ("tan(pi/2)", "tan(pi/2) + 1"),
+    ("t/(t - t)", "t/(t - t)"),
+])
+def test_an_undefined_side_is_never_verified(lhs: str, rhs: str) -> None:
+    """SymPy folds these to nan or zoo, and nan == nan: the audit found '3 = 5' proved this way."""
+    verdict = _verdict_of(lhs, rhs)
+    assert verdict.status == "error" and verdict.method == "undefined value", verdict
+    assert "undefined" in verdict.detail
+
+
+def test_an_undefined_definition_makes_its_uses_errors() -> None:
+    head = HEAD + "  z: real\nwhere:\n  z: '0/0'\n"
+    assert _verdict_of("3 + 0*z", "5 + 0*z", head=head).status == "error"
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs"), [
+    ("symbols:\n  x: vector(2)\n  x_1: real\n  x_2: real\n", "norm2(x)", "x_1**2 + x_2**2"),
+    ("symbols:\n  A: matrix(2, 2)\n  A_11: real\n  A_12: real\n  A_21: real\n  A_22: real\n",
+     "det(A)", "A_11*A_22 - A_12*A_21"),
+    ("symbols:\n  t: real\n  g: function(t) -> vector(2)\n  g_1: function(t)\n", "g_1", "Matrix([[1, 0]])*g"),
+])
+def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, lhs: str, rhs: str) -> None:
+    """Entries were named x_1, A_11, g_1 (so a declared scalar of that name was the same symbol)."""
+    assert _verdict_of(lhs, rhs, head=head).status == "refuted"

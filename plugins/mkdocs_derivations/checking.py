@@ -23,7 +23,7 @@ from .references import pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
-ENGINE_VERSION = f"{__version__}+engine6"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine7"  # bump when a verdict (or its method text) can change
 
 
 @dataclass(frozen=True)

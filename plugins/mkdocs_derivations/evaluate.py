@@ -57,10 +57,11 @@ class Definition:
     node: Node
 
 
-def _entry_name(name: str, i: int, j: int, rows: int, cols: int) -> str:
-    """``A_12`` for entry (1, 2); with a size of 10 or more ``A_1,11``, or ``A_1,11`` and ``A_11,1`` would
-    both be ``A_111`` and two different entries one symbol."""
-    return f"{name}_{i + 1}{j + 1}" if max(rows, cols) < 10 else f"{name}_{i + 1},{j + 1}"
+def _entry_name(name: str, i: int, j: int | None = None) -> str:
+    """``A[1,2]`` for entry (1, 2) of a matrix, ``x[3]`` for entry 3 of a vector. The brackets keep every
+    entry apart from any name a spec can declare: as ``x_1``, a declared scalar ``x_1`` was the same SymPy
+    symbol as the vector's entry, and ``norm2(x) = x_1**2 + x_2**2`` was "proved" for unrelated scalars."""
+    return f"{name}[{i + 1}]" if j is None else f"{name}[{i + 1},{j + 1}]"
 
 
 def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
@@ -126,12 +127,12 @@ class Evaluator:
                 raise Unsupported("symmetric matrices are checked at concrete sizes")
             return sp.MatrixSymbol(name, rows, cols)
         if cols == 1:
-            return sp.Matrix([sp.Symbol(f"{name}_{i + 1}", real=True) for i in range(rows)])
+            return sp.Matrix([sp.Symbol(_entry_name(name, i), real=True) for i in range(rows)])
 
         def entry(i: int, j: int) -> sp.Symbol:
             if decl.symmetric and j < i:
                 i, j = j, i
-            return sp.Symbol(_entry_name(name, i, j, rows, cols), real=True)
+            return sp.Symbol(_entry_name(name, i, j), real=True)
 
         return sp.Matrix(rows, cols, lambda i, j: entry(i, j))
 
@@ -148,8 +149,8 @@ class Evaluator:
         if isinstance(result, MatrixDecl):
             rows, cols = self._dim(result.rows), self._dim(result.cols)
             if cols == 1:
-                return sp.Matrix([sp.Function(f"{name}_{i + 1}")(*flat) for i in range(rows)])
-            return sp.Matrix(rows, cols, lambda i, j: sp.Function(_entry_name(name, i, j, rows, cols))(*flat))
+                return sp.Matrix([sp.Function(_entry_name(name, i))(*flat) for i in range(rows)])
+            return sp.Matrix(rows, cols, lambda i, j: sp.Function(_entry_name(name, i, j))(*flat))
         return sp.Function(name, **_assumptions(result))(*flat)
 
     # ----- definitions -----------------------------------------------------------------------------------

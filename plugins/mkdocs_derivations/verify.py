@@ -119,7 +119,23 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
     lshape, rshape = getattr(lhs, "shape", None), getattr(rhs, "shape", None)
     if lshape != rshape:
         return identity.Outcome("refuted", "shape", f"the sides have shapes {lshape} and {rshape}")
+    for side, value in (("left", lhs), ("right", rhs)):
+        if _undefined(value):
+            # SymPy folds 0/0, 1/0 and log(0) into nan or zoo at once, and nan == nan structurally: without
+            # this, 3 + 0*(0/0) = 5 + 0*(0/0) was "proved". Such a step is not checkable, never verified.
+            return identity.Outcome("unknown", "undefined value",
+                                    f"the {side} side is undefined ({_UNDEFINED_NOTE})")
     return identity.decide(lhs, rhs)
+
+
+_UNDEFINED_NOTE = "it contains nan, zoo or an infinity: a division by zero, log(0) or tan(pi/2)?"
+
+
+def _undefined(value: Any) -> bool:
+    import sympy as sp
+
+    has = getattr(value, "has", None)
+    return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo))
 
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
