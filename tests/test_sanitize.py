@@ -46,6 +46,30 @@ def test_math_and_code_keep_their_angle_brackets() -> None:
     assert r"\(a&lt;b\)" in html and "<code>x&lt;y</code>" in html and "c&lt;d" in html
 
 
+@pytest.mark.parametrize("text", ["`<b>x</b>``", "``<b>x</b>`", "```<b>x</b>``"])
+def test_backtick_runs_of_different_lengths_protect_nothing(text: str) -> None:
+    """Markdown closes a code span only with a run of as many backticks; an earlier sanitizer also took a
+    shorter run as the closer and left the HTML between them raw."""
+    assert "<b>" not in to_html(f"Before {text} after.")
+
+
+def test_code_spans_and_math_pair_as_markdown_reads_them() -> None:
+    html = to_html("`` a ` b `` then ``` x``y ``` and \\( p<q \\) but \\( r<s")
+    assert "<code>a ` b</code>" in html and "<code>x``y</code>" in html
+    assert "p&lt;q" in html and "r&lt;s" in html
+
+
+@pytest.mark.parametrize("unit", ["`", "``` `", "\\( ", "\\[ ", "$$ ", "$a\\$ "])
+def test_thousands_of_unclosed_openers_take_linear_time(unit: str) -> None:
+    """30 KB of backticks once took minutes (a backtracking regex), and rendering runs in the host."""
+    import time
+
+    text = unit * (60_000 // len(unit))
+    started = time.perf_counter()
+    sanitize_markdown(text)
+    assert time.perf_counter() - started < 2.0  # ~0.06 s; the old pattern needed minutes
+
+
 def test_ordinary_links_and_references_survive() -> None:
     html = to_html("See [(3)](#eq-chain-rule) and [docs](https://example.org).")
     assert 'href="#eq-chain-rule"' in html and 'href="https://example.org"' in html
