@@ -283,10 +283,10 @@ class Checker:
             result, filed = _unpack(result)
             verdict = _verdict_from_result(result, self.options.time_limit_s)
             self.checked_claims += 1
-            if verdict.cacheable:
+            if verdict.cacheable or verdict.method in _KEPT_FOR_THE_SESSION:
                 self._memo[key] = verdict
-                if task.entry is not None and filed is not None:
-                    self.cache.written(task.entry, filed)
+            if verdict.cacheable and task.entry is not None and filed is not None:
+                self.cache.written(task.entry, filed)
             for checked, index in waiting.pop(key):
                 checked.verdicts[index] = verdict
                 if progress is not None:
@@ -333,6 +333,13 @@ class Checker:
             return None
         self._memo[key] = verdict
         return verdict
+
+
+# Errors never go to the disk cache (the next run may be on a quieter machine), but a claim that ran out of
+# time or memory is not run again by the same process: in `mkdocs serve` it would cost its whole time limit
+# on every save of any file. Editing it (a new key) or restarting retries it. Crashes and internal errors
+# cost little and are retried.
+_KEPT_FOR_THE_SESSION = frozenset({"time limit", "memory limit"})
 
 
 class _Cancelled(Exception):
