@@ -148,3 +148,25 @@ def test_new_writes_a_starter_that_passes_check(tmp_path: Path, capsys: pytest.C
 
 def test_new_refuses_a_bad_slug(tmp_path: Path) -> None:
     assert main(["new", "Bad Slug", "--dir", str(tmp_path)]) == 2
+
+
+def test_specs_whose_page_name_is_taken_are_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A spec named like a generated page, or a second spec with the same name, would have no page."""
+    for name in ("dashboard.yml", "dup.yml", "dup.yaml", "graph.yaml"):
+        write(tmp_path, name, GOOD)
+    code, out = run(capsys, str(tmp_path))
+    assert code == 2
+    assert f"{tmp_path}/dashboard.yml: `dashboard` is the name of a page the plugin generates" in out
+    assert f"{tmp_path}/graph.yaml: `graph` is the name of a page the plugin generates" in out
+    assert f"{tmp_path}/dup.yml: `{tmp_path}/dup.yaml` already makes the page `dup`" in out
+    assert "specs: 4, load errors: 3" in out
+
+
+def test_a_reference_to_a_page_that_failed_to_load_says_so(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    write(tmp_path, "base.yml", BROKEN)
+    user = write(tmp_path, "user.yml", GOOD.replace("blocks:\n", "blocks:\n  - text: See {eq:base#ok}.\n"))
+    code, out = run(capsys, str(user))
+    assert code == 2
+    assert ("reference `{eq:base#ok}` names no equation (page `base` has errors that stop it loading; "
+            "fix those first)") in out

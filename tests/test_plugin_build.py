@@ -172,3 +172,17 @@ def test_an_internal_error_costs_one_page_not_the_site(tmp_path: Path, monkeypat
     checker.close()
     [error] = checked.errors
     assert "internal error while loading this spec (ZeroDivisionError: simulated bug)" in error.message
+
+
+def test_page_name_collisions_are_warnings_not_silent_replacements(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD, "dashboard.yml": GOOD.replace("Tiny", "Mine")})
+    (site / "docs" / "derivations").mkdir(parents=True)
+    (site / "docs" / "derivations" / "good.md").write_text("# Hand-written\n")
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "derivations/dashboard.yml: `dashboard` is the name of a page the plugin generates" in result.stderr
+    assert "derivations/good.md: the page generated from the spec `good` replaces this hand-written page" \
+        in result.stderr
+    dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()
+    assert "Verification dashboard" in dashboard and "Mine" not in dashboard
+    assert mkdocs_build(site, "--strict").returncode != 0

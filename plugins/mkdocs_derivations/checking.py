@@ -19,7 +19,7 @@ from .cache import VerdictCache, write_entry
 from .claims import Claim, Layout, Row, build_layout
 from .errors import Location, SpecError, display_path
 from .pool import TaskResult, WorkerPool
-from .references import pages_registry, reference_errors
+from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
@@ -44,6 +44,7 @@ class CheckedSpec:
     layout: Layout | None
     verdicts: dict[int, Verdict] = field(default_factory=dict)
     errors: list[SpecError] = field(default_factory=list)
+    has_page: bool = True  # false when its name is taken (see references.page_name_errors)
 
     @property
     def slug(self) -> str:
@@ -246,10 +247,16 @@ class Checker:
 
     @staticmethod
     def _check_references(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
-        registry = pages_registry([*specs, *context])
+        """What needs the whole site: page names that collide, and references between pages."""
+        for index, error in page_name_errors([(c.slug, c.shown_path) for c in specs]).items():
+            specs[index].errors.append(error)
+            specs[index].has_page = False
+        everything = [*specs, *context]
+        registry = pages_registry(c for c in everything if c.has_page)
+        broken = {c.slug for c in everything if c.layout is None}
         for checked in specs:
-            if checked.layout is not None:
-                checked.errors.extend(reference_errors(checked.slug, checked.layout, registry))
+            if checked.layout is not None and checked.has_page:
+                checked.errors.extend(reference_errors(checked.slug, checked.layout, registry, broken))
 
     def _check_claims(self, specs: Iterator[CheckedSpec],
                       progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:

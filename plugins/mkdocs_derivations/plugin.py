@@ -173,6 +173,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         uri = f"{self.config.output_dir}/{slug}.md" if self.config.output_dir else f"{slug}.md"
         existing = files.get_file_from_path(uri)
         if existing is not None:
+            if not existing.generated_by:
+                log.warning("%s: the page generated from the spec `%s` replaces this hand-written page; "
+                            "rename one of them", uri, slug)
             files.remove(existing)
         files.append(File.generated(config, uri, content=self._site.placeholder(slug)))
         self._generated[uri] = slug

@@ -15,6 +15,11 @@ from typing import Protocol
 from .claims import Layout, MathItem, TextItem, walk_items
 from .errors import Location, SpecError
 
+# The pages the plugin generates beside the specs' own; a spec of the same name would have no page.
+DASHBOARD_SLUG = "dashboard"
+GRAPH_SLUG = "graph"
+GENERATED_SLUGS = (DASHBOARD_SLUG, GRAPH_SLUG)
+
 REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
 
 
@@ -82,17 +87,43 @@ def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Loca
                         yield target_slug, label, f"by: {anchor}", row.location
 
 
-def reference_errors(slug: str, layout: Layout, registry: Registry) -> list[SpecError]:
-    """Located errors for every reference of one page that names no equation."""
+def reference_errors(slug: str, layout: Layout, registry: Registry,
+                     broken: Iterable[str] = ()) -> list[SpecError]:
+    """Located errors for every reference of one page that names no equation; ``broken`` names the pages
+    that exist but could not be loaded (their labels are unknown, which is not the citing page's fault)."""
     errors: list[SpecError] = []
+    broken = set(broken)
     for target_slug, label, written, location in _references(slug, layout):
         if label in registry.get(target_slug, {}):
             continue
-        if written.startswith("by: "):
-            errors.append(SpecError(f"`{written}` names no equation on another page", location))
+        if target_slug in broken:
+            what = f"page `{target_slug}` has errors that stop it loading; fix those first"
+        elif target_slug in registry:
+            what = f"page `{target_slug}`"
         else:
-            what = f"page `{target_slug}`" if target_slug in registry else f"no page `{target_slug}`"
+            what = f"no page `{target_slug}`"
+        if written.startswith("by: "):
+            errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location))
+        else:
             errors.append(SpecError(f"reference `{written}` names no equation ({what})", location))
+    return errors
+
+
+def page_name_errors(pages: list[tuple[str, str]]) -> dict[int, SpecError]:
+    """Specs that cannot have a page of their own, by position in ``pages`` ((slug, shown path) pairs in
+    site order): a name the plugin uses for a generated page, or the name of an earlier spec (`a.yml` and
+    `a.yaml`). Otherwise the later page silently replaced the earlier one."""
+    errors: dict[int, SpecError] = {}
+    first: dict[str, str] = {}
+    for index, (slug, shown) in enumerate(pages):
+        if slug in GENERATED_SLUGS:
+            errors[index] = SpecError(f"`{slug}` is the name of a page the plugin generates (the verification "
+                                      "dashboard or the dependency graph); rename this spec", Location(shown))
+        elif slug in first:
+            errors[index] = SpecError(f"`{first[slug]}` already makes the page `{slug}` (a page is named after "
+                                      "its file, without .yml or .yaml); rename one of them", Location(shown))
+        else:
+            first[slug] = shown
     return errors
 
 

@@ -13,13 +13,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .checking import CheckedSpec, PendingCheck
-from .references import Registry, cited_pages, pages_registry
+from .references import DASHBOARD_SLUG, GRAPH_SLUG, Registry, cited_pages, pages_registry
 from .render import page_heading, render_page
 from .slots import Immediate, Slots
 from .verdict import BADGES, FAILING, VERIFIED
 
-DASHBOARD_SLUG = "dashboard"
-GRAPH_SLUG = "graph"
 SITE_TOTAL_MARKER = "<!-- derivations:site-total -->"
 
 _COLUMNS = (("proved", "proved"), ("proved-all", "all dimensions"), ("sizes", "at sizes"),
@@ -241,11 +239,13 @@ class SitePages:
     def __init__(self, pending: PendingCheck, directory_urls: bool = True, dashboard: bool = True) -> None:
         self.pending = pending
         self._directory_urls = directory_urls
-        self._registry = pages_registry(pending.specs)
-        self._specs = {checked.slug: checked for checked in pending.specs}
-        self._graph = nodes(pending.specs, self._registry)  # citations are final; states are read when asked
-        self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
-        self.slugs = [checked.slug for checked in pending.specs] + list(self._extra)
+        # A spec whose name is taken has no page (its error is among the problems, failing a strict build).
+        self._pages = [checked for checked in pending.specs if checked.has_page]
+        self._registry = pages_registry(self._pages)
+        self._specs = {checked.slug: checked for checked in self._pages}
+        self._graph = nodes(self._pages, self._registry)  # citations are final; states are read when asked
+        self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and self._pages else ()
+        self.slugs = [checked.slug for checked in self._pages] + list(self._extra)
         self._slots: dict[str, Slots] = {}
         self._lost: list[str] = []
 
@@ -286,7 +286,7 @@ class SitePages:
 
     def _render(self, slug: str, slots: Slots | None) -> str:
         if slug == DASHBOARD_SLUG and slug in self._extra:
-            return dashboard_markdown(self.pending.specs, slots)
+            return dashboard_markdown(self._pages, slots)
         if slug == GRAPH_SLUG and slug in self._extra:
             return graph_markdown(self._graph, self._directory_urls, slots)
         page = render_page(self._specs[slug], self._registry, self._directory_urls, slots)
@@ -300,7 +300,7 @@ class SitePages:
 
     def total(self) -> str:
         self.pending.wait_all()
-        return site_total_sentence(self.pending.specs) if self.pending.specs else ""
+        return site_total_sentence(self._pages) if self._pages else ""
 
 
 def build_site(checked: list[CheckedSpec], directory_urls: bool = True, dashboard: bool = True) -> Site:
