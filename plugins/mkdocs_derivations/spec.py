@@ -20,6 +20,7 @@ from typing import Literal
 from . import model
 from .errors import Location, SpecError
 from .expr import is_identifier
+from .page_limits import check_page_limits
 from .yaml_safe import (
     BOOL_TAG,
     INT_TAG,
@@ -246,7 +247,7 @@ class _Loader:
             numbering = self.numbering(root.values["numbering"])
         scope = self.scope(root, "")
         blocks = self.blocks(root.values["blocks"], "")
-        return model.Spec(
+        spec = model.Spec(
             path=self.path,
             slug=Path(self.path).stem,
             title=title,
@@ -257,6 +258,8 @@ class _Loader:
             scope=scope,
             version=version,
         )
+        check_page_limits(spec)
+        return spec
 
     def source(self, node: YNode) -> model.Source:
         where = "source"
