@@ -284,12 +284,13 @@ def test_a_sizes_entry_missing_a_dimension_is_named_readably() -> None:
 
 
 def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
-    from mkdocs_derivations.verify import check_equal
+    """The verdict a worker would send back (its entry point turns exceptions into verdicts)."""
+    from mkdocs_derivations.verify import check_claim
 
     layout, errors = layout_of(math("a", lhs, rhs), head=head)
     assert errors == [], errors
     [claim] = [c for c in layout.claims if c.kind == "equal"]
-    return check_equal(claim)
+    return Verdict.from_dict(check_claim(claim))
 
 
 @pytest.mark.parametrize(("lhs", "rhs"), [
@@ -321,3 +322,9 @@ def test_an_undefined_definition_makes_its_uses_errors() -> None:
 def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, lhs: str, rhs: str) -> None:
     """Entries were named x_1, A_11, g_1 (so a declared scalar of that name was the same symbol)."""
     assert _verdict_of(lhs, rhs, head=head).status == "refuted"
+
+
+def test_a_number_past_pythons_digit_limit_is_a_limit_error_not_an_internal_one() -> None:
+    verdict = _verdict_of("999999999999999999999999999999**1000", "t")
+    assert verdict.status == "error" and verdict.method == "limit", verdict
+    assert "4300 digits" in verdict.detail

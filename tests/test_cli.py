@@ -170,3 +170,31 @@ def test_a_reference_to_a_page_that_failed_to_load_says_so(tmp_path: Path,
     assert code == 2
     assert ("reference `{eq:base#ok}` names no equation (page `base` has errors that stop it loading; "
             "fix those first)") in out
+
+
+def test_a_folder_without_specs_fails_instead_of_passing_empty(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", "--no-cache", str(tmp_path)])
+    assert code == 2
+    assert f"no spec files (*.yml, *.yaml) in {tmp_path}" in capsys.readouterr().err
+
+
+def test_a_symlinked_spec_is_refused_without_reading_its_target(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A pull request's link to a secret would otherwise be read and quoted in the error."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("version: SECRET_TOKEN_123\n")
+    specs = tmp_path / "derivations"
+    specs.mkdir()
+    (specs / "s.yml").symlink_to(secret)
+    code, out = run(capsys, str(specs))
+    assert code == 2
+    assert "s.yml: a spec file may not be a symbolic link" in out and "SECRET" not in out
+
+
+def test_an_integer_too_long_for_python_is_a_located_error(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(capsys, str(write(tmp_path, "big.yml", "version: 1" + "0" * 5000 + "\ntitle: T\nblocks: []\n")))
+    assert code == 2
+    assert "big.yml:1:10: `version` has 5001 digits; at most 18 are allowed" in out
+    assert "internal error" not in out

@@ -154,7 +154,11 @@ def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    paths = _shard(_collect(args.paths), args.shard)
+    collected = _collect(args.paths)
+    if not collected:  # a CI job pointed at the wrong folder must not pass with nothing checked
+        print(f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}", file=sys.stderr)
+        return EXIT_LOAD
+    paths = _shard(collected, args.shard)
     missing = [p for p in paths if not p.is_file()]
     if missing:
         for p in missing:

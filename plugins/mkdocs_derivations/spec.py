@@ -85,6 +85,11 @@ def load_spec(path: Path, display: str | None = None) -> model.Spec:
 
 def read_spec_file(path: Path, name: str) -> bytes:
     """The bytes of a spec file, refused with a :class:`SpecError` at ``name`` if too large or unreadable."""
+    if path.is_symlink():
+        # In CI a pull request could otherwise make the build read (and quote in an error, on the page and
+        # in the log) any file the runner can: a link to a secret, or to /proc/self/environ.
+        raise SpecError("a spec file may not be a symbolic link; put the spec itself in the folder",
+                        Location(name))
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
@@ -210,6 +215,8 @@ def _bool(node: YNode, what: str, where: str) -> bool:
 
 def _int(node: YNode, what: str, where: str, minimum: int) -> int:
     if isinstance(node, YScalar) and node.plain and node.tag == INT_TAG and _INT_RE.match(node.value):
+        if len(node.value) > 18:  # also keeps int() below Python's 4300-digit limit (a ValueError)
+            raise SpecError(f"{what} has {len(node.value)} digits; at most 18 are allowed", node.location, where)
         value = int(node.value)
         if value < minimum:
             raise SpecError(f"{what} must be at least {minimum}; found {value}", node.location, where)

@@ -272,6 +272,12 @@ def check_claim(claim: Claim) -> dict[str, Any]:
         verdict = Verdict("error", method="limit", detail="the expression is too deeply nested to check")
     except EvaluationError as err:
         verdict = Verdict("error", method="evaluation", detail=str(err))
+    except ValueError as err:
+        if "4300 digits" in str(err):  # Python's cap on converting huge integers to text (and back)
+            verdict = Verdict("error", method="limit",
+                              detail="a number in this step grows past 4300 digits, too large to check")
+        else:
+            verdict = Verdict("error", method="internal error", detail=f"ValueError: {err}")
     except Exception as err:  # noqa: BLE001 - a crash must become an error verdict, never a green check
         verdict = Verdict("error", method="internal error", detail=f"{type(err).__name__}: {err}")
     verdict.seconds = round(time.perf_counter() - started, 4)
