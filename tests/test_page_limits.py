@@ -10,7 +10,7 @@ import pytest
 
 from mkdocs_derivations.checking import Checker, CheckOptions
 from mkdocs_derivations.errors import SpecError
-from mkdocs_derivations.page_limits import MAX_DECLARATIONS, MAX_DEFINITIONS, MAX_PROSE_BRACKETS
+from mkdocs_derivations.page_limits import MAX_DECLARATIONS, MAX_DEFINITIONS, MAX_PROSE_BRACKETS, MAX_PROSE_NESTING
 from mkdocs_derivations.spec import load_spec_text
 
 MATH = "  - math: {start: {tex: a, sympy: x}, steps: [{tex: b, sympy: x}]}\n"
@@ -59,3 +59,24 @@ def test_many_definitions_and_blocks_load_in_linear_time(tmp_path: Path) -> None
     checked = Checker(CheckOptions(verify=False, cache_dir=None)).load(path)
     assert checked.errors == [] and checked.layout is not None
     assert time.perf_counter() - started < 5  # 1.0 s; the old code took 8.8 s
+
+
+@pytest.mark.parametrize("line", ["1. " * 60, "> " * 60, "- " * 30 + "1. " * 30, " " * 4 * 51 + "x",
+                                  "    " * 20 + "* " * 31])
+def test_prose_nested_past_the_limit_is_refused(line: str) -> None:
+    """800 list markers on one line made Python-Markdown raise RecursionError, aborting the whole build."""
+    text = spec() + f"  - text: |\n      Fine.\n      {line}\n"
+    error = error_of(text)
+    assert f"at most {MAX_PROSE_NESTING}" in error.message and error.location.line == 9  # the line itself
+
+
+def test_ordinary_lists_quotes_and_code_are_not_nesting_errors() -> None:
+    prose = "1. one\n      - a\n          > quote\n      2. two\n      " + "    " * 10 + "code\n      - 3 - 2 = 1\n"
+    load_spec_text(spec() + f"  - text: |\n      {prose}", "p.yml")
+
+
+def test_a_line_at_the_nesting_limit_renders() -> None:
+    """The limit itself must be safe for Markdown (with the page's own nesting around the prose)."""
+    import markdown
+
+    markdown.markdown("!!! note\n    " + "1. " * MAX_PROSE_NESTING + "x", extensions=["admonition"])

@@ -4,8 +4,10 @@ A spec is at most 1 MiB, but some costs grow with the square of what a page hold
 MkDocs process, which has no time limit (only claims run in killable workers):
 
 * Python-Markdown reads ``[`` (links, images, footnote references) in quadratic time: 8 KB of ``[`` took
-  9.8 s and 24 KB of ``![a`` 31 s to render, measured with this site's extensions; no other character
-  came close (a scan of 70 patterns at 16 and 32 KB);
+  9.8 s and 24 KB of ``![a`` 31 s to render, measured with this site's extensions; none of the other 22
+  characters and pairs timed at 16 and 32 KB came close (emphasis, code, braces, quotes, admonitions);
+* Python-Markdown parses nested lists, quotes and admonitions recursively: 800 list markers on one line
+  (``1. 1. 1. …``, 2.4 KB) raise RecursionError, which aborts the whole MkDocs build;
 * every claim carries the declarations and definitions in its scope (they are part of its cache key), so
   a page with thousands of both took minutes and gigabytes to lay out.
 
@@ -15,12 +17,18 @@ The limits are far above what a readable page needs (the seven pages of this sit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from dataclasses import replace
 
 from . import model
-from .errors import SpecError
+from .errors import Location, SpecError
 
 MAX_PROSE_BRACKETS = 1000
+MAX_PROSE_NESTING = 50
+# The container openers a Markdown line can start with, several in a row: list items and quotes.
+_OPENERS = re.compile(r"(?:[ ]*(?:[-*+>]|[0-9]{1,9}[.)])(?=[ ]|$))+")
+_OPENER = re.compile(r"[-*+>]|[0-9]{1,9}[.)]")
 MAX_DECLARATIONS = 500
 MAX_DEFINITIONS = 500
 
@@ -30,6 +38,7 @@ def check_page_limits(spec: model.Spec) -> None:
     brackets = declarations = definitions = 0
     for item in _items(spec):
         if isinstance(item, model.TextBlock):
+            _check_nesting(item)
             brackets += item.markdown.count("[")
             if brackets > MAX_PROSE_BRACKETS:
                 raise SpecError(f"the page's prose has more than {MAX_PROSE_BRACKETS} `[` by here: Markdown "
@@ -51,6 +60,26 @@ def check_page_limits(spec: model.Spec) -> None:
             if definitions > MAX_DEFINITIONS:
                 raise SpecError(f"more than {MAX_DEFINITIONS} definitions on one page; split the page",
                                 item.location, "limits")
+
+
+def _check_nesting(block: model.TextBlock) -> None:
+    """A line's depth: its indentation in steps of 4 (a nested list, a block inside an admonition) plus the
+    list and quote markers it opens with. Generous for prose, far below Python's recursion limit."""
+    for number, line in enumerate(block.markdown.expandtabs(4).split("\n")):
+        body = line.lstrip(" ")
+        depth = (len(line) - len(body)) // 4
+        openers = _OPENERS.match(body)
+        if openers:
+            depth += len(_OPENER.findall(openers.group(0)))
+        if depth > MAX_PROSE_NESTING:
+            raise SpecError(f"this line of prose nests lists, quotes or indented blocks {depth} levels deep; "
+                            f"Markdown allows at most {MAX_PROSE_NESTING} here", _line(block, number), "limits")
+
+
+def _line(block: model.TextBlock, number: int) -> Location:
+    """Where line ``number`` of a block's text is (exact for the usual ``|`` block; folded text is shorter)."""
+    location = block.location
+    return replace(location, line=location.line + number, column=1) if number and location.line else location
 
 
 def _items(spec: model.Spec) -> Iterator[model.TextBlock | model.Scope | model.Step]:
