@@ -204,14 +204,14 @@ class Checker:
                 yield loaded[-1]
 
         self._check_claims(load_all(), progress)
-        self._check_references(loaded, [self.load(p, root) for p in context])
+        self._check_across_pages(loaded, [self.load(p, root) for p in context])
         return loaded
 
     def check_loaded(self, specs: list[CheckedSpec], context: Iterable[CheckedSpec] = (),
                      progress: Callable[[CheckedSpec, int, Verdict], None] | None = None) -> list[CheckedSpec]:
         """Check specs already loaded with :meth:`load`; ``context`` pages only resolve references."""
         self._check_claims(iter(specs), progress)
-        self._check_references(specs, context)
+        self._check_across_pages(specs, context)
         return specs
 
     def start(self, paths: Iterable[Path], root: Path | None = None) -> PendingCheck:
@@ -235,7 +235,7 @@ class Checker:
         loaded = [checked for checked, _ in misses]
         shown = {checked.shown_path for checked in loaded}
         self._parsed = {name: parsed for name, parsed in self._parsed.items() if name in shown}  # files removed
-        self._check_references(loaded, [])
+        self._check_across_pages(loaded, [])
         pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})
         if missed:
             thread = threading.Thread(target=pending.run, args=(lambda arrived: self._check_misses(misses, arrived),),
@@ -246,7 +246,7 @@ class Checker:
         return pending
 
     @staticmethod
-    def _check_references(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
+    def _check_across_pages(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
         """What needs the whole site: page names that collide, and references between pages."""
         for index, error in page_name_errors([(c.slug, c.shown_path) for c in specs]).items():
             specs[index].errors.append(error)
