@@ -252,7 +252,6 @@ class Evaluator:
                 out.append(value)
         return out, frozenset(names)
 
-
     def _call(self, node: Call, expand: frozenset[str]) -> Any:
         name, args = node.func, node.args
         if name in _UNARY:
