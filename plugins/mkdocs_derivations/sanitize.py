@@ -17,6 +17,7 @@ from collections.abc import Iterator
 # Inline math: `$…$` on one line, not after a backslash or a `$`, not opening on a space.
 _INLINE_MATH = re.compile(r"\$(?!\s)(?:[^$\\\n]|\\.)+?\$")
 _BACKTICKS = re.compile(r"`+")
+_CANDIDATE = re.compile(r"[`$\\]")  # the only characters a segment can start with
 _PAIRED = (("$$", "$$"), ("\\(", "\\)"), ("\\[", "\\]"))
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 _UNSAFE_SCHEME = r"(?:java|vb)script:|data:"
@@ -56,7 +57,11 @@ def _protected(text: str) -> Iterator[tuple[int, int]]:
         return found
 
     i = 0
-    while i < len(text):
+    while True:
+        candidate = _CANDIDATE.search(text, i)  # skip ordinary text at C speed
+        if candidate is None:
+            return
+        i = candidate.start()
         ch = text[i]
         if ch == "`":
             width = len(_BACKTICKS.match(text, i).group(0))  # type: ignore[union-attr]
