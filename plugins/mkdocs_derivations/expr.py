@@ -225,6 +225,7 @@ class _Converter:
                 in_list: bool = False) -> Node:
         if depth > MAX_DEPTH:
             raise self.fail(node.col_offset, f"expression nested too deeply (more than {MAX_DEPTH} levels; "
+                                             "each term of a long sum or factor of a long product is a level; "
                                              "split it with a `where:` definition)")
         self.count += 1
         if self.count > MAX_NODES:
