@@ -190,6 +190,7 @@ def test_a_symlinked_spec_is_refused_without_reading_its_target(tmp_path: Path,
     code, out = run(capsys, str(specs))
     assert code == 2
     assert "s.yml: a spec file may not be a symbolic link" in out and "SECRET" not in out
+    assert "secret.txt" not in out  # named as the link, not as its target
 
 
 def test_an_integer_too_long_for_python_is_a_located_error(tmp_path: Path,

@@ -67,6 +67,7 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     p = Path(path)
     base = root or Path.cwd()
     try:
-        return p.resolve().relative_to(base.resolve()).as_posix()
+        # The folder is resolved, not the file: a symlinked spec is named where it is, not where it points.
+        return (p.parent.resolve() / p.name).relative_to(base.resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
