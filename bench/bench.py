@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -69,6 +70,16 @@ def clear_cache(root: Path) -> None:
 
 def median(values: list[float]) -> float:
     return statistics.median(values)
+
+
+def alternate(reps: int, first: Callable[[], float], second: Callable[[], float]) -> tuple[list[float], list[float]]:
+    """Time two builds in turn ``reps`` times, so that a slow spell of this VM (20-60 % within minutes) hits
+    both alike: a ratio of the two medians compares builds run side by side, not minutes apart."""
+    firsts, seconds = [], []
+    for _ in range(reps):
+        firsts.append(first())
+        seconds.append(second())
+    return firsts, seconds
 
 
 def helper(mode: str, *args: str, verify: bool | None = None) -> dict:
@@ -351,12 +362,9 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int,
         say(f"cold build, {jobs} worker{'s' if jobs > 1 else ''}:                  {_fmt(cold)}")
     r["cold_s"] = r["cold_j2_s"]
 
-    # Warm builds alternate with plain ones, so that a slow spell of the machine (20-60 % within minutes on
-    # this VM) hits both alike: warm_over_plain compares these two lists, not builds minutes apart.
-    warm, plain_beside = [], []
-    for _ in range(reps):
-        warm.append(mkdocs_build(root, "mkdocs-j2.yml"))  # the cache is full from the last cold build
-        plain_beside.append(mkdocs_build(root, "mkdocs-j2.yml", verify=False))
+    # The cache is full from the last cold build; warm_over_plain divides these two lists.
+    warm, plain_beside = alternate(reps, lambda: mkdocs_build(root, "mkdocs-j2.yml"),
+                                   lambda: mkdocs_build(root, "mkdocs-j2.yml", verify=False))
     r["warm_s"], r["plain_beside_warm_s"] = median(warm), median(plain_beside)
     say(f"warm build (nothing changed):              {_fmt(warm)}")
     say(f"plain builds alternating with those:       {_fmt(plain_beside)}")
@@ -477,14 +485,15 @@ def bench_seed(work: Path, reps: int, whole_site: bool = False) -> dict[str, flo
     for spec in specs:
         shutil.copy(spec, root / "derivations" / spec.name)
     mkdocs_build(root, "mkdocs.yml", verify=False)
-    plain, cold, warm, plain_beside_warm = [], [], [], []
-    for _ in range(reps):  # each kind alternates with the plain build it is compared with (see bench_site)
-        plain.append(mkdocs_build(root, "mkdocs.yml", verify=False))
+    def plain_build() -> float:
+        return mkdocs_build(root, "mkdocs.yml", verify=False)
+
+    def cold_build() -> float:
         clear_cache(root)
-        cold.append(mkdocs_build(root, "mkdocs.yml"))
-    for _ in range(reps):
-        warm.append(mkdocs_build(root, "mkdocs.yml"))
-        plain_beside_warm.append(mkdocs_build(root, "mkdocs.yml", verify=False))
+        return mkdocs_build(root, "mkdocs.yml")
+
+    plain, cold = alternate(reps, plain_build, cold_build)
+    warm, plain_beside_warm = alternate(reps, lambda: mkdocs_build(root, "mkdocs.yml"), plain_build)
     say(f"plain {_fmt(plain)}\ncold  {_fmt(cold)}\nwarm  {_fmt(warm)}\nplain {_fmt(plain_beside_warm)} (beside warm)")
     return {
         f"{prefix}_plain_s": median(plain),

@@ -26,40 +26,43 @@ from .errors import Location, SpecError
 
 MAX_PROSE_BRACKETS = 1000
 MAX_PROSE_NESTING = 50
+MAX_DECLARATIONS = 500
+MAX_DEFINITIONS = 500
+
 # The container openers a Markdown line can start with, several in a row: list items and quotes.
 _OPENERS = re.compile(r"(?:[ ]*(?:[-*+>]|[0-9]{1,9}[.)])(?=[ ]|$))+")
 _OPENER = re.compile(r"[-*+>]|[0-9]{1,9}[.)]")
-MAX_DECLARATIONS = 500
-MAX_DEFINITIONS = 500
+
+
+class _Tally:
+    """One counted quantity of a page and its limit; :meth:`add` raises at the item that passes it."""
+
+    def __init__(self, limit: int, message: str) -> None:
+        self.limit, self.message, self.count = limit, message, 0
+
+    def add(self, amount: int, location: Location, at: str = "") -> None:
+        self.count += amount
+        if self.count > self.limit:
+            raise SpecError(self.message.format(limit=self.limit, at=at), location, "limits")
 
 
 def check_page_limits(spec: model.Spec) -> None:
     """Raise :class:`SpecError` at the first item that takes a page over a limit."""
-    brackets = declarations = definitions = 0
+    brackets = _Tally(MAX_PROSE_BRACKETS, "the page's prose has more than {limit} `[` by here: Markdown takes time "
+                                          "growing with the square of their number, so split the page")
+    declarations = _Tally(MAX_DECLARATIONS, "more than {limit} declarations on one page{at}; split the page")
+    definitions = _Tally(MAX_DEFINITIONS, "more than {limit} definitions on one page{at}; split the page")
     for item in _items(spec):
         if isinstance(item, model.TextBlock):
             _check_nesting(item)
-            brackets += item.markdown.count("[")
-            if brackets > MAX_PROSE_BRACKETS:
-                raise SpecError(f"the page's prose has more than {MAX_PROSE_BRACKETS} `[` by here: Markdown "
-                                "takes time growing with the square of their number, so split the page",
-                                item.location, "limits")
+            brackets.add(item.markdown.count("["), item.location)
         elif isinstance(item, model.Scope):
             for name, location in item.symbol_keys.items():
-                declarations += 1
-                if declarations > MAX_DECLARATIONS:
-                    raise SpecError(f"more than {MAX_DECLARATIONS} declarations on one page (at `{name}`); "
-                                    "split the page", location, "limits")
+                declarations.add(1, location, f" (at `{name}`)")
             for name, location in item.where_keys.items():
-                definitions += 1
-                if definitions > MAX_DEFINITIONS:
-                    raise SpecError(f"more than {MAX_DEFINITIONS} definitions on one page (at `{name}`); "
-                                    "split the page", location, "limits")
+                definitions.add(1, location, f" (at `{name}`)")
         elif item.rel == ":=":
-            definitions += 1
-            if definitions > MAX_DEFINITIONS:
-                raise SpecError(f"more than {MAX_DEFINITIONS} definitions on one page; split the page",
-                                item.location, "limits")
+            definitions.add(1, item.location)
 
 
 def _check_nesting(block: model.TextBlock) -> None:

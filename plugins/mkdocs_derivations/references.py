@@ -88,11 +88,10 @@ def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Loca
 
 
 def reference_errors(slug: str, layout: Layout, registry: Registry,
-                     broken: Iterable[str] = ()) -> list[SpecError]:
+                     broken: frozenset[str] | set[str] = frozenset()) -> list[SpecError]:
     """Located errors for every reference of one page that names no equation; ``broken`` names the pages
     that exist but could not be loaded (their labels are unknown, which is not the citing page's fault)."""
     errors: list[SpecError] = []
-    broken = set(broken)
     for target_slug, label, written, location in _references(slug, layout):
         if label in registry.get(target_slug, {}):
             continue

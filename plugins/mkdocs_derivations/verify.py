@@ -19,6 +19,8 @@ import functools
 import time
 from typing import Any
 
+import sympy as sp
+
 from . import identity
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl
@@ -132,8 +134,6 @@ _UNDEFINED_NOTE = "it contains nan, zoo or an infinity: a division by zero, log(
 
 
 def _undefined(value: Any) -> bool:
-    import sympy as sp
-
     has = getattr(value, "has", None)
     return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo))
 
@@ -286,7 +286,5 @@ def check_claim(claim: Claim) -> dict[str, Any]:
 
 def warm_up() -> None:
     """Pay for importing SymPy (and its first-use caches) in a worker's initializer, before its clock runs."""
-    import sympy
-
-    x = sympy.Symbol("x")
-    sympy.simplify(sympy.sin(x) ** 2 + sympy.cos(x) ** 2)
+    x = sp.Symbol("x")
+    sp.simplify(sp.sin(x) ** 2 + sp.cos(x) ** 2)
