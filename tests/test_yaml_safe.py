@@ -285,7 +285,8 @@ def test_control_character_is_refused_with_its_position() -> None:
     [
         ("a: [1, 2\nb: 3\n", (2, 2), "expected ',' or ']'"),
         ("a: b: c\n", (1, 5), "mapping values are not allowed here"),
-        ("a: 'unterminated\n", (2, 1), "unexpected end of stream"),
+        ("a: 'unterminated\n", (1, 4), "error: a quoted scalar that is never closed (the file ends at line 2"),
+        ("a: x\nb: \"open\n\nc: 3\nd: 4\n", (2, 4), "a quoted scalar that is never closed"),
         ("a:\n  b: 1\n c: 2\n", (3, 2), "expected <block end>"),
     ],
 )

@@ -518,6 +518,13 @@ def _position(text: str, index: int, path: str) -> Location:
 
 
 def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
+    if exc.context and exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+        # An unclosed quote or bracket: the file's last line says nothing, where it opens is what to fix.
+        start = _location(exc.context_mark, path)
+        end = _location(exc.problem_mark, path)
+        what = exc.context.removeprefix("while scanning ").removeprefix("while parsing ")
+        return SpecError(f"YAML syntax error: {what} that is never closed (the file ends at line "
+                         f"{end.line} without closing it)", start)
     mark = exc.problem_mark or exc.context_mark
     location = _location(mark, path)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
