@@ -51,7 +51,8 @@ def test_exit_1_on_refuted_with_location_and_counterexample(tmp_path: Path,
     code, out = run(capsys, str(path))
     assert code == 1
     line = next(ln for ln in out.splitlines() if "refuted" in ln and ":10:11:" in ln)
-    assert "equation (1)" in line and "counterexample: t = " in line
+    assert "equation (1)" in line and "refuted: at t = " in line and "left side = " in line
+    assert line.count("t = ") == 1, "the point is stated once, not again as a counterexample"
 
 
 def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +91,7 @@ def test_github_annotations_point_at_the_step(tmp_path: Path, capsys: pytest.Cap
     fields = dict(p.split("=", 1) for p in props.split(","))
     assert fields["file"].endswith("wrong.yml") and fields["line"] == "10" and fields["col"] == "11"
     assert fields["title"] == "derivation step refuted"
-    assert "counterexample" in message
+    assert "at t = " in message and "left side = " in message
 
 
 def test_github_annotation_for_load_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

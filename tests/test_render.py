@@ -78,6 +78,17 @@ def test_refuted_step_shows_counterexample_and_is_a_problem(seed_checked: Checke
     assert len(page.problems) == 1 and "counterexample: t = 1/3" in page.problems[0]
 
 
+def test_problem_message_quotes_only_what_the_detail_does_not_say() -> None:
+    from mkdocs_derivations.verdict import Verdict, counterexample_text
+
+    stated = Verdict("refuted", method="numeric", detail="at t = 1/3: left side = 0.1, right side = 0.2",
+                     counterexample={"t": "1/3", "lhs": "0.1", "rhs": "0.2"})
+    assert counterexample_text(stated) == ""
+    with_function = Verdict("refuted", method="numeric", detail="at t = 1/3: left side = 0.1, right side = 0.2",
+                            counterexample={"t": "1/3", "f": "Lambda(u, u**2)", "lhs": "0.1", "rhs": "0.2"})
+    assert counterexample_text(with_function) == " (counterexample: f = Lambda(u, u**2))"
+
+
 def test_cross_page_reference_links_to_the_other_page(seed_checked: CheckedSpec, tmp_path: Path) -> None:
     from mkdocs_derivations.claims import build_layout
     from mkdocs_derivations.spec import load_spec_text

@@ -85,10 +85,14 @@ def weakest(verdicts: list[Verdict]) -> Status:
 
 
 def counterexample_text(verdict: Verdict) -> str:
-    """`` (counterexample: x = 1, y = 2)`` to append to a message, or "" when the verdict has none."""
+    """`` (counterexample: f = Lambda(x, x**2))`` to append to a message: the parts of the counterexample
+    that the detail does not already quote (it names the point and both values; not the sample functions
+    that stood in for undefined ones), or "" when nothing is left."""
     if not verdict.counterexample:
         return ""
-    return " (counterexample: " + ", ".join(f"{k} = {v}" for k, v in verdict.counterexample.items()) + ")"
+    detail = verdict.detail or ""
+    left = [f"{k} = {v}" for k, v in verdict.counterexample.items() if v not in detail]
+    return f" (counterexample: {', '.join(left)})" if left else ""
 
 
 def sizes_text(sizes: list[dict[str, int]]) -> str:
