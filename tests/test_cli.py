@@ -132,6 +132,23 @@ def test_a_bad_shard_is_a_usage_error_not_an_internal_one(shard: str, capsys: py
     assert f"argument --shard: `{shard}` is not I/N with 1 <= I <= N" in err and "internal error" not in err
 
 
+@pytest.mark.parametrize(("option", "value", "problem"), [
+    ("--jobs", "-1", "must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("--jobs", "two", "`two` is not an integer"),
+    ("--time-limit", "0", "must be a positive, finite number of seconds"),
+    ("--time-limit", "inf", "must be a positive, finite number of seconds"),
+    ("--time-limit", "nan", "must be a positive, finite number of seconds"),
+    ("--memory-limit", "0", "must be a positive number of MiB"),
+])
+def test_a_checking_option_out_of_bounds_is_a_usage_error(option: str, value: str, problem: str,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", f"{option}={value}"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert f"argument {option}:" in err and problem in err and "internal error" not in err
+
+
 def test_no_claims_at_all_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, str(write(tmp_path, "broken.yml", "version: 1\n")))
     assert code == 2

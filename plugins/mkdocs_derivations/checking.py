@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import itertools
+import math
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,19 @@ from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 ENGINE_VERSION = f"{__version__}+engine7"  # bump when a verdict (or its method text) can change
+
+
+def option_problem(name: str, value: float) -> str | None:
+    """Why ``value`` cannot be the checking option ``name`` (``jobs``, ``time_limit``, ``memory_limit``), or
+    None. One rule for the CLI's arguments and the plugin's config, so that a bad value is a usage error in
+    both rather than an internal error (a zero time limit) or a silent change (``jobs: -1`` ran one worker)."""
+    if name == "jobs":
+        return None if value >= 0 else "must be 0 (one worker per CPU core) or a positive number of workers"
+    if name == "time_limit":
+        return None if 0 < value < math.inf else "must be a positive, finite number of seconds"
+    if name == "memory_limit":
+        return None if value > 0 else "must be a positive number of MiB"
+    raise KeyError(name)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,20 @@ import json
 import os
 import sys
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from .checking import CheckedSpec, Checker, CheckOptions, claim_message, describe_claim, find_specs
+from .checking import (
+    CheckedSpec,
+    Checker,
+    CheckOptions,
+    claim_message,
+    describe_claim,
+    find_specs,
+    option_problem,
+)
 from .claims import Claim, Row
 from .errors import SpecError
 from .verdict import BADGES, FAILING, Verdict
@@ -146,6 +154,22 @@ def shard_option(text: str) -> tuple[int, int]:
     raise argparse.ArgumentTypeError(f"`{text}` is not I/N with 1 <= I <= N (for example 2/4)")
 
 
+def bounded(name: str, kind: type[int] | type[float]) -> Callable[[str], float]:
+    """An argparse type for the checking option ``name``: a usage error (exit 2) for a value out of bounds."""
+
+    def parse(text: str) -> float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a{'n integer' if kind is int else ' number'}") from None
+        problem = option_problem(name, value)
+        if problem:
+            raise argparse.ArgumentTypeError(f"`{text}`: {problem}")
+        return value
+
+    return parse
+
+
 def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
     if not shard:
         return paths
@@ -216,9 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["human", "json", "github"], default="human")
     check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
-    check.add_argument("--jobs", type=int, default=0, help="worker processes (default: one per core)")
-    check.add_argument("--time-limit", type=float, default=10.0, help="seconds per claim (default 10)")
-    check.add_argument("--memory-limit", type=int, default=2048, help="MiB per worker (default 2048)")
+    check.add_argument("--jobs", type=bounded("jobs", int), default=0, help="worker processes (default: one per core)")
+    check.add_argument("--time-limit", type=bounded("time_limit", float), default=10.0,
+                       help="seconds per claim (default 10)")
+    check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=2048,
+                       help="MiB per worker (default 2048)")
     check.add_argument("--cache-dir", default=".cache/derivations", help="verdict cache folder")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
     check.add_argument("--shard", metavar="I/N", type=shard_option,

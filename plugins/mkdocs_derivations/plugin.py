@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import os
 from html import escape
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -21,7 +21,8 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import mathjax_assets, staging
-from .checking import Checker, CheckOptions, find_specs
+from .checking import Checker, CheckOptions, find_specs, option_problem
+from .errors import display_path
 from .sanitize import sanitize_html
 from .site_index import SITE_TOTAL_MARKER, SitePages
 
@@ -33,20 +34,54 @@ _ASSET_FOLDER = "assets/derivations"
 VERIFY_ENV = "MKDOCS_DERIVATIONS_VERIFY"
 
 
+class _CheckingOption(c.Type):
+    """A number held to the same bounds as the CLI's argument of the same name (``option_problem``)."""
+
+    def __init__(self, name: str, kind: type | tuple[type, ...], default: float) -> None:
+        super().__init__(kind, default=default)
+        self._option = name
+
+    def run_validation(self, value: object) -> object:
+        value = super().run_validation(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float)):  # YAML's `true` is an int to Python
+            raise c.ValidationError("must be a number")
+        problem = option_problem(self._option, value)
+        if problem:
+            raise c.ValidationError(problem)
+        return value
+
+
+class _FolderInDocs(c.Type):
+    """A folder below ``docs_dir``: generated pages written through ``..`` or an absolute path would land
+    outside the site's sources (or overwrite other pages' URLs) without a word."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> object:
+        value = super().run_validation(value)
+        assert isinstance(value, str)
+        path = PurePosixPath(value.replace("\\", "/"))
+        if path.is_absolute() or ".." in path.parts or ":" in value:
+            raise c.ValidationError(f"`{value}` must be a folder inside docs_dir, such as `derivations` "
+                                    "(a relative path without `..`), or empty for the top of the site")
+        return value
+
+
 class DerivationsConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it from `mkdocs.yml`."""
     specs_dir = c.Type(str, default="derivations")
     """Folder (relative to `mkdocs.yml`) holding the `*.yml` derivation specs."""
-    output_dir = c.Type(str, default="derivations")
+    output_dir = _FolderInDocs(default="derivations")
     """Folder below `docs_dir` where the generated pages appear (their URL prefix)."""
     verify = c.Type(bool, default=True)
     """Check claims with SymPy; false renders every claim as unchecked. Overridden by $MKDOCS_DERIVATIONS_VERIFY."""
-    time_limit = c.Type((int, float), default=10.0)
+    time_limit = _CheckingOption("time_limit", (int, float), default=10.0)
     """Seconds one claim may take before it is stopped and shown as an error."""
-    memory_limit_mb = c.Type(int, default=2048)
+    memory_limit_mb = _CheckingOption("memory_limit", int, default=2048)
     """Address space each checking worker may add for its claims (beyond SymPy itself), in MiB."""
-    jobs = c.Type(int, default=0)
+    jobs = _CheckingOption("jobs", int, default=0)
     """Worker processes for checking; 0 means one per CPU core."""
     cache_dir = c.Type(str, default=".cache/derivations")
     """Verdict cache folder (relative to `mkdocs.yml`); an empty string disables the cache."""
@@ -162,7 +197,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         # Specs are loaded now; their cache misses are checked by the workers while MkDocs converts and
         # renders the pages. A generated page's Markdown shows its verdicts as slots (slots.py), filled in
         # its final HTML in on_post_page, which waits for that page's verdicts only.
-        pending = self._checker.start(find_specs(self._specs_dir()), root=self._root)
+        specs_dir = self._specs_dir()
+        if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
+            log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
+                        display_path(specs_dir, self._root))
+        pending = self._checker.start(find_specs(specs_dir), root=self._root)
         self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
         for slug in self._site.slugs:
             self._add_page(files, config, slug)
