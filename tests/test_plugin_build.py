@@ -220,3 +220,12 @@ def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "specs_dir: the folder specs does not exist, so no derivation pages are generated" in result.stderr
     assert mkdocs_build(site, "--strict").returncode != 0
+
+
+def test_the_build_log_ends_with_the_site_total_and_what_sympy_checked(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    first, second = mkdocs_build(site), mkdocs_build(site)
+    total = "INFO    -  derivations: 1 derivation, 1 claim: 1 machine-checked (1 proved, "
+    total += "0 for all dimensions, 0 at sizes), 0 definitions, none refuted"
+    assert total in first.stderr and "none refuted; SymPy checked 1 claim in this build" in first.stderr
+    assert "none refuted; SymPy checked 0 claims in this build" in second.stderr  # answered by the cache

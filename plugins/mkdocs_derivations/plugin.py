@@ -24,7 +24,7 @@ from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs, option_problem
 from .errors import display_path
 from .sanitize import sanitize_html
-from .site_index import SITE_TOTAL_MARKER, SitePages
+from .site_index import SITE_TOTAL_MARKER, SitePages, counted
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -124,6 +124,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._final_site_dir: str | None = None
         self._staging_dir: Path | None = None
         self._strict_warnings: _StrictWarnings | None = None
+        self._checked_before = 0  # the checker's count of claims sent to workers when this build started
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -201,6 +202,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
             log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
                         display_path(specs_dir, self._root))
+        self._checked_before = self._checker.checked_claims
         pending = self._checker.start(find_specs(specs_dir), root=self._root)
         self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
         for slug in self._site.slugs:
@@ -251,6 +253,10 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self._site is not None:
             for problem in self._site.problems():  # waits for the last verdicts, if any page did not
                 log.warning(problem)
+            if self._checker is not None and self._site.total():
+                checked = self._checker.checked_claims - self._checked_before
+                log.info("derivations: %s; SymPy checked %s in this build", self._site.total().rstrip("."),
+                         counted(checked, "claim"))
             self._site = None
         warnings = self._stop_counting()
         if self._final_site_dir is not None:

@@ -96,15 +96,21 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> 
             f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
 
 
+def counted(number: int, noun: str) -> str:
+    """``1 claim``, ``2 claims``: the site total and the build log read as sentences."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 def site_total_sentence(pages: list[CheckedSpec]) -> str:
     totals: Counter[str] = Counter()
     for checked in pages:
         totals.update(claim_counts(checked))
     verified = sum(totals[s] for s in VERIFIED)
     failing = sum(totals[s] for s in FAILING)
-    text = (f"{len(pages)} derivations, {sum(totals.values())} claims: {verified} machine-checked "
+    text = (f"{counted(len(pages), 'derivation')}, {counted(sum(totals.values()), 'claim')}: "
+            f"{verified} machine-checked "
             f"({totals['proved']} proved, {totals['proved-all']} for all dimensions, {totals['sizes']} at sizes), "
-            f"{totals['definition']} definitions")
+            f"{counted(totals['definition'], 'definition')}")
     if totals["numeric"]:
         text += f", {totals['numeric']} numeric evidence only"
     if totals["unchecked"]:
@@ -190,9 +196,9 @@ def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Sl
     legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
               "red: some claim refuted or not checkable")
     return ("# Dependency graph\n\n"
-            f"{len(graph)} derivations, {edges} citations between them. An arrow points from a page to a page "
-            f"it cites; pages further right build on those to their left. Colours: {legend}. Each box links "
-            "to its page.\n\n"
+            f"{counted(len(graph), 'derivation')}, {counted(edges, 'citation')} between them. An arrow points "
+            "from a page to a page it cites; pages further right build on those to their left. "
+            f"Colours: {legend}. Each box links to its page.\n\n"
             f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots)}</div>\n\n'
             f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
 
