@@ -85,8 +85,8 @@ def test_problem_message_quotes_only_what_the_detail_does_not_say() -> None:
                      counterexample={"t": "1/3", "lhs": "0.1", "rhs": "0.2"})
     assert counterexample_text(stated) == ""
     with_function = Verdict("refuted", method="numeric", detail="at t = 1/3: left side = 0.1, right side = 0.2",
-                            counterexample={"t": "1/3", "f": "Lambda(u, u**2)", "lhs": "0.1", "rhs": "0.2"})
-    assert counterexample_text(with_function) == " (counterexample: f = Lambda(u, u**2))"
+                            counterexample={"t": "1/3", "f(u)": "u**2", "lhs": "0.1", "rhs": "0.2"})
+    assert counterexample_text(with_function) == " (counterexample: f(u) = u**2)"
 
 
 def test_cross_page_reference_links_to_the_other_page(seed_checked: CheckedSpec, tmp_path: Path) -> None:

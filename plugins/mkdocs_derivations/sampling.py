@@ -439,5 +439,16 @@ def describe_point(point: Point) -> dict[str, str]:
 
 
 def function_texts(functions: dict[UndefinedFunction, sympy.Lambda] | None) -> dict[str, str]:
-    """``{f: "Lambda(...)"}`` strings of the stand-ins used, for counterexamples."""
-    return {str(f): str(lam) for f, lam in (functions or {}).items()}
+    """``{"f(u)": "u**2 + 1"}``: the stand-ins used, for counterexamples, written as a reader would define
+    them (a ``Lambda`` prints its internal dummy arguments as ``__a0``)."""
+    texts = {}
+    for func, lam in (functions or {}).items():
+        arity = len(lam.variables)
+        names = _ARGUMENT_NAMES[:arity] if arity <= len(_ARGUMENT_NAMES) else [f"u{i}" for i in range(1, arity + 1)]
+        shown = [sympy.Symbol(name) for name in names]
+        body = lam.expr.xreplace(dict(zip(lam.variables, shown)))
+        texts[f"{func}({', '.join(map(str, shown))})"] = str(body)
+    return texts
+
+
+_ARGUMENT_NAMES = ("u", "v", "w", "p", "q", "r", "s")

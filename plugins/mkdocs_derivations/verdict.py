@@ -85,7 +85,7 @@ def weakest(verdicts: list[Verdict]) -> Status:
 
 
 def counterexample_text(verdict: Verdict) -> str:
-    """`` (counterexample: f = Lambda(x, x**2))`` to append to a message: the parts of the counterexample
+    """`` (counterexample: f(u) = u**2 + 1)`` to append to a message: the parts of the counterexample
     that the detail does not already quote (it names the point and both values; not the sample functions
     that stood in for undefined ones), or "" when nothing is left."""
     if not verdict.counterexample:
