@@ -446,7 +446,7 @@ def function_texts(functions: dict[UndefinedFunction, sympy.Lambda] | None) -> d
         arity = len(lam.variables)
         names = _ARGUMENT_NAMES[:arity] if arity <= len(_ARGUMENT_NAMES) else [f"u{i}" for i in range(1, arity + 1)]
         shown = [sympy.Symbol(name) for name in names]
-        body = lam.expr.xreplace(dict(zip(lam.variables, shown)))
+        body = lam.expr.xreplace(dict(zip(lam.variables, shown, strict=True)))
         texts[f"{func}({', '.join(map(str, shown))})"] = str(body)
     return texts
 
