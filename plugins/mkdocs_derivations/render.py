@@ -197,12 +197,14 @@ class _PageRenderer:
                               ("sizes", "at sizes")):
             if counts[status]:
                 parts.append(f"{counts[status]} {words}")
-        text = f"{checked} of {numbered} equations machine-checked"
+        text = f"{checked} of {numbered} equation{'' if numbered == 1 else 's'} machine-checked"
         if parts:
             text += ": " + ", ".join(parts)
         others = []
-        for status, words in (("definition", "definitions or assumptions"), ("numeric", "numeric evidence only"),
+        for status, words in (("definition", "definition or assumption"), ("numeric", "numeric evidence only"),
                               ("unchecked", "unchecked"), ("refuted", "refuted"), ("error", "could not be checked")):
+            if counts[status] > 1 and status == "definition":
+                words = "definitions or assumptions"
             if counts[status]:
                 others.append(f"{counts[status]} {words}")
         if others:
