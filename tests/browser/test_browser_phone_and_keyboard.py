@@ -1,0 +1,91 @@
+"""Reading the real site on a phone-sized screen, in headless Chromium.
+
+On a 375 px wide screen a display equation is often wider than the page: it must scroll inside its own
+box (its number reachable there), never make the whole page scroll sideways or be cut off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from browser_support import BrowserPage
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+SITE_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
+PHONE = {"width": 375, "height": 800}
+
+# Elements of the page that reach past the right edge of the viewport without a scroll box of their own
+# between them and the page (those would widen the page, or be cut off where the page clips them).
+_OVERFLOW_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+  const loose = [];
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (!r.width || r.right <= vw + 0.5) continue;
+    let a = el.parentElement, boxed = false;
+    while (a && a !== document.body) {
+      if (getComputedStyle(a).overflowX !== 'visible') { boxed = true; break; }
+      a = a.parentElement;
+    }
+    if (!boxed) loose.push(`${name(el)} (right edge ${Math.round(r.right)} px)`);
+  }
+  return {scrollWidth: document.documentElement.scrollWidth, clientWidth: vw, loose: loose.slice(0, 10)};
+}"""
+
+# Each numbered row: whether its box stays inside the viewport and, scrolled to its end, shows its number.
+_ROWS_JS = """() => {
+  const vw = document.documentElement.clientWidth;
+  return [...document.querySelectorAll('article .deriv-eq')].map(row => {
+    const box = row.querySelector(':scope > .arithmatex');
+    const tag = box && box.querySelector('mjx-labels mjx-mtd');
+    if (!tag) return {id: row.id, problem: 'no rendered equation number'};
+    const b = box.getBoundingClientRect();
+    if (b.left < -0.5 || b.right > vw + 0.5) return {id: row.id, problem: `box spans ${b.left}..${b.right}`};
+    box.scrollLeft = box.scrollWidth;
+    const t = tag.getBoundingClientRect();
+    const shown = t.left >= b.left - 0.5 && t.right <= b.right + 0.5;
+    box.scrollLeft = 0;
+    return {id: row.id, wide: box.scrollWidth > box.clientWidth, problem: shown ? null : 'number out of reach'};
+  });
+}"""
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Callable[[Path], Path]) -> Path:
+    return built_site(SITE_YML)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path, serve: Callable[[Path], str]) -> str:
+    return serve(site)
+
+
+def test_phone_width_page_never_scrolls_sideways(browser_page: BrowserPage, base_url: str, site: Path) -> None:
+    """Every derivation page, the dashboard, the graph and the home page fit a 375 px screen; wide
+    equations scroll in their own box, with the equation number reachable at its end."""
+    pages = [""] + sorted(f"{p.parent.relative_to(site).as_posix()}/" for p in site.glob("derivations/*/index.html"))
+    assert {"derivations/dashboard/", "derivations/graph/", CHAIN_RULE} <= set(pages)
+    page = browser_page.page
+    page.set_viewport_size(PHONE)
+    problems: dict[str, Any] = {}
+    wide_rows = 0
+    for path in pages:
+        browser_page.goto(f"{base_url}/{path}")
+        layout = page.evaluate(_OVERFLOW_JS)
+        if layout["scrollWidth"] > layout["clientWidth"] or layout["loose"]:
+            problems[path or "/"] = layout
+        rows = page.evaluate(_ROWS_JS)
+        wide_rows += sum(1 for row in rows if row.get("wide"))
+        bad_rows = [row for row in rows if row["problem"]]
+        if bad_rows:
+            problems[f"{path} rows"] = bad_rows
+    assert problems == {}
+    assert wide_rows > 0, "no equation is wider than a phone screen: the test no longer tests scrolling"
+    browser_page.assert_clean()
