@@ -1,7 +1,9 @@
-"""Reading the real site on a phone-sized screen, in headless Chromium.
+"""Reading the real site on a phone-sized screen and with the keyboard alone, in headless Chromium.
 
 On a 375 px wide screen a display equation is often wider than the page: it must scroll inside its own
-box (its number reachable there), never make the whole page scroll sideways or be cut off.
+box (its number reachable there), never make the whole page scroll sideways or be cut off. A keyboard
+user must be able to Tab from link to link without stopping on every formula (MathJax makes each one a
+tab stop by default), yet still reach links inside math and scroll a wide equation.
 """
 
 from __future__ import annotations
@@ -56,6 +58,24 @@ _ROWS_JS = """() => {
   });
 }"""
 
+# The focused element, described for a message; `math` when it is a formula (or inside one, not a link).
+_FOCUS_JS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const inMath = !!e.closest('mjx-container');
+  const box = e.closest('.arithmatex');
+  return {
+    math: inMath && !e.matches('a[href]'),
+    link: e.matches('a[href]'),
+    linkInMath: inMath && e.matches('a[href]'),
+    inArticle: !!e.closest('article'),
+    ref: e.matches('a.deriv-ref'),
+    inWideBox: !!box && box.scrollWidth > box.clientWidth,
+    text: e.tagName.toLowerCase() + ' ' + (e.getAttribute('href') || '') + ' '
+      + (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40),
+  };
+}"""
+
 
 @pytest.fixture(scope="module")
 def site(built_site: Callable[[Path], Path]) -> Path:
@@ -65,6 +85,20 @@ def site(built_site: Callable[[Path], Path]) -> Path:
 @pytest.fixture(scope="module")
 def base_url(site: Path, serve: Callable[[Path], str]) -> str:
     return serve(site)
+
+
+def tab_stops(probe: BrowserPage, until: Callable[[dict[str, Any]], bool], limit: int = 300) -> list[dict[str, Any]]:
+    """Press Tab from the top of the page until `until(stop)` holds; return every stop, that one last."""
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        probe.page.keyboard.press("Tab")
+        stop = probe.page.evaluate(_FOCUS_JS)
+        if stop is None:
+            break
+        stops.append(stop)
+        if until(stop):
+            return stops
+    raise AssertionError(f"not reached in {len(stops)} tab stops: {[s['text'] for s in stops]}")
 
 
 def test_phone_width_page_never_scrolls_sideways(browser_page: BrowserPage, base_url: str, site: Path) -> None:
@@ -88,4 +122,35 @@ def test_phone_width_page_never_scrolls_sideways(browser_page: BrowserPage, base
             problems[f"{path} rows"] = bad_rows
     assert problems == {}
     assert wide_rows > 0, "no equation is wider than a phone screen: the test no longer tests scrolling"
+    browser_page.assert_clean()
+
+
+def test_tab_skips_formulas_but_not_links_inside_math(browser_page: BrowserPage, base_url: str) -> None:
+    """From the top of the chain-rule page (dozens of formulas), Tab reaches the first cross-reference and
+    then the "by (13)" link inside a formula without ever stopping on a formula itself."""
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    page = browser_page.page
+    assert page.locator("article mjx-container").count() > 40
+    assert page.locator("article mjx-container[tabindex='0']").count() == 0
+
+    to_first_ref = tab_stops(browser_page, lambda stop: stop["ref"])
+    to_link_in_math = to_first_ref + tab_stops(browser_page, lambda stop: stop["linkInMath"])
+    on_math = [stop["text"] for stop in to_link_in_math if stop["math"]]
+    assert on_math == []
+    assert to_link_in_math[-1]["text"].startswith("a #eq-residual-def")
+    browser_page.assert_clean()
+
+
+def test_wide_equation_scrolls_by_keyboard_on_a_phone(browser_page: BrowserPage, base_url: str) -> None:
+    """Taking formulas out of the tab order must not strand a wide equation: Tab reaches its box, and the
+    arrow keys scroll it to its number."""
+    page = browser_page.page
+    page.set_viewport_size(PHONE)
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    stops = tab_stops(browser_page, lambda stop: stop["inWideBox"])
+    box = page.evaluate_handle("() => document.activeElement.closest('.arithmatex')")
+    assert box.evaluate("b => b.scrollLeft") == 0, stops[-1]
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("b => b.scrollLeft >= b.scrollWidth - b.clientWidth - 1", arg=box, polling=100)
     browser_page.assert_clean()

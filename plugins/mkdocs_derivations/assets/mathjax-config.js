@@ -16,6 +16,13 @@
  *   explorer): see the allow-list guard in startup.ready. A menu setting saved in localStorage (by this
  *   site, or by another MathJax site on the same origin) that needs such a component would stall
  *   typesetting for good, so those settings are dropped before MathJax reads them.
+ * - inTabOrder false: by default the menu makes every formula a tab stop (tabindex="0"), so a keyboard
+ *   user tabs through dozens of inline formulas between two links. The stop only gives keyboard access
+ *   to MathJax's menu (the explorer it could start is not served). Links inside math (\href) stay tab
+ *   stops, screen readers still read the hidden MathML, and a wide equation's scroll box becomes a tab
+ *   stop of its own in browsers that focus scrollers (Chromium, Firefox; not Safari), so it can still be
+ *   scrolled by keyboard. A reader who wants the stops back ticks "Include in Tab Order" in the menu
+ *   (right click); MathJax stores that choice and it wins over this default.
  */
 (function () {
   "use strict";
@@ -63,7 +70,7 @@ window.MathJax = {
       safeProtocols: { http: true, https: true, file: false, "javascript": false, data: false },
     },
     menuOptions: {
-      settings: { renderer: "CHTML", explorer: false, collapsible: false, assistiveMml: true },
+      settings: { renderer: "CHTML", explorer: false, collapsible: false, assistiveMml: true, inTabOrder: false },
     },
   },
   startup: {
