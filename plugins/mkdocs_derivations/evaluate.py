@@ -154,6 +154,12 @@ class Evaluator:
         return sp.Function(name, **_assumptions(result))(*flat)
 
     # ----- definitions -----------------------------------------------------------------------------------
+    def inside_derivatives(self, bound: frozenset[str]) -> frozenset[str]:
+        """What a derivative's operand is evaluated with: every definition but the variables'. A defined
+        name left opaque there would be a constant, and a check that cites only some definitions proved
+        g = 0 for g := dL/dx. (verify.py names the uncited definitions a derivative used.)"""
+        return frozenset(self.definitions) - bound
+
     def defined(self, name: str, expand: frozenset[str]) -> Any:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
         key = (name, expand)
@@ -178,8 +184,8 @@ class Evaluator:
         if isinstance(value, MatrixExpr):
             return value.xreplace(mapping)
         if isinstance(value, sp.MatrixBase):
-            return value.applyfunc(lambda e: e.xreplace(mapping))
-        return value.xreplace(mapping) if hasattr(value, "xreplace") else value
+            return value.applyfunc(lambda e: _replace(e, mapping))
+        return _replace(value, mapping) if hasattr(value, "xreplace") else value
 
     # ----- expressions -----------------------------------------------------------------------------------
     def value(self, node: Node, expand: frozenset[str]) -> Any:
@@ -202,6 +208,11 @@ class Evaluator:
                 return self.defined(node.id, expand)
             if node.id in _CONSTANTS and node.id not in self.env:
                 return _CONSTANTS[node.id]
+            decl = self.env.get(node.id)
+            if isinstance(decl, FunctionDecl) and any(arg in expand for arg in decl.args):
+                # `f` declared as f(x) with x := sin t is f(sin t), as `f(x)` written out would be: built from
+                # the bare argument symbols it was a function of nothing, and df/dt = 0 was "proved".
+                return self._apply(node.id, decl, [self.value(Name(arg), expand) for arg in decl.args])
             return self.symbol(node.id)
         if isinstance(node, Neg):
             return -self.value(node.operand, expand)
@@ -302,7 +313,7 @@ class Evaluator:
             if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 20):
                 raise EvaluationError("the order of a derivative must be an integer from 1 to 20")
             order = int(order_value)
-        inner = self.value(node.args[0], expand - bound)
+        inner = self.value(node.args[0], self.inside_derivatives(bound))
         var = variables[0]
         if isinstance(inner, sp.MatrixBase):
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
@@ -312,7 +323,7 @@ class Evaluator:
 
     def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
         variables, bound = self._variables(node.args[1])
-        inner_expand = expand - bound
+        inner_expand = self.inside_derivatives(bound)
         target = node.args[0]
         if isinstance(target, ListExpr):
             if self.sizes is None:
@@ -344,6 +355,15 @@ class Evaluator:
             rows = [[self.value(x, expand) for x in row.items] for row in arg.items if isinstance(row, ListExpr)]
             return sp.Matrix(rows)
         return sp.Matrix([self.value(x, expand) for x in arg.items])
+
+
+def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
+    """``value`` with the symbols of ``mapping`` replaced. A derivative by a replaced symbol (f'(x) with
+    x := sin t) becomes SymPy's ``Subs`` (f' evaluated at sin t): a plain replacement would differentiate by
+    sin t, which SymPy refuses."""
+    if value.has(sp.Derivative):
+        return value.subs(mapping, simultaneous=True)
+    return value.xreplace(mapping)
 
 
 def _single_name(node: Node) -> str:

@@ -71,17 +71,24 @@ class ListExpr:
 Node = Num | Name | BinOp | Neg | Transpose | Call | ListExpr
 
 
+def children(node: Node) -> tuple[Node, ...]:
+    """The direct subexpressions of ``node``, left to right."""
+    if isinstance(node, BinOp):
+        return (node.left, node.right)
+    if isinstance(node, Neg | Transpose):
+        return (node.operand,)
+    if isinstance(node, Call):
+        return tuple(node.args)
+    if isinstance(node, ListExpr):
+        return tuple(node.items)
+    return ()
+
+
 def walk(node: Node):
     """Every node of the tree, parents first."""
     yield node
-    if isinstance(node, BinOp):
-        yield from walk(node.left)
-        yield from walk(node.right)
-    elif isinstance(node, Neg | Transpose):
-        yield from walk(node.operand)
-    elif isinstance(node, Call | ListExpr):
-        for child in node.args if isinstance(node, Call) else node.items:
-            yield from walk(child)
+    for child in children(node):
+        yield from walk(child)
 
 
 def names(node: Node) -> set[str]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterable
 from typing import Any
 
 import sympy as sp
@@ -27,7 +28,7 @@ from .declarations import Environment, FunctionDecl, MatrixDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import read_expression
-from .expr_ast import Node, names
+from .expr_ast import Call, Name, Node, children, names
 from .model import Text
 from .verdict import VERIFIED, Verdict
 
@@ -221,6 +222,41 @@ def _remaining_defined(ctx: _Context, expand: frozenset[str]) -> list[str]:
     return sorted(out)
 
 
+_DERIVATIVES = frozenset({"diff", "Derivative", "jacobian", "grad"})
+
+
+def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
+    """The defined names a check with ``expand`` substitutes inside derivatives, where every definition but
+    the variable's is substituted whatever the citation (``Evaluator.inside_derivatives``), following
+    definitions and the arguments of bare functions as the evaluator does."""
+    found: set[str] = set()
+    seen: set[tuple[str, bool, frozenset[str]]] = set()
+    todo: list[tuple[Node, bool, frozenset[str]]] = [(ctx.lhs, False, frozenset()), (ctx.rhs, False, frozenset())]
+    while todo:
+        node, inside, bound = todo.pop()
+        if isinstance(node, Name):
+            name = node.id
+            if name in ctx.definitions and name not in bound and (inside or name in expand):
+                if inside:
+                    found.add(name)
+                if (name, inside, bound) not in seen:
+                    seen.add((name, inside, bound))
+                    todo.append((ctx.definitions[name].node, inside, bound))
+            decl = ctx.env.get(name)
+            if isinstance(decl, FunctionDecl):
+                todo.extend((Name(arg), inside, bound) for arg in decl.args)
+        elif isinstance(node, Call) and node.func in _DERIVATIVES and len(node.args) >= 2:
+            todo.append((node.args[0], True, frozenset(names(node.args[1]))))
+            todo.extend((arg, inside, bound) for arg in node.args[1:])
+        else:
+            todo.extend((child, inside, bound) for child in children(node))
+    return found
+
+
+def _uses_note(extra: Iterable[str]) -> str:
+    return "also uses the definition of " + ", ".join(f"`{n}`" for n in sorted(extra))
+
+
 def check_equal(claim: Claim) -> Verdict:
     ctx = _Context(claim)
     verdict = _check_with_citations(ctx)
@@ -248,16 +284,21 @@ def _check_with_citations(ctx: _Context) -> Verdict:
 
     verdict = check(ctx.cited)
     if verdict.status in _HOLDS:
-        if check(frozenset()).status in _HOLDS:
+        # A derivative substitutes every definition, cited or not: a citation it uses cannot be left out,
+        # and an uncited definition it uses is named.
+        if not _inside_derivatives(ctx, frozenset()) & ctx.cited and check(frozenset()).status in _HOLDS:
             verdict.notes.append("holds even without the cited definition")
+        extra = _inside_derivatives(ctx, ctx.cited) - ctx.cited
+        if extra:
+            verdict.notes.append(_uses_note(extra))
         return verdict
     if verdict.status == "error" and verdict.method == "engine disagreement":
         return verdict
     full = check(everything)
     if full.status in _HOLDS:
-        extra = _remaining_defined(ctx, ctx.cited)
+        extra = set(_remaining_defined(ctx, ctx.cited)) | (_inside_derivatives(ctx, everything) - ctx.cited)
         if extra:
-            full.notes.append("also uses the definition of " + ", ".join(f"`{n}`" for n in extra))
+            full.notes.append(_uses_note(extra))
     return full
 
 
