@@ -63,6 +63,8 @@ def test_every_assumption_word_is_accepted() -> None:
     ("real vector", 6, "unknown declaration word `vector`"),
     ("real real", 6, "repeated"),
     ("positive negative", 10, "contradict"),
+    ("complex positive", 9, "`complex` and `positive` contradict"),
+    ("integer complex", 9, "`complex` and `integer` contradict"),
     ("vector(N", 9, "expected `)`"),
     ("vector()", 8, "expected a dimension"),
     ("vector(0)", 8, "positive integer"),

@@ -78,7 +78,10 @@ MAX_DECLARATION_LENGTH = 200
 MAX_LITERAL_DIM = 100
 
 # Pairs of assumption words that contradict each other (SymPy would raise InconsistentAssumptions later).
-_CONTRADICTIONS = (("positive", "negative"), ("positive", "nonpositive"), ("negative", "nonnegative"))
+_CONTRADICTIONS = (("positive", "negative"), ("positive", "nonpositive"), ("negative", "nonnegative"),
+                   # `complex` is "no assumption": beside a word that makes the symbol real it says nothing true
+                   *(("complex", word) for word in ("real", "positive", "negative", "nonnegative", "nonpositive",
+                                                    "integer")))
 
 _TOKEN = re.compile(r"\s*(?:(?P<arrow>->)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<int>[0-9]+)|(?P<punct>[(),]))")
 

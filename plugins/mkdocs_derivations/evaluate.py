@@ -36,7 +36,7 @@ from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 _UNARY = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
     "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
-    "Abs": sp.Abs, "sign": sp.sign,
+    "Abs": sp.Abs, "sign": lambda arg: _sign(arg),
 }
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
 
@@ -65,7 +65,10 @@ def _entry_name(name: str, i: int, j: int | None = None) -> str:
 
 
 def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
-    return {word: True for word in decl.assumptions if word != "complex"}
+    """SymPy keywords for the declared words. SymPy's ``nonzero`` means *real* and not zero, so a declared
+    `nonzero` is ``zero=False``: with `z: complex nonzero`, ``Abs(z)**2 = z**2`` was proved."""
+    return {("zero" if word == "nonzero" else word): word != "nonzero"
+            for word in decl.assumptions if word != "complex"}
 
 
 def _dim_symbol(dim: str | int) -> sp.Expr:
@@ -355,6 +358,14 @@ class Evaluator:
             rows = [[self.value(x, expand) for x in row.items] for row in arg.items if isinstance(row, ListExpr)]
             return sp.Matrix(rows)
         return sp.Matrix([self.value(x, expand) for x in arg.items])
+
+
+def _sign(arg: Any) -> Any:
+    """``sign``, as SymPy defines it (z/|z|), written out when ``arg`` may be non-real: SymPy 1.14 folds
+    ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved."""
+    if arg.is_extended_real:
+        return sp.sign(arg)
+    return arg / sp.Abs(arg)
 
 
 def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
