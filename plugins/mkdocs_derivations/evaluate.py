@@ -153,7 +153,9 @@ class Evaluator:
             rows, cols = self._dim(result.rows), self._dim(result.cols)
             if cols == 1:
                 return sp.Matrix([sp.Function(_entry_name(name, i))(*flat) for i in range(rows)])
-            return sp.Matrix(rows, cols, lambda i, j: sp.Function(_entry_name(name, i, j))(*flat))
+            symmetric = result.symmetric  # H(x) declared symmetric: entry (j, i) is entry (i, j)
+            return sp.Matrix(rows, cols, lambda i, j: sp.Function(
+                _entry_name(name, *((j, i) if symmetric and j < i else (i, j))))(*flat))
         return sp.Function(name, **_assumptions(result))(*flat)
 
     # ----- definitions -----------------------------------------------------------------------------------
