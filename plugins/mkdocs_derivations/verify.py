@@ -71,9 +71,15 @@ def _parse(text: str, location: Location, functions: frozenset[str]) -> Node:
 
 
 def default_sizes(dims: list[str]) -> list[dict[str, int]]:
+    """2 and 3 alternating, then swapped; with two or more dimensions also all equal (2), the case the
+    alternation never meets: det(AB)·det(BA) = 0 for A m×n, B n×m holds whenever m ≠ n and was accepted."""
     if not dims:
         return [{}]
-    return [{d: pattern[i % 2] for i, d in enumerate(sorted(dims))} for pattern in _DEFAULT_SIZE_PATTERNS]
+    ordered = sorted(dims)
+    sizes = [{d: pattern[i % 2] for i, d in enumerate(ordered)} for pattern in _DEFAULT_SIZE_PATTERNS]
+    if len(ordered) > 1:
+        sizes.append(dict.fromkeys(ordered, 2))
+    return sizes
 
 
 class _Context:
