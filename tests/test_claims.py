@@ -136,6 +136,23 @@ def test_definition_cycle_is_an_error() -> None:
     assert "circle" in err.message
 
 
+def test_a_second_definition_of_a_name_is_an_error_at_it() -> None:
+    head = "symbols:\n  x: real\n  y: real\nwhere:\n  y: 'x'\n"
+    body = math("again", "y", "x + 1", ", rel: ':='")
+    err = only_error(body, head=head)
+    assert "`y` is already defined (line 7)" in err.message
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), "x + 1")
+
+
+def test_a_block_where_cannot_redefine_a_page_definition() -> None:
+    head = "symbols:\n  x: real\n  y: real\nwhere:\n  y: 'x'\n"
+    body = "  - math:\n      where: {y: 'x + 1'}\n      start: {tex: a, sympy: 'y'}\n" \
+           "      steps: [{tex: b, sympy: 'x + 1'}]\n"
+    err = only_error(body, head=head)
+    assert "`y` is already defined (line 7)" in err.message
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), "x + 1")
+
+
 def test_term_without_sympy_is_unchecked() -> None:
     body = "  - math:\n      start: {tex: a}\n      steps: [{tex: b, sympy: 't'}]\n"
     layout, errors = layout_of(body)
