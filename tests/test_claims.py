@@ -218,15 +218,31 @@ def test_tex_policy_allows_fragment_and_https_links() -> None:
 
 
 @pytest.mark.slow
-def test_claims_with_an_inverse_say_what_they_assume() -> None:
+@pytest.mark.parametrize("inverse", ["inv(A)", "A**-1", "(A*A)**-1*A"])
+def test_claims_with_an_inverse_say_what_they_assume(inverse: str) -> None:
     from mkdocs_derivations.verify import check_equal
 
-    body = "  - math:\n      start: {tex: a, sympy: 'A*inv(A)*x'}\n      steps: [{tex: b, sympy: 'x'}]\n"
+    body = f"  - math:\n      start: {{tex: a, sympy: 'A*{inverse}*x'}}\n      steps: [{{tex: b, sympy: 'x'}}]\n"
     layout, errors = layout_of(body)
     assert errors == []
     verdict = check_equal(layout.claims[0])
     assert verdict.status == "proved-all"
     assert verdict.notes == ["holds wherever the inverted matrices are invertible"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("inverse", ["inv(M)", "M**-1", "M**-2"])
+def test_a_singular_matrix_is_the_steps_problem_not_an_internal_error(inverse: str) -> None:
+    from mkdocs_derivations.verify import check_claim
+
+    head = "symbols:\n  a: real\n"
+    body = (f"  - math:\n      where: {{M: 'Matrix([[a, a], [a, a]])'}}\n      symbols: {{M: 'matrix(2, 2)'}}\n"
+            f"      start: {{tex: a, sympy: '{inverse}*M'}}\n      steps: [{{tex: b, sympy: 'M'}}]\n")
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    verdict = check_claim(layout.claims[0])
+    assert verdict["status"] == "error" and verdict["method"] == "evaluation"
+    assert verdict["detail"] == "the matrix is singular at this size (2×2)"
 
 
 def test_tex_policy_refuses_links_it_cannot_read() -> None:

@@ -249,6 +249,8 @@ class Evaluator:
         if isinstance(left, sp.MatrixBase | MatrixExpr):
             if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
                 raise EvaluationError("a matrix can only be raised to an integer power")
+            if int(right) < 0 and isinstance(left, sp.MatrixBase):
+                return _inverse(left) ** -int(right)
             return left ** int(right)
         return sp.Pow(left, right)
 
@@ -296,11 +298,7 @@ class Evaluator:
                 return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
             if name == "det":
                 return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det()
-            if isinstance(m, MatrixExpr):
-                return m.I
-            if m.det() == 0:
-                raise EvaluationError("the matrix is singular at this size")
-            return m.inv()
+            return m.I if isinstance(m, MatrixExpr) else _inverse(m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])
@@ -360,6 +358,16 @@ class Evaluator:
             rows = [[self.value(x, expand) for x in row.items] for row in arg.items if isinstance(row, ListExpr)]
             return sp.Matrix(rows)
         return sp.Matrix([self.value(x, expand) for x in arg.items])
+
+
+def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
+    """``inv(M)`` and ``M**-k`` at a concrete size: a singular matrix is the step's problem, said as such
+    (SymPy's own ValueError was reported as an internal error)."""
+    if not m.is_square:
+        raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
+    if m.det() == 0:
+        raise EvaluationError(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+    return m.inv()
 
 
 def _sign(arg: Any) -> Any:

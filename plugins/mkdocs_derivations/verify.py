@@ -28,7 +28,7 @@ from .declarations import Environment, FunctionDecl, MatrixDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import read_expression
-from .expr_ast import Call, Name, Node, children, names
+from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict
 
@@ -259,6 +259,27 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
     return found
 
 
+def _inverts(ctx: _Context) -> bool:
+    """Whether the claim inverts a matrix: ``inv(...)``, or ``M**-k`` of a vector or matrix expression."""
+    mentioned = ctx.mentioned()
+    if "inv" in mentioned:
+        return True
+    nodes = [ctx.lhs, ctx.rhs, *(ctx.definitions[n].node for n in mentioned if n in ctx.definitions)]
+    for top in nodes:
+        for node in walk(top):
+            if (isinstance(node, BinOp) and node.op == "**" and isinstance(node.right, Neg)
+                    and any(_matrix_valued(ctx, n) for n in names(node.left))):
+                return True
+    return False
+
+
+def _matrix_valued(ctx: _Context, name: str) -> bool:
+    decl = ctx.env.get(name)
+    if isinstance(decl, FunctionDecl):
+        decl = decl.result
+    return name in ("Matrix", "jacobian", "grad") or isinstance(decl, MatrixDecl)
+
+
 def _uses_note(extra: Iterable[str]) -> str:
     return "also uses the definition of " + ", ".join(f"`{n}`" for n in sorted(extra))
 
@@ -266,7 +287,7 @@ def _uses_note(extra: Iterable[str]) -> str:
 def check_equal(claim: Claim) -> Verdict:
     ctx = _Context(claim)
     verdict = _check_with_citations(ctx)
-    if verdict.status in _HOLDS and "inv" in ctx.mentioned():
+    if verdict.status in _HOLDS and _inverts(ctx):
         # SymPy cancels M·M⁻¹ to I and inverts matrices of symbols generically: say what that assumes.
         verdict.notes.append("holds wherever the inverted matrices are invertible")
     return verdict
