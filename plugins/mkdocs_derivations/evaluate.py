@@ -91,6 +91,9 @@ class Evaluator:
         # A defined name is met again in every use, every substitution and every derivative that follows
         # it; its value for one ``expand`` set never changes (errors are not kept, they are raised again).
         self._defined: dict[tuple[str, frozenset[str]], Any] = {}
+        # Variables of the derivatives being evaluated, outermost first: d/dx of d(x t)/dt keeps x a variable
+        # inside the inner derivative too (x := sin t substituted there made it 0, not 1).
+        self._enclosing: frozenset[str] = frozenset()
 
     # ----- symbols -------------------------------------------------------------------------------------
     def _dim(self, dim: str | int) -> Any:
@@ -158,12 +161,35 @@ class Evaluator:
                 _entry_name(name, *((j, i) if symmetric and j < i else (i, j))))(*flat))
         return sp.Function(name, **_assumptions(result))(*flat)
 
+    def _refuse_defined_arguments(self, name: str, expand: frozenset[str]) -> None:
+        """A function written bare stands for itself applied to its declared arguments as symbols. If one of
+        them (or of a bare function among them) is defined, the bare name cannot mean what the page means
+        (with x := sin t, `f` built as f(x) made df/dt = 0 "proved"; built as f(sin t), a derivative by `f`
+        or by x broke instead). Such a step is not checked; the message says how to write it."""
+        decl = self.env.get(name)
+        todo, seen = [name], set()
+        while todo:
+            current = todo.pop()
+            decl = self.env.get(current)
+            if current in seen or not isinstance(decl, FunctionDecl):
+                continue
+            seen.add(current)
+            for arg in decl.args:
+                if arg in self.definitions and arg in expand:
+                    raise EvaluationError(
+                        f"`{name}` is declared as a function of `{arg}`, and `{arg}` is defined here; the checker "
+                        f"does not substitute a definition into a bare function name: declare `{name}` as a "
+                        "function of the variables it finally depends on, or differentiate by "
+                        f"`{arg}` itself")
+                todo.append(arg)
+
     # ----- definitions -----------------------------------------------------------------------------------
     def inside_derivatives(self, bound: frozenset[str]) -> frozenset[str]:
-        """What a derivative's operand is evaluated with: every definition but the variables'. A defined
-        name left opaque there would be a constant, and a check that cites only some definitions proved
-        g = 0 for g := dL/dx. (verify.py names the uncited definitions a derivative used.)"""
-        return frozenset(self.definitions) - bound
+        """What a derivative's operand is evaluated with: every definition but the variables' of this and
+        every enclosing derivative. A defined name left opaque there would be a constant, and a check that
+        cites only some definitions proved g = 0 for g := dL/dx. (verify.py names the uncited definitions a
+        derivative used.)"""
+        return frozenset(self.definitions) - self._enclosing - bound
 
     def defined(self, name: str, expand: frozenset[str]) -> Any:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
@@ -213,11 +239,7 @@ class Evaluator:
                 return self.defined(node.id, expand)
             if node.id in _CONSTANTS and node.id not in self.env:
                 return _CONSTANTS[node.id]
-            decl = self.env.get(node.id)
-            if isinstance(decl, FunctionDecl) and any(arg in expand for arg in decl.args):
-                # `f` declared as f(x) with x := sin t is f(sin t), as `f(x)` written out would be: built from
-                # the bare argument symbols it was a function of nothing, and df/dt = 0 was "proved".
-                return self._apply(node.id, decl, [self.value(Name(arg), expand) for arg in decl.args])
+            self._refuse_defined_arguments(node.id, expand)
             return self.symbol(node.id)
         if isinstance(node, Neg):
             return -self.value(node.operand, expand)
@@ -268,7 +290,10 @@ class Evaluator:
                 out.extend(list(value))
             else:
                 out.append(value)
-        return out, frozenset(names)
+        bound = frozenset(names)
+        for name in bound:  # a variable `f` = f(x) with x := sin t: the operand has f(sin t), never f(x)
+            self._refuse_defined_arguments(name, self.inside_derivatives(bound))
+        return out, bound
 
     def _call(self, node: Call, expand: frozenset[str]) -> Any:
         name, args = node.func, node.args
@@ -316,7 +341,7 @@ class Evaluator:
             if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 20):
                 raise EvaluationError("the order of a derivative must be an integer from 1 to 20")
             order = int(order_value)
-        inner = self.value(node.args[0], self.inside_derivatives(bound))
+        inner = self._operand(node.args[0], bound)
         var = variables[0]
         if isinstance(inner, sp.MatrixBase):
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
@@ -324,16 +349,24 @@ class Evaluator:
             result = sp.diff(inner, var, order)
         return self.substitute(result, expand & bound, expand)
 
+    def _operand(self, node: Node, bound: frozenset[str]) -> Any:
+        """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`)."""
+        enclosing = self._enclosing
+        self._enclosing = enclosing | bound
+        try:
+            return self.value(node, frozenset(self.definitions) - self._enclosing)
+        finally:
+            self._enclosing = enclosing
+
     def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
         variables, bound = self._variables(node.args[1])
-        inner_expand = self.inside_derivatives(bound)
         target = node.args[0]
         if isinstance(target, ListExpr):
             if self.sizes is None:
                 raise Unsupported("lists are checked at concrete sizes")
-            inner = sp.Matrix([self.value(item, inner_expand) for item in target.items])
+            inner = sp.Matrix([self._operand(item, bound) for item in target.items])
         else:
-            inner = self.value(target, inner_expand)
+            inner = self._operand(target, bound)
         if self.sizes is None:
             var = self.symbol(_single_name(node.args[1]))
             if not isinstance(inner, MatrixExpr) or not isinstance(var, MatrixExpr):
@@ -379,12 +412,16 @@ def _sign(arg: Any) -> Any:
 
 
 def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
-    """``value`` with the symbols of ``mapping`` replaced. A derivative by a replaced symbol (f'(x) with
-    x := sin t) becomes SymPy's ``Subs`` (f' evaluated at sin t): a plain replacement would differentiate by
-    sin t, which SymPy refuses."""
-    if value.has(sp.Derivative):
-        return value.subs(mapping, simultaneous=True)
-    return value.xreplace(mapping)
+    """``value`` with the symbols of ``mapping`` replaced. A derivative of an undefined function by a
+    replaced symbol (f'(x) with x := sin t) has no such replacement: SymPy refuses to differentiate by sin t,
+    and its ``subs`` turns a partial derivative into a total one (∂f/∂t = df/dt was proved), so the step is
+    not checked."""
+    try:
+        return value.xreplace(mapping)
+    except ValueError as err:
+        raise EvaluationError(f"a derivative of an undefined function by a defined variable cannot be "
+                              f"evaluated at that variable's definition ({err}); differentiate by the "
+                              "variables the function is declared with") from None
 
 
 def _single_name(node: Node) -> str:

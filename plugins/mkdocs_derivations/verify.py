@@ -252,7 +252,7 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
             if isinstance(decl, FunctionDecl):
                 todo.extend((Name(arg), inside, bound) for arg in decl.args)
         elif isinstance(node, Call) and node.func in _DERIVATIVES and len(node.args) >= 2:
-            todo.append((node.args[0], True, frozenset(names(node.args[1]))))
+            todo.append((node.args[0], True, bound | names(node.args[1])))  # enclosing variables stay bound
             todo.extend((arg, inside, bound) for arg in node.args[1:])
         else:
             todo.extend((child, inside, bound) for child in children(node))

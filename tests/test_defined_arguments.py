@@ -1,0 +1,60 @@
+"""Derivatives through definitions: what the checker verifies, refutes, or refuses to check.
+
+Two audits found false steps shown as verified here: a bare function `f` declared `function(x)` with
+x := sin t made df/dt = 0 "proved"; substituting definitions into the bare name made a derivative by `f`
+vanish; SymPy's ``subs`` turned ∂f/∂t into df/dt; and a nested derivative substituted the outer variable's
+definition. Each case below is one of those specs: it must end refuted or "could not be checked", never
+verified. Marked slow: SymPy in-process, a few seconds.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.spec import load_spec_text
+from mkdocs_derivations.verdict import VERIFIED
+from mkdocs_derivations.verify import check_claim
+
+pytestmark = pytest.mark.slow
+
+SCALAR = "symbols:\n  t: real\n  x: real\n  f: function(x)\n  g: function(f)\nwhere:\n  x: 'sin(t)'\n"
+VECTOR = ("symbols:\n  u: vector(n)\n  x: vector(n)\n  A: matrix(n, n)\n  f: function(x) -> vector(m)\n"
+          "  h: function(f) -> vector(k)\nwhere:\n  x: 'A*u'\n")
+MIXED = "symbols:\n  t: real\n  x: real\n  f: function(x, t)\nwhere:\n  x: 't**2'\n"
+NESTED = "symbols:\n  t: real\n  x: real\nwhere:\n  x: 'sin(t)'\n"
+
+
+def verdict(head: str, lhs: str, rhs: str) -> dict:
+    text = (f"version: 1\ntitle: T\n{head}blocks:\n  - math:\n      start: {{tex: a, sympy: '{lhs}'}}\n"
+            f"      steps: [{{tex: b, sympy: '{rhs}'}}]\n")
+    layout, errors = build_layout(load_spec_text(text, "t.yml"))
+    assert errors == []
+    return check_claim(layout.claims[0])
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs"), [
+    (SCALAR, "diff(f, t)", "0"),  # f is f(sin t): df/dt = f'(sin t) cos t
+    (SCALAR, "Derivative(g(f), f)", "0"),
+    (SCALAR, "diff(g, t)", "0"),  # g of f of the defined x
+    (VECTOR, "jacobian(f, u)", "0*jacobian(f, u)"),
+    (VECTOR, "jacobian(h(f), f)", "0*jacobian(h(f), f)"),
+    (MIXED, "jacobian(f, [x, t])*Matrix([[0], [1]])", "diff(f, t)"),  # ∂f/∂t is not df/dt
+])
+def test_a_false_step_through_a_defined_argument_is_never_verified(head: str, lhs: str, rhs: str) -> None:
+    result = verdict(head, lhs, rhs)
+    assert result["status"] not in VERIFIED, result
+    assert result["status"] in ("refuted", "error") and result["method"] != "internal error", result
+
+
+def test_a_bare_function_of_a_defined_argument_says_how_to_write_it() -> None:
+    result = verdict(SCALAR, "diff(f, t)", "diff(f, x)*cos(t)")
+    assert result["status"] == "error" and result["method"] == "evaluation"
+    assert result["detail"].startswith("`f` is declared as a function of `x`, and `x` is defined here")
+
+
+def test_a_nested_derivative_keeps_the_outer_variable() -> None:
+    wrong = verdict(NESTED, "diff(diff(x*t, t), x)", "0")  # d/dx (x) = 1 with x held as the variable
+    assert wrong["status"] == "refuted"
+    assert verdict(NESTED, "diff(diff(x*t, t), x)", "1")["status"] == "proved"
+    assert verdict(NESTED, "diff(diff(x*t**2, t), x)", "diff(diff(x*t**2, x), t)")["status"] == "proved"
