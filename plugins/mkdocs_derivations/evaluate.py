@@ -166,7 +166,6 @@ class Evaluator:
         them (or of a bare function among them) is defined, the bare name cannot mean what the page means
         (with x := sin t, `f` built as f(x) made df/dt = 0 "proved"; built as f(sin t), a derivative by `f`
         or by x broke instead). Such a step is not checked; the message says how to write it."""
-        decl = self.env.get(name)
         todo, seen = [name], set()
         while todo:
             current = todo.pop()
