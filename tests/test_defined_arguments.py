@@ -58,3 +58,25 @@ def test_a_nested_derivative_keeps_the_outer_variable() -> None:
     assert wrong["status"] == "refuted"
     assert verdict(NESTED, "diff(diff(x*t, t), x)", "1")["status"] == "proved"
     assert verdict(NESTED, "diff(diff(x*t**2, t), x)", "diff(diff(x*t**2, x), t)")["status"] == "proved"
+
+
+CACHED = """\
+version: 1
+title: T
+symbols: {s: real, t: real, x: real, g: real}
+blocks:
+  - math: {label: x-def, start: {tex: x, sympy: x}, steps: [{tex: a, rel: ':=', sympy: 's**2'}]}
+  - math: {label: g-def, start: {tex: g, sympy: g}, steps: [{tex: a, rel: ':=', sympy: 'diff(x*t, t)'}]}
+  - math: {start: {tex: a, sympy: 'g + diff(g, x)'}, steps: [{tex: b, sympy: 's**2', by: g-def}]}
+  - math: {start: {tex: a, sympy: 'g + diff(g, x)'}, steps: [{tex: b, sympy: 's**2 + 1', by: g-def}]}
+  - math: {start: {tex: a, sympy: 'g'}, steps: [{tex: b, sympy: 'g + diff(g, x)', by: g-def}]}
+"""
+
+
+def test_a_definitions_value_depends_on_the_enclosing_derivative() -> None:
+    # g = x = s**2 and dg/dx = 1 (x held as the variable). The citation set {g} equals every definition but
+    # x, so a value of g cached at top level was reused inside d/dx and two false steps were proved.
+    layout, errors = build_layout(load_spec_text(CACHED, "t.yml"))
+    assert errors == []
+    steps = [c for c in layout.claims if c.kind == "equal"]
+    assert [check_claim(c)["status"] for c in steps] == ["refuted", "proved", "refuted"]

@@ -24,7 +24,7 @@ from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
-ENGINE_VERSION = f"{__version__}+engine15"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine16"  # bump when a verdict (or its method text) can change
 
 
 def option_problem(name: str, value: float) -> str | None:

@@ -90,7 +90,7 @@ class Evaluator:
         self._symbols: dict[str, Any] = {}
         # A defined name is met again in every use, every substitution and every derivative that follows
         # it; its value for one ``expand`` set never changes (errors are not kept, they are raised again).
-        self._defined: dict[tuple[str, frozenset[str]], Any] = {}
+        self._defined: dict[tuple[str, frozenset[str], frozenset[str]], Any] = {}
         # Variables of the derivatives being evaluated, outermost first: d/dx of d(x t)/dt keeps x a variable
         # inside the inner derivative too (x := sin t substituted there made it 0, not 1).
         self._enclosing: frozenset[str] = frozenset()
@@ -192,7 +192,9 @@ class Evaluator:
 
     def defined(self, name: str, expand: frozenset[str]) -> Any:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
-        key = (name, expand)
+        # The enclosing derivatives' variables are part of the value: a derivative inside the definition keeps
+        # them (a key without them let `g + diff(g, x) = s**2` be proved from a value cached at top level).
+        key = (name, expand, self._enclosing)
         if key not in self._defined:
             self._defined[key] = self.value(self.definitions[name].node, expand)
         return self._defined[key]
