@@ -22,7 +22,7 @@ from mkdocs_derivations.expr import (
     read_expression,
     to_source,
 )
-from mkdocs_derivations.expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
+from mkdocs_derivations.expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose, children
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.yaml_safe import YScalar, load_yaml
 
@@ -308,19 +308,7 @@ TREES = st.recursive(_LEAVES, _extend, max_leaves=20)
 
 
 def _depth(node: Node) -> int:
-    return 1 + max((_depth(c) for c in _children(node)), default=0)
-
-
-def _children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, BinOp):
-        return (node.left, node.right)
-    if isinstance(node, Neg | Transpose):
-        return (node.operand,)
-    if isinstance(node, Call):
-        return node.args
-    if isinstance(node, ListExpr):
-        return node.items
-    return ()
+    return 1 + max((_depth(c) for c in children(node)), default=0)
 
 
 def _tower(node: Node) -> int:
@@ -328,7 +316,7 @@ def _tower(node: Node) -> int:
     if isinstance(node, BinOp) and node.op == "**":
         size = 1 if isinstance(node.right, Name) else 3
         return size * max(1, _tower(node.left))
-    return max((_tower(c) for c in _children(node)), default=0)
+    return max((_tower(c) for c in children(node)), default=0)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
