@@ -141,14 +141,13 @@ class _Scope:
         )
 
 
-def _refuse_redefinition(earlier: list[tuple[str, model.Text]], name: str, text: model.Text, where: str) -> None:
-    """A name has one definition in any scope: definitions are substituted late, so a second `y :=` changed
-    what every earlier definition using y meant, and z := y was "proved" equal to x and to x + 1."""
-    for other, first in earlier:
-        if other == name and first is not text:
-            raise SpecError(f"`{name}` is already defined (line {first.location.line}); a name keeps one "
-                            "definition where it is in scope: give the new quantity a new name",
-                            text.location, where)
+def _refuse_redefinition(first: model.Text | None, name: str, text: model.Text, where: str) -> None:
+    """A name has one definition in any scope (``first`` is the one in force, if any): definitions are
+    substituted late, so a second `y :=` changed what every earlier definition using y meant, and z := y
+    was "proved" equal to x and to x + 1."""
+    if first is not None and first is not text:
+        raise SpecError(f"`{name}` is already defined (line {first.location.line}); a name keeps one "
+                        "definition where it is in scope: give the new quantity a new name", text.location, where)
 
 
 def _anchor(label: str) -> str:
@@ -267,7 +266,8 @@ class _Builder:
                     raise SpecError("a definition (`rel: ':='`) needs a `sympy:` form on both sides",
                                     step.location, step_where)
                 name = previous.sympy.value.strip()
-                _refuse_redefinition(scope.definitions, name, step.term.sympy, step_where)
+                in_force = next((text for defined, text in scope.definitions if defined == name), None)
+                _refuse_redefinition(in_force, name, step.term.sympy, step_where)
                 outer.definitions.append((name, step.term.sympy))
                 scope.definitions.append((name, step.term.sympy))
                 if row.label:
@@ -307,9 +307,11 @@ class _Builder:
                  if (id(text), id(env)) not in self._checked_definitions]  # both live as long as the build
         if not fresh:
             return
-        for position, (name, text) in enumerate(scope.definitions):
-            if (id(text), id(env)) not in self._checked_definitions:
-                _refuse_redefinition(scope.definitions[:position], name, text, where)
+        first: dict[str, model.Text] = {}
+        for name, text in scope.definitions:
+            first.setdefault(name, text)
+        for name, text in fresh:
+            _refuse_redefinition(first[name], name, text, where)
         for name, text in fresh:
             if name not in env:
                 raise SpecError(f"`{name}` is defined but not declared under `symbols:`",

@@ -33,10 +33,19 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 
+
+def _sign(arg: Any) -> Any:
+    """``sign``, as SymPy defines it (z/|z|), written out when ``arg`` may be non-real: SymPy 1.14 folds
+    ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved."""
+    if arg.is_extended_real:
+        return sp.sign(arg)
+    return arg / sp.Abs(arg)
+
+
 _UNARY = {
     "sin": sp.sin, "cos": sp.cos, "tan": sp.tan, "asin": sp.asin, "acos": sp.acos, "atan": sp.atan,
     "sinh": sp.sinh, "cosh": sp.cosh, "tanh": sp.tanh, "exp": sp.exp, "log": sp.log, "sqrt": sp.sqrt,
-    "Abs": sp.Abs, "sign": lambda arg: _sign(arg),
+    "Abs": sp.Abs, "sign": _sign,
 }
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
 
@@ -94,6 +103,7 @@ class Evaluator:
         # Variables of the derivatives being evaluated, outermost first: d/dx of d(x t)/dt keeps x a variable
         # inside the inner derivative too (x := sin t substituted there made it 0, not 1).
         self._enclosing: frozenset[str] = frozenset()
+        self._all_defined = frozenset(definitions)
 
     # ----- symbols -------------------------------------------------------------------------------------
     def _dim(self, dim: str | int) -> Any:
@@ -188,7 +198,7 @@ class Evaluator:
         every enclosing derivative. A defined name left opaque there would be a constant, and a check that
         cites only some definitions proved g = 0 for g := dL/dx. (verify.py names the uncited definitions a
         derivative used.)"""
-        return frozenset(self.definitions) - self._enclosing - bound
+        return self._all_defined - self._enclosing - bound
 
     def defined(self, name: str, expand: frozenset[str]) -> Any:
         """The value of a defined name with its definition substituted (recursively, per ``expand``)."""
@@ -240,7 +250,8 @@ class Evaluator:
                 return self.defined(node.id, expand)
             if node.id in _CONSTANTS and node.id not in self.env:
                 return _CONSTANTS[node.id]
-            self._refuse_defined_arguments(node.id, expand)
+            if isinstance(self.env.get(node.id), FunctionDecl):
+                self._refuse_defined_arguments(node.id, expand)
             return self.symbol(node.id)
         if isinstance(node, Neg):
             return -self.value(node.operand, expand)
@@ -352,10 +363,11 @@ class Evaluator:
 
     def _operand(self, node: Node, bound: frozenset[str]) -> Any:
         """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`)."""
+        expand = self.inside_derivatives(bound)
         enclosing = self._enclosing
         self._enclosing = enclosing | bound
         try:
-            return self.value(node, frozenset(self.definitions) - self._enclosing)
+            return self.value(node, expand)
         finally:
             self._enclosing = enclosing
 
@@ -402,14 +414,6 @@ def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
     if m.det() == 0:
         raise EvaluationError(f"the matrix is singular at this size ({m.rows}×{m.cols})")
     return m.inv()
-
-
-def _sign(arg: Any) -> Any:
-    """``sign``, as SymPy defines it (z/|z|), written out when ``arg`` may be non-real: SymPy 1.14 folds
-    ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved."""
-    if arg.is_extended_real:
-        return sp.sign(arg)
-    return arg / sp.Abs(arg)
 
 
 def _replace(value: Any, mapping: dict[Any, Any]) -> Any:

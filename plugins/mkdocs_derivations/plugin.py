@@ -23,8 +23,9 @@ from mkdocs.structure.pages import Page
 from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs, option_problem
 from .errors import display_path
+from .render import counted
 from .sanitize import sanitize_html
-from .site_index import SITE_TOTAL_MARKER, SitePages, counted
+from .site_index import SITE_TOTAL_MARKER, SitePages
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 
@@ -42,10 +43,10 @@ class _CheckingOption(c.Type):
         self._option = name
 
     def run_validation(self, value: object) -> object:
-        value = super().run_validation(value)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):  # YAML's `true` is an int to Python
+        value = super().run_validation(value)  # an int (or float) by now; YAML's `true` passes as an int
+        if isinstance(value, bool):
             raise c.ValidationError("must be a number")
-        problem = option_problem(self._option, value)
+        problem = option_problem(self._option, value)  # type: ignore[arg-type]
         if problem:
             raise c.ValidationError(problem)
         return value
@@ -253,9 +254,10 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self._site is not None:
             for problem in self._site.problems():  # waits for the last verdicts, if any page did not
                 log.warning(problem)
-            if self._checker is not None and self._site.total():
+            total = self._site.total()
+            if self._checker is not None and total:
                 checked = self._checker.checked_claims - self._checked_before
-                log.info("derivations: %s; SymPy checked %s in this build", self._site.total().rstrip("."),
+                log.info("derivations: %s; SymPy checked %s in this build", total.rstrip("."),
                          counted(checked, "claim"))
             self._site = None
         warnings = self._stop_counting()

@@ -31,6 +31,12 @@ class RenderedPage:
     problems: list[str] = field(default_factory=list)
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """``1 claim``, ``2 claims``: counts in the page summary, the site total and the build log read as
+    sentences."""
+    return f"{number} {noun}" if number == 1 else f"{number} {plural or noun + 's'}"
+
+
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
@@ -197,14 +203,14 @@ class _PageRenderer:
                               ("sizes", "at sizes")):
             if counts[status]:
                 parts.append(f"{counts[status]} {words}")
-        text = f"{checked} of {numbered} equation{'' if numbered == 1 else 's'} machine-checked"
+        text = f"{checked} of {counted(numbered, 'equation')} machine-checked"
         if parts:
             text += ": " + ", ".join(parts)
         others = []
-        for status, words in (("definition", "definition or assumption"), ("numeric", "numeric evidence only"),
-                              ("unchecked", "unchecked"), ("refuted", "refuted"), ("error", "could not be checked")):
-            if counts[status] > 1 and status == "definition":
-                words = "definitions or assumptions"
+        if counts["definition"]:
+            others.append(counted(counts["definition"], "definition or assumption", "definitions or assumptions"))
+        for status, words in (("numeric", "numeric evidence only"), ("unchecked", "unchecked"),
+                              ("refuted", "refuted"), ("error", "could not be checked")):
             if counts[status]:
                 others.append(f"{counts[status]} {words}")
         if others:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from .checking import CheckedSpec, PendingCheck
 from .references import DASHBOARD_SLUG, GRAPH_SLUG, Registry, cited_pages, pages_registry
-from .render import page_heading, render_page
+from .render import counted, page_heading, render_page
 from .slots import Immediate, Slots
 from .verdict import BADGES, FAILING, VERIFIED
 
@@ -94,11 +94,6 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> 
             "One row per derivation page, counting every claim by the verdict it received when this site "
             f"was built. Legend: {legend}.\n\n" + "\n".join(rows) + "\n\n"
             f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
-
-
-def counted(number: int, noun: str) -> str:
-    """``1 claim``, ``2 claims``: the site total and the build log read as sentences."""
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def site_total_sentence(pages: list[CheckedSpec]) -> str:

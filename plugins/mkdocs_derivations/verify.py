@@ -233,8 +233,9 @@ _DERIVATIVES = frozenset({"diff", "Derivative", "jacobian", "grad"})
 
 def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
     """The defined names a check with ``expand`` substitutes inside derivatives, where every definition but
-    the variable's is substituted whatever the citation (``Evaluator.inside_derivatives``), following
-    definitions and the arguments of bare functions as the evaluator does."""
+    the variables' is substituted whatever the citation (``Evaluator.inside_derivatives``), following
+    definitions as the evaluator does. (A bare function of a defined argument is never evaluated, see
+    ``Evaluator._refuse_defined_arguments``, so its arguments need no following here.)"""
     found: set[str] = set()
     seen: set[tuple[str, bool, frozenset[str]]] = set()
     todo: list[tuple[Node, bool, frozenset[str]]] = [(ctx.lhs, False, frozenset()), (ctx.rhs, False, frozenset())]
@@ -248,9 +249,6 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
                 if (name, inside, bound) not in seen:
                     seen.add((name, inside, bound))
                     todo.append((ctx.definitions[name].node, inside, bound))
-            decl = ctx.env.get(name)
-            if isinstance(decl, FunctionDecl):
-                todo.extend((Name(arg), inside, bound) for arg in decl.args)
         elif isinstance(node, Call) and node.func in _DERIVATIVES and len(node.args) >= 2:
             todo.append((node.args[0], True, bound | names(node.args[1])))  # enclosing variables stay bound
             todo.extend((arg, inside, bound) for arg in node.args[1:])
