@@ -68,5 +68,17 @@ def test_dashboard_counts_claims_per_page_and_totals() -> None:
     markdown = dashboard_markdown(pages)
     assert "| [Base](base.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
     assert "| [User](user.md) | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 0 |" in markdown
-    assert "| **All 2 derivations** | **2** |" in markdown
+    assert "| **All (2 derivations)** | **2** |" in markdown
     assert site_total_sentence(pages).endswith("1 refuted or failing.")
+
+
+def test_a_claim_left_without_a_verdict_counts_as_unchecked_not_verified() -> None:
+    """A check that failed half-way leaves claims without a verdict: the graph and the dashboard must not
+    show that page as verified (they used to count only the verdicts that arrived)."""
+    base = page("base", BASE)
+    [index] = [i for i, claim in enumerate(base.layout.claims) if claim.kind == "equal"]  # type: ignore[union-attr]
+    del base.verdicts[index]
+    [node] = nodes([base])
+    assert node.state == "partial"
+    assert base.status_counts()["unchecked"] == 1
+    assert "| [Base](base.md) | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |" in dashboard_markdown([base])

@@ -11,6 +11,7 @@ import importlib.metadata
 import itertools
 import math
 import threading
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,12 @@ class CheckedSpec:
                 owner[index] = row
         for index, claim in enumerate(self.layout.claims):
             yield claim, owner.get(index), self.verdict(index)
+
+    def status_counts(self) -> Counter[str]:
+        """How many claims have each status, a claim still without a verdict counting as unchecked: the one
+        count for the CLI, the dashboard and the graph, so that a check that failed half-way cannot make a
+        page look verified anywhere."""
+        return Counter(verdict.status for _, _, verdict in self.claim_records())
 
     def problems(self) -> list[str]:
         """Messages for everything that must fail a strict build: load errors, refuted and error claims."""

@@ -74,7 +74,7 @@ def _problem_lines(checked: CheckedSpec, failing: frozenset[str]) -> Iterator[tu
 def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
     totals: Counter[str] = Counter()
     for checked in results:
-        counts = Counter(v.status for _, _, v in checked.claim_records())
+        counts = checked.status_counts()
         totals.update(counts)
         state = "LOAD ERROR" if checked.layout is None else ("FAIL" if any(
             s in failing for s in counts) or checked.errors else "ok")

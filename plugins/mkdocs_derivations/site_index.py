@@ -44,7 +44,7 @@ class PageNode:
 
 def claim_counts(checked: CheckedSpec) -> Counter[str]:
     """Verdict statuses over every claim of a page (load errors count as errors)."""
-    counts: Counter[str] = Counter(v.status for v in checked.verdicts.values())
+    counts = checked.status_counts()
     counts["error"] += len(checked.errors)
     return counts
 
@@ -86,7 +86,7 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> 
         title = html.escape(checked.title).replace("|", "&#124;")
         rows.append(f"| [{title}]({checked.slug}.md) | {count([checked])} | {cells} |")
     cells = " | ".join(f"**{count(pages, s)}**" for s, _ in _COLUMNS)
-    rows.append(f"| **All {len(pages)} derivations** | **{count(pages)}** | {cells} |")
+    rows.append(f"| **All ({counted(len(pages), 'derivation')})** | **{count(pages)}** | {cells} |")
     legend = ", ".join(f"{BADGES[s][0]} {BADGES[s][1]}" for s, _ in _COLUMNS)  # type: ignore[index]
     total = put.text(lambda: html.escape(site_total_sentence(pages)))
     return ("# Verification dashboard\n\n"
