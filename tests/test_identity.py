@@ -595,30 +595,46 @@ def test_works_outside_the_main_thread() -> None:
 
 def test_outer_timer_is_preserved() -> None:
     fired: list[int] = []
-    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    previous = signal.signal(signal.SIGPROF, lambda *_: fired.append(1))
     try:
-        signal.setitimer(signal.ITIMER_REAL, 100)
+        signal.setitimer(signal.ITIMER_PROF, 100)
         decide(sin(x) ** 6 + cos(x) ** 6, 1 - 3 * sin(x) ** 2 * cos(x) ** 2)
-        left, _ = signal.getitimer(signal.ITIMER_REAL)
-        assert 90 < left <= 100 and not fired
-        assert signal.getsignal(signal.SIGALRM) is not None
+        left, _ = signal.getitimer(signal.ITIMER_PROF)
+        assert 90 < left <= 100.1 and not fired  # the CPU timer counts in clock ticks
+        assert signal.getsignal(signal.SIGPROF) is not None
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
 
 
 def test_outer_timer_shorter_than_budget_still_fires() -> None:
     fired: list[int] = []
-    previous = signal.signal(signal.SIGALRM, lambda *_: fired.append(1))
+    previous = signal.signal(signal.SIGPROF, lambda *_: fired.append(1))
     try:
-        signal.setitimer(signal.ITIMER_REAL, 0.05)
+        signal.setitimer(signal.ITIMER_PROF, 0.05)
         lhs, rhs = _sum14()
         decide(lhs, rhs + sin(x) ** 2 + cos(x) ** 2 - 1, transform_budget_s=0.2)
-        time.sleep(0.01)
+        until = time.process_time() + 0.1  # the CPU timer fires at the next clock tick this process runs in
+        while not fired and time.process_time() < until:
+            pass
         assert fired
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, previous)
+
+
+def test_budgets_count_cpu_time_so_waiting_does_not_use_them_up() -> None:
+    """On a loaded machine an attempt waits for the CPU; that must not cost it its budget (its verdict
+    would then depend on the load, and be cached). Waiting 0.3 s, then computing briefly, fits 0.2 s."""
+
+    def waits_then_computes() -> str:
+        time.sleep(0.3)
+        until = time.process_time() + 0.05
+        while time.process_time() < until:
+            pass
+        return "done"
+
+    assert identity._budgeted(waits_then_computes, 0.2) == identity._Run(True, "done")
 
 
 def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
@@ -627,9 +643,9 @@ def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
 
     def stubborn() -> str:
         end = time.monotonic() + 5
-        while time.monotonic() < end:
+        while time.monotonic() < end:  # computing: the budget counts CPU time
             try:
-                time.sleep(0.001)
+                sum(range(1000))
             except identity._OutOfTime:
                 if swallowed:
                     raise
@@ -640,7 +656,7 @@ def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
     run = identity._budgeted(stubborn, 0.1)
     assert run.timed_out and swallowed == [1]
     assert time.monotonic() - started < 2.5  # the loop runs 5 s; the budget is 0.1 s
-    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)  # nothing left armed
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # nothing left armed
 
 
 def test_code_catching_exception_cannot_swallow_the_alarm() -> None:
@@ -648,7 +664,7 @@ def test_code_catching_exception_cannot_swallow_the_alarm() -> None:
         end = time.monotonic() + 5
         while time.monotonic() < end:
             try:
-                time.sleep(0.001)
+                sum(range(1000))
             except Exception:  # as some SymPy routines do around their attempts
                 pass
         return "ran to the end"

@@ -196,7 +196,14 @@ def _failing_check(claim: object) -> dict:
 
 
 def _slow_check(claim: object) -> dict:
-    time.sleep(30)
+    until = time.process_time() + 30  # computes: the time limit counts CPU time
+    while time.process_time() < until:
+        pass
+    return {"status": "proved"}
+
+
+def _waiting_check(claim: object) -> dict:
+    time.sleep(30)  # uses no CPU time, as a starved worker: stopped by the wall-clock backstop
     return {"status": "proved"}
 
 
@@ -205,7 +212,8 @@ def _quick_warm_up() -> None:
 
 
 @pytest.mark.parametrize("fake, method, rerun", [(_failing_check, "internal error", True),
-                                                (_slow_check, "time limit", False)])
+                                                (_slow_check, "time limit", False),
+                                                (_waiting_check, "machine overloaded", True)])
 def test_error_and_time_limit_verdicts_are_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                       fake: object, method: str, rerun: bool) -> None:
     """Neither goes to the disk; an internal error is retried at the next build of the same process, a

@@ -25,7 +25,7 @@ from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
-ENGINE_VERSION = f"{__version__}+engine16"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine17"  # bump when a verdict (or its method text) can change
 
 
 def option_problem(name: str, value: float) -> str | None:
@@ -483,8 +483,11 @@ def _verdict_from_result(result: TaskResult, limit: float) -> Verdict:
             return Verdict.from_dict(result.value)
         except (ValueError, TypeError, KeyError, AttributeError) as err:
             return Verdict("error", method="internal error", detail=f"bad verdict from worker: {err}")
+    if result.timed_out and result.starved:  # not kept for the session: a quieter moment may check it
+        return Verdict("error", method="machine overloaded", seconds=result.seconds,
+                       detail=f"{result.error}; not verified")
     if result.timed_out:
         return Verdict("error", method="time limit", seconds=result.seconds,
-                       detail=f"stopped after the time limit of {limit:g} s; not verified")
+                       detail=f"stopped after the time limit of {limit:g} s of computing time; not verified")
     method = "memory limit" if result.out_of_memory else "worker failure"
     return Verdict("error", method=method, detail=f"{result.error}; not verified", seconds=result.seconds)

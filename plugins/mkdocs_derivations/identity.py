@@ -26,13 +26,16 @@ The working precision and the sample points follow the claim's literals: ``10**-
 above 50 digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage,
 so a wrong entry is found by the screen before any entry gets expensive transforms.
 
-Time budgets use ``signal.setitimer(ITIMER_REAL)`` and a SIGALRM handler that raises a private exception
+Time budgets count CPU time, so that a verdict does not depend on the machine's load (a transform that
+proves a step in 0.4 s must not fall back to numeric evidence because four other processes share the
+cores, and then be cached that way). They use ``signal.setitimer(ITIMER_PROF)`` and a SIGPROF handler that
+raises a private exception
 (a BaseException, repeated every 50 ms until the attempt stops, so neither ``except Exception`` nor a lost
 raise lets an attempt outlive its budget), which only works in the main thread (the lead runs checks in
 worker processes, where it is). Elsewhere the guard cannot be installed, so only the cheap attempts run
 (``doit``, the rational normal form, ``expand``, ``cancel``, ``rewrite(exp)``, ``rewrite(asin)``, numeric
 points) and the other transforms are skipped, since those can
-run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_REAL`` timer is
+run for many seconds (``simplify`` of 14 fractions takes > 10 s). An enclosing ``ITIMER_PROF`` timer is
 respected: budgets are clipped to it and it is re-armed afterwards.
 """
 
@@ -83,7 +86,7 @@ class Outcome:
 
 
 class _OutOfTime(BaseException):
-    """Raised by the SIGALRM handler inside a budgeted attempt; never escapes this module.
+    """Raised by the SIGPROF handler inside a budgeted attempt; never escapes this module.
 
     A BaseException, so that SymPy's own ``except Exception`` blocks do not swallow it."""
 
@@ -119,25 +122,25 @@ def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
             return _Run(True, fn())
         except Exception as exc:
             return _Run(False, error=exc)
-    outer_handler = signal.getsignal(signal.SIGALRM)
-    outer_left, outer_interval = signal.getitimer(signal.ITIMER_REAL)
+    outer_handler = signal.getsignal(signal.SIGPROF)
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_PROF)
     limit = seconds if outer_left <= 0 else min(seconds, outer_left)
-    started = time.monotonic()
+    started = time.process_time()
     active = [True]
 
     def on_alarm(signum: int, frame: object) -> None:
         if active[0]:
             raise _OutOfTime
 
-    signal.signal(signal.SIGALRM, on_alarm)
+    signal.signal(signal.SIGPROF, on_alarm)
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, limit, _ALARM_REPEAT_S)
+            signal.setitimer(signal.ITIMER_PROF, limit, _ALARM_REPEAT_S)
             try:
                 return _Run(True, fn())
             finally:
                 active[0] = False
-                signal.setitimer(signal.ITIMER_REAL, 0)
+                signal.setitimer(signal.ITIMER_PROF, 0)
         except _OutOfTime:
             active[0] = False
             return _Run(False, timed_out=True)
@@ -145,11 +148,11 @@ def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
             return _Run(False, error=exc)
     finally:
         active[0] = False
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, outer_handler if outer_handler is not None else signal.SIG_DFL)
+        signal.setitimer(signal.ITIMER_PROF, 0)
+        signal.signal(signal.SIGPROF, outer_handler if outer_handler is not None else signal.SIG_DFL)
         if outer_left > 0:
-            left = outer_left - (time.monotonic() - started)
-            signal.setitimer(signal.ITIMER_REAL, max(left, 1e-6), outer_interval)
+            left = outer_left - (time.process_time() - started)
+            signal.setitimer(signal.ITIMER_PROF, max(left, 1e-6), outer_interval)
 
 
 # ---------------------------------------------------------------------------------------------- entries
@@ -523,7 +526,7 @@ def _run_points(entry: _Entry, points: list[Point], digits: int, budget: float, 
     if entry.num_lhs is None:
         return
     for point in points:
-        if time.monotonic() > deadline:
+        if time.process_time() > deadline:
             return
         try:
             verdict = _check_point(entry, point, digits, budget)
@@ -596,16 +599,16 @@ def decide(
     screen = min(SCREEN_POINTS, numeric_points)
     stage_cap = max(2.0, 4 * budget)
     for e in pending():  # 3., 4. entry by entry: first screen point, cheap transforms, rest of the screen
-        started = time.monotonic()
+        started = time.process_time()
         _prepare_numeric(e, numeric_points, screen, budget)
         _run_points(e, _points(e, 1), working_digits(), budget, started + stage_cap)
         if e.outcome is not None:
             return e.outcome
-        spent = time.monotonic() - started
+        spent = time.process_time() - started
         _cheap_transforms(e, budget)
         if e.outcome is not None:
             continue
-        _run_points(e, _points(e, screen)[1:], working_digits(), budget, time.monotonic() + stage_cap - spent)
+        _run_points(e, _points(e, screen)[1:], working_digits(), budget, time.process_time() + stage_cap - spent)
         if e.outcome is not None:
             return e.outcome
     for e in pending():  # 5. constant gaps (cheap results reused), budgeted transforms, equals() only when True
@@ -625,7 +628,7 @@ def decide(
                 return e.outcome  # type: ignore[return-value]
     for e in pending():  # 6. numeric agreement at more points
         _complete_sample(e)
-        _run_points(e, e.sample[screen:], working_digits(), budget, time.monotonic() + stage_cap)
+        _run_points(e, e.sample[screen:], working_digits(), budget, time.process_time() + stage_cap)
         if e.outcome is not None:
             return e.outcome
         e.outcome = _numeric_or_unknown(e, numeric_points)

@@ -6,7 +6,9 @@ check runs in a worker process that the pool can kill:
 
 * workers are forked once (``os.fork``; the initializer imports SymPy once per worker) and reused, so a
   check costs one pickle round trip instead of a process start;
-* a task running past ``time_limit_s`` (wall clock) gets its worker killed with SIGKILL and replaced;
+* a task that has used ``time_limit_s`` of CPU time gets its worker killed with SIGKILL and replaced; so
+  does one still running after :data:`WALL_FACTOR` times that in wall-clock time, whatever its CPU time
+  (a worker that waits instead of computing, or one the machine starves);
 * each worker caps its own address space with ``RLIMIT_AS`` so a runaway allocation raises MemoryError in
   the worker instead of swapping the machine; a worker that dies anyway (segfault, ``os._exit``, OOM kill)
   costs only its own task;
@@ -17,8 +19,15 @@ Workers are plain ``os.fork`` children talking over a socket pair (``multiproces
 and lets each child close its siblings' pipe ends, so that a worker notices its parent's death through EOF.
 An idle worker whose parent dies (say ``mkdocs serve`` killed with SIGKILL) thus exits at once; a busy one
 is stopped by an ``RLIMIT_CPU`` backstop armed before each task at several times the time limit, which the
-parent's own wall-clock kill always beats while it lives. (``PR_SET_PDEATHSIG`` was rejected: it fires when
-the forking *thread* ends, and a serve process builds from more than one thread.)
+parent's own kill always beats while it lives. (``PR_SET_PDEATHSIG`` was rejected: it fires when the
+forking *thread* ends, and a serve process builds from more than one thread.)
+
+The limit counts CPU time, not wall-clock time, so that whether a claim is checked does not depend on what
+else the machine is doing: on a CI runner shared with other jobs, or beside four test processes, a claim of
+2.5 s took over 30 s of wall-clock time and failed a strict build. A worker reports its CPU clock with every
+message, so the parent knows where a task's CPU time started without a system call per task; it reads the
+worker's clock from ``/proc`` only when a task has run as long in wall-clock time as its limit (where
+``/proc`` cannot be read, wall-clock time is taken for CPU time, the stricter reading).
 
 A task's clock starts when it is sent to an idle worker that has finished its initializer, or, for a task
 queued behind another, when that worker's previous result arrives; so warming up belongs in the
@@ -58,6 +67,9 @@ _MIN_QUEUE, _MAX_QUEUE = 2, 16
 # Bytes of tasks waiting in a worker's socket behind its running one, far below the socket's buffer (~200
 # KiB): a send that filled it would block this process until the worker finished, deadlines unenforced.
 _QUEUED_BYTES = 64 * 1024
+#: A task still running after this many times its time limit in wall-clock time is stopped even if it has
+#: not used its CPU time: the limit on how long a starved or waiting worker can hold up a build.
+WALL_FACTOR = 3
 
 
 @dataclass(frozen=True)
@@ -70,6 +82,7 @@ class TaskResult:
     seconds: float = 0.0
     timed_out: bool = False
     out_of_memory: bool = False
+    starved: bool = False  # timed out by the wall-clock backstop before using its CPU time: the machine's load
 
 
 @dataclass
@@ -83,6 +96,9 @@ class _Worker:
     # indices into the tasks of the running ``map`` sent to this worker, oldest (the running one) first
     queue: deque[int] = field(default_factory=deque)
     since: float = 0.0  # when the running task started, as far as the parent can tell
+    cpu: float = 0.0  # the worker's CPU clock in its last message: where the next task's CPU time starts
+    cpu_since: float = 0.0  # the worker's CPU clock when the running task started
+    check_at: float = 0.0  # when to look at the running task's CPU time next (wall clock)
     ended: str = ""  # how it ended, once reaped; its pid may then belong to another process
     # A send found its socket closed. Results it sent before dying may still wait unread, so it is reaped
     # only when reading reaches the end of its socket: that tells which task was running when it died.
@@ -275,7 +291,7 @@ class WorkerPool:
         if run.finished:
             return
         now = time.monotonic()
-        deadlines = [w.since + self._time_limit for w in self._workers.values() if w.task is not None]
+        deadlines = [w.check_at for w in self._workers.values() if w.task is not None]
         deadlines += [w.born + self._start_limit for w in self._workers.values() if not w.ready]
         timeout_ms = math.ceil(max(0.0, min(deadlines) - now) * 1000) if deadlines else None
         if run.source is not None:
@@ -332,8 +348,15 @@ class WorkerPool:
             return
         run.sizes[index] = len(data)
         if not worker.queue:
-            worker.since = time.monotonic()
+            self._started(worker)
         worker.queue.append(index)
+
+    def _started(self, worker: _Worker) -> None:
+        """A task of ``worker`` starts now: its clocks start, and the first look at its CPU time is due when
+        it has run for the time limit in wall-clock time (it cannot have used more CPU time than that)."""
+        worker.since = time.monotonic()
+        worker.cpu_since = worker.cpu
+        worker.check_at = worker.since + self._time_limit
 
     def _receive(self, run: _Run, worker: _Worker) -> None:
         try:
@@ -342,8 +365,9 @@ class WorkerPool:
             self._on_death(run, worker)
             return
         except Exception as exc:  # a result that pickles but does not unpickle
-            message = ("err", f"internal error: {_describe(exc)}", 0.0)
+            message = ("err", f"internal error: {_describe(exc)}", 0.0, worker.cpu)
         kind = message[0]
+        worker.cpu = message[-1]
         if kind == "ready":
             worker.ready = True
             run.failed_starts = 0
@@ -352,7 +376,7 @@ class WorkerPool:
             self._start_failed(run, worker)
         elif worker.queue:
             index = worker.queue.popleft()
-            worker.since = time.monotonic()  # the next queued task, if any, starts now
+            self._started(worker)  # the next queued task, if any, starts now
             if kind == "ok":
                 self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2]))
             elif kind == "mem":
@@ -374,14 +398,31 @@ class WorkerPool:
     def _enforce_deadlines(self, run: _Run) -> None:
         now = time.monotonic()
         for worker in list(self._workers.values()):
-            if worker.queue and now - worker.since >= self._time_limit:
-                running = worker.queue.popleft()
-                self._discard(worker, run)
-                error = f"time limit of {self._time_limit:g} s exceeded"
-                self._finish(run, running, TaskResult(False, error=error, seconds=now - worker.since, timed_out=True))
+            if worker.queue and now >= worker.check_at:
+                error, starved = self._overrun(worker, now)
+                if error:
+                    running = worker.queue.popleft()
+                    self._discard(worker, run)
+                    self._finish(run, running, TaskResult(False, error=error, seconds=now - worker.since,
+                                                          timed_out=True, starved=starved))
             elif not worker.ready and now - worker.born >= self._start_limit:
                 run.last_start_error = f"worker did not start within {self._start_limit:g} s"
                 self._start_failed(run, worker)
+
+    def _overrun(self, worker: _Worker, now: float) -> tuple[str, bool]:
+        """Why the running task of ``worker`` must stop now and whether the machine's load is to blame; or
+        ("", False) after setting when to look again."""
+        limit = self._time_limit
+        wall = now - worker.since
+        clock = _cpu_clock(worker.pid)
+        used = wall if clock is None else clock - worker.cpu_since
+        if used >= limit:
+            return f"time limit of {limit:g} s exceeded", False
+        if wall >= WALL_FACTOR * limit:
+            return (f"still running after {wall:.0f} s of wall-clock time, {WALL_FACTOR} times the time limit of "
+                    f"{limit:g} s, having computed for only {used:.1f} s: the machine is overloaded"), True
+        worker.check_at = min(now + (limit - used), worker.since + WALL_FACTOR * limit)
+        return "", False
 
     def _start_failed(self, run: _Run, worker: _Worker) -> None:
         """Count a failed start; after several in a row, fail what is pending rather than loop forever."""
@@ -449,6 +490,19 @@ class WorkerPool:
             run.pending.extendleft(reversed(worker.queue))
         worker.queue.clear()
         return _kill(worker)
+
+
+def _cpu_clock(pid: int) -> float | None:
+    """CPU seconds (user and system) process ``pid`` has used, from ``/proc``; None if that cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            fields = stat.read().rpartition(b")")[2].split()  # the command name may hold spaces and brackets
+        return (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
 def queue_depth(mean_task_s: float | None) -> int:
@@ -534,9 +588,9 @@ def _worker_main(
         if memory_mb is not None:
             _limit_address_space(memory_mb)
     except BaseException as exc:
-        conn.send(("initfail", f"worker initializer failed: {_describe(exc)}"))
+        conn.send(("initfail", f"worker initializer failed: {_describe(exc)}", time.process_time()))
         return 1
-    conn.send(("ready",))
+    conn.send(("ready", time.process_time()))
     while True:
         try:
             task = conn.recv()
@@ -544,21 +598,23 @@ def _worker_main(
             return 0  # the parent closed the pool or died
         _arm_cpu_backstop(cpu_budget)
         result = _run_task(fn, task, memory_mb, serial=False)
+        # Every message ends with the worker's CPU clock: the parent measures the next task's CPU time from it.
         if result.ok:
-            message: tuple[Any, ...] = ("ok", result.value, result.seconds)
+            message: tuple[Any, ...] = ("ok", result.value, result.seconds, time.process_time())
         elif result.out_of_memory:
-            message = ("mem", result.seconds)
+            message = ("mem", result.seconds, time.process_time())
         else:
-            message = ("err", result.error, result.seconds)
+            message = ("err", result.error, result.seconds, time.process_time())
         try:
             conn.send(message)
         except (BrokenPipeError, ConnectionError, OSError):
             return 0
         except MemoryError:
-            conn.send(("mem", result.seconds))
+            conn.send(("mem", result.seconds, time.process_time()))
             return 0
         except Exception as exc:  # the value does not pickle; pickling happens before any byte is written
-            conn.send(("err", f"internal error: result cannot be sent: {_describe(exc)}", result.seconds))
+            error = f"internal error: result cannot be sent: {_describe(exc)}"
+            conn.send(("err", error, result.seconds, time.process_time()))
         if message[0] == "mem":
             return 0  # the heap may be fragmented or half-built objects alive: start afresh
 
@@ -606,7 +662,7 @@ def _current_address_space() -> int:  # pragma: no cover - runs in the child
 def _arm_cpu_backstop(budget_s: float) -> None:  # pragma: no cover - runs in the child
     """Let the kernel end this worker after ``budget_s`` more CPU seconds (SIGXCPU).
 
-    The parent kills a task at its wall-clock limit long before; this only matters for a worker whose
+    The parent kills a task at its time limit long before; this only matters for a worker whose
     parent died mid-task. One getrusage and one setrlimit: a few microseconds per task.
     """
     usage = resource.getrusage(resource.RUSAGE_SELF)
