@@ -101,3 +101,12 @@ def test_cross_page_reference_links_to_the_other_page(seed_checked: CheckedSpec,
     pages = render_site_pages([seed_checked, other])
     assert "[(13)](mml-5-2-2-multivariate-chain-rule.md#eq-residual-def)" in pages[1].markdown
     assert pages[1].problems == []
+
+
+def test_an_assumption_is_badged_as_one_and_a_definition_as_a_definition(seed_checked: CheckedSpec) -> None:
+    """(11) is stated with `given` (the model is assumed), (12) and (13) with `:=`: a reader must not read
+    the model as something the page defined."""
+    markdown = render_page(seed_checked).markdown
+    badges = dict(re.findall(r'data-eq-number="(\d+)">.*?<span class="deriv-badge" title="([^"]+)">', markdown,
+                             re.S))
+    assert [badges["11"], badges["12"], badges["13"]] == ["assumption", "definition", "definition"]

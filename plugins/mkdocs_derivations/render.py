@@ -20,7 +20,7 @@ from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
 from .sanitize import sanitize_markdown
 from .slots import Immediate, Slots
-from .verdict import BADGES, VERIFIED, Status, Verdict, sizes_text, weakest
+from .verdict import VERIFIED, Status, Verdict, badge, sizes_text, weakest
 
 
 @dataclass
@@ -106,7 +106,7 @@ class _PageRenderer:
         return out
 
     def detail(self, claim: Claim, verdict: Verdict) -> str:
-        label = BADGES[verdict.status][1]
+        label = badge([verdict])[1]
         lines = [f"<p><strong>{_esc(label)}</strong>"]
         if verdict.method:
             lines[-1] += f" — method: {_esc(verdict.method)}"
@@ -152,7 +152,7 @@ class _PageRenderer:
     def verdict_box(self, row: Row) -> str:
         """The badge of a row (its weakest verdict) and, folded, every claim's details."""
         pairs = self.row_verdicts(row)
-        symbol, label = BADGES[self.row_status(row)]
+        symbol, label = badge([v for _, v in pairs])
         details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
         return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
                 f"{symbol}</span> {_esc(label)}</summary>"

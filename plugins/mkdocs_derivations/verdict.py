@@ -77,6 +77,16 @@ class Verdict:
         )
 
 
+def badge(verdicts: list[Verdict]) -> tuple[str, str]:
+    """The symbol and words of the badge of a row carrying ``verdicts`` (its weakest status). A row whose
+    only "definitions" are assumptions stated with ``given`` says "assumption": nothing was defined there,
+    and a reader must see that the equation is taken on trust."""
+    status = weakest(verdicts)
+    if status == "definition" and all(v.method == "given" for v in verdicts if v.status == status):
+        return BADGES[status][0], "assumption"
+    return BADGES[status]
+
+
 def weakest(verdicts: list[Verdict]) -> Status:
     """The status a row shows when it carries several claims."""
     if not verdicts:
