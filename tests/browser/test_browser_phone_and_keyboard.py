@@ -154,3 +154,24 @@ def test_wide_equation_scrolls_by_keyboard_on_a_phone(browser_page: BrowserPage,
         page.keyboard.press("ArrowRight")
     page.wait_for_function("b => b.scrollLeft >= b.scrollWidth - b.clientWidth - 1", arg=box, polling=100)
     browser_page.assert_clean()
+
+
+def test_a_wide_equation_shows_that_it_scrolls_and_examples_keep_the_body_size(browser_page: BrowserPage,
+                                                                               base_url: str) -> None:
+    """A box cut at the screen's edge looks like a whole equation: a wide one carries edge shadows (fixed
+    to the box) under covers that scroll with the content, so only the sides with more to see are shaded.
+    Equations inside an example are typeset at the body's size, not at the example's smaller text size."""
+    page = browser_page.page
+    page.set_viewport_size(PHONE)
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    style = page.evaluate("""() => {
+      const box = [...document.querySelectorAll('.deriv-eq > .arithmatex')].find(b => b.scrollWidth > b.clientWidth);
+      const s = getComputedStyle(box);
+      return {images: s.backgroundImage, attachments: s.backgroundAttachment};
+    }""")
+    assert style["images"].count("radial-gradient") == 2 and style["images"].count("linear-gradient") == 2
+    assert style["attachments"] == "local, local, scroll, scroll"
+    sizes = page.evaluate("""() => ['#eq-chain-one-parameter', '#eq-linear-model'].map(
+      id => getComputedStyle(document.querySelector(id + ' > .arithmatex')).fontSize)""")
+    assert sizes[0] == sizes[1], sizes
+    browser_page.assert_clean()
