@@ -7,7 +7,9 @@ import pytest
 from mkdocs_derivations.declarations import Environment
 from mkdocs_derivations.errors import Location
 from mkdocs_derivations.evaluate import Evaluator
+from mkdocs_derivations.expr import BUILTINS, read_expression
 from mkdocs_derivations.model import Text
+from mkdocs_derivations.shapes import infer_shape
 
 DECLARATIONS = {"n": "dim", "x": "vector(n)", "F": "function(x) -> matrix(n, n)", "A": "matrix(n, n)"}
 
@@ -21,3 +23,28 @@ def test_every_entry_of_a_matrix_is_its_own_symbol(name: str, size: int) -> None
     value = Evaluator(env, {}, {"n": size}).symbol(name)
     entries = list(value)
     assert len(set(entries)) == size * size
+
+
+# One valid use of every builtin; a builtin added to expr.BUILTINS without a rule in the shape checker and
+# the evaluator fails here instead of falling through to another builtin's rule.
+_BUILTIN_USES = {
+    "sin": "sin(t)", "cos": "cos(t)", "tan": "tan(t)", "asin": "asin(t)", "acos": "acos(t)", "atan": "atan(t)",
+    "sinh": "sinh(t)", "cosh": "cosh(t)", "tanh": "tanh(t)", "exp": "exp(t)", "log": "log(t)", "sqrt": "sqrt(t)",
+    "Abs": "Abs(t)", "sign": "sign(t)", "atan2": "atan2(t, 1)", "Derivative": "Derivative(t**3, t, 2)",
+    "diff": "diff(t**2, t)", "Matrix": "Matrix([[t, 1], [0, t]])", "transpose": "transpose(B)",
+    "trace": "trace(B)", "det": "det(B)", "inv": "inv(Matrix([[t, 1], [0, 1]]))", "jacobian": "jacobian(B*v, v)",
+    "grad": "grad(t*norm2(v), v)", "norm2": "norm2(v)",
+}
+
+
+@pytest.mark.parametrize("builtin", sorted(BUILTINS))
+def test_every_builtin_has_a_shape_rule_and_a_value(builtin: str) -> None:
+    source = _BUILTIN_USES[builtin]
+    declared = {"t": "real", "v": "vector(2)", "B": "matrix(2, 2)"}
+    env = Environment.from_layers([{k: Text(v, Location("t.yml", 1, 1)) for k, v in declared.items()}])
+    text = Text(source, Location("t.yml", 1, 1))
+    node = read_expression(text)
+    shape = infer_shape(node, env, text)
+    value = Evaluator(env, {}, {}).value(node, frozenset())
+    rows, cols = value.shape if hasattr(value, "shape") else (1, 1)
+    assert (rows, cols) == tuple(shape)

@@ -32,6 +32,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
+from .shapes import MAX_DERIVATIVE_ORDER
 
 
 def _sign(arg: Any) -> Any:
@@ -350,8 +351,8 @@ class Evaluator:
         order = 1
         if len(node.args) == 3:
             order_value = self.value(node.args[2], frozenset())
-            if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= 20):
-                raise EvaluationError("the order of a derivative must be an integer from 1 to 20")
+            if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= MAX_DERIVATIVE_ORDER):
+                raise EvaluationError(f"the order of a derivative must be an integer from 1 to {MAX_DERIVATIVE_ORDER}")
             order = int(order_value)
         inner = self._operand(node.args[0], bound)
         var = variables[0]

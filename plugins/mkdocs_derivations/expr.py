@@ -63,15 +63,18 @@ _DECIMAL_LITERAL = re.compile(r"(?P<int>[0-9]*)\.(?P<frac>[0-9]*)\Z")
 
 
 class Builtin(NamedTuple):
-    """A function every expression may call: argument count bounds and a one-line description (for docs)."""
+    """A function every expression may call: argument count bounds, a one-line description (for docs), and
+    whether it is an elementary function of scalars (``scalar``): the shape checker and the evaluator take
+    that list from here, so a builtin added here cannot be given a wrong shape by falling through."""
 
     min_args: int
     max_args: int
     description: str
+    scalar: bool = False
 
 
 def _scalar(description: str) -> Builtin:
-    return Builtin(1, 1, description)
+    return Builtin(1, 1, description, scalar=True)
 
 
 BUILTINS: Mapping[str, Builtin] = MappingProxyType({
@@ -89,17 +92,17 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
     "sqrt": _scalar("principal square root"),
     "Abs": _scalar("absolute value |x|"),
     "sign": _scalar("sign of a real number (-1, 0 or 1)"),
-    "atan2": Builtin(2, 2, "atan2(y, x): the angle of the point (x, y)"),
+    "atan2": Builtin(2, 2, "atan2(y, x): the angle of the point (x, y)", scalar=True),
     "Derivative": Builtin(2, 3, "Derivative(F, v[, k]): the k-th derivative of F by the scalar v"),
     "diff": Builtin(2, 3, "diff(F, v[, k]): the same as Derivative(F, v[, k])"),
     "Matrix": Builtin(1, 1, "Matrix([[a, b], [c, d]]) by rows; Matrix([a, b]) is a column vector"),
-    "transpose": _scalar("transpose(A), the same as A.T"),
-    "trace": _scalar("trace of a square matrix (a scalar)"),
-    "det": _scalar("determinant of a square matrix (a scalar)"),
-    "inv": _scalar("inverse of a square matrix"),
+    "transpose": Builtin(1, 1, "transpose(A), the same as A.T"),
+    "trace": Builtin(1, 1, "trace of a square matrix (a scalar)"),
+    "det": Builtin(1, 1, "determinant of a square matrix (a scalar)"),
+    "inv": Builtin(1, 1, "inverse of a square matrix"),
     "jacobian": Builtin(2, 2, "jacobian(F, v): dF/dv in numerator layout (m x n for F in R^m, v in R^n)"),
     "grad": Builtin(2, 2, "grad(F, v): the row gradient dF/dv of a scalar F (1 x n); same rule as jacobian"),
-    "norm2": _scalar("norm2(v): the squared Euclidean norm v^T v of a column vector (a scalar)"),
+    "norm2": Builtin(1, 1, "norm2(v): the squared Euclidean norm v^T v of a column vector (a scalar)"),
 })
 
 CONSTANTS: Mapping[str, str] = MappingProxyType({

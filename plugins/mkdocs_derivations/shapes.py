@@ -33,8 +33,7 @@ from .model import Text
 MAX_DERIVATIVE_ORDER = 20
 
 # Builtins of one or two scalar arguments with a scalar value.
-_SCALAR_FUNCTIONS = frozenset({"sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "exp",
-                               "log", "sqrt", "Abs", "sign", "atan2"})
+_SCALAR_FUNCTIONS = frozenset(name for name, builtin in BUILTINS.items() if builtin.scalar)
 
 
 class Shape(NamedTuple):
@@ -202,7 +201,8 @@ class _Checker:
             if not _same_dim(shape.cols, 1):
                 raise self.fail(args[0], f"norm2() needs a column vector, got {shape_text(shape)}")
             return SCALAR
-        # trace, det, inv
+        if func not in ("trace", "det", "inv"):
+            raise AssertionError(f"builtin {func} has no shape rule")  # a builtin added without one: our bug
         if not _same_dim(shape.rows, shape.cols):
             raise self.fail(args[0], f"{func}() needs a square matrix, got {shape_text(shape)}")
         return shape if func == "inv" else SCALAR
