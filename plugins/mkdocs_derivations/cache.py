@@ -14,7 +14,8 @@ step nobody checked. Hence:
   so readers and concurrent writers see either the old entry, the new one or none; no fsync is needed
   because a file torn by a power cut fails the checks above and is a miss;
 * a folder that cannot be created degrades to a disabled cache; one that cannot be written keeps serving
-  its valid entries but stops writing; either way one warning, never a failed build;
+  its valid entries but stops writing; either way one warning (which fails a ``--strict`` build: the folder
+  is the user's to fix) and never an exception, every verdict still being computed;
 * an entry may be written by another process (the checker's workers file the verdicts they compute, see
   :meth:`VerdictCache.entry_for_writing`) and its outcome reported back with :meth:`VerdictCache.written`;
   a writer killed between creating its temporary file and the rename leaves a dot-file that readers never
@@ -45,7 +46,7 @@ log = logging.getLogger("mkdocs.plugins.derivations")
 
 @dataclass
 class CacheStats:
-    """Counters of one cache instance, for the build summary and for tests."""
+    """Counters of one cache instance, for tests."""
 
     hits: int = 0
     misses: int = 0

@@ -8,23 +8,23 @@ proof; a transform that turns the difference into a non-zero constant also refut
 reported); anything else is ``"unknown"``. ``equals()`` is trusted only when it says True (it says False
 for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
-The order of attempts (cheapest and most decisive first) follows the SymPy 1.14 experiment in
-``VERIFICATION-FINDINGS.md``: structural ``==``; ``doit`` then ``expand`` (and, for a trigonometric or
-hyperbolic difference, its exact exponential form in a polynomial ring); then, entry by entry, one sample
-point (a wrong step is usually refuted there, before any transform runs), the cheap transforms
-(``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric and
-hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
-SymPy expressions, ``rewrite(asin)`` when
-inverse trig functions occur: most true steps are proved here, without the rest of the screen) and the
-rest of a quick numeric screen; then, for what is left, the constant gaps the cheap transforms found and
-the budgeted transforms ``trigsimp``, ``fu``, ``rewrite(log)`` (inverse trig again), ``factor`` (for
-``sqrt(x**2 + 2*x + 1) = |x + 1|``), ``simplify``, ``equals``, each under its own time budget; finally
-numeric agreement at more points. Every verdict is the one the order "whole screen first, then every
-transform" gives: a cheap transform only ever ends an entry with a proof (gaps are judged after the
-screen), and a proved entry could not have been refuted. Sample points are built only when evaluated.
-The working precision and the sample points follow the claim's literals: ``10**-50`` raises the precision
-above 50 digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage by stage,
-so a wrong entry is found by the screen before any entry gets expensive transforms.
+The order of attempts (cheapest and most decisive first) follows an experiment with SymPy 1.14 made before
+this module was written (its figures are in the project's design notes, outside this repository; the order
+is documented for contributors in docs/verdicts.md): structural ``==``; ``doit`` then ``expand`` (and, for a
+trigonometric or hyperbolic difference, its exact exponential form in a polynomial ring); then, entry by
+entry, one sample point (a wrong step is usually refuted there, before any transform runs), the cheap
+transforms (``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric
+and hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
+SymPy expressions, ``rewrite(asin)`` when inverse trig functions occur: most true steps are proved here,
+without the rest of the screen) and the rest of a quick numeric screen; then, for what is left, the constant
+gaps the cheap transforms found and the budgeted transforms ``trigsimp``, ``fu``, ``rewrite(log)`` (inverse
+trig again), ``factor`` (for ``sqrt(x**2 + 2*x + 1) = |x + 1|``), ``simplify``, ``equals``, each under its
+own time budget; finally numeric agreement at more points. Every verdict is the one the order "whole screen
+first, then every transform" gives: a cheap transform only ever ends an entry with a proof (gaps are judged
+after the screen), and a proved entry could not have been refuted. Sample points are built only when
+evaluated. The working precision and the sample points follow the claim's literals: ``10**-50`` raises the
+precision above 50 digits, ``10**15`` adds points beyond ``10**15``. Matrices are decided entrywise, stage
+by stage, so a wrong entry is found by the screen before any entry gets expensive transforms.
 
 Time budgets count CPU time, so that a verdict does not depend on the machine's load (a transform that
 proves a step in 0.4 s must not fall back to numeric evidence because four other processes share the
