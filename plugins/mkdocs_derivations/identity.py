@@ -558,81 +558,115 @@ def decide(
     entries = _as_entries(lhs, rhs)
     if isinstance(entries, Outcome):
         return entries
-    originals = [(e.lhs, e.rhs) for e in entries]
-    found_digits: list[int] = []
+    stages = _Stages(entries, transform_budget_s, numeric_points, digits)
+    stages.exact()
+    return stages.screen() or stages.transforms() or stages.more_points() or _combine(entries)
 
-    def working_digits() -> int:  # computed from the sides as given, only once a point is evaluated
-        if not found_digits:
-            found_digits.append(max(digits, 15 + max(sampling.literal_digits(*sides) for sides in originals)))
-        return found_digits[0]
 
-    budget = transform_budget_s
-    guarded = _can_guard()
+class _Stages:
+    """The stages of :func:`decide` over the entries of one claim, in order. Each works on the entries still
+    undecided; a stage that refutes one entry decides the whole claim and returns that outcome (no other
+    entry needs to be looked at), while a proof only closes its own entry."""
 
-    def pending() -> list[_Entry]:
-        return [e for e in entries if e.outcome is None]
+    def __init__(self, entries: list[_Entry], budget: float, numeric_points: int, digits: int) -> None:
+        self.entries = entries
+        self.budget = budget
+        self.numeric_points = numeric_points
+        self.screen_points = min(SCREEN_POINTS, numeric_points)
+        self.stage_cap = max(2.0, 4 * budget)  # CPU seconds of numeric points per entry and stage
+        self.guarded = _can_guard()
+        self._originals = [(e.lhs, e.rhs) for e in entries]
+        self._digits = digits
+        self._working_digits: int | None = None
 
-    for e in entries:  # 1. structural
-        if e.lhs == e.rhs:
-            e.prove("structural", "both sides are the same expression")
-    for e in pending():  # 2. doit, then expand
-        run = _budgeted(lambda e=e: (e.lhs.doit(), e.rhs.doit()), budget)  # type: ignore[misc]
-        changed = run.ok and (run.value[0] != e.lhs or run.value[1] != e.rhs)
-        if changed:
-            e.lhs, e.rhs = run.value
-        e.diff = e.lhs - e.rhs
-        if changed and (e.lhs == e.rhs or e.diff == 0):
-            e.prove("doit")
-            continue
-        if e.has("one denominator"):  # expand cannot clear it; the field form can, and is cheaper
-            run = _budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
-            if run.ok and _is_zero(run.value):
-                e.prove("rational normal form")
+    def pending(self) -> list[_Entry]:
+        return [e for e in self.entries if e.outcome is None]
+
+    def working_digits(self) -> int:
+        """Computed from the sides as given, and only once a point is evaluated."""
+        if self._working_digits is None:
+            literal = max(sampling.literal_digits(*sides) for sides in self._originals)
+            self._working_digits = max(self._digits, 15 + literal)
+        return self._working_digits
+
+    def exact(self) -> None:
+        """1. structural equality; 2. ``doit``, the rational normal form, ``expand``, the early cheap
+        transforms. Only proves."""
+        budget = self.budget
+        for e in self.entries:
+            if e.lhs == e.rhs:
+                e.prove("structural", "both sides are the same expression")
+        for e in self.pending():
+            run = _budgeted(lambda e=e: (e.lhs.doit(), e.rhs.doit()), budget)  # type: ignore[misc]
+            changed = run.ok and (run.value[0] != e.lhs or run.value[1] != e.rhs)
+            if changed:
+                e.lhs, e.rhs = run.value
+            e.diff = e.lhs - e.rhs
+            if changed and (e.lhs == e.rhs or e.diff == 0):
+                e.prove("doit")
                 continue
-        run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
-        if run.ok and _is_zero(run.value):
-            e.prove("doit+expand" if changed else "expand")
-            continue
-        if run.ok:
-            e.expanded = run.value
-        _cheap_transforms(e, budget, early=True)
-    screen = min(SCREEN_POINTS, numeric_points)
-    stage_cap = max(2.0, 4 * budget)
-    for e in pending():  # 3., 4. entry by entry: first screen point, cheap transforms, rest of the screen
-        started = time.process_time()
-        _prepare_numeric(e, numeric_points, screen, budget)
-        _run_points(e, _points(e, 1), working_digits(), budget, started + stage_cap)
-        if e.outcome is not None:
-            return e.outcome
-        spent = time.process_time() - started
-        _cheap_transforms(e, budget)
-        if e.outcome is not None:
-            continue
-        _run_points(e, _points(e, screen)[1:], working_digits(), budget, time.process_time() + stage_cap - spent)
-        if e.outcome is not None:
-            return e.outcome
-    for e in pending():  # 5. constant gaps (cheap results reused), budgeted transforms, equals() only when True
-        if _constant_gap(e, "expand", e.expanded):
-            return e.outcome  # type: ignore[return-value]
-        for transform in _TRANSFORMS:
-            if not (guarded or transform.cheap) or not transform.applies(e):
-                continue
-            if transform.cheap:  # ran in 3. and did not prove; only its constant gap is left to judge
-                run = e.cheap_runs[transform.name]
-            else:
-                run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), budget)  # type: ignore[misc]
+            if e.has("one denominator"):  # expand cannot clear it; the field form can, and is cheaper
+                run = _budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
                 if run.ok and _is_zero(run.value):
-                    e.prove(transform.name)
-                    break
-            if run.ok and _constant_gap(e, transform.name, run.value):
-                return e.outcome  # type: ignore[return-value]
-    for e in pending():  # 6. numeric agreement at more points
-        _complete_sample(e)
-        _run_points(e, e.sample[screen:], working_digits(), budget, time.process_time() + stage_cap)
-        if e.outcome is not None:
-            return e.outcome
-        e.outcome = _numeric_or_unknown(e, numeric_points)
-    return _combine(entries)
+                    e.prove("rational normal form")
+                    continue
+            run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
+            if run.ok and _is_zero(run.value):
+                e.prove("doit+expand" if changed else "expand")
+                continue
+            if run.ok:
+                e.expanded = run.value
+            _cheap_transforms(e, budget, early=True)
+
+    def screen(self) -> Outcome | None:
+        """3., 4. entry by entry: the first screen point, the cheap transforms, the rest of the screen."""
+        budget, cap = self.budget, self.stage_cap
+        for e in self.pending():
+            started = time.process_time()
+            _prepare_numeric(e, self.numeric_points, self.screen_points, budget)
+            _run_points(e, _points(e, 1), self.working_digits(), budget, started + cap)
+            if e.outcome is not None:
+                return e.outcome
+            spent = time.process_time() - started
+            _cheap_transforms(e, budget)
+            if e.outcome is not None:
+                continue
+            points = _points(e, self.screen_points)[1:]
+            _run_points(e, points, self.working_digits(), budget, time.process_time() + cap - spent)
+            if e.outcome is not None:
+                return e.outcome
+        return None
+
+    def transforms(self) -> Outcome | None:
+        """5. constant gaps (the cheap transforms' results reused), the budgeted transforms, ``equals()``
+        only when True."""
+        for e in self.pending():
+            if _constant_gap(e, "expand", e.expanded):
+                return e.outcome
+            for transform in _TRANSFORMS:
+                if not (self.guarded or transform.cheap) or not transform.applies(e):
+                    continue
+                if transform.cheap:  # ran in 3. and did not prove; only its constant gap is left to judge
+                    run = e.cheap_runs[transform.name]
+                else:
+                    run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), self.budget)  # type: ignore[misc]
+                    if run.ok and _is_zero(run.value):
+                        e.prove(transform.name)
+                        break
+                if run.ok and _constant_gap(e, transform.name, run.value):
+                    return e.outcome
+        return None
+
+    def more_points(self) -> Outcome | None:
+        """6. numeric agreement at more points; every entry left ends numeric or unknown here."""
+        for e in self.pending():
+            _complete_sample(e)
+            deadline = time.process_time() + self.stage_cap
+            _run_points(e, e.sample[self.screen_points:], self.working_digits(), self.budget, deadline)
+            if e.outcome is not None:
+                return e.outcome
+            e.outcome = _numeric_or_unknown(e, self.numeric_points)
+        return None
 
 
 def _cheap_transforms(entry: _Entry, budget: float, early: bool = False) -> None:
