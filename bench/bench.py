@@ -454,7 +454,7 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int,
 def _prerender(site: sitegen.Site) -> None:
     """Write the pages the plugin would generate (verification off) as plain Markdown files."""
     from mkdocs_derivations.checking import Checker, CheckOptions
-    from mkdocs_derivations.site_index import build_site
+    from mkdocs_derivations.site_pages import build_site
 
     docs = site.root / "docs-prerendered"
     shutil.rmtree(docs, ignore_errors=True)

@@ -10,7 +10,8 @@ import pytest
 
 from mkdocs_derivations import verify
 from mkdocs_derivations.checking import Checker, CheckOptions
-from mkdocs_derivations.site_index import DASHBOARD_SLUG, GRAPH_SLUG, SitePages, build_site
+from mkdocs_derivations.references import DASHBOARD_SLUG, GRAPH_SLUG
+from mkdocs_derivations.site_pages import SitePages, build_site
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))

@@ -22,10 +22,11 @@ from mkdocs.structure.pages import Page
 
 from . import mathjax_assets, staging
 from .checking import Checker, CheckOptions, find_specs, option_problem
+from .dashboard import SITE_TOTAL_MARKER
 from .errors import display_path
 from .render import counted
 from .sanitize import sanitize_html
-from .site_index import SITE_TOTAL_MARKER, SitePages
+from .site_pages import SitePages
 
 log = logging.getLogger("mkdocs.plugins.derivations")
 

@@ -7,14 +7,9 @@ from pathlib import Path
 
 from mkdocs_derivations.checking import CheckedSpec
 from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.dashboard import dashboard_markdown, site_total_sentence
+from mkdocs_derivations.graph import connections_markdown, graph_svg, nodes
 from mkdocs_derivations.render import render_site_pages
-from mkdocs_derivations.site_index import (
-    connections_markdown,
-    dashboard_markdown,
-    graph_svg,
-    nodes,
-    site_total_sentence,
-)
 from mkdocs_derivations.spec import load_spec_text
 from mkdocs_derivations.verdict import Verdict
 

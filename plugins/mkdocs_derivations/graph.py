@@ -1,0 +1,154 @@
+"""The dependency graph between derivation pages, and each page's "Connections" section.
+
+The graph is inferred from the references themselves (``{eq:page#label}`` in prose and ``by: page#label``):
+nobody keeps a list by hand, so it cannot drift from the pages. It is static SVG made at build time and
+served with the site (no CDN, no JavaScript needed).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from .checking import CheckedSpec
+from .dashboard import claim_counts, page_state
+from .references import DASHBOARD_SLUG, Registry, cited_pages, pages_registry
+from .render import counted
+from .slots import Immediate, Slots
+
+_COLOURS = {"verified": ("#2e7d32", "#e8f5e9"), "partial": ("#b26a00", "#fff8e1"), "failing": ("#c62828", "#ffebee")}
+
+
+@dataclass(frozen=True)
+class PageNode:
+    """A page of the graph: what it cites is fixed once specs are loaded, its state is read from its verdicts
+    whenever asked (they may still be arriving when the graph is laid out)."""
+
+    slug: str
+    title: str
+    uses: frozenset[str]
+    checked: CheckedSpec = field(compare=False, repr=False)
+
+    @property
+    def state(self) -> str:
+        """verified | partial | failing, from the verdicts the page has now."""
+        return page_state(claim_counts(self.checked))
+
+
+def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[PageNode]:
+    """One node per page, citing the pages its references resolve to in ``registry`` (by default the
+    registry of ``pages``)."""
+    registry = registry if registry is not None else pages_registry(pages)
+    return [PageNode(c.slug, c.title,
+                     frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()), c)
+            for c in pages]
+
+
+def _link(slug: str, directory_urls: bool) -> str:
+    return f"../{slug}/" if directory_urls else f"{slug}.html"
+
+
+def _layers(graph: list[PageNode]) -> dict[str, int]:
+    """Longest-path layering: a page sits one column right of everything it uses (cycles are cut)."""
+    uses = {n.slug: set(n.uses) for n in graph}
+    layer: dict[str, int] = {}
+
+    def depth(slug: str, trail: frozenset[str]) -> int:
+        if slug in layer:
+            return layer[slug]
+        below = [depth(u, trail | {slug}) for u in sorted(uses.get(slug, ())) if u not in trail and u in uses]
+        layer[slug] = 1 + max(below) if below else 0
+        return layer[slug]
+
+    for node in graph:
+        depth(node.slug, frozenset())
+    return layer
+
+
+def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
+    """The graph as SVG; a node's colours follow its state, through ``slots`` if given, so that they can be
+    filled once the verdicts are in."""
+    put = slots or Immediate()
+
+    def of(node: PageNode, pick: Callable[[str], str]) -> Callable[[], str]:
+        return lambda: pick(node.state)
+
+    layer = _layers(graph)
+    columns: dict[int, list[PageNode]] = {}
+    for node in sorted(graph, key=lambda n: n.title.lower()):
+        columns.setdefault(layer[node.slug], []).append(node)
+    width_box, height_box, gap_x, gap_y = 230, 48, 80, 26
+    position: dict[str, tuple[int, int]] = {}
+    for col, members in columns.items():
+        for row, node in enumerate(members):
+            position[node.slug] = (20 + col * (width_box + gap_x), 20 + row * (height_box + gap_y))
+    width = 40 + (max(columns, default=0) + 1) * (width_box + gap_x) - gap_x
+    height = 40 + max((len(m) for m in columns.values()), default=1) * (height_box + gap_y) - gap_y
+    parts = [f'<svg class="deriv-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'width="{width}" height="{height}" role="img" aria-label="Dependency graph of the derivations">',
+             '<defs><marker id="deriv-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
+             'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#777"/>'
+             "</marker></defs>"]
+    for node in graph:
+        x1, y1 = position[node.slug]
+        for used in sorted(node.uses):
+            if used not in position:
+                continue
+            x2, y2 = position[used]
+            parts.append(f'<line class="deriv-edge" x1="{x1}" y1="{y1 + height_box // 2}" x2="{x2 + width_box}" '
+                         f'y2="{y2 + height_box // 2}" stroke="#777" stroke-width="1.5" '
+                         'marker-end="url(#deriv-arrow)"/>')
+    for node in graph:
+        x, y = position[node.slug]
+        state = put.attribute(of(node, str))
+        stroke = put.attribute(of(node, lambda state: _COLOURS[state][0]))
+        fill = put.attribute(of(node, lambda state: _COLOURS[state][1]))
+        title = html.escape(node.title)
+        short = title if len(node.title) <= 30 else html.escape(node.title[:28]) + "…"
+        label = f"{title} ({put.text(of(node, str))})"
+        # The link is an HTML <a> in a foreignObject over the box, not an SVG <a>: mkdocs-material's instant
+        # navigation assigns `el.href` on every [href] element, which throws for SVG links (read-only) and
+        # left the graph page unrendered when reached from the navigation.
+        parts.append(f'<g class="deriv-node deriv-node-{state}"><title>{label}</title>'
+                     f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8" fill="{fill}" '
+                     f'stroke="{stroke}" stroke-width="2"/>'
+                     f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
+                     f'font-size="14" fill="#222">{short}</text>'
+                     f'<foreignObject x="{x}" y="{y}" width="{width_box}" height="{height_box}">'
+                     f'<a class="deriv-node-link" href="{_link(node.slug, directory_urls)}" title="{label}" '
+                     f'aria-label="{label}"></a></foreignObject></g>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
+    edges = sum(len(n.uses) for n in graph)
+    legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
+              "red: some claim refuted or not checkable")
+    return ("# Dependency graph\n\n"
+            f"{counted(len(graph), 'derivation')}, {counted(edges, 'citation')} between them. An arrow points "
+            "from a page to a page it cites; pages further right build on those to their left. "
+            f"Colours: {legend}. Each box links to its page.\n\n"
+            f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots)}</div>\n\n'
+            f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
+
+
+def connections_markdown(slug: str, graph: list[PageNode]) -> str:
+    """The "uses / used by" section at the end of a derivation page (empty when it has neither)."""
+    titles = {n.slug: n.title for n in graph}
+    me = next((n for n in graph if n.slug == slug), None)
+    if me is None:
+        return ""
+    uses = sorted(me.uses)
+    used_by = sorted(n.slug for n in graph if slug in n.uses)
+    if not uses and not used_by:
+        return ""
+    lines = ["", "## Connections", ""]
+    if uses:
+        lines.append("Uses: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in uses) + ".")
+        lines.append("")
+    if used_by:
+        lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in used_by) + ".")
+        lines.append("")
+    return "\n".join(lines)
