@@ -116,7 +116,8 @@ def test_computing_forever_is_stopped_at_the_time_limit_and_later_tasks_succeed(
     start = time.monotonic()
     results = pool.map([("spin", None), ("spin", None), ("square", 5), ("square", 6)])
     elapsed = time.monotonic() - start
-    assert elapsed < 1.0 + 2.0  # both killed at their 1 s limit (2 workers), with room for a busy machine
+    # Both killed once they have computed for 1 s (2 workers); on a busy machine that takes longer on the clock.
+    assert elapsed < 1.0 + 4.0
     for result in results[:2]:
         assert not result.ok and result.timed_out
         assert result.error == "time limit of 1 s exceeded"
