@@ -7,7 +7,10 @@ Driven with ``markdown.markdown(...)`` only (no MkDocs), as a site generator wit
 from __future__ import annotations
 
 import logging
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import markdown
@@ -106,7 +109,7 @@ def test_a_directive_inside_a_code_fence_stays_text(specs: Path) -> None:
 
 
 def test_a_refuted_step_is_shown_and_reported(specs: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="mkdocs_derivations.markdown_ext"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
         html = convert("!derivation derivations/wrong.yml\n", specs)
     assert 'class="deriv-eq deriv-refuted"' in html
     assert any("refuted" in r.getMessage() for r in caplog.records)
@@ -115,7 +118,7 @@ def test_a_refuted_step_is_shown_and_reported(specs: Path, caplog: pytest.LogCap
 
 
 def test_paths_must_stay_inside_base_dir(specs: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="mkdocs_derivations.markdown_ext"):
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
         html = convert("!derivation ../outside.yml\n\n!derivation derivations/missing.yml\n", specs / "derivations")
     assert html.count("This derivation has errors") == 2
     assert "leaves base_dir" in html and "no spec file" in html
@@ -129,3 +132,23 @@ def test_loads_by_name_as_python_markdown_extensions_do(specs: Path, monkeypatch
                              extension_configs={"mkdocs_derivations.markdown_ext": {"cache_dir": ""}})
     assert re.findall(r"\\tag\{(\d+)\}", html) == ["1"]
     assert "deriv-badge" in html
+
+
+@pytest.mark.slow
+def test_a_warning_of_the_extension_fails_a_strict_mkdocs_build(specs: Path) -> None:
+    """The extension listed under ``markdown_extensions`` of a MkDocs site (no plugin): its warnings must
+    reach MkDocs' strict-mode counter, which counts only the ``mkdocs`` logger tree."""
+    (specs / "docs").mkdir()
+    (specs / "docs" / "index.md").write_text("# Home\n\n!derivation derivations/wrong.yml\n", encoding="utf-8")
+    (specs / "mkdocs.yml").write_text(
+        "site_name: t\nmarkdown_extensions:\n"
+        + "".join(f"  - {name}\n" for name in HOST_EXTENSIONS[:-1])
+        + "  - pymdownx.arithmatex: {generic: true}\n"
+        + f"  - mkdocs_derivations.markdown_ext: {{base_dir: '{specs}', cache_dir: '', jobs: 1}}\n",
+        encoding="utf-8")
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=specs, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode != 0
+    assert "derivations/wrong.yml" in result.stderr and "refuted" in result.stderr
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr

@@ -36,7 +36,9 @@ from .references import pages_registry
 from .render import error_box, render_page
 from .sanitize import sanitize_html
 
-log = logging.getLogger("mkdocs_derivations.markdown_ext")
+# The plugin's logger: under MkDocs (the extension listed in `markdown_extensions`) only the `mkdocs` logger
+# tree counts toward `--strict`, so a refuted step must be warned about there to fail a strict build.
+log = logging.getLogger("mkdocs.plugins.derivations")
 
 DIRECTIVE = re.compile(r"^[ ]{0,3}!derivation[ \t]+(?P<path>\S+)[ \t]*$")
 
