@@ -7,6 +7,9 @@ option) is made once; the seed spec's path; and :func:`position` for expected er
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,3 +69,12 @@ def make_site(root: Path, specs: dict[str, str], **options: object) -> Path:
         (root / specs_dir / name).write_text(text, encoding="utf-8")
     (root / "mkdocs.yml").write_text(mkdocs_yml(**options), encoding="utf-8")  # type: ignore[arg-type]
     return root
+
+
+def run_mkdocs(site: Path, *args: str, patch: str = "", timeout: float = 600) -> subprocess.CompletedProcess[str]:
+    """``mkdocs <args>`` in a child process whose Python first runs ``patch``: how the fault tests make an
+    OS call fail (a monkeypatch) and still see exactly what a user sees (exit code, messages, no traceback)."""
+    code = f"{patch}\nimport sys\nfrom mkdocs.__main__ import cli\nsys.argv = ['mkdocs', *{list(args)!r}]\ncli()\n"
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    return subprocess.run([sys.executable, "-c", code], cwd=site, env=env, capture_output=True, text=True,
+                          timeout=timeout)

@@ -32,9 +32,17 @@ def mathjax_root() -> Path:
 
 
 def files_to_copy() -> list[tuple[Path, str]]:
-    """(source file, destination path relative to site_dir) for everything the pages load."""
+    """(source file, destination path relative to site_dir) for everything the pages load.
+
+    Raises FileNotFoundError when a file is missing, so that a damaged install is named before the build
+    starts rather than when MkDocs copies the file, half-way through writing the site.
+    """
     root = mathjax_root()
     wanted = [COMPONENT, *_EXTRA_FILES]
     wanted += sorted(p.relative_to(root).as_posix() for p in (root / _FONT_FOLDER).glob("*.woff"))
+    for rel in wanted:
+        if not (root / rel).is_file():
+            raise FileNotFoundError(f"MathJax file {root / rel} not found; reinstall the `django-static-mathjax` "
+                                    "package (a dependency of mkdocs-derivations)")
     return [(root / rel, f"{SITE_FOLDER}/{rel}") for rel in wanted]
 

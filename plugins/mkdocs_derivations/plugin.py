@@ -16,6 +16,7 @@ from pathlib import Path, PurePosixPath
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -127,6 +128,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._staging_dir: Path | None = None
         self._strict_warnings: _StrictWarnings | None = None
         self._checked_before = 0  # the checker's count of claims sent to workers when this build started
+        self._mathjax_files: list[tuple[Path, str]] = []
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -157,6 +159,12 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         config.watch.append(str(self._specs_dir()))
         extra_js = [f"{_ASSET_FOLDER}/derivations.js"]
         if self.config.serve_mathjax:
+            # Found now, so that a missing package stops the build before anything is written.
+            try:
+                self._mathjax_files = mathjax_assets.files_to_copy()
+            except FileNotFoundError as err:
+                raise PluginError(f"derivations: serve_mathjax: {err}; or set `serve_mathjax: false` if the site "
+                                  "loads its own MathJax 3") from err
             extra_js.insert(0, f"{_ASSET_FOLDER}/mathjax-config.js")
             extra_js.insert(1, f"{mathjax_assets.SITE_FOLDER}/{mathjax_assets.COMPONENT}")
         for script in extra_js:
@@ -194,7 +202,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         for name in ("derivations.js", "derivations.css", "mathjax-config.js"):
             files.append(File.generated(config, f"{_ASSET_FOLDER}/{name}", abs_src_path=str(_ASSETS / name)))
         if self.config.serve_mathjax:
-            for src, rel in mathjax_assets.files_to_copy():
+            for src, rel in self._mathjax_files:
                 files.append(File.generated(config, rel, abs_src_path=str(src)))
         self._generated = {}
         # Specs are loaded now; their cache misses are checked by the workers while MkDocs converts and
