@@ -43,3 +43,85 @@ def test_a_damaged_mathjax_install_is_named(tmp_path: Path) -> None:
     result = run_mkdocs(site, "build", patch=patch)
     assert_clean_failure(result, "derivations: serve_mathjax: MathJax file ", "/ui/safe.js not found; reinstall the "
                          "`django-static-mathjax` package")
+
+
+def _fail_os_replace(when: str, error: str) -> str:
+    """A patch making ``os.replace(src, dst)`` raise ``error`` (an errno name) when ``when`` (a Python
+    expression over ``src`` and ``dst``) holds."""
+    return ("import errno, os\n_replace = os.replace\n"
+            "def replace(src, dst, *a, **k):\n"
+            f"    src, dst = os.fspath(src), os.fspath(dst)\n    if {when}:\n"
+            f"        raise OSError(errno.{error}, os.strerror(errno.{error}), src)\n"
+            "    return _replace(src, dst, *a, **k)\n"
+            "os.replace = replace\n")
+
+
+def _previous_site(tmp_path: Path) -> Path:
+    site = make_site(tmp_path, {"good.yml": TINY_SPEC})
+    first = run_mkdocs(site, "build")
+    assert first.returncode == 0, first.stderr
+    (site / "docs" / "index.md").write_text("# Changed\n", encoding="utf-8")
+    return site
+
+
+def _assert_previous_site_intact(site: Path) -> None:
+    assert "Changed" not in (site / "site" / "index.html").read_text(encoding="utf-8")
+    assert (site / "site" / "derivations" / "good" / "index.html").is_file()
+    assert sorted(p.name for p in site.iterdir() if p.name.startswith("site")) == ["site"]  # no staging, no old
+
+
+def test_new_site_that_cannot_be_moved_into_place_puts_the_previous_one_back(tmp_path: Path) -> None:
+    site = _previous_site(tmp_path)
+    result = run_mkdocs(site, "build", patch=_fail_os_replace("src.endswith('.derivations-staging')", "EBUSY"))
+    assert_clean_failure(
+        result, f"ERROR   -  derivations: atomic_build: cannot move the new site {site}/site.derivations-staging "
+        f"to {site}/site: Device or resource busy; the previous site is unchanged (a site_dir that cannot be "
+        "renamed, such as a mount point, needs `atomic_build: false`)", "Aborted with a BuildError!")
+    _assert_previous_site_intact(site)
+
+
+def test_previous_site_that_cannot_be_moved_aside_stays(tmp_path: Path) -> None:
+    site = _previous_site(tmp_path)
+    result = run_mkdocs(site, "build", patch=_fail_os_replace("'.derivations-old-' in dst", "EACCES"))
+    assert_clean_failure(result, f"ERROR   -  derivations: atomic_build: cannot move the previous site {site}/site "
+                         f"aside to {site}/site.derivations-old-",
+                         ": Permission denied; the previous site is unchanged")
+    _assert_previous_site_intact(site)
+
+
+def test_leftover_staging_folder_that_cannot_be_removed(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": TINY_SPEC})
+    (site / "site.derivations-staging").mkdir()
+    patch = ("import errno, os, shutil\n"
+             "def rmtree(path, *a, **k):\n"
+             "    raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fspath(path))\n"
+             "shutil.rmtree = rmtree\n")
+    result = run_mkdocs(site, "build", patch=patch)
+    assert_clean_failure(result, f"ERROR   -  derivations: atomic_build: cannot remove {site}/site.derivations-staging,"
+                         " left over from an earlier build: Permission denied; remove it by hand")
+
+
+def test_when_the_previous_site_cannot_be_put_back_the_message_says_where_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from mkdocs_derivations import staging
+
+    site_dir, new = tmp_path / "site", tmp_path / "site.derivations-staging"
+    site_dir.mkdir()
+    new.mkdir()
+    real_replace = os.replace
+
+    def replace(src: Path, dst: Path) -> None:
+        if Path(dst) == site_dir:
+            raise OSError(errno.EBUSY, os.strerror(errno.EBUSY))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(staging.StagingError) as caught:
+        staging.swap_into_place(new, site_dir)
+    old = tmp_path / f"site.derivations-old-{os.getpid()}"
+    assert str(caught.value) == (f"cannot move the new site {new} to {site_dir}: Device or resource busy; nor the "
+                                 f"previous site back from {old}: Device or resource busy")
+    assert old.is_dir()

@@ -181,8 +181,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             cache_dir=(self._root / self.config.cache_dir) if self.config.cache_dir else None,
         )
         if self.config.atomic_build and self._command in {"build", "gh-deploy"}:
+            try:
+                self._staging_dir = staging.staging_dir(Path(config.site_dir))
+            except staging.StagingError as err:
+                raise PluginError(f"derivations: atomic_build: {err}") from err
             self._final_site_dir = config.site_dir
-            self._staging_dir = staging.staging_dir(Path(config.site_dir))
             config.site_dir = str(self._staging_dir)
         if self._checker is None or self._checker.options != options:
             if self._checker is not None:
@@ -275,7 +278,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
                 log.info("strict mode: %d warning(s), so %s keeps the previous build", warnings,
                          self._final_site_dir)
                 return
-            staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
+            try:
+                staging.swap_into_place(Path(config.site_dir), Path(self._final_site_dir))
+            except staging.StagingError as err:  # on_build_error then discards the staging folder
+                raise PluginError(f"derivations: atomic_build: {err} (a site_dir that cannot be renamed, such "
+                                  "as a mount point, needs `atomic_build: false`)") from err
             config.site_dir, self._final_site_dir, self._staging_dir = self._final_site_dir, None, None
 
     def on_build_error(self, *, error: Exception) -> None:

@@ -15,20 +15,49 @@ from pathlib import Path
 SUFFIX = ".derivations-staging"
 
 
+class StagingError(Exception):
+    """A folder could not be removed or renamed (permissions, a busy folder, ``site_dir`` a mount point);
+    the message names the folder, the OS's reason and what became of the previous site."""
+
+
+def _reason(err: OSError) -> str:
+    return err.strerror or str(err)
+
+
 def staging_dir(site_dir: Path) -> Path:
     """The folder the build writes to instead of ``site_dir`` (emptied first)."""
     staging = site_dir.with_name(site_dir.name + SUFFIX)
     if staging.exists():
-        shutil.rmtree(staging)  # left over from a killed build
+        try:
+            shutil.rmtree(staging)  # left over from a killed build
+        except OSError as err:
+            raise StagingError(f"cannot remove {staging}, left over from an earlier build: {_reason(err)}; "
+                               "remove it by hand") from err
     return staging
 
 
 def swap_into_place(staging: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by the finished ``staging`` folder."""
+    """Replace ``site_dir`` by the finished ``staging`` folder; on failure the previous site is where it was."""
     old = site_dir.with_name(f"{site_dir.name}.derivations-old-{os.getpid()}")
+    moved_aside = False
     if site_dir.exists():
-        os.replace(site_dir, old)
-    os.replace(staging, site_dir)
+        try:
+            os.replace(site_dir, old)
+        except OSError as err:
+            raise StagingError(f"cannot move the previous site {site_dir} aside to {old}: {_reason(err)}; "
+                               "the previous site is unchanged") from err
+        moved_aside = True
+    try:
+        os.replace(staging, site_dir)
+    except OSError as err:
+        if moved_aside:
+            try:
+                os.replace(old, site_dir)  # or site_dir would be missing, the old site under a name nobody knows
+            except OSError as back:
+                raise StagingError(f"cannot move the new site {staging} to {site_dir}: {_reason(err)}; nor the "
+                                   f"previous site back from {old}: {_reason(back)}") from err
+        raise StagingError(f"cannot move the new site {staging} to {site_dir}: {_reason(err)}; "
+                           "the previous site is unchanged") from err
     if old.exists():
         shutil.rmtree(old, ignore_errors=True)
 
