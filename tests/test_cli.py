@@ -217,3 +217,25 @@ def test_an_integer_too_long_for_python_is_a_located_error(tmp_path: Path,
     assert code == 2
     assert "big.yml:1:10: `version` has 5001 digits; at most 18 are allowed" in out
     assert "internal error" not in out
+
+
+def test_the_three_shells_share_the_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mkdocs_derivations.checking import CheckOptions
+    from mkdocs_derivations.cli import build_parser
+    from mkdocs_derivations.markdown_ext import DerivationsExtension
+    from mkdocs_derivations.plugin import DerivationsPlugin
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 5)
+    documented = {"time_limit": 10.0, "memory_limit_mb": 2048, "jobs": 0, "cache_dir": ".cache/derivations"}
+    plugin = DerivationsPlugin()
+    assert plugin.load_config({}) == ([], [])
+    assert {name: plugin.config[name] for name in documented} == documented
+    args = build_parser().parse_args(["check"])
+    assert (args.time_limit, args.memory_limit, args.jobs, args.cache_dir) == tuple(documented.values())
+    ext = DerivationsExtension()
+    assert {name: ext.getConfig(name) for name in documented} == documented
+    options = CheckOptions.from_settings()
+    assert (options.time_limit_s, options.memory_limit_mb, options.jobs) == (10.0, 2048, 5)
+    assert CheckOptions().jobs == 5

@@ -6,6 +6,7 @@ Driven with ``markdown.markdown(...)`` only (no MkDocs), as a site generator wit
 
 from __future__ import annotations
 
+import html as html_module
 import logging
 import os
 import re
@@ -81,7 +82,7 @@ def specs(tmp_path: Path) -> Path:
 
 
 def convert(text: str, base: Path, **options: object) -> str:
-    ext = DerivationsExtension(base_dir=str(base), cache_dir="", jobs=1, **options)
+    ext = DerivationsExtension(base_dir=str(base), cache_dir="", **{"jobs": 1, **options})
     return markdown.markdown(text, extensions=[ext, *HOST_EXTENSIONS],
                              extension_configs={"pymdownx.arithmatex": {"generic": True}})
 
@@ -152,3 +153,33 @@ def test_a_warning_of_the_extension_fails_a_strict_mkdocs_build(specs: Path) -> 
     assert result.returncode != 0
     assert "derivations/wrong.yml" in result.stderr and "refuted" in result.stderr
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(("option", "value", "problem"), [
+    ("time_limit", 0, "option 'time_limit': must be a positive, finite number of seconds"),
+    ("jobs", -1, "option 'jobs': must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("memory_limit_mb", "lots", "option 'memory_limit_mb': must be a whole number"),
+])
+def test_an_option_out_of_bounds_is_reported_not_raised_from_the_pool(
+        specs: Path, caplog: pytest.LogCaptureFixture, option: str, value: object, problem: str) -> None:
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
+        html = convert("!derivation derivations/good.yml\n", specs, **{option: value})
+    assert "This derivation has errors" in html and problem in html_module.unescape(html)
+    assert [r.getMessage() for r in caplog.records] == [f"mkdocs_derivations.markdown_ext: {problem}"]
+    with pytest.raises(DerivationProblems, match=re.escape(problem)):
+        convert("!derivation derivations/good.yml\n", specs, strict=True, **{option: value})
+
+
+def test_jobs_0_means_one_worker_per_core_and_a_page_starts_only_the_workers_it_needs(
+        specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 3)
+    ext = DerivationsExtension(base_dir=str(specs), cache_dir="", jobs=0)
+    assert ext.checker().options.jobs == 3
+    assert DerivationsExtension(base_dir=str(specs), cache_dir="").checker().options.jobs == 3  # the default
+    checker = ext.checker()
+    [checked] = checker.check_loaded([checker.load(specs / "derivations" / "good.yml", specs)])
+    assert checked.verdict(0).status in {"proved", "proved-all"}
+    assert checker._pool is not None and len(checker._pool.worker_pids()) == 1  # one claim: one SymPy import
+    checker.close()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.metadata
 import itertools
 import math
+import os
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -27,6 +28,13 @@ from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 ENGINE_VERSION = f"{__version__}+engine17"  # bump when a verdict (or its method text) can change
 
+# The checking defaults, written once for the plugin, the CLI and the Markdown extension (the documented
+# ones: docs/configuration.md and docs/cli.md), so that the three shells cannot drift apart again.
+DEFAULT_TIME_LIMIT_S = 10.0
+DEFAULT_MEMORY_LIMIT_MB = 2048
+DEFAULT_JOBS = 0  # one worker per CPU core
+DEFAULT_CACHE_DIR = ".cache/derivations"
+
 
 def option_problem(name: str, value: float) -> str | None:
     """Why ``value`` cannot be the checking option ``name`` (``jobs``, ``time_limit``, ``memory_limit``), or
@@ -41,13 +49,48 @@ def option_problem(name: str, value: float) -> str | None:
     raise KeyError(name)
 
 
+class OptionError(ValueError):
+    """A checking option out of bounds, as ``<name>: <problem>`` (the name as the user wrote it)."""
+
+    def __init__(self, name: str, problem: str) -> None:
+        super().__init__(f"{name}: {problem}")
+        self.name = name
+        self.problem = problem
+
+
+def workers_for(jobs: int) -> int:
+    """The worker count for the ``jobs`` setting, where 0 means one per CPU core."""
+    return jobs or (os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class CheckOptions:
+    """What a :class:`Checker` runs with; ``jobs`` is a number of workers here (see :meth:`from_settings`)."""
+
     verify: bool = True
-    time_limit_s: float = 10.0
-    memory_limit_mb: int | None = 2048
-    jobs: int = 2
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S
+    memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
+    jobs: int = field(default_factory=lambda: workers_for(DEFAULT_JOBS))
     cache_dir: Path | None = None
+
+    @classmethod
+    def from_settings(cls, *, verify: bool = True, time_limit: float = DEFAULT_TIME_LIMIT_S,
+                      memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, jobs: int = DEFAULT_JOBS,
+                      cache_dir: Path | None = None) -> CheckOptions:
+        """The options for a user's settings, held to :func:`option_problem`'s bounds (raises
+        :class:`OptionError`): the one way the plugin, the CLI and the Markdown extension make them, so a
+        value means the same in all three (``jobs: 0`` is one worker per core in each)."""
+        settings: list[tuple[str, object, type | tuple[type, ...]]] = [
+            ("jobs", jobs, int), ("time_limit", time_limit, (int, float)), ("memory_limit_mb", memory_limit_mb, int)]
+        for name, value, kind in settings:
+            if isinstance(value, bool) or not isinstance(value, kind):
+                raise OptionError(name, "must be a whole number" if kind is int else "must be a number")
+            assert isinstance(value, (int, float))
+            problem = option_problem(name.removesuffix("_mb"), value)
+            if problem:
+                raise OptionError(name, problem)
+        return cls(verify=verify, time_limit_s=float(time_limit), memory_limit_mb=memory_limit_mb,
+                   jobs=workers_for(jobs), cache_dir=cache_dir)
 
 
 @dataclass
@@ -230,8 +273,12 @@ class Checker:
 
     def check_loaded(self, specs: list[CheckedSpec], context: Iterable[CheckedSpec] = (),
                      progress: Callable[[CheckedSpec, int, Verdict], None] | None = None) -> list[CheckedSpec]:
-        """Check specs already loaded with :meth:`load`; ``context`` pages only resolve references."""
-        self._check_claims(iter(specs), progress)
+        """Check specs already loaded with :meth:`load`; ``context`` pages only resolve references.
+
+        A new pool starts no more workers than there are claims to check: the Markdown extension checks one
+        page per call, and a SymPy import per core for a page with two cache misses is wasted."""
+        misses = [(checked, self._answer_known(checked)) for checked in specs]
+        self._check_misses(misses, progress, workers=sum(len(left) for _, left in misses))
         self._check_across_pages(specs, context)
         return specs
 
@@ -288,7 +335,8 @@ class Checker:
         self._check_misses(((checked, self._answer_known(checked)) for checked in specs), progress)
 
     def _check_misses(self, misses: Iterable[tuple[CheckedSpec, list[tuple[int, Claim, str]]]],
-                      progress: Callable[[CheckedSpec, int, Verdict], None] | None) -> None:
+                      progress: Callable[[CheckedSpec, int, Verdict], None] | None,
+                      workers: int | None = None) -> None:
         """Check in the workers the claims the caches could not answer, given spec by spec (lazily, so that
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
         verdict shared."""
@@ -323,7 +371,7 @@ class Checker:
         source = tasks()
         first = next(source, None)
         if first is not None:
-            self._get_pool().map(itertools.chain([first], source), on_result=done)
+            self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done)
 
     def _answer_known(self, checked: CheckedSpec) -> list[tuple[int, Claim, str]]:
         """Give the claims of a spec their memoised or cached verdicts; return the rest with their keys."""

@@ -18,6 +18,10 @@ from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from .checking import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_JOBS,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT_S,
     CheckedSpec,
     Checker,
     CheckOptions,
@@ -189,8 +193,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             print(f"{p}: no such spec file", file=sys.stderr)
         return EXIT_LOAD
     cache_dir = None if args.no_cache else Path(args.cache_dir)
-    options = CheckOptions(verify=True, time_limit_s=args.time_limit, memory_limit_mb=args.memory_limit,
-                           jobs=args.jobs or (os.cpu_count() or 1), cache_dir=cache_dir)
+    options = CheckOptions.from_settings(time_limit=args.time_limit, memory_limit_mb=args.memory_limit,
+                                         jobs=args.jobs, cache_dir=cache_dir)
     checker = Checker(options)
     progress_out = sys.stderr if args.format == "human" and sys.stderr.isatty() else None
     done = [0]
@@ -240,12 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["human", "json", "github"], default="human")
     check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
-    check.add_argument("--jobs", type=bounded("jobs", int), default=0, help="worker processes (default: one per core)")
-    check.add_argument("--time-limit", type=bounded("time_limit", float), default=10.0,
-                       help="seconds per claim (default 10)")
-    check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=2048,
-                       help="MiB per worker (default 2048)")
-    check.add_argument("--cache-dir", default=".cache/derivations", help="verdict cache folder")
+    check.add_argument("--jobs", type=bounded("jobs", int), default=DEFAULT_JOBS,
+                       help="worker processes (default: one per core)")
+    check.add_argument("--time-limit", type=bounded("time_limit", float), default=DEFAULT_TIME_LIMIT_S,
+                       help=f"seconds per claim (default {DEFAULT_TIME_LIMIT_S:g})")
+    check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=DEFAULT_MEMORY_LIMIT_MB,
+                       help=f"MiB per worker (default {DEFAULT_MEMORY_LIMIT_MB})")
+    check.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="verdict cache folder")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
     check.add_argument("--shard", metavar="I/N", type=shard_option,
                        help="check only the I-th of N deterministic shards")

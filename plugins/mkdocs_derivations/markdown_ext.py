@@ -12,8 +12,9 @@ alone. What the plugin does besides rendering (navigation entries, the dashboard
 MathJax and the page assets, rebuilding on spec edits) is the host's job here: see docs/portability.md.
 
 Options (``extension_configs``): ``base_dir`` (directive paths are relative to it and must stay inside
-it; default: the working directory), ``verify``, ``jobs``, ``time_limit``, ``memory_limit_mb``,
-``cache_dir`` (empty: no cache) and ``strict`` (raise ``DerivationProblems`` on a refuted step or an error
+it; default: the working directory), ``verify``, ``jobs`` (0, the default: one worker per CPU core),
+``time_limit``, ``memory_limit_mb``, ``cache_dir`` (empty: no cache), all with the plugin's defaults and
+bounds, and ``strict`` (raise ``DerivationProblems`` on a refuted step or an error
 instead of logging a warning).
 """
 
@@ -30,7 +31,16 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from .checking import Checker, CheckOptions, find_specs
+from .checking import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_JOBS,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT_S,
+    Checker,
+    CheckOptions,
+    OptionError,
+    find_specs,
+)
 from .errors import SpecError
 from .references import pages_registry
 from .render import error_box, render_page
@@ -94,10 +104,10 @@ class DerivationsExtension(Extension):
         self.config = {
             "base_dir": [".", "Folder that `!derivation` paths are relative to (and must stay inside)"],
             "verify": [True, "Check claims with SymPy; false renders every claim as unchecked"],
-            "jobs": [1, "Worker processes for checking"],
-            "time_limit": [10.0, "Seconds one claim may take"],
-            "memory_limit_mb": [2048, "Address-space cap of each checking worker, in MiB"],
-            "cache_dir": [".cache/derivations", "Verdict cache folder relative to base_dir; empty: no cache"],
+            "jobs": [DEFAULT_JOBS, "Worker processes for checking; 0: one per CPU core"],
+            "time_limit": [DEFAULT_TIME_LIMIT_S, "Seconds one claim may take"],
+            "memory_limit_mb": [DEFAULT_MEMORY_LIMIT_MB, "Address-space cap of each checking worker, in MiB"],
+            "cache_dir": [DEFAULT_CACHE_DIR, "Verdict cache folder relative to base_dir; empty: no cache"],
             "strict": [False, "Raise DerivationProblems instead of logging a warning for a failing spec"],
         }
         super().__init__(**kwargs)
@@ -111,11 +121,11 @@ class DerivationsExtension(Extension):
     def checker(self) -> Checker:
         base = self.base_dir()
         cache = str(self.getConfig("cache_dir"))
-        options = CheckOptions(
+        options = CheckOptions.from_settings(  # raises OptionError for a value out of bounds
             verify=bool(self.getConfig("verify")),
-            time_limit_s=float(self.getConfig("time_limit")),
-            memory_limit_mb=int(self.getConfig("memory_limit_mb")),
-            jobs=max(1, int(self.getConfig("jobs"))),
+            time_limit=self.getConfig("time_limit"),
+            memory_limit_mb=self.getConfig("memory_limit_mb"),
+            jobs=self.getConfig("jobs"),
             cache_dir=(base / cache) if cache else None,
         )
         if self._checker is None or self._checker.options != options:
@@ -136,7 +146,10 @@ class DerivationsExtension(Extension):
             return self._failed(name, f"`!derivation {name}`: the path leaves base_dir {base}")
         if path.suffix not in {".yml", ".yaml"} or not path.is_file():
             return self._failed(name, f"`!derivation {name}`: no spec file at {path}")
-        checker = self.checker()
+        try:
+            checker = self.checker()
+        except OptionError as err:  # reported where it costs something, as a missing spec is
+            return self._failed(name, f"mkdocs_derivations.markdown_ext: option '{err.name}': {err.problem}")
         others = [checker.load(p, base) for p in find_specs(path.parent) if p != path]
         try:
             [checked] = checker.check_loaded([checker.load(path, base)], others)

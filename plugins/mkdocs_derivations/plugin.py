@@ -22,7 +22,16 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import mathjax_assets, staging
-from .checking import Checker, CheckOptions, find_specs, option_problem
+from .checking import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_JOBS,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIME_LIMIT_S,
+    Checker,
+    CheckOptions,
+    find_specs,
+    option_problem,
+)
 from .dashboard import SITE_TOTAL_MARKER
 from .errors import display_path
 from .render import counted
@@ -80,13 +89,13 @@ class DerivationsConfig(base.Config):
     """Folder below `docs_dir` where the generated pages appear (their URL prefix)."""
     verify = c.Type(bool, default=True)
     """Check claims with SymPy; false renders every claim as unchecked. Overridden by $MKDOCS_DERIVATIONS_VERIFY."""
-    time_limit = _CheckingOption("time_limit", (int, float), default=10.0)
+    time_limit = _CheckingOption("time_limit", (int, float), default=DEFAULT_TIME_LIMIT_S)
     """Seconds one claim may take before it is stopped and shown as an error."""
-    memory_limit_mb = _CheckingOption("memory_limit", int, default=2048)
+    memory_limit_mb = _CheckingOption("memory_limit", int, default=DEFAULT_MEMORY_LIMIT_MB)
     """Address space each checking worker may add for its claims (beyond SymPy itself), in MiB."""
-    jobs = _CheckingOption("jobs", int, default=0)
+    jobs = _CheckingOption("jobs", int, default=DEFAULT_JOBS)
     """Worker processes for checking; 0 means one per CPU core."""
-    cache_dir = c.Type(str, default=".cache/derivations")
+    cache_dir = c.Type(str, default=DEFAULT_CACHE_DIR)
     """Verdict cache folder (relative to `mkdocs.yml`); an empty string disables the cache."""
     serve_mathjax = c.Type(bool, default=True)
     """Serve MathJax from the site itself and load it on every page (no CDN)."""
@@ -173,11 +182,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         css = f"{_ASSET_FOLDER}/derivations.css"
         if css not in config.extra_css:
             config.extra_css.append(css)
-        options = CheckOptions(
+        options = CheckOptions.from_settings(  # the values passed _CheckingOption, which holds them to its bounds
             verify=_env_verify(self.config.verify),
-            time_limit_s=self.config.time_limit,
+            time_limit=self.config.time_limit,
             memory_limit_mb=self.config.memory_limit_mb,
-            jobs=self.config.jobs or (os.cpu_count() or 1),
+            jobs=self.config.jobs,
             cache_dir=(self._root / self.config.cache_dir) if self.config.cache_dir else None,
         )
         if self.config.atomic_build and self._command in {"build", "gh-deploy"}:
