@@ -125,3 +125,85 @@ def test_when_the_previous_site_cannot_be_put_back_the_message_says_where_it_is(
     assert str(caught.value) == (f"cannot move the new site {new} to {site_dir}: Device or resource busy; nor the "
                                  f"previous site back from {old}: Device or resource busy")
     assert old.is_dir()
+
+
+_FORK_FAILS = ("import errno, os\n"
+               "def fork():\n    raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))\n"
+               "os.fork = fork\n")
+
+
+def test_a_worker_that_cannot_be_forked_makes_error_verdicts_not_a_traceback(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": TINY_SPEC})
+    message = ("derivations/good.yml:11:11: equation (1), block 2, step 1: could not be checked: could not start a "
+               "checking worker (fork: Resource temporarily unavailable); not verified")
+    result = run_mkdocs(site, "build", patch=_FORK_FAILS)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert f"WARNING -  {message}" in result.stderr
+    assert_clean_failure(run_mkdocs(site, "build", "--strict", patch=_FORK_FAILS), message)
+
+
+def test_an_unreadable_specs_folder_stops_the_build(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": TINY_SPEC})
+    patch = ("import errno, os, pathlib\n_iterdir = pathlib.Path.iterdir\n"
+             "def iterdir(self):\n    if self.name == 'derivations':\n"
+             "        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))\n"
+             "    return _iterdir(self)\n"
+             "pathlib.Path.iterdir = iterdir\n")
+    result = run_mkdocs(site, "build", patch=patch)
+    assert_clean_failure(result, "ERROR   -  derivations: specs_dir: cannot read the folder derivations: "
+                         "Permission denied", "Aborted with a BuildError!")
+
+
+def test_cli_reports_a_worker_that_cannot_be_forked_per_claim(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import os
+
+    from mkdocs_derivations.cli import main
+
+    (tmp_path / "good.yml").write_text(TINY_SPEC, encoding="utf-8")
+
+    def fork() -> int:
+        raise BlockingIOError(errno.EAGAIN, os.strerror(errno.EAGAIN))
+
+    monkeypatch.setattr(os, "fork", fork)
+    assert main(["check", str(tmp_path / "good.yml"), "--no-cache"]) == 1
+    out, err = capsys.readouterr()
+    assert ("good.yml:11:11: equation (1), block 2, step 1: could not be checked: could not start a checking "
+            "worker (fork: Resource temporarily unavailable); not verified") in out
+    assert "internal error" not in out + err
+
+
+def test_cli_reports_an_unreadable_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+    import os
+
+    from mkdocs_derivations.cli import main
+
+    (tmp_path / "derivations").mkdir()
+
+    def iterdir(self: Path) -> object:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    assert main(["check", str(tmp_path / "derivations")]) == 2
+    assert capsys.readouterr().err == f"{tmp_path / 'derivations'}: cannot read the folder: Permission denied\n"
+
+
+def test_a_pool_that_cannot_grow_goes_on_with_the_workers_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import os
+
+    from mkdocs_derivations import pool
+
+    with pool.WorkerPool(abs, jobs=1) as small:
+        def pipe(duplex: bool = True) -> object:
+            raise OSError(errno.EMFILE, os.strerror(errno.EMFILE))
+
+        monkeypatch.setattr(pool, "Pipe", pipe)
+        small._jobs = 3  # as if started with jobs=3 and one worker: growing now needs a pipe
+        assert [r.value for r in small.map([-1, -2, -3, -4])] == [1, 2, 3, 4]
+        assert len(small.worker_pids()) == 1
+    with pytest.raises(pool.WorkerStartError, match="pipe: Too many open files"):
+        pool.WorkerPool(abs, jobs=2)

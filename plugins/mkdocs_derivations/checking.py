@@ -21,7 +21,7 @@ from . import __version__
 from .cache import VerdictCache, write_entry
 from .claims import Claim, Layout, Row, build_layout
 from .errors import Location, SpecError, display_path
-from .pool import TaskResult, WorkerPool
+from .pool import TaskResult, WorkerPool, WorkerStartError
 from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
@@ -291,6 +291,7 @@ class Checker:
         """
         misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
         missed = 0
+        can_start = True
         for path in paths:
             checked = self.load(path, root)
             misses.append((checked, self._answer_known(checked)))
@@ -299,7 +300,11 @@ class Checker:
                 # while the rest loads, and an edit that left one claim to check costs one import, not one
                 # per core (each is half a CPU-second that MkDocs' own work would wait for).
                 missed += len(misses[-1][1])
-                self._get_pool(start_workers=missed).grow(missed)
+                if can_start:
+                    try:
+                        self._get_pool(start_workers=missed).grow(missed)
+                    except WorkerStartError:  # the background check tries once more, then gives the reason
+                        can_start = False  # to every claim left: a traceback here would lose the whole site
         loaded = [checked for checked, _ in misses]
         shown = {checked.shown_path for checked in loaded}
         self._parsed = {name: parsed for name, parsed in self._parsed.items() if name in shown}  # files removed
@@ -370,8 +375,22 @@ class Checker:
 
         source = tasks()
         first = next(source, None)
-        if first is not None:
+        if first is None:
+            return
+        try:
             self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done)
+        except WorkerStartError as err:
+            # The OS would not give a process (EAGAIN, ENOMEM) or a pipe (EMFILE): the claims are not verified,
+            # and each says why, as a worker that died would; the specs not yet loaded still are.
+            for _ in source:
+                pass
+            verdict = Verdict("error", method="worker failure",
+                              detail=f"could not start a checking worker ({err}); not verified")
+            for key in list(waiting):
+                for checked, index in waiting.pop(key):
+                    checked.verdicts[index] = verdict
+                    if progress is not None:
+                        progress(checked, index, verdict)
 
     def _answer_known(self, checked: CheckedSpec) -> list[tuple[int, Claim, str]]:
         """Give the claims of a spec their memoised or cached verdicts; return the rest with their keys."""

@@ -181,8 +181,17 @@ def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
     return [p for i, p in enumerate(sorted(paths, key=lambda p: p.as_posix())) if i % total == index - 1]
 
 
+def _unreadable(err: OSError) -> int:
+    """A folder that cannot be listed (a spec file's own read errors are load errors of that spec)."""
+    print(f"{err.filename or ''}: cannot read the folder: {err.strerror or err}", file=sys.stderr)
+    return EXIT_LOAD
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    collected = _collect(args.paths)
+    try:
+        collected = _collect(args.paths)
+    except OSError as unreadable:
+        return _unreadable(unreadable)
     if not collected:  # a CI job pointed at the wrong folder must not pass with nothing checked
         print(f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}", file=sys.stderr)
         return EXIT_LOAD
@@ -207,7 +216,11 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     # Other specs in the same folders are loaded (not checked) so that references to them resolve.
     given = {p.resolve() for p in paths}
-    neighbours = sorted({n for p in paths for n in find_specs(p.parent) if n.resolve() not in given})
+    try:
+        neighbours = sorted({n for p in paths for n in find_specs(p.parent) if n.resolve() not in given})
+    except OSError as unreadable:
+        checker.close()
+        return _unreadable(unreadable)
     try:
         results = checker.check_paths(paths, progress=progress, context=neighbours)
     finally:

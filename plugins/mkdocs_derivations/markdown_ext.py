@@ -150,7 +150,12 @@ class DerivationsExtension(Extension):
             checker = self.checker()
         except OptionError as err:  # reported where it costs something, as a missing spec is
             return self._failed(name, f"mkdocs_derivations.markdown_ext: option '{err.name}': {err.problem}")
-        others = [checker.load(p, base) for p in find_specs(path.parent) if p != path]
+        try:
+            siblings = find_specs(path.parent)
+        except OSError as err:
+            return self._failed(name, f"`!derivation {name}`: cannot read the folder {path.parent}: "
+                                      f"{err.strerror or err}")
+        others = [checker.load(p, base) for p in siblings if p != path]
         try:
             [checked] = checker.check_loaded([checker.load(path, base)], others)
         finally:

@@ -221,11 +221,21 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         # renders the pages. A generated page's Markdown shows its verdicts as slots (slots.py), filled in
         # its final HTML in on_post_page, which waits for that page's verdicts only.
         specs_dir = self._specs_dir()
-        if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
-            log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
-                        display_path(specs_dir, self._root))
+        try:
+            if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
+                log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
+                            display_path(specs_dir, self._root))
+            paths = find_specs(specs_dir)
+        except OSError as err:
+            message = (f"derivations: specs_dir: cannot read the folder {display_path(specs_dir, self._root)}: "
+                       f"{err.strerror or err}")
+            if self._command != "serve":
+                raise PluginError(message) from err
+            # `mkdocs serve` prints a traceback for an error in a rebuild, and then waits for an edit anyway.
+            log.error("%s; no derivation pages until it can be read", message)
+            paths = []
         self._checked_before = self._checker.checked_claims
-        pending = self._checker.start(find_specs(specs_dir), root=self._root)
+        pending = self._checker.start(paths, root=self._root)
         self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
         for slug in self._site.slugs:
             self._add_page(files, config, slug)

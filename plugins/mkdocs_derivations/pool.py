@@ -142,6 +142,12 @@ class _Run:
         return self.source is None and self.done >= len(self.tasks)
 
 
+class WorkerStartError(Exception):
+    """No worker could be started: the OS refused a process (``fork``: EAGAIN, ENOMEM) or the pipe to one
+    (EMFILE). The message is the call and the OS's reason. Raised only when no worker runs: a pool that
+    cannot grow goes on with the workers it has."""
+
+
 class WorkerPool:
     """A persistent pool of forked workers applying ``fn`` to tasks under hard limits.
 
@@ -450,21 +456,34 @@ class WorkerPool:
 
     def _top_up(self) -> None:
         while len(self._workers) < self._wanted:
-            worker = self._spawn()
+            try:
+                worker = self._spawn()
+            except WorkerStartError:
+                if not self._workers:
+                    raise
+                return  # fewer workers than wanted is slower, not wrong; growing is tried again later
             self._workers[worker.pid] = worker
             fd = worker.conn.fileno()
             self._by_fd[fd] = worker
             self._poller.register(fd, select.POLLIN)
 
     def _spawn(self) -> _Worker:
-        parent_end, child_end = Pipe(duplex=True)
+        try:
+            parent_end, child_end = Pipe(duplex=True)
+        except OSError as err:
+            raise WorkerStartError(f"pipe: {err.strerror or err}") from err
         siblings = [w.conn for w in self._workers.values()]
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()  # or the child would print the parent's buffered output again
             except Exception:
                 pass
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError as err:
+            parent_end.close()
+            child_end.close()
+            raise WorkerStartError(f"fork: {err.strerror or err}") from err
         if pid == 0:  # pragma: no cover - runs in the child, which always leaves through os._exit
             code = 70
             try:
