@@ -183,3 +183,19 @@ def test_jobs_0_means_one_worker_per_core_and_a_page_starts_only_the_workers_it_
     assert checked.verdict(0).status in {"proved", "proved-all"}
     assert checker._pool is not None and len(checker._pool.worker_pids()) == 1  # one claim: one SymPy import
     checker.close()
+
+
+def test_an_unreadable_spec_folder_is_an_error_box(specs: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
+    import errno
+    import os
+
+    def iterdir(self: Path) -> object:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
+        html = convert("!derivation derivations/good.yml\n", specs)
+    message = f"`!derivation derivations/good.yml`: cannot read the folder {specs / 'derivations'}: Permission denied"
+    assert "This derivation has errors" in html and message in html_module.unescape(html)
+    assert [r.getMessage() for r in caplog.records] == [message]
