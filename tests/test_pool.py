@@ -121,7 +121,7 @@ def test_computing_forever_is_stopped_at_the_time_limit_and_later_tasks_succeed(
     for result in results[:2]:
         assert not result.ok and result.timed_out
         assert result.error == "time limit of 1 s exceeded"
-        assert 1.0 <= result.seconds < 2.5
+        assert 1.0 <= result.seconds < 3.5  # 1 s of CPU time; on a busy machine longer on the clock
     assert [r.value for r in results[2:]] == [25, 36]
     assert len(pool.worker_pids()) == 2
 
