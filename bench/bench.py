@@ -124,7 +124,8 @@ def helper_engine(jobs: int, paths: list[Path], preloaded: bool = False) -> dict
     """Cold check (no cache) of ``paths`` with the real Checker; verdicts by spec for the error counts.
 
     ``preloaded``: the specs are loaded before the clock starts, so only the pool's checking is timed."""
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
 
     _preimport()
     checker = Checker(CheckOptions(jobs=jobs, cache_dir=None, time_limit_s=60))
@@ -157,8 +158,9 @@ def helper_naive(paths: list[Path]) -> dict:
 
     import sympy as sp
 
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
     from mkdocs_derivations.evaluate import Evaluator
+    from mkdocs_derivations.options import CheckOptions
     from mkdocs_derivations.verify import _Context
 
     _preimport()
@@ -213,7 +215,8 @@ def helper_loop(paths: list[Path]) -> dict:
     Run alone and as two copies side by side, it measures how much two processes doing this work slow
     each other down on this machine (shared caches, memory bandwidth, the hypervisor): the ceiling of
     any two-worker speed-up, whatever the pool does."""
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
     from mkdocs_derivations.verify import check_claim
 
     _preimport()
@@ -300,7 +303,8 @@ def count_reverified(site: sitegen.Site, cache_src: Path, work: Path) -> dict:
 
     Works on a copy of the build cache, so the timed rebuild afterwards still finds the edit uncached.
     """
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
 
     cache = work / "edit-cache"
     shutil.rmtree(cache, ignore_errors=True)
@@ -453,7 +457,8 @@ def bench_site(work: Path, pages: int, steps: int, reps: int, cold_reps: int,
 
 def _prerender(site: sitegen.Site) -> None:
     """Write the pages the plugin would generate (verification off) as plain Markdown files."""
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
     from mkdocs_derivations.site_pages import build_site
 
     docs = site.root / "docs-prerendered"

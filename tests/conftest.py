@@ -6,7 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from mkdocs_derivations.checked import CheckedSpec
+from mkdocs_derivations.checking import Checker
+from mkdocs_derivations.options import CheckOptions
 from site_support import ROOT, SEED
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations import verify
-from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.checking import Checker
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.references import DASHBOARD_SLUG, GRAPH_SLUG
 from mkdocs_derivations.site_pages import SitePages, build_site
 

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.render import render_page
 from mkdocs_derivations.spec import load_spec_text
 from mkdocs_derivations.verdict import Verdict
@@ -174,7 +175,7 @@ def test_inner_symbols_shadow_outer_ones() -> None:
 
 @pytest.mark.parametrize("bad", ["{eq:nope}", "{eq:other-page#x}"])
 def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> None:
-    from mkdocs_derivations.checking import CheckedSpec
+    from mkdocs_derivations.checked import CheckedSpec
     from mkdocs_derivations.references import build_registry, reference_errors
     from mkdocs_derivations.render import render_page
 

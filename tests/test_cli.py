@@ -222,9 +222,9 @@ def test_an_integer_too_long_for_python_is_a_located_error(tmp_path: Path,
 def test_the_three_shells_share_the_documented_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from mkdocs_derivations.checking import CheckOptions
     from mkdocs_derivations.cli import build_parser
     from mkdocs_derivations.markdown_ext import DerivationsExtension
+    from mkdocs_derivations.options import CheckOptions
     from mkdocs_derivations.plugin import DerivationsPlugin
 
     monkeypatch.setattr(os, "cpu_count", lambda: 5)

@@ -24,8 +24,10 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations import model
-from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from mkdocs_derivations.checked import CheckedSpec
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.errors import display_path
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.spec import load_spec
 from mkdocs_derivations.verdict import Verdict
 

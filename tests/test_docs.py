@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 
 from mkdocs_derivations import expr
-from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.cli import build_parser
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.plugin import VERIFY_ENV, DerivationsConfig
 from mkdocs_derivations.spec import ALLOWED_KEYS, load_spec_text
 from mkdocs_derivations.verdict import BADGES, FAILING

@@ -19,7 +19,8 @@ import pytest
 import site_support
 from mkdocs_derivations import cache as cache_module
 from mkdocs_derivations import verify
-from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.checking import Checker
+from mkdocs_derivations.options import CheckOptions
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -137,7 +138,8 @@ def sitegen_accepted() -> set[str]:
 WARM_RUN = textwrap.dedent("""\
     import json, sys
     from pathlib import Path
-    from mkdocs_derivations.checking import Checker, CheckOptions
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
     paths = [Path(p) for p in sys.argv[2:]]
     checker = Checker(CheckOptions(jobs=2, cache_dir=Path(sys.argv[1])))
     results = checker.check_paths(paths)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.checking import Checker, CheckOptions
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.errors import SpecError
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.page_limits import MAX_DECLARATIONS, MAX_DEFINITIONS, MAX_PROSE_BRACKETS, MAX_PROSE_NESTING
 from mkdocs_derivations.spec import load_spec_text
 

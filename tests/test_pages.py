@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions, claim_message, find_specs
+from mkdocs_derivations.checked import CheckedSpec, claim_message
+from mkdocs_derivations.checking import Checker, find_specs
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.render import RenderedPage, render_site_pages
 
 pytestmark = pytest.mark.slow

@@ -163,13 +163,13 @@ def test_a_build_killed_half_way_leaves_the_previous_site_intact(tmp_path: Path)
 
 
 def test_an_internal_error_costs_one_page_not_the_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from mkdocs_derivations import checking
+    from mkdocs_derivations import checking, options
 
     def explode(spec: object) -> object:
         raise ZeroDivisionError("simulated bug")
 
     monkeypatch.setattr(checking, "build_layout", explode)
-    checker = checking.Checker(checking.CheckOptions(jobs=1, cache_dir=None))
+    checker = checking.Checker(options.CheckOptions(jobs=1, cache_dir=None))
     site = make_site(tmp_path, {"good.yml": GOOD})
     [checked] = checker.check_paths([site / "derivations" / "good.yml"])
     checker.close()

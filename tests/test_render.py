@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.checking import CheckedSpec
+from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.render import render_page, render_site_pages
 
 pytestmark = pytest.mark.slow  # uses the session's real check of the seed page

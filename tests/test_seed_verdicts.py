@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from mkdocs_derivations.checking import CheckedSpec
+from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.verdict import weakest
 
 pytestmark = pytest.mark.slow

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mkdocs_derivations.checking import CheckedSpec
+from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.dashboard import dashboard_markdown, site_total_sentence
 from mkdocs_derivations.graph import connections_markdown, graph_svg, nodes

@@ -9,153 +9,25 @@ from __future__ import annotations
 
 import importlib.metadata
 import itertools
-import math
-import os
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__
-from .cache import VerdictCache, write_entry
-from .claims import Claim, Layout, Row, build_layout
+from .cache import VerdictCache
+from .checked import CheckedSpec
+from .claims import Claim, Layout, build_layout
 from .errors import Location, SpecError, display_path
+from .options import CheckOptions
+from .pending import PendingCheck
 from .pool import TaskResult, WorkerPool, WorkerStartError
 from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
-from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
+from .verdict import Verdict
+from .worker_task import Task, check_in_worker, unpack, verdict_from_result, warm_up_worker
 
 ENGINE_VERSION = f"{__version__}+engine17"  # bump when a verdict (or its method text) can change
-
-# The checking defaults, written once for the plugin, the CLI and the Markdown extension (the documented
-# ones: docs/configuration.md and docs/cli.md), so that the three shells cannot drift apart again.
-DEFAULT_TIME_LIMIT_S = 10.0
-DEFAULT_MEMORY_LIMIT_MB = 2048
-DEFAULT_JOBS = 0  # one worker per CPU core
-DEFAULT_CACHE_DIR = ".cache/derivations"
-
-
-def option_problem(name: str, value: float) -> str | None:
-    """Why ``value`` cannot be the checking option ``name`` (``jobs``, ``time_limit``, ``memory_limit``), or
-    None. One rule for the CLI's arguments and the plugin's config, so that a bad value is a usage error in
-    both rather than an internal error (a zero time limit) or a silent change (``jobs: -1`` ran one worker)."""
-    if name == "jobs":
-        return None if value >= 0 else "must be 0 (one worker per CPU core) or a positive number of workers"
-    if name == "time_limit":
-        return None if 0 < value < math.inf else "must be a positive, finite number of seconds"
-    if name == "memory_limit":
-        return None if value > 0 else "must be a positive number of MiB"
-    raise KeyError(name)
-
-
-class OptionError(ValueError):
-    """A checking option out of bounds, as ``<name>: <problem>`` (the name as the user wrote it)."""
-
-    def __init__(self, name: str, problem: str) -> None:
-        super().__init__(f"{name}: {problem}")
-        self.name = name
-        self.problem = problem
-
-
-def workers_for(jobs: int) -> int:
-    """The worker count for the ``jobs`` setting, where 0 means one per CPU core."""
-    return jobs or (os.cpu_count() or 1)
-
-
-@dataclass(frozen=True)
-class CheckOptions:
-    """What a :class:`Checker` runs with; ``jobs`` is a number of workers here (see :meth:`from_settings`)."""
-
-    verify: bool = True
-    time_limit_s: float = DEFAULT_TIME_LIMIT_S
-    memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB
-    jobs: int = field(default_factory=lambda: workers_for(DEFAULT_JOBS))
-    cache_dir: Path | None = None
-
-    @classmethod
-    def from_settings(cls, *, verify: bool = True, time_limit: float = DEFAULT_TIME_LIMIT_S,
-                      memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, jobs: int = DEFAULT_JOBS,
-                      cache_dir: Path | None = None) -> CheckOptions:
-        """The options for a user's settings, held to :func:`option_problem`'s bounds (raises
-        :class:`OptionError`): the one way the plugin, the CLI and the Markdown extension make them, so a
-        value means the same in all three (``jobs: 0`` is one worker per core in each)."""
-        settings: list[tuple[str, object, type | tuple[type, ...]]] = [
-            ("jobs", jobs, int), ("time_limit", time_limit, (int, float)), ("memory_limit_mb", memory_limit_mb, int)]
-        for name, value, kind in settings:
-            if isinstance(value, bool) or not isinstance(value, kind):
-                raise OptionError(name, "must be a whole number" if kind is int else "must be a number")
-            assert isinstance(value, (int, float))
-            problem = option_problem(name.removesuffix("_mb"), value)
-            if problem:
-                raise OptionError(name, problem)
-        return cls(verify=verify, time_limit_s=float(time_limit), memory_limit_mb=memory_limit_mb,
-                   jobs=workers_for(jobs), cache_dir=cache_dir)
-
-
-@dataclass
-class CheckedSpec:
-    """One spec file after checking: its layout and verdicts, or the errors that stopped it."""
-
-    path: Path
-    shown_path: str
-    layout: Layout | None
-    verdicts: dict[int, Verdict] = field(default_factory=dict)
-    errors: list[SpecError] = field(default_factory=list)
-    has_page: bool = True  # false when its name is taken (see references.page_name_errors)
-
-    @property
-    def slug(self) -> str:
-        return self.layout.spec.slug if self.layout else self.path.stem
-
-    @property
-    def title(self) -> str:
-        return self.layout.spec.title if self.layout else self.path.stem
-
-    def verdict(self, index: int) -> Verdict:
-        """The verdict of claim ``index``; a claim without one shows as unchecked."""
-        return self.verdicts.get(index) or Verdict("unchecked", detail="not checked")
-
-    def claim_records(self) -> Iterator[tuple[Claim, Row | None, Verdict]]:
-        """Each claim with the row that shows it (for its equation number) and its verdict."""
-        if self.layout is None:
-            return
-        owner: dict[int, Row] = {}
-        for row in self.layout.rows:
-            for index in row.claims:
-                owner[index] = row
-        for index, claim in enumerate(self.layout.claims):
-            yield claim, owner.get(index), self.verdict(index)
-
-    def status_counts(self) -> Counter[str]:
-        """How many claims have each status, a claim still without a verdict counting as unchecked: the one
-        count for the CLI, the dashboard and the graph, so that a check that failed half-way cannot make a
-        page look verified anywhere."""
-        return Counter(verdict.status for _, _, verdict in self.claim_records())
-
-    def problems(self) -> list[str]:
-        """Messages for everything that must fail a strict build: load errors, refuted and error claims."""
-        out = [str(e) for e in self.errors]
-        for claim, row, verdict in self.claim_records():
-            if verdict.status in FAILING:
-                out.append(claim_message(claim, row, verdict))
-        return out
-
-
-def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:
-    """``equation (n), block b, step s: refuted: detail [sizes ...] (counterexample ...)``."""
-    eq = f"equation ({row.number})" if row and row.number else "unnumbered row"
-    text = f"{eq}, {claim.where}: {BADGES[verdict.status][1]}"
-    if verdict.detail:
-        text += f": {verdict.detail}"
-    if verdict.sizes and verdict.status in FAILING:
-        text += f" [sizes {sizes_text(verdict.sizes)}]"
-    return text + counterexample_text(verdict)
-
-
-def claim_message(claim: Claim, row: Row | None, verdict: Verdict) -> str:
-    """``path:line:col: `` and :func:`describe_claim`: the same text in the CLI, the build log and tests."""
-    return f"{claim.location}: {describe_claim(claim, row, verdict)}"
 
 
 def find_specs(folder: Path) -> list[Path]:
@@ -226,9 +98,9 @@ class Checker:
             # Workers import SymPy in their initializer, not this process: the imports then run on the other
             # cores while this process goes on loading specs. (A worker that replaces a killed one imports
             # it again, about 0.4 s, paid only after a time or memory limit.)
-            self._pool = WorkerPool(_check_in_worker, jobs=max(1, self.options.jobs),
+            self._pool = WorkerPool(check_in_worker, jobs=max(1, self.options.jobs),
                                     time_limit_s=self.options.time_limit_s,
-                                    memory_limit_mb=self.options.memory_limit_mb, initializer=_warm_up_worker,
+                                    memory_limit_mb=self.options.memory_limit_mb, initializer=warm_up_worker,
                                     start_workers=start_workers)
         return self._pool
 
@@ -346,23 +218,23 @@ class Checker:
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
         verdict shared."""
         waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
-        sent: list[_Task] = []  # in the order the pool numbers them
+        sent: list[Task] = []  # in the order the pool numbers them
 
-        def tasks() -> Iterator[_Task]:
+        def tasks() -> Iterator[Task]:
             for checked, left in misses:
                 for index, claim, key in left:
                     if key in waiting:
                         waiting[key].append((checked, index))
                     else:
                         waiting[key] = [(checked, index)]
-                        sent.append(_Task(claim, key, self.cache.entry_for_writing(key)))
+                        sent.append(Task(claim, key, self.cache.entry_for_writing(key)))
                         yield sent[-1]
 
         def done(position: int, result: TaskResult) -> None:
             task = sent[position]
             key = task.key
-            result, filed = _unpack(result)
-            verdict = _verdict_from_result(result, self.options.time_limit_s)
+            result, filed = unpack(result)
+            verdict = verdict_from_result(result, self.options.time_limit_s)
             self.checked_claims += 1
             if verdict.cacheable or verdict.method in _KEPT_FOR_THE_SESSION:
                 self._memo[key] = verdict
@@ -435,126 +307,3 @@ class Checker:
 # on every save of any file. Editing it (a new key) or restarting retries it. Crashes and internal errors
 # cost little and are retried.
 _KEPT_FOR_THE_SESSION = frozenset({"time limit", "memory limit"})
-
-
-class _Cancelled(Exception):
-    pass
-
-
-class PendingCheck:
-    """The specs of one :meth:`Checker.start`, whose missing verdicts arrive from a background thread.
-
-    A spec's verdicts are complete once :meth:`wait` returns for it. If the thread fails (a bug of ours,
-    never a contributor's claim), waiting ends anyway: the claims left without a verdict show as unchecked
-    and :attr:`failure` says why, so nothing hangs and nothing unproved looks proved.
-    """
-
-    def __init__(self, specs: list[CheckedSpec], left: dict[int, int]) -> None:
-        self.specs = specs
-        self.failure = ""
-        self._left = left  # id(spec) -> claims still without a verdict
-        self._done = False
-        self._cancelled = False
-        self._changed = threading.Condition()
-
-    @classmethod
-    def finished(cls, specs: list[CheckedSpec]) -> PendingCheck:
-        """Specs whose checking is already over."""
-        pending = cls(specs, {})
-        pending.finish(None)
-        return pending
-
-    def run(self, check: Callable[[Callable[[CheckedSpec, int, Verdict], None]], None]) -> None:
-        """Run ``check(progress)`` (in the background thread) and end every wait when it returns or fails."""
-        failure = None
-        try:
-            check(self._arrived)
-        except _Cancelled:
-            failure = "checking was cancelled"
-        except BaseException as exc:  # noqa: BLE001 - reported through `failure`, never lost in the thread
-            failure = f"internal error while checking ({type(exc).__name__}: {exc}); please report it"
-        self.finish(failure)
-
-    def finish(self, failure: str | None) -> None:
-        with self._changed:
-            self._done = True
-            self.failure = failure or ""
-            self._changed.notify_all()
-
-    def cancel(self) -> None:
-        """Stop checking at the next verdict that arrives (the build failed or MkDocs is shutting down)."""
-        self._cancelled = True
-
-    def _arrived(self, checked: CheckedSpec, index: int, verdict: Verdict) -> None:
-        if self._cancelled:
-            raise _Cancelled  # out of the pool's map, which stops its busy workers
-        with self._changed:
-            self._left[id(checked)] -= 1
-            if not self._left[id(checked)]:
-                self._changed.notify_all()
-
-    def wait(self, checked: CheckedSpec) -> None:
-        with self._changed:
-            self._changed.wait_for(lambda: self._done or not self._left.get(id(checked)))
-
-    def wait_all(self) -> None:
-        with self._changed:
-            self._changed.wait_for(lambda: self._done)
-
-
-@dataclass(frozen=True)
-class _Task:
-    """A claim for a worker, with the cache entry where it files the verdict if that is cacheable (None:
-    the cache takes no writes)."""
-
-    claim: Claim
-    key: str
-    entry: Path | None
-
-
-def _check_in_worker(task: _Task) -> tuple[dict, str | None]:
-    """Runs in a worker: the verdict's dict and, if the worker filed it, the outcome of that write.
-
-    ``verify`` (and with it SymPy) is imported there, never in the host process. The worker writes the cache
-    entry itself because in the MkDocs plugin the host's checking thread gives up the interpreter lock at
-    every system call, and MkDocs' rendering then keeps it for up to 5 ms: five calls per file made that
-    thread too slow to keep two workers fed (measured in ``bench/README.md``).
-    """
-    from . import verify
-
-    value = verify.check_claim(task.claim)
-    verdict = Verdict.from_dict(value)
-    if task.entry is None or not verdict.cacheable:
-        return value, None
-    return value, write_entry(task.entry, task.key, verdict.to_dict())  # what the host reads back
-
-
-def _unpack(result: TaskResult) -> tuple[TaskResult, str | None]:
-    """Split a worker's answer into the verdict's result and the outcome of its cache write (None: no
-    write was tried); an answer of any other shape is left for :func:`_verdict_from_result` to refuse."""
-    value = result.value
-    if result.ok and isinstance(value, tuple) and len(value) == 2:
-        return TaskResult(True, value=value[0], seconds=result.seconds), value[1]
-    return result, None
-
-
-def _warm_up_worker() -> None:
-    from . import verify
-
-    verify.warm_up()
-
-
-def _verdict_from_result(result: TaskResult, limit: float) -> Verdict:
-    if result.ok:
-        try:
-            return Verdict.from_dict(result.value)
-        except (ValueError, TypeError, KeyError, AttributeError) as err:
-            return Verdict("error", method="internal error", detail=f"bad verdict from worker: {err}")
-    if result.timed_out and result.starved:  # not kept for the session: a quieter moment may check it
-        return Verdict("error", method="machine overloaded", seconds=result.seconds,
-                       detail=f"{result.error}; not verified")
-    if result.timed_out:
-        return Verdict("error", method="time limit", seconds=result.seconds,
-                       detail=f"stopped after the time limit of {limit:g} s of computing time; not verified")
-    method = "memory limit" if result.out_of_memory else "worker failure"
-    return Verdict("error", method=method, detail=f"{result.error}; not verified", seconds=result.seconds)

@@ -17,21 +17,18 @@ from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
-from .checking import (
+from .checked import CheckedSpec, claim_message, describe_claim
+from .checking import Checker, find_specs
+from .claims import Claim, Row
+from .errors import SpecError
+from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
-    CheckedSpec,
-    Checker,
     CheckOptions,
-    claim_message,
-    describe_claim,
-    find_specs,
     option_problem,
 )
-from .claims import Claim, Row
-from .errors import SpecError
 from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from collections import Counter
 
-from .checking import CheckedSpec
+from .checked import CheckedSpec
 from .references import GRAPH_SLUG
 from .render import counted
 from .slots import Immediate, Slots

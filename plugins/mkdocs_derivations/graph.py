@@ -11,7 +11,7 @@ import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .checking import CheckedSpec
+from .checked import CheckedSpec
 from .dashboard import claim_counts, page_state
 from .references import DASHBOARD_SLUG, Registry, cited_pages, pages_registry
 from .render import counted

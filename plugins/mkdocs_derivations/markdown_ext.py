@@ -31,17 +31,16 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from .checking import (
+from .checking import Checker, find_specs
+from .errors import SpecError
+from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
-    Checker,
     CheckOptions,
     OptionError,
-    find_specs,
 )
-from .errors import SpecError
 from .references import pages_registry
 from .render import error_box, render_page
 from .sanitize import sanitize_html

@@ -22,18 +22,17 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from . import mathjax_assets, staging
-from .checking import (
+from .checking import Checker, find_specs
+from .dashboard import SITE_TOTAL_MARKER
+from .errors import display_path
+from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
-    Checker,
     CheckOptions,
-    find_specs,
     option_problem,
 )
-from .dashboard import SITE_TOTAL_MARKER
-from .errors import display_path
 from .render import counted
 from .sanitize import sanitize_html
 from .site_pages import SitePages

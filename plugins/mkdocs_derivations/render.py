@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .checking import CheckedSpec
+from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split

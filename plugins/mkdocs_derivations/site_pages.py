@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .checking import CheckedSpec, PendingCheck
+from .checked import CheckedSpec
 from .dashboard import dashboard_markdown, site_total_sentence
 from .graph import connections_markdown, graph_markdown, nodes
+from .pending import PendingCheck
 from .references import DASHBOARD_SLUG, GRAPH_SLUG, pages_registry
 from .render import page_heading, render_page
 from .slots import Slots

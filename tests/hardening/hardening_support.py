@@ -8,8 +8,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from mkdocs_derivations.checked import CheckedSpec
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.errors import SpecError
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.verdict import FAILING, Verdict
 from site_support import SEED
 
