@@ -90,6 +90,18 @@ def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO
     out.write(f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}\n")
 
 
+def write_json(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
+    """One JSON object per line: each load error, then every claim (``failing`` plays no part: a consumer
+    decides what fails from each object's ``verdict``)."""
+    for checked in results:
+        for err in checked.errors:
+            record = {"file": checked.shown_path, "line": err.location.line, "column": err.location.column,
+                      "where": err.where, "verdict": "load-error", "detail": err.message}
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        for claim, row, verdict in checked.claim_records():
+            out.write(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False) + "\n")
+
+
 def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
     for checked in results:
         for err, claim, row, verdict in _problem_lines(checked, failing):
@@ -134,6 +146,10 @@ def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path)
         suite.set("errors", str(len(checked.errors)))
     path.parent.mkdir(parents=True, exist_ok=True)
     ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+
+
+_WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]] = {
+    "human": write_human, "json": write_json, "github": write_github}
 
 
 def _collect(paths: list[str]) -> list[Path]:
@@ -225,18 +241,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     if progress_out is not None:
         progress_out.write("\n")
     failing = frozenset(STRICT_FAILING if args.strict else FAILING)
-    if args.format == "json":
-        for checked in results:
-            for err in checked.errors:
-                print(json.dumps({"file": checked.shown_path, "line": err.location.line,
-                                  "column": err.location.column, "where": err.where, "verdict": "load-error",
-                                  "detail": err.message}))
-            for claim, row, verdict in checked.claim_records():
-                print(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False))
-    elif args.format == "github":
-        write_github(results, failing, sys.stdout)
-    else:
-        write_human(results, failing, sys.stdout)
+    _WRITERS[args.format](results, failing, sys.stdout)
     if args.junit_xml:
         write_junit(results, failing, Path(args.junit_xml))
     if any(r.errors for r in results):
@@ -251,7 +256,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="verify spec files (default: derivations/)")
     check.add_argument("paths", nargs="*", help="spec files or folders (default: derivations)")
-    check.add_argument("--format", choices=["human", "json", "github"], default="human")
+    check.add_argument("--format", choices=list(_WRITERS), default="human")
     check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
     check.add_argument("--jobs", type=bounded("jobs", int), default=DEFAULT_JOBS,
