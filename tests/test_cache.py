@@ -137,36 +137,16 @@ def test_folder_that_cannot_be_created_disables_the_cache(
     assert len(caplog.records) == 1 and "cannot create" in caplog.text
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_folder_serves_hits_and_warns_once(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    folder = tmp_path / "cache"
-    old = key("old")
-    VerdictCache(folder).put(old, VERDICT)
-    for path in [folder, *folder.iterdir()]:
-        path.chmod(0o555)
-    try:
-        with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
-            cache = VerdictCache(folder)
-            for n in range(5):
-                cache.put(key(f"new {n}"), VERDICT)
-                cache.put(old, VERDICT)
-            assert cache.get(old) == VERDICT
-            assert cache.get(key("new 0")) is None
-        assert len(caplog.records) == 1 and "read-only" in caplog.text
-        assert cache.stats.writes == 0
-    finally:
-        for path in [folder, *folder.iterdir()]:
-            path.chmod(0o755)
-
-
 def test_unwritable_folder_serves_hits_and_warns_once(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """The same as above without relying on permissions (which root ignores): every write fails."""
+    """A folder that refuses every write (read-only, full, or owned by someone else) still serves its hits,
+    and says so once, naming the first write that failed. Simulated by an ``os.open`` that refuses, because
+    a chmod-ed folder proves nothing under root (root ignores file permissions, and the suite often runs as
+    root in containers): no test here depends on who runs it, and none is skipped."""
     old = key("old")
     VerdictCache(tmp_path).put(old, VERDICT)
+    before = (tmp_path / old[:2] / f"{old}.json").read_bytes()
 
     def refuse(*args: object, **kwargs: object) -> int:
         raise PermissionError(13, "Permission denied")
@@ -176,10 +156,14 @@ def test_unwritable_folder_serves_hits_and_warns_once(
         cache = VerdictCache(tmp_path)
         for n in range(5):
             cache.put(key(f"new {n}"), VERDICT)
+            cache.put(old, VERDICT)
         assert cache.get(old) == VERDICT
         assert cache.get(key("new 0")) is None
-    assert len(caplog.records) == 1 and "Permission denied" in caplog.text
+    first = cache.path_for(key("new 0"))
+    assert [r.getMessage() for r in caplog.records] == [
+        f"verdict cache is read-only from now on: cannot write {first} (Permission denied)"]
     assert cache.stats.writes == 0
+    assert (tmp_path / old[:2] / f"{old}.json").read_bytes() == before
 
 
 def _hammer(folder: str, k: str, worker: int, rounds: int) -> None:
