@@ -100,26 +100,34 @@ def test_duplicate_label_names_the_first_line() -> None:
 
 
 def test_by_to_missing_label_is_located() -> None:
+    """The message names the missing label and the labels that do exist, at the label's own column."""
     body = math("a", "t", "t", extra=", by: nowhere")
     err = only_error(body)
-    assert "`by: nowhere`" in err.message
-    assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere")
-    assert err.where.startswith("block 1")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere") == (12, 34)
+    assert str(err) == ("t.yml:12:34: [block 1, step 1] `by: nowhere` names no earlier equation "
+                        "(labels so far: a)")
 
 
 def test_undeclared_symbol_is_located_at_its_column() -> None:
+    """Inside a flow mapping on one YAML line: the column is that of `zz` in the file, not in the string."""
     body = math("a", "t + zz", "t")
     err = only_error(body)
-    assert "zz" in err.message
-    assert (err.location.line, err.location.column) == position(spec_text(body), "zz")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "zz") == (10, 33)
+    assert str(err) == ("t.yml:10:33: [block 1, step 1] undeclared symbol `zz` (declare it under `symbols:`, "
+                        "e.g. zz: real)")
 
 
 def test_shape_mismatch_between_sides() -> None:
-    err = only_error(math("a", "A*x", "x.T"))
-    assert "different shapes" in err.message
+    """Both shapes are named, in order, and the error points at the step that changed the shape."""
+    body = math("a", "A*x", "x.T")
+    err = only_error(body)
+    assert (err.location.line, err.location.column) == position(spec_text(body), "{tex: b") == (12, 9)
+    assert str(err) == "t.yml:12:9: [block 1, step 1] the two sides have different shapes: N×1 and 1×N"
 
 
 def test_shape_claim_refuted_without_sympy() -> None:
+    """`rel: in` is decided by shape inference alone: the verdict says which shape was claimed and which
+    one the expression has, and the claim is located at the step that makes it."""
     body = """\
       - math:
           start: {tex: a, sympy: 'A*x'}
@@ -127,8 +135,12 @@ def test_shape_claim_refuted_without_sympy() -> None:
     """
     layout, errors = layout_of(body)
     assert errors == []
-    verdict = layout.verdicts[0]
-    assert verdict.status == "refuted" and "not" in verdict.detail
+    assert layout.verdicts[0] == Verdict("refuted", method="shape inference",
+                                         detail="the expression is N×1, not 1×N",
+                                         counterexample={"claimed": "1×N", "actual": "N×1"})
+    claim = layout.claims[0]
+    assert (claim.kind, claim.where) == ("shape", "block 1, step 1")
+    assert (claim.location.line, claim.location.column) == position(spec_text(body), "{rel: in") == (10, 13)
 
 
 def test_definition_cycle_is_an_error() -> None:

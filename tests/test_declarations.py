@@ -135,7 +135,13 @@ def test_function_of_functions_is_allowed() -> None:
 
 
 def test_function_of_vector_valued_function_is_allowed() -> None:
-    Environment.from_layers([layer(x="vector(n)", f="function(x) -> vector(m)", h="function(f)")])
+    """``h`` takes the vector-valued ``f`` as its argument: both are functions, ``f`` keeps its vector result
+    (and with it the dimension ``m``), ``h`` is scalar."""
+    env = Environment.from_layers([layer(x="vector(n)", f="function(x) -> vector(m)", h="function(f)")])
+    assert env["f"] == FunctionDecl(("x",), MatrixDecl("m", 1))
+    assert env["h"] == FunctionDecl(("f",), ScalarDecl(("complex",)))
+    assert env["x"] == MatrixDecl("n", 1)
+    assert env.functions == {"f", "h"} and env.dims == {"n", "m"}
 
 
 def _env_error(*layers: dict[str, Text]) -> SpecError:

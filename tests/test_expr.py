@@ -85,10 +85,28 @@ def test_whitespace_and_newlines_keep_columns() -> None:
 
 
 def test_exponent_rule_accepts_ordinary_powers() -> None:
-    for source in ["x**2", "x**-3", "x**0.5", "x**(1/2)", "x**(-1/2)", "x**-(1/2)", "x**(n + 1)",
-                   "x**(2*k - 1)", "x**((n + 1)/2)", "(x**10)**100", "1000**1000", "x**n", "A**-1",
-                   f"x**{MAX_EXPONENT}"]:
-        parse(source)
+    """Each is read as one power whose exponent is the whole written exponent (``x**-(1/2)`` is not
+    ``(x**-1)/2``), and prints back as written, up to spaces around operators."""
+    cases = {
+        "x**2": BinOp("**", Name("x"), Num(2)),
+        "x**-3": BinOp("**", Name("x"), Neg(Num(3))),
+        "x**0.5": BinOp("**", Name("x"), Num(Fraction(1, 2))),
+        "x**(1/2)": BinOp("**", Name("x"), BinOp("/", Num(1), Num(2))),
+        "x**(-1/2)": BinOp("**", Name("x"), BinOp("/", Neg(Num(1)), Num(2))),
+        "x**-(1/2)": BinOp("**", Name("x"), Neg(BinOp("/", Num(1), Num(2)))),
+        "x**(n + 1)": BinOp("**", Name("x"), BinOp("+", Name("n"), Num(1))),
+        "x**(2*k - 1)": BinOp("**", Name("x"), BinOp("-", BinOp("*", Num(2), Name("k")), Num(1))),
+        "x**((n + 1)/2)": BinOp("**", Name("x"), BinOp("/", BinOp("+", Name("n"), Num(1)), Num(2))),
+        "(x**10)**100": BinOp("**", BinOp("**", Name("x"), Num(10)), Num(100)),
+        "1000**1000": BinOp("**", Num(1000), Num(1000)),
+        "x**n": BinOp("**", Name("x"), Name("n")),
+        "A**-1": BinOp("**", Name("A"), Neg(Num(1))),
+        f"x**{MAX_EXPONENT}": BinOp("**", Name("x"), Num(MAX_EXPONENT)),
+    }
+    for source, tree in cases.items():
+        parsed = parse(source)
+        assert parsed == tree, source
+        assert to_source(parsed).replace(" ", "") == source.replace(" ", ""), source
 
 
 def test_limits_at_the_edge_are_accepted() -> None:
@@ -254,7 +272,9 @@ def test_unknown_function_suggests_a_close_name() -> None:
 
 
 def test_front_end_needs_no_sympy_and_survives_unary_minus_flood() -> None:
-    # ast.parse itself raises MemoryError on 100k unary minus signs; the length check must come first.
+    """ast.parse itself raises MemoryError on 100k unary minus signs; the length check must come first and
+    refuse the expression as too long (a SpecError with the lengths), in a process that never imports SymPy
+    or MkDocs. The child prints what it caught, so a missing error or another exception fails here."""
     code = (
         "import mkdocs_derivations.shapes, mkdocs_derivations.declarations\n"
         "from mkdocs_derivations.expr import read_expression\n"
@@ -262,12 +282,18 @@ def test_front_end_needs_no_sympy_and_survives_unary_minus_flood() -> None:
         "from mkdocs_derivations.errors import Location, SpecError\n"
         "import sys\n"
         "try:\n"
-        "    read_expression(Text('-' * 100000 + 'x', Location()))\n"
-        "except SpecError:\n"
-        "    pass\n"
-        "assert 'sympy' not in sys.modules and 'mkdocs' not in sys.modules\n"
+        "    read_expression(Text('-' * 100000 + 'x', Location('spec.yml', 3, 9)))\n"
+        "except SpecError as err:\n"
+        "    print(err)\n"
+        "else:\n"
+        "    print('no SpecError')\n"
+        "print(sorted(m for m in ('sympy', 'mkdocs') if m in sys.modules))\n"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+    result = subprocess.run([sys.executable, "-c", code], check=True, timeout=60, capture_output=True, text=True)
+    assert result.stdout.splitlines() == [
+        "spec.yml:3:9: this expression is too long (100001 characters; the limit is 2000)",
+        "[]",
+    ]
 
 
 # --------------------------------------------------------------------------------------------- round trips

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_derivations import model
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.options import CheckOptions
@@ -32,7 +33,15 @@ def error_of(text: str) -> SpecError:
 
 
 def test_a_page_at_every_limit_loads() -> None:
-    load_spec_text(spec(symbols=MAX_DECLARATIONS, where=MAX_DEFINITIONS, prose="[" * MAX_PROSE_BRACKETS), "p.yml")
+    """Exactly at each limit is allowed (only the item past it is refused), and nothing is dropped on the
+    way: every declaration, definition and bracket is in the loaded page."""
+    loaded = load_spec_text(spec(symbols=MAX_DECLARATIONS, where=MAX_DEFINITIONS, prose="[" * MAX_PROSE_BRACKETS),
+                            "p.yml")
+    assert len(loaded.scope.symbols) == MAX_DECLARATIONS
+    assert len(loaded.scope.where) == MAX_DEFINITIONS
+    text, math = loaded.blocks
+    assert isinstance(text, model.TextBlock) and text.markdown == "[" * MAX_PROSE_BRACKETS
+    assert isinstance(math, model.MathBlock) and [s.term.sympy.value for s in math.steps if s.term.sympy] == ["x"]
 
 
 def test_too_many_brackets_in_prose() -> None:

@@ -92,11 +92,6 @@ def test_memory_heavy_claim_hits_the_memory_cap(tmp_path: Path) -> None:
     outcome = _memory_case(tmp_path)
     assert outcome.seconds < 3 * WALL_LIMIT_S  # about 2.5 s on an idle machine; CI may be busy
     [verdict] = outcome.verdicts.values()
-    assert verdict.status == "error", verdict
-    assert "memory" in (verdict.method + verdict.detail).lower(), verdict
+    assert (verdict.status, verdict.method, verdict.detail) == (
+        "error", "memory limit", "memory limit of 16 MiB exceeded; not verified"), verdict
     assert "Traceback" not in outcome.stdout + outcome.stderr
-
-
-def test_memory_verdict_names_the_limit(tmp_path: Path) -> None:
-    [verdict] = _memory_case(tmp_path).verdicts.values()
-    assert "memory limit of 16 MiB" in verdict.detail, verdict
