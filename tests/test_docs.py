@@ -143,6 +143,19 @@ def test_pages_link_only_to_existing_pages() -> None:
 # ------------------------------------------------------------------------------------- YAML examples
 
 
+def test_every_yaml_fence_of_the_docs_is_seen_by_the_example_tests() -> None:
+    """The example tests below loop over what ``_yaml_blocks`` finds; a fence it misses (an indentation or
+    info-string variant the regex does not match) would go unchecked, and a regex that finds nothing would
+    make them pass vacuously. So the blocks found must match a plain count of opening fences, page by page,
+    and the docs must hold at least the 19 examples and 5 complete specs they hold today."""
+    opening = re.compile(r"^[ \t]*```(?:yaml|yml)\b", re.MULTILINE)
+    found = {name: len(_yaml_blocks(name)) for name in _doc_pages()}
+    assert found == {name: len(opening.findall(_read(name))) for name in _doc_pages()}
+    assert sum(found.values()) >= 19
+    specs = {name: sum(_is_spec(body) for _, body in _yaml_blocks(name)) for name in VERIFIED_PAGES}
+    assert specs["tutorial.md"] >= 2 and specs["format.md"] >= 3, specs
+
+
 @pytest.mark.parametrize("name", _doc_pages())
 def test_yaml_examples_are_complete_specs_or_marked(name: str) -> None:
     """A YAML example is a complete spec (it has `version:`) that loads and lays out without errors, or its

@@ -48,8 +48,8 @@ def test_summary_line_counts_rows(seed_checked: CheckedSpec) -> None:
     markdown = render_page(seed_checked).markdown
     summary = re.search(r'<p class="deriv-summary">([^<]*)</p>', markdown)
     assert summary is not None
-    assert summary.group(1).startswith("16 of 19 equations machine-checked: 7 proved, 6 for all dimensions, "
-                                       "3 at sizes; 3 definitions or assumptions")
+    assert summary.group(1) == ("16 of 19 equations machine-checked: 7 proved, 6 for all dimensions, 3 at sizes; "
+                                "3 definitions or assumptions.")  # whole: a trailing "1 refuted" must fail
 
 
 def test_footnote_examples_and_remark_survive(seed_checked: CheckedSpec) -> None:
