@@ -1,0 +1,123 @@
+"""The whole message a reader gets for each way a claim can fail: ``path:line:col: equation (n), block b,
+step s: <badge>: <detail>``, as the CLI prints it and a strict build logs it (``CheckedSpec.problems``).
+
+A time limit, a memory limit, a crashed worker and a bug of ours are each provoked in the real worker pool:
+the fakes are installed with monkeypatch before the checker forks its workers, which inherit them (the
+checker imports ``verify.check_claim`` only inside the worker). Each message must name the step, so that a
+CI log alone says which line of which file to look at, and must say the step was not verified.
+"""
+
+from __future__ import annotations
+
+import faulthandler
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations import verify
+from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from site_support import position
+
+SPEC = """\
+version: 1
+title: Messages
+symbols:
+  x: real
+blocks:
+  - text: One step.
+  - math:
+      start: {tex: 'x', sympy: 'x + x'}
+      steps:
+        - {tex: '2x', sympy: '2*x'}
+"""
+# The step is block 2 (the text is block 1); the claim is located at its flow mapping.
+WHERE = "m.yml:10:11: equation (1), block 2, step 1: could not be checked: "
+
+
+def _spinning_check(claim: object) -> dict:
+    try:  # where allowed (root), so that a busy machine cannot starve it into "machine overloaded" instead
+        os.nice(-5)
+    except OSError:
+        pass
+    until = time.process_time() + 30  # computes: the time limit counts CPU time, not wall-clock time
+    while time.process_time() < until:
+        pass
+    return {"status": "proved"}
+
+
+def _hungry_check(claim: object) -> dict:
+    hoard = bytearray(1 << 34)  # 16 GiB: far past the address-space cap, so the allocation itself fails
+    return {"status": "proved", "detail": str(len(hoard))}
+
+
+def _crashing_check(claim: object) -> dict:
+    faulthandler.disable()  # pytest's handler (inherited through fork) would print a traceback to the log
+    os.kill(os.getpid(), signal.SIGSEGV)  # as a segfault in a C extension would
+    return {"status": "proved"}
+
+
+def _quick_warm_up() -> None:
+    pass
+
+
+def _check(tmp_path: Path, **options: object) -> CheckedSpec:
+    path = tmp_path / "m.yml"
+    path.write_text(SPEC, encoding="utf-8")
+    checker = Checker(CheckOptions(jobs=1, cache_dir=None, **options))  # type: ignore[arg-type]
+    try:
+        [checked] = checker.check_paths([path], root=tmp_path)
+    finally:
+        checker.close()
+    return checked
+
+
+def test_the_step_is_located_where_the_messages_say() -> None:
+    """The fixed prefix of every message below is where the step really is."""
+    assert position(SPEC, "{tex: '2x'") == (10, 11)
+
+
+def test_a_time_limit_message_names_the_step_and_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "check_claim", _spinning_check)
+    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    checked = _check(tmp_path, time_limit_s=1.0)
+    [verdict] = checked.verdicts.values()
+    assert (verdict.status, verdict.method) == ("error", "time limit")
+    assert checked.problems() == [
+        WHERE + "stopped after the time limit of 1 s of computing time; not verified"]
+
+
+def test_a_memory_limit_message_names_the_step_and_the_limit(tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(verify, "check_claim", _hungry_check)
+    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    checked = _check(tmp_path, memory_limit_mb=64, time_limit_s=30.0)
+    [verdict] = checked.verdicts.values()
+    assert (verdict.status, verdict.method) == ("error", "memory limit")
+    assert checked.problems() == [WHERE + "memory limit of 64 MiB exceeded; not verified"]
+
+
+def test_a_worker_that_crashes_mid_claim_is_a_worker_failure_of_that_step(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed by a signal takes only its claim with it; the message says how it died."""
+    monkeypatch.setattr(verify, "check_claim", _crashing_check)
+    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    checked = _check(tmp_path, time_limit_s=30.0)
+    [verdict] = checked.verdicts.values()
+    assert (verdict.status, verdict.method) == ("error", "worker failure")
+    assert checked.problems() == [
+        WHERE + "worker process died (killed by signal SIGSEGV); not verified"]
+
+
+def test_a_bug_inside_verify_is_an_internal_error_of_that_step(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real ``check_claim`` runs and SymPy proves the step, then verify's own code raises (its table of
+    method names is broken): the catch-all must turn that into an error verdict naming the exception, never
+    a crash of the worker and never the proof it was about to report."""
+    monkeypatch.setattr(verify, "_METHOD_NAMES", None)
+    checked = _check(tmp_path, time_limit_s=30.0)
+    [verdict] = checked.verdicts.values()
+    assert (verdict.status, verdict.method) == ("error", "internal error")
+    assert checked.problems() == [WHERE + "AttributeError: 'NoneType' object has no attribute 'get'"]
