@@ -451,9 +451,9 @@ def test_a_true_constant_identity_no_transform_closes_is_unknown_not_numeric() -
     """``atan(2) + atan(1/2) = pi/2`` is true, but no transform reduces the difference to 0, and a claim
     without symbols has exactly one sample point. Agreement there (to 40 digits) is not the evidence
     "numeric" promises (agreement at many independent points, at least ``numeric_points // 4``): constants
-    can agree to many digits and differ, as ``exp(pi*sqrt(163))`` and ``640320**3 + 744`` do to 29 significant digits. So the
-    honest answer is "unknown" (the page shows "could not be checked"), and never "refuted": strict
-    evaluation finds no gap either."""
+    can agree to many digits and differ, as ``exp(pi*sqrt(163))`` and ``640320**3 + 744`` do to 29
+    significant digits. So the honest answer is "unknown" (the page shows "could not be checked"), and never
+    "refuted": strict evaluation finds no gap either."""
     assert decide(atan(2) + atan(Rational(1, 2)), pi / 2) == Outcome(
         "unknown", "none",
         "no symbolic route closed the difference; only 1 sample points gave finite values on both sides",
