@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.errors import SpecError
@@ -374,3 +375,30 @@ def test_a_number_past_pythons_digit_limit_is_a_limit_error_not_an_internal_one(
     verdict = _verdict_of("999999999999999999999999999999**1000", "t")
     assert verdict.status == "error" and verdict.method == "limit", verdict
     assert "4300 digits" in verdict.detail
+
+
+@pytest.mark.slow
+def test_numeric_evidence_at_matrix_sizes_stays_numeric() -> None:
+    """``atan(p) + atan(1/p) = pi/2`` (p > 0) has no symbolic route, so at each size every entry of
+    ``(atan(p) + atan(1/p))*u = pi/2*u`` agrees only numerically. Exact at no size, the step must show as
+    numeric evidence, never as "checked at sizes", which promises an exact check at each listed size."""
+    head = "symbols:\n  p: positive\n  u: vector(N)\n"
+    verdict = _verdict_of("(atan(p) + atan(1/p))*u", "pi/2*u", head=head)
+    assert (verdict.status, verdict.method, verdict.sizes) == ("numeric", "numeric", [{"N": 2}, {"N": 3}])
+    assert verdict.detail == "agreement at random points at the listed sizes: evidence, not proof"
+
+
+def test_an_undecidable_step_is_an_error_that_fails_a_strict_build(tmp_path: Path) -> None:
+    """A true step that SymPy can neither prove nor show numerically (one constant, one sample point) is
+    "could not be checked": an error the page and a strict build report, not a quiet "unchecked" (which
+    only fails under ``--strict`` of the CLI) and never "verified"."""
+    head = "symbols:\n  t: real\n"
+    body = math("a", "atan(2) + atan(1/2)", "pi/2")
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    assert position(spec_text(body, head), "{tex: b") == (10, 9)
+    verdict = _verdict_of("atan(2) + atan(1/2)", "pi/2", head=head)
+    detail = "no symbolic route closed the difference; only 1 sample points gave finite values on both sides"
+    assert (verdict.status, verdict.method, verdict.detail) == ("error", "none", detail)
+    checked = CheckedSpec(tmp_path / "t.yml", "t.yml", layout, {0: verdict})
+    assert checked.problems() == [f"t.yml:10:9: equation (1), block 1, step 1: could not be checked: {detail}"]
