@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import mpmath
 import pytest
 import sympy
 from sympy import (
@@ -39,6 +40,7 @@ from sympy import (
 )
 
 from mkdocs_derivations import identity, sampling
+from mkdocs_derivations.identity import SCREEN_POINTS as SCREEN
 from mkdocs_derivations.identity import Outcome, decide
 
 t = symbols("t", real=True)
@@ -373,6 +375,26 @@ def test_far_from_origin_counterexample() -> None:
     assert Rational(outcome.counterexample["x"]) > 10**6
 
 
+def test_a_one_sign_mistake_is_refuted_at_the_second_screen_point() -> None:
+    """``sqrt(x**2) = x`` holds for every positive x: the screen must try a negative value of a single
+    symbol at once (its second point, the generic profile with the sign flipped), before any budgeted
+    transform runs, and quote that point."""
+    second = sampling.sample_points([x], 2)[1][x]
+    assert second == Rational(-146, 141)
+    assert decide(sqrt(x**2), x) == Outcome(
+        "refuted", "numeric", "at x = -146/141: left side = 146/141, right side = -146/141",
+        {"x": "-146/141", "lhs": "146/141", "rhs": "-146/141"}, 1)
+
+
+def test_a_claim_false_only_far_from_the_origin_is_refuted_at_the_large_profile() -> None:
+    """``|x - 1000| = 1000 - x`` forgets the case x > 1000. Its literal is too small to add points at its
+    scale (only literals above 10**3 do), so only the screen's large-magnitude profile (10**6 .. 10**12,
+    the third point for one symbol) finds it; the two generic points before it agree."""
+    assert decide(Abs(x - 1000), 1000 - x) == Outcome(
+        "refuted", "numeric", "at x = 40200000000/43: left side = 40199957000/43, right side = -40199957000/43",
+        {"x": "40200000000/43", "lhs": "40199957000/43", "rhs": "-40199957000/43"}, 2)
+
+
 def test_matrix_refutation_names_entry() -> None:
     outcome = decide(A2 * B2, B2 * A2)
     assert outcome.status == "refuted" and outcome.counterexample is not None
@@ -703,6 +725,70 @@ def test_points_respect_assumptions_and_cover_scales() -> None:
     magnitudes = [abs(p[plain]) for p in points]
     assert max(magnitudes) > 10**6 and min(magnitudes) < Rational(1, 10**6)
     assert sampling.sample_points([pos, integer, plain], 40) == points  # deterministic
+
+
+def test_the_screen_has_a_large_magnitude_point_of_each_sign() -> None:
+    """Near-misses hide far from the origin (``|x - 1000| = 1000 - x``): right after the generic points,
+    the screen holds the large profile, above 10**6 in every symbol, with each sign pattern (two points for
+    one symbol, four for two)."""
+    one = sampling.sample_points([x], SCREEN)
+    assert [abs(p[x]) > 10**6 for p in one] == [False, False, True, True, False, False, False, False]
+    assert [p[x] > 0 for p in one[2:4]] == [True, False]
+    two = sampling.sample_points([x, y], SCREEN + 4)
+    assert [all(abs(v) > 10**6 for v in p.values()) for p in two] == [False] * 4 + [True] * 4 + [False] * 4
+    assert {(p[x] > 0, p[y] > 0) for p in two[4:8]} == {(True, True), (True, False), (False, True), (False, False)}
+
+
+def test_numeric_evidence_needs_a_quarter_of_the_points_and_at_least_three() -> None:
+    """An entry no transform closed is numeric only if at least ``max(3, numeric_points // 4)`` points gave
+    finite, agreeing values: with fewer (a claim that is undefined almost everywhere, or has no symbols)
+    agreement says too little, and the outcome is unknown. A numeric outcome carries its count."""
+    entry = identity._Entry("", x, x)
+    entry.num_lhs, entry.num_rhs = x, x  # sampling was possible; only the count of agreements matters
+    for numeric_points, needed in ((24, 6), (8, 3), (4, 3)):
+        entry.agreed = needed - 1
+        assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
+            "unknown", "none", "no symbolic route closed the difference; "
+            f"only {needed - 1} sample points gave finite values on both sides", None, needed - 1)
+        entry.agreed = needed
+        assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
+            "numeric", "numeric", "no symbolic route closed the difference; "
+            f"both sides agree at {needed} sample points (numeric evidence, not a proof)", None, needed)
+    for numeric_points in (8, 24):
+        outcome = decide(atan(xp) + atan(1 / xp), pi / 2, numeric_points=numeric_points)
+        assert (outcome.status, outcome.points) == ("numeric", numeric_points)
+
+
+def _value(number: str, plus: str = "0") -> sampling.Value:
+    """An inexact value ``number + plus`` kept to 100 digits (as evaluate returns them, certified)."""
+    with mpmath.workdps(100):
+        return sampling.Value(None, mpmath.mpc(mpmath.mpf(number) + mpmath.mpf(plus)))
+
+
+def test_a_point_check_refutes_only_a_gap_stable_under_doubled_precision(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A disagreement at the working precision is re-evaluated at twice the digits: it refutes only if both
+    sides kept their values and still differ. A side whose value moved (rounding or cancellation that
+    strict evaluation missed) or a gap that closed is skipped, never a counterexample to a true step."""
+    point = {x: Rational(1, 3)}
+    cases = {
+        "the left side moved": {40: (_value("1"), _value("2")), 80: (_value("1.5"), _value("2"))},
+        "the right side moved": {40: (_value("1"), _value("2")), 80: (_value("1"), _value("3"))},
+        # both sides within 40-digit rounding of their first values, but equal at 80 digits
+        "the gap closed": {40: (_value("1"), _value("1", "1.5e-35")),
+                           80: (_value("1", "0.75e-35"), _value("1", "0.75e-35"))},
+    }
+    for name, values in cases.items():
+        entry = identity._Entry("", x, x)
+        entry.num_lhs, entry.num_rhs = x, x
+        monkeypatch.setattr(identity, "_evaluate_pair", lambda e, p, digits, v=values: v[digits])
+        assert identity._check_point(entry, point, 40, 1.0) == "skip", name
+        assert entry.outcome is None, name
+    entry = identity._Entry("", x, x)
+    entry.num_lhs, entry.num_rhs = x, x
+    monkeypatch.setattr(identity, "_evaluate_pair", lambda e, p, digits: (_value("1"), _value("2")))
+    assert identity._check_point(entry, point, 40, 1.0) == "refuted"
+    assert entry.outcome == Outcome("refuted", "numeric", "at x = 1/3: left side = 1.0, right side = 2.0",
+                                    {"x": "1/3", "lhs": "1.0", "rhs": "2.0"}, 0)
 
 
 def test_every_sign_pattern_of_two_symbols_in_the_screen() -> None:
