@@ -18,7 +18,9 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations import verify
-from mkdocs_derivations.checking import CheckedSpec, Checker, CheckOptions
+from mkdocs_derivations.checked import CheckedSpec
+from mkdocs_derivations.checking import Checker
+from mkdocs_derivations.options import CheckOptions
 from site_support import position
 
 SPEC = """\
