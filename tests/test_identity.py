@@ -478,8 +478,8 @@ def test_a_true_constant_identity_no_transform_closes_is_unknown_not_numeric() -
     "refuted": strict evaluation finds no gap either."""
     assert decide(atan(2) + atan(Rational(1, 2)), pi / 2) == Outcome(
         "unknown", "none",
-        "no symbolic route closed the difference; only 1 sample points gave finite values on both sides",
-        None, 1)
+        "no symbolic route closed the difference; the claim has no variable, so there is one point to evaluate, "
+        "and agreement there is no proof", None, 1)
 
 
 def test_precision_grows_with_the_literals() -> None:
@@ -748,8 +748,8 @@ def test_numeric_evidence_needs_a_quarter_of_the_points_and_at_least_three() -> 
     for numeric_points, needed in ((24, 6), (8, 3), (4, 3)):
         entry.agreed = needed - 1
         assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
-            "unknown", "none", "no symbolic route closed the difference; "
-            f"only {needed - 1} sample points gave finite values on both sides", None, needed - 1)
+            "unknown", "none", "no symbolic route closed the difference; the sides are finite and agree at only "
+            f"{needed - 1} sample points, and numeric evidence needs {needed}", None, needed - 1)
         entry.agreed = needed
         assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
             "numeric", "numeric", "no symbolic route closed the difference; "

@@ -706,11 +706,19 @@ def _numeric_or_unknown(entry: _Entry, numeric_points: int) -> Outcome:
         return Outcome("numeric", "numeric", detail, None, entry.agreed)
     if entry.num_lhs is None and entry.why_not_numeric:
         reason = f"numeric sampling is impossible: {entry.why_not_numeric}"
+    elif not _free_symbols(entry):
+        reason = "the claim has no variable, so there is one point to evaluate, and agreement there is no proof"
     else:
-        reason = f"only {entry.agreed} sample points gave finite values on both sides"
+        points = "1 sample point" if entry.agreed == 1 else f"{entry.agreed} sample points"
+        reason = f"the sides are finite and agree at only {points}, and numeric evidence needs {needed}"
     return Outcome(
         "unknown", "none", f"no symbolic route closed the difference; {reason}", None, entry.agreed
     )
+
+
+def _free_symbols(entry: _Entry) -> bool:
+    """Whether the claim's sides have anything to sample."""
+    return bool(getattr(entry.lhs, "free_symbols", None) or getattr(entry.rhs, "free_symbols", None))
 
 
 def _combine(entries: list[_Entry]) -> Outcome:
