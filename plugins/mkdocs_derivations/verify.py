@@ -165,6 +165,7 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     all_dims = _symbolic_all_dims(ctx, expand)
     methods: list[str] = []
     weakest_numeric = False
+    fewest_points = 0  # of the sizes decided numerically: the evidence is as strong as its weakest size
     for sizes in ctx.sizes:
         outcome = _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
         if outcome.status != "proved" and outcome.status != "numeric":
@@ -175,12 +176,14 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
                                   detail="the symbolic-dimension proof and a concrete-size check disagree; "
                                          "please report this", sizes=[sizes])
             return verdict
-        weakest_numeric |= outcome.status == "numeric"
+        if outcome.status == "numeric":
+            fewest_points = outcome.points if not weakest_numeric else min(fewest_points, outcome.points)
+            weakest_numeric = True
         method = _METHOD_NAMES.get(outcome.method, outcome.method)
         if method not in methods:
             methods.append(method)
     if weakest_numeric:
-        return Verdict("numeric", method=", ".join(methods), sizes=ctx.sizes,
+        return Verdict("numeric", method=", ".join(methods), sizes=ctx.sizes, points=fewest_points,
                        detail="agreement at random points at the listed sizes: evidence, not proof")
     if all_dims:
         return Verdict("proved-all", method="MatrixSymbol expand", sizes=ctx.sizes,
