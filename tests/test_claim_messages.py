@@ -13,6 +13,7 @@ import faulthandler
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -81,36 +82,24 @@ def test_the_step_is_located_where_the_messages_say() -> None:
     assert position(SPEC, "{tex: '2x'") == (10, 11)
 
 
-def test_a_time_limit_message_names_the_step_and_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verify, "check_claim", _spinning_check)
+@pytest.mark.parametrize(("fake", "limits", "method", "message"), [
+    (_spinning_check, {"time_limit_s": 1.0}, "time limit",
+     "stopped after the time limit of 1 s of computing time; not verified"),
+    (_hungry_check, {"memory_limit_mb": 64, "time_limit_s": 30.0}, "memory limit",
+     "memory limit of 64 MiB exceeded; not verified"),
+    # A worker killed by a signal takes only its claim with it; the message says how it died.
+    (_crashing_check, {"time_limit_s": 30.0}, "worker failure",
+     "worker process died (killed by signal SIGSEGV); not verified"),
+], ids=["time limit", "memory limit", "crashed worker"])
+def test_a_claim_stopped_by_its_worker_names_the_step_and_why(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake: Callable[[object], dict], limits: dict[str, float],
+        method: str, message: str) -> None:
+    monkeypatch.setattr(verify, "check_claim", fake)
     monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
-    checked = _check(tmp_path, time_limit_s=1.0)
+    checked = _check(tmp_path, **limits)
     [verdict] = checked.verdicts.values()
-    assert (verdict.status, verdict.method) == ("error", "time limit")
-    assert checked.problems() == [
-        WHERE + "stopped after the time limit of 1 s of computing time; not verified"]
-
-
-def test_a_memory_limit_message_names_the_step_and_the_limit(tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verify, "check_claim", _hungry_check)
-    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
-    checked = _check(tmp_path, memory_limit_mb=64, time_limit_s=30.0)
-    [verdict] = checked.verdicts.values()
-    assert (verdict.status, verdict.method) == ("error", "memory limit")
-    assert checked.problems() == [WHERE + "memory limit of 64 MiB exceeded; not verified"]
-
-
-def test_a_worker_that_crashes_mid_claim_is_a_worker_failure_of_that_step(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A worker killed by a signal takes only its claim with it; the message says how it died."""
-    monkeypatch.setattr(verify, "check_claim", _crashing_check)
-    monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
-    checked = _check(tmp_path, time_limit_s=30.0)
-    [verdict] = checked.verdicts.values()
-    assert (verdict.status, verdict.method) == ("error", "worker failure")
-    assert checked.problems() == [
-        WHERE + "worker process died (killed by signal SIGSEGV); not verified"]
+    assert (verdict.status, verdict.method) == ("error", method)
+    assert checked.problems() == [WHERE + message]
 
 
 def test_a_bug_inside_verify_is_an_internal_error_of_that_step(tmp_path: Path,
