@@ -109,6 +109,14 @@ def test_by_to_missing_label_is_located() -> None:
                         "(labels so far: a)")
 
 
+def test_by_to_an_equation_number_says_to_cite_a_label() -> None:
+    body = math("a", "t", "t", extra=", by: '1'")  # quoted, it could be a label: only the layout can tell
+    err = only_error(body)
+    assert err.message == ("`by: 1` looks like an equation number, but `by` names an earlier row by its `label:`, "
+                           "not by its number; give that row a `label:` and cite that label (labels so far: a)")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "1'")
+
+
 def test_undeclared_symbol_is_located_at_its_column() -> None:
     """Inside a flow mapping on one YAML line: the column is that of `zz` in the file, not in the string."""
     body = math("a", "t + zz", "t")

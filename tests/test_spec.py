@@ -328,7 +328,7 @@ STEP_CASES: dict[str, tuple[str, tuple[int, int], str]] = {
     "shape not list": ("rel: in\ntex: 'y'\nshape: N\n", (14, 18), "`shape` must be a list"),
     "given with :=": ("rel: ':='\ntex: 'y'\ngiven: true\n", (14, 18), "needs `rel: '='`, not `:=`"),
     "by invalid": ("tex: 'y'\nby: [ok, Not-OK]\n", (13, 20), "`by` names `Not-OK`, which is not a valid"),
-    "by number": ("tex: 'y'\nby: 13\n", (13, 15), "`by` (a label or a list of labels) must be a string"),
+    "by number": ("tex: 'y'\nby: 13\n", (13, 15), "`by: 13` looks like an equation number"),
     "by empty": ("tex: 'y'\nby: []\n", (13, 15), "`by` must name at least one label"),
     "duplicate label": ("tex: 'y'\nlabel: a\n", (13, 18), "duplicate label `a` (first used on line 5)"),
     "sympy no": ("tex: 'y'\nsympy: no\n", (13, 18), "expression fields must be strings; quote it"),
@@ -354,6 +354,23 @@ def test_step_errors(name: str) -> None:
     assert (exc.location.line, exc.location.column) == position, str(exc)
     assert fragment in exc.message, exc.message
     assert exc.where == "block 1 (math 'a'), step 2"
+
+
+@pytest.mark.parametrize(("by", "column"), [("2", 15), ("[a, 2]", 19), ("5.2", 15), ("(2)", 15), ("'(2)'", 15)])
+def test_by_with_an_equation_number_says_to_cite_a_label(by: str, column: int) -> None:
+    exc = fail(with_step(f"tex: 'y'\nby: {by}\n"))
+    shown = by.strip("'[]").removeprefix("a, ")
+    assert exc.message == (f"`by: {shown}` looks like an equation number, but `by` names an earlier row by its "
+                           "`label:`, not by its number; give that row a `label:` and cite that label")
+    assert (exc.location.line, exc.location.column) == (13, column)
+    assert exc.where == "block 1 (math 'a'), step 2"
+
+
+
+def test_by_with_the_number_of_a_numeric_label_says_to_quote_it() -> None:
+    exc = fail(with_step("tex: 'y'\nby: 7\n").replace("label: a", "label: '7'"))
+    assert exc.message == "`by` (a label or a list of labels) must be a string; found `7`, an integer; quote it"
+    assert (exc.location.line, exc.location.column) == (13, 15)
 
 
 DEFINITION = """\

@@ -22,6 +22,7 @@ from .errors import Location, SpecError
 from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
+from .spec import by_number_message, looks_like_equation_number
 from .tex_policy import check_tex
 from .verdict import Verdict, sizes_text
 
@@ -296,8 +297,9 @@ class _Builder:
             row = self.labels.get(cited.value)
             if row is None:
                 known = ", ".join(sorted(self.labels)) or "none yet"
-                raise SpecError(f"`by: {cited.value}` names no earlier equation (labels so far: {known})",
-                                cited.location, where)
+                message = (by_number_message(cited.value) if looks_like_equation_number(cited.value)
+                           else f"`by: {cited.value}` names no earlier equation")
+                raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
             refs.append((row.number or cited.value, row.anchor))
             names_.extend(scope.def_labels.get(cited.value, []))
         return names_, refs

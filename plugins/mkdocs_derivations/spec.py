@@ -44,6 +44,8 @@ LABEL_RE = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 REFERENCE_RE = re.compile(r"[a-z0-9][a-z0-9-]*(#[a-z0-9][a-z0-9-]*)?\Z")
 _POSITIVE_INT_RE = re.compile(r"[1-9][0-9]*\Z")
 _INT_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+# An equation number as the page shows it: `13`, `5.2` or `(13)`.
+_EQUATION_NUMBER_RE = re.compile(r"\(?[0-9]+(\.[0-9]+)*\)?\Z")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -103,6 +105,18 @@ def load_spec_text(data: bytes | str, path: str) -> model.Spec:
     """Load a spec from its text; ``path`` is used in messages and its stem becomes the page slug."""
     root = load_yaml(data, path)
     return _Loader(path).spec(root)
+
+
+def looks_like_equation_number(value: str) -> bool:
+    """Whether a `by:` value is an equation number as the page shows it (`13`, `5.2`, `(13)`)."""
+    return _EQUATION_NUMBER_RE.match(value.strip()) is not None
+
+
+def by_number_message(value: str) -> str:
+    """Contributors copy the number they see on the page; the number changes when a row is added above it,
+    so `by` cites the row's label, and the message must say so rather than "quote it" or "not valid"."""
+    return (f"`by: {value}` looks like an equation number, but `by` names an earlier row by its `label:`, "
+            "not by its number; give that row a `label:` and cite that label")
 
 
 # --- small readers for one value each -------------------------------------------------------------------
@@ -468,6 +482,11 @@ class _Loader:
             raise SpecError("`by` must name at least one label", node.location, where)
         result: list[model.Text] = []
         for item in items:
+            # An unquoted `by: 2` that is no earlier label, or a `(2)` that can be no label: a number copied
+            # from the page. A quoted '2' may be a label; the layout says the same if no row has it.
+            if (isinstance(item, YScalar) and looks_like_equation_number(item.value)
+                    and ((not item.is_str and item.value not in self.labels) or not LABEL_RE.match(item.value))):
+                raise SpecError(by_number_message(item.value), item.location, where)
             text = _text(item, "`by` (a label or a list of labels)", where)
             if not REFERENCE_RE.match(text.value):
                 raise SpecError(f"`by` names `{text.value}`, which is not a valid label "
