@@ -232,6 +232,28 @@ def test_tex_policy_refuses_dangerous_or_numbering_commands(tex: str, message: s
     assert err.where.endswith("step 1")
 
 
+def tex_step(tex: str) -> str:
+    return ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
+            f"        - tex: '{tex}'\n          sympy: 't'\n")
+
+
+@pytest.mark.parametrize("tex", [r"$x$", r"x \\$"])  # `\\` is a line break: the `$` after it is a delimiter
+def test_tex_policy_refuses_a_single_dollar(tex: str) -> None:
+    body = tex_step(tex)
+    err = only_error(body)
+    assert err.message == ("`tex` must not contain the math delimiter `$`: the renderer wraps every equation itself "
+                           "(write `\\$` for a dollar sign)")
+    assert (err.location.line, err.location.column) == position(spec_text(body), f"tex: '{tex}'")
+    assert err.where == "block 1, step 1"
+
+
+@pytest.mark.parametrize("tex", [r"\$5", r"\text{costs \$5}", r"a \\[2pt] b"])
+def test_tex_policy_allows_an_escaped_dollar_and_a_spaced_line_break(tex: str) -> None:
+    body = tex_step(tex)
+    _, errors = layout_of(body)
+    assert errors == []
+
+
 def test_tex_policy_allows_fragment_and_https_links() -> None:
     body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
             r"        - tex: '\href{#eq-x}{(1)} \href{https://example.org}{y}'" + "\n          sympy: 't'\n")

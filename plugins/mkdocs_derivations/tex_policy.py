@@ -16,17 +16,20 @@ _FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "
 # Equation numbers and math delimiters belong to the renderer.
 _RENDERER_OWNED = ("tag", "notag", "nonumber", "label", "eqref", "ref")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
-_DELIMITERS = re.compile(r"\\[\[\]()]|\$\$")
+# Any other escape pair is skipped as one token: `\$` is a dollar sign, and the `$` of `\\$` (a line break,
+# then `$`) is a delimiter.
+_DELIMITERS = re.compile(r"(?P<delimiter>\\[\[\]()]|\$\$?)|\\.", re.DOTALL)
 _SAFE_TARGET = re.compile(r"^(#[A-Za-z0-9_-]+|https?://[^\s{}]+)$")
 _LINK = re.compile(r"\\(?:href|url)\s*\{([^{}]*)\}")
 
 
 def check_tex(tex: str, location: Location, where: str) -> None:
     """Raise a SpecError for TeX the site will not publish."""
-    delimiter = _DELIMITERS.search(tex)
+    delimiter = next((m["delimiter"] for m in _DELIMITERS.finditer(tex) if m["delimiter"]), None)
     if delimiter:
-        raise SpecError(f"`tex` must not contain the math delimiter `{delimiter.group(0)}`: the renderer "
-                        "wraps every equation itself", location, where)
+        dollar = " (write `\\$` for a dollar sign)" if delimiter == "$" else ""
+        raise SpecError(f"`tex` must not contain the math delimiter `{delimiter}`: the renderer "
+                        f"wraps every equation itself{dollar}", location, where)
     links = list(_LINK.finditer(tex))
     if len(links) != len(re.findall(r"\\(?:href|url)(?![A-Za-z])", tex)):
         raise SpecError("`tex` has a `\\href` or `\\url` whose target is not a plain `{...}` argument",
