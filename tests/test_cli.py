@@ -168,6 +168,19 @@ def test_new_writes_a_starter_that_passes_check(tmp_path: Path, capsys: pytest.C
     assert code == 0, out
 
 
+def test_the_starter_says_how_its_matrix_steps_are_checked(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The comment is what a contributor reads first; it said 'checked at sizes' of a step proved for all n."""
+    assert main(["new", "s", "--dir", str(tmp_path)]) == 0
+    capsys.readouterr()
+    text = (tmp_path / "s.yml").read_text()
+    assert ("  A: matrix(n, n)     # a matrix; a step is proved for every n if SymPy can, else checked at n = 2 "
+            "and n = 3\n") in text
+    _, out = run(capsys, "--format", "json", str(tmp_path / "s.yml"))
+    [matrix_step] = [r for r in map(json.loads, out.splitlines()) if r.get("lhs", "").startswith("jacobian(x.T*A")]
+    assert (matrix_step["verdict"], matrix_step["sizes"]) == ("proved-all", [{"n": 2}, {"n": 3}])
+
+
 def test_new_refuses_a_bad_slug(tmp_path: Path) -> None:
     assert main(["new", "Bad Slug", "--dir", str(tmp_path)]) == 2
 

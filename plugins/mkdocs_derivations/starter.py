@@ -25,7 +25,7 @@ numbering:
 symbols:
   t: real             # a scalar with assumptions: real, positive, integer, ...
   x: vector(n)        # a column vector with a symbolic dimension n
-  A: matrix(n, n)     # a matrix; checked at sizes n = 2 and n = 3
+  A: matrix(n, n)     # a matrix; a step is proved for every n if SymPy can, else checked at n = 2 and n = 3
 
 blocks:
   - text: |
