@@ -234,6 +234,26 @@ def test_enough_rejection_cases() -> None:
     assert len(REJECTED) >= 40
 
 
+STAR = " (a missing `*`? a product is written `a*b`)"
+
+
+@pytest.mark.parametrize(("source", "column", "message"), [
+    ("x.T A x", 5, "cannot parse expression: invalid syntax" + STAR),
+    ("2 x", 3, "cannot parse expression: invalid syntax" + STAR),
+    ("  1.5   y", 9, "cannot parse expression: invalid syntax" + STAR),
+    ("x 2", 3, "cannot parse expression: invalid syntax" + STAR),
+    ("2 (x + 1)", 1, "only named functions can be called, as in sin(x) or f(x)" + STAR),
+    ("y (x)", 1, "unknown function `y` (declare it under `symbols:`, e.g. y: function(t))" + STAR),
+    ("x + * y", 5, "cannot parse expression: invalid syntax"),  # an operator, not an operand, before: no hint
+    ("y(x)", 1, "unknown function `y` (declare it under `symbols:`, e.g. y: function(t))"),
+])
+def test_two_operands_side_by_side_suggest_a_missing_star(source: str, column: int, message: str) -> None:
+    with pytest.raises(SpecError) as info:
+        parse(source)
+    assert info.value.message == message
+    assert info.value.location == Location("spec.yml", 7, column)
+
+
 def test_error_column_is_shifted_from_the_text_location() -> None:
     with pytest.raises(SpecError) as info:
         read_expression(Text("x + y[0]", Location("a.yml", 3, 12)))

@@ -188,8 +188,9 @@ def read_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
             warnings.simplefilter("ignore")
             tree = ast.parse(stripped, mode="eval")
     except SyntaxError as exc:
-        offset = lead + (max((exc.offset or 1) - 1, 0) if (exc.lineno or 1) == 1 else 0)
-        raise SpecError(f"cannot parse expression: {exc.msg}", text.at(offset)) from None
+        at = max((exc.offset or 1) - 1, 0) if (exc.lineno or 1) == 1 else 0
+        hint = _MISSING_STAR if exc.msg == "invalid syntax" and _side_by_side(stripped, at) else ""
+        raise SpecError(f"cannot parse expression: {exc.msg}{hint}", text.at(lead + at)) from None
     except (ValueError, MemoryError, RecursionError, OverflowError) as exc:
         raise SpecError(f"cannot parse expression: {type(exc).__name__}", text.location) from None
     converter = _Converter(text, stripped, lead, frozenset(functions))
@@ -199,6 +200,18 @@ def read_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         raise SpecError(f"expression too complex ({type(exc).__name__})", text.location) from None
     return node
+
+
+_MISSING_STAR = " (a missing `*`? a product is written `a*b`)"
+# Two operands with only spaces between (`2 x`, `x.T A x`): mathematical notation for a product, which is the
+# likeliest reason for Python's bare "invalid syntax" there.
+_OPERAND_END = re.compile(r"[A-Za-z0-9_.] +\Z")
+_OPERAND_START = re.compile(r"[A-Za-z0-9_.(]")
+
+
+def _side_by_side(source: str, offset: int) -> bool:
+    """Whether an operand ends just before 0-based ``offset`` (spaces between) and another starts there."""
+    return bool(_OPERAND_START.match(source, offset) and _OPERAND_END.search(source, 0, offset))
 
 
 def error_at(text: Text, col: int, message: str) -> SpecError:
@@ -331,9 +344,13 @@ class _Converter:
         return Name(ident, self.col(node.col_offset))
 
     def call(self, node: ast.Call, depth: int) -> Call:
+        # `2 (x + 1)` and `y (x + 1)` are calls to Python, but products to the contributor.
+        after = self.source[node.func.end_col_offset or 0:]
+        spaced = _side_by_side(self.source, len(self.source) - len(after.lstrip(" ")))
+        star = _MISSING_STAR if spaced or isinstance(node.func, ast.Constant) else ""
         if not isinstance(node.func, ast.Name):
             self.convert(node.func, depth + 1)  # names a refused callee first (`x.__class__()`, a lambda)
-            raise self.fail(node.col_offset, "only named functions can be called, as in sin(x) or f(x)")
+            raise self.fail(node.col_offset, f"only named functions can be called, as in sin(x) or f(x){star}")
         func = node.func.id
         if not is_identifier(func):
             raise self.fail(node.col_offset, f"`{func}` is not a valid name (start with a letter; use "
@@ -346,7 +363,7 @@ class _Converter:
             close = difflib.get_close_matches(func, known, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             raise self.fail(node.col_offset, f"unknown function `{func}`{hint} (declare it under `symbols:`, "
-                                             f"e.g. {func}: function(t))")
+                                             f"e.g. {func}: function(t)){star}")
         if node.keywords:
             kw = node.keywords[0]
             raise self.fail(kw.col_offset, "keyword arguments are not allowed (pass arguments by position)")
