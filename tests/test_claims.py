@@ -360,6 +360,20 @@ def test_a_sizes_entry_missing_a_dimension_is_named_readably() -> None:
     assert error.message == "`sizes` entry `n = 2` does not give m"
 
 
+@pytest.mark.parametrize(("sizes", "message"), [
+    ("[{n: 2, m: 2}, {n: 3, m: 2}]", "`sizes` gives m only the value 2; give it at least two different values of 2 or "
+                                     "more (e.g. 2 and 3): an identity can hold at one size and fail at the next"),
+    ("[{n: 1, m: 2}, {n: 1, m: 1}]", "`sizes` gives m only the values 1 and 2, n only the value 1; give each at least "
+                                     "two different values of 2 or more (e.g. 2 and 3): an identity can hold at one "
+                                     "size and fail at the next, and many false identities hold at size 1"),
+])
+def test_sizes_with_too_few_values_say_which_values_they_give(sizes: str, message: str) -> None:
+    head = f"symbols:\n  x: vector(n)\n  A: matrix(m, n)\nsizes: {sizes}\n"
+    error = only_error(math("a", "A*x", "A*x"), head=head)
+    assert error.message == message
+    assert (error.location.line, error.location.column) == position(spec_text(math("a", "A*x", "A*x"), head), "sizes")
+
+
 def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     """The verdict a worker would send back (its entry point turns exceptions into verdicts)."""
     from mkdocs_derivations.verify import check_claim

@@ -73,9 +73,9 @@ LOAD_ERRORS: dict[str, tuple[str, str]] = {
     "shape-inverse-nonsquare.yml": ("18:23", "inv() needs a square matrix"),
     "shape-gradient-as-column.yml": ("17:11", "the two sides have different shapes"),
     "sizes-single-size-1.yml": ("13:7", "`sizes` needs at least two size assignments"),
-    "sizes-all-size-1.yml": ("13:7", "`sizes` must give N at least two different values of 2 or more"),
-    "sizes-commutator-sizes-2-and-1.yml": ("15:7", "`sizes` must give N at least two different values of 2"),
-    "sizes-transpose-product-sizes-1-and-2.yml": ("14:7", "`sizes` must give N at least two different values"),
+    "sizes-all-size-1.yml": ("13:7", "`sizes` gives N only the value 1; give it at least two"),
+    "sizes-commutator-sizes-2-and-1.yml": ("15:7", "`sizes` gives N only the values 1 and 2; give it at"),
+    "sizes-transpose-product-sizes-1-and-2.yml": ("14:7", "`sizes` gives N only the values 1 and 2; give"),
 }
 LOAD_ERROR_KINDS = ("shape", "sizes")
 

@@ -419,10 +419,17 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
         if missing:
             raise SpecError(f"`sizes` entry `{sizes_text([assignment])}` does not give {', '.join(missing)}",
                             location, where)
-    few = [d for d in dims if len({a[d] for a in sizes if a[d] >= 2}) < 2]
+    values = {d: sorted({a[d] for a in sizes}) for d in dims}
+    few = [d for d in dims if len([v for v in values[d] if v >= 2]) < 2]
     if few:
-        raise SpecError(f"`sizes` must give {', '.join(few)} at least two different values of 2 or more (e.g. "
-                        "2 and 3): some false identities hold at sizes 1 and 2", location, where)
+        # The reason names what these sizes do wrong: a single size ≥ 2 (an identity can hold at 2 and fail
+        # at 3), and size 1 if it is among them.
+        given = ", ".join(f"{d} only the value{'s' if len(values[d]) > 1 else ''} "
+                             f"{' and '.join(map(str, values[d]))}" for d in few)
+        one = ", and many false identities hold at size 1" if any(1 in values[d] for d in few) else ""
+        raise SpecError(f"`sizes` gives {given}; give {'it' if len(few) == 1 else 'each'} at least two different "
+                        f"values of 2 or more (e.g. 2 and 3): an identity can hold at one size and fail at the "
+                        f"next{one}", location, where)
 
 
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
