@@ -100,6 +100,14 @@ def test_duplicate_label_names_the_first_line() -> None:
     assert (err.location.line, err.location.column) == second
 
 
+def test_a_block_label_and_a_first_step_label_say_to_remove_one() -> None:
+    body = math("a", "t", "t", extra=", label: b")
+    err = only_error(body)
+    assert err.message == ("the first step shares the block's row, which already has `label: a`; a row has one "
+                           "label: remove `label: b` from the first step or `label: a` from the block")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "b}")
+
+
 def test_by_to_missing_label_is_located() -> None:
     """The message names the missing label and the labels that do exist, at the label's own column."""
     body = math("a", "t", "t", extra=", by: nowhere")

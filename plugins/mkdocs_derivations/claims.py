@@ -240,8 +240,10 @@ class _Builder:
         if first is not None and first.label is not None:
             # The first step shares the start's row, so its label labels that row.
             if label_text is not None:
-                raise SpecError("the first step shares the block's row, which already has a `label`",
-                                first.label.location, f"{where}, step 1")
+                block_label, step_label = label_text.value, first.label.value
+                raise SpecError(f"the first step shares the block's row, which already has `label: {block_label}`; "
+                                f"a row has one label: remove `label: {step_label}` from the first step or "
+                                f"`label: {block_label}` from the block", first.label.location, f"{where}, step 1")
             label_text = first.label
         row = self.new_row(label_text.value if label_text else None, block.number, block.location)
         check_tex(block.start.tex, block.start.location, f"{where}, start")
