@@ -125,6 +125,29 @@ def test_by_to_an_equation_number_says_to_cite_a_label() -> None:
     assert (err.location.line, err.location.column) == position(spec_text(body), "1'")
 
 
+def test_the_loader_and_the_layout_name_a_step_alike() -> None:
+    """One step, named in a loader error, a layout error and its claim: always the same way."""
+    body = """\
+      - text: hi
+      - example:
+          title: A worked example whose title is too long to repeat
+          blocks:
+            - text: hi
+            - math:
+                label: q
+                start: {tex: a, sympy: 't'}
+                steps:
+                  - {tex: b, sympy: 't'STEP}
+    """
+    where = "block 2 (example 'A worked example whose title is too l...'), block 2 (math 'q'), step 1"
+    with pytest.raises(SpecError) as loader:
+        layout_of(body.replace("STEP", ", rel: '<'"))
+    assert loader.value.where == where
+    assert only_error(body.replace("STEP", ", by: zz")).where == where
+    layout, errors = layout_of(body.replace("STEP", ""))
+    assert errors == [] and [claim.where for claim in layout.claims] == [where]
+
+
 def test_undeclared_symbol_is_located_at_its_column() -> None:
     """Inside a flow mapping on one YAML line: the column is that of `zz` in the file, not in the string."""
     body = math("a", "t + zz", "t")
@@ -252,7 +275,7 @@ def test_tex_policy_refuses_a_single_dollar(tex: str) -> None:
     assert err.message == ("`tex` must not contain the math delimiter `$`: the renderer wraps every equation itself "
                            "(write `\\$` for a dollar sign)")
     assert (err.location.line, err.location.column) == position(spec_text(body), f"tex: '{tex}'")
-    assert err.where == "block 1, step 1"
+    assert err.where == "block 1 (math), step 1"
 
 
 @pytest.mark.parametrize("tex", [r"\$5", r"\text{costs \$5}", r"a \\[2pt] b"])

@@ -198,7 +198,10 @@ def test_false_step_is_a_located_load_error(results: Results, name: str) -> None
     assert str(err.location) == f"{display_path(CORPUS / name)}:{where}", str(err)
     assert message in err.message
     # ... and names the step (a shape error) or the block (a sizes error) for a reader of a CI log.
-    assert err.where == ("block 1, step 1" if name.startswith("shape-") else "block 1"), str(err)
+    math = load_spec(CORPUS / name).blocks[0]
+    assert isinstance(math, model.MathBlock) and math.label is not None
+    block = f"block 1 (math '{math.label.value}')"
+    assert err.where == (f"{block}, step 1" if name.startswith("shape-") else block), str(err)
     # The failing block makes no claim at all: nothing about it can be shown as checked.
     assert spec.layout is not None and not spec.layout.claims
 

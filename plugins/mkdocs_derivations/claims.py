@@ -18,7 +18,7 @@ from typing import Literal
 
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
-from .errors import Location, SpecError
+from .errors import Location, SpecError, block_where, step_where
 from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
@@ -181,7 +181,12 @@ class _Builder:
     def items(self, blocks: list[model.Block], scope: _Scope, where: str) -> list[Item]:
         out: list[Item] = []
         for index, block in enumerate(blocks, start=1):
-            here = f"{where}block {index}"
+            if isinstance(block, model.TextBlock):
+                here = block_where(where, index, "text")
+            elif isinstance(block, model.MathBlock):
+                here = block_where(where, index, "math", block.label.value if block.label else "")
+            else:
+                here = block_where(where, index, block.kind, block.title)
             try:
                 if isinstance(block, model.TextBlock):
                     out.append(TextItem(block.markdown, block.location))
@@ -190,7 +195,7 @@ class _Builder:
                 else:
                     inner = scope.child(block.scope)
                     env = self.environment(inner, block.location, here)
-                    items = self.items(block.blocks, inner, f"{here} ({block.kind}), ")
+                    items = self.items(block.blocks, inner, here)
                     out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope, env)))
             except SpecError as err:
                 self.errors.append(err.with_where(here))
@@ -243,7 +248,8 @@ class _Builder:
                 block_label, step_label = label_text.value, first.label.value
                 raise SpecError(f"the first step shares the block's row, which already has `label: {block_label}`; "
                                 f"a row has one label: remove `label: {step_label}` from the first step or "
-                                f"`label: {block_label}` from the block", first.label.location, f"{where}, step 1")
+                                f"`label: {block_label}` from the block", first.label.location,
+                                step_where(where, 1))
             label_text = first.label
         row = self.new_row(label_text.value if label_text else None, block.number, block.location)
         check_tex(block.start.tex, block.start.location, f"{where}, start")
@@ -251,26 +257,26 @@ class _Builder:
         rows.append(row)
         previous = block.start
         for index, step in enumerate(block.steps, start=1):
-            step_where = f"{where}, step {index}"
+            here = step_where(where, index)
             if index > 1 and not step.same_row:
                 row = self.new_row(step.label.value if step.label else None, step.number, step.location)
                 rows.append(row)
             elif step.label is not None and index > 1 and step.same_row:
                 raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
-                                step.label.location, step_where)
-            by_names, by_refs = self.citations(step, scope, step_where)
-            check_tex(step.term.tex, step.location, step_where)
+                                step.label.location, here)
+            by_names, by_refs = self.citations(step, scope, here)
+            check_tex(step.term.tex, step.location, here)
             rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
             row.parts.append(Part(step.term.tex, rel_tex, by_refs))
-            claim_index = self.claim(step, previous, scope, env, by_names, step_where)
+            claim_index = self.claim(step, previous, scope, env, by_names, here)
             row.claims.append(claim_index)
             if step.rel == ":=":
                 if previous.sympy is None or step.term.sympy is None:
                     raise SpecError("a definition (`rel: ':='`) needs a `sympy:` form on both sides",
-                                    step.location, step_where)
+                                    step.location, here)
                 name = previous.sympy.value.strip()
                 in_force = next((text for defined, text in scope.definitions if defined == name), None)
-                _refuse_redefinition(in_force, name, step.term.sympy, step_where)
+                _refuse_redefinition(in_force, name, step.term.sympy, here)
                 outer.definitions.append((name, step.term.sympy))
                 scope.definitions.append((name, step.term.sympy))
                 if row.label:

@@ -62,6 +62,28 @@ class SpecError(Exception):
         return f"{self.location}:{where} {self.message}"
 
 
+def block_where(parent: str, index: int, kind: str = "", name: str = "") -> str:
+    """How every message names a block: ``block 2 (math 'chain-rule')``, inside ``parent`` if nested.
+
+    The loader and the layout both report errors about the same step, so they build its name here: when they
+    each built their own, one said ``block 2 (math 'b'), step 1`` and the other ``block 2, step 1``. Blocks are
+    counted from 1 within their parent, text blocks included, as a contributor counts the ``- `` items in the
+    file; the kind and the block's label or title say which block is meant without counting. ``kind`` is
+    empty while it is not yet known (an error in the block's own mapping).
+    """
+    here = f"block {index}"
+    if kind:
+        # A label is shown whole (it is what one searches the file for); a title may be a long sentence.
+        shown = name if kind == "math" or len(name) <= 40 else name[:37] + "..."
+        here += f" ({kind} '{shown}')" if name else f" ({kind})"
+    return f"{parent}, {here}" if parent else here
+
+
+def step_where(block: str, index: int) -> str:
+    """``block 2 (math 'b'), step 1``: the step's place in its block, counted from 1 (see :func:`block_where`)."""
+    return f"{block}, step {index}"
+
+
 def display_path(path: Path | str, root: Path | None = None) -> str:
     """A path as shown in messages: relative to ``root`` (usually the working directory) when possible."""
     p = Path(path)

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import model
-from .errors import Location, SpecError
+from .errors import Location, SpecError, block_where, step_where
 from .expr import is_identifier
 from .page_limits import check_page_limits
 from .yaml_safe import (
@@ -347,7 +347,7 @@ class _Loader:
         return [self.block(item, index, where) for index, item in enumerate(seq.items, start=1)]
 
     def block(self, node: YNode, index: int, parent: str) -> model.Block:
-        where = _where(parent, f"block {index}")
+        where = block_where(parent, index)
         if not isinstance(node, YMap) or not node.values:
             raise SpecError(
                 "a block is a one-key mapping: `- text: ...`, `- math: ...`, `- example: ...` or "
@@ -366,18 +366,20 @@ class _Loader:
         kind = kinds[0]
         body = node.values[kind]
         if kind == "text":
-            scalar = _scalar_text(body, "a `text` block", f"{where} (text)")
+            where = block_where(parent, index, "text")
+            scalar = _scalar_text(body, "a `text` block", where)
             if not scalar.value.strip():
-                raise SpecError("a `text` block must not be empty", scalar.location, f"{where} (text)")
+                raise SpecError("a `text` block must not be empty", scalar.location, where)
             return model.TextBlock(markdown=scalar.value, location=scalar.value_location)
         if kind == "math":
-            return self.math(body, where)
-        return self.container(body, kind, where)
+            return self.math(body, parent, index)
+        return self.container(body, kind, parent, index)
 
-    def math(self, node: YNode, block_where: str) -> model.MathBlock:
-        ymap = _map(node, "a `math` block", f"{block_where} (math)")
-        label = self.label(ymap.values["label"], f"{block_where} (math)") if "label" in ymap.values else None
-        where = f"{block_where} (math '{label.value}')" if label else f"{block_where} (math)"
+    def math(self, node: YNode, parent: str, index: int) -> model.MathBlock:
+        ymap = _map(node, "a `math` block", block_where(parent, index, "math"))
+        label_node = ymap.values.get("label")
+        label = self.label(label_node, block_where(parent, index, "math")) if label_node is not None else None
+        where = block_where(parent, index, "math", label.value if label else "")
         _check_keys(ymap, MATH_KEYS, "math block", where, required=("start", "steps"))
         number = _bool(ymap.values["number"], "`number`", where) if "number" in ymap.values else True
         scope = self.scope(ymap, where)
@@ -386,7 +388,7 @@ class _Loader:
         steps: list[model.Step] = []
         previous = start
         for index, item in enumerate(steps_node.items, start=1):
-            step = self.step(item, previous, _where(where, f"step {index}"))
+            step = self.step(item, previous, step_where(where, index))
             steps.append(step)
             previous = step.term
         return model.MathBlock(start=start, steps=steps, location=ymap.location, scope=scope, label=label,
@@ -507,14 +509,13 @@ class _Loader:
         self.labels[text.value] = node.location
         return text
 
-    def container(self, node: YNode, kind: str, block_where: str) -> model.Container:
+    def container(self, node: YNode, kind: str, parent: str, index: int) -> model.Container:
         ymap = _map(node, f"an `{kind}` block" if kind == "example" else f"a `{kind}` block",
-                    f"{block_where} ({kind})")
+                    block_where(parent, index, kind))
         title = ""
         if "title" in ymap.values:
-            title = _string(ymap.values["title"], "`title`", f"{block_where} ({kind})").strip()
-        shown = title if len(title) <= 40 else title[:37] + "..."
-        where = f"{block_where} ({kind} '{shown}')" if title else f"{block_where} ({kind})"
+            title = _string(ymap.values["title"], "`title`", block_where(parent, index, kind)).strip()
+        where = block_where(parent, index, kind, title)
         allowed = EXAMPLE_KEYS if kind == "example" else REMARK_KEYS
         required = ("title", "blocks") if kind == "example" else ("blocks",)
         _check_keys(ymap, allowed, f"{kind}", where, required=required)
