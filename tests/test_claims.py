@@ -446,6 +446,23 @@ def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, l
     assert _verdict_of(lhs, rhs, head=head).status == "refuted"
 
 
+CONSTANT_NOTE = ("`L` has no definition on this page and is not a function of `t`, so its derivative is 0; define "
+                 "it (`:=`) or declare it `function(t)`")
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs", "status", "notes"), [
+    ("symbols:\n  t: real\n  L: real\n", "diff(L, t)", "2*t", "refuted", [CONSTANT_NOTE]),
+    ("symbols:\n  t: real\n  L: real\n  K: real\nwhere:\n  K: 'L*t'\n", "diff(K, t)", "2*t", "refuted",
+     [CONSTANT_NOTE]),  # through a definition, which a derivative substitutes
+    ("symbols:\n  t: real\n  L: real\nwhere:\n  L: 't**2'\n", "diff(L, t)", "2*t", "proved", []),
+    ("symbols:\n  t: real\n  L: real\n", "diff(t**2, t) + L", "3*t", "refuted", []),  # L is not differentiated
+])
+def test_a_refuted_derivative_of_an_undefined_scalar_says_it_is_a_constant(head: str, lhs: str, rhs: str,
+                                                                           status: str, notes: list[str]) -> None:
+    verdict = _verdict_of(lhs, rhs, head=head)
+    assert (verdict.status, verdict.notes) == (status, notes), verdict
+
+
 def test_a_number_past_pythons_digit_limit_is_a_limit_error_not_an_internal_one() -> None:
     verdict = _verdict_of("999999999999999999999999999999**1000", "t")
     assert verdict.status == "error" and verdict.method == "limit", verdict

@@ -181,6 +181,16 @@ def test_the_starter_says_how_its_matrix_steps_are_checked(tmp_path: Path,
     assert (matrix_step["verdict"], matrix_step["sizes"]) == ("proved-all", [{"n": 2}, {"n": 3}])
 
 
+def test_a_failing_step_prints_its_notes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    spec = ("version: 1\ntitle: T\nsymbols: {t: real, L: real}\nblocks:\n  - math:\n"
+            "      start: {tex: a, sympy: 'diff(L, t)'}\n      steps:\n        - {tex: b, sympy: '2*t'}\n")
+    code, out = run(capsys, str(write(tmp_path, "c.yml", spec)))
+    assert code == 1
+    assert (f"{tmp_path}/c.yml:8:11: equation (1), block 1 (math), step 1: refuted: at t = 89/33: left side = 0, "
+            "right side = 178/33; note: `L` has no definition on this page and is not a function of `t`, so its "
+            "derivative is 0; define it (`:=`) or declare it `function(t)`\n") in out
+
+
 def test_new_refuses_a_bad_slug(tmp_path: Path) -> None:
     assert main(["new", "Bad Slug", "--dir", str(tmp_path)]) == 2
 

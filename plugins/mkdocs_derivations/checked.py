@@ -73,7 +73,10 @@ def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:
         text += f": {verdict.detail}"
     if verdict.sizes and verdict.status in FAILING:
         text += f" [sizes {sizes_text(verdict.sizes)}]"
-    return text + counterexample_text(verdict)
+    text += counterexample_text(verdict)
+    if verdict.status in FAILING:  # a hint at the likely cause belongs next to the failure, not only on the page
+        text += "".join(f"; note: {note}" for note in verdict.notes)
+    return text
 
 
 def claim_message(claim: Claim, row: Row | None, verdict: Verdict) -> str:

@@ -24,7 +24,7 @@ import sympy as sp
 
 from . import identity
 from .claims import Claim
-from .declarations import Environment, FunctionDecl, MatrixDecl
+from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator
 from .expr import read_expression
@@ -285,9 +285,35 @@ def _uses_note(extra: Iterable[str]) -> str:
     return "also uses the definition of " + ", ".join(f"`{n}`" for n in sorted(extra))
 
 
+def _constant_notes(ctx: _Context) -> list[str]:
+    """Why a refuted derivative may be the contributor's declaration, not their algebra: a declared scalar
+    with no definition is a constant, so d/dt of it is 0, which is rarely what `diff(L, t)` meant."""
+    notes: list[str] = []
+    for top in (ctx.lhs, ctx.rhs):
+        for node in walk(top):
+            if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
+                continue
+            variable, todo, seen = node.args[1].id, list(names(node.args[0])), set()
+            while todo:  # definitions are substituted inside a derivative, so follow them
+                name = todo.pop()
+                if name in seen:
+                    continue
+                seen.add(name)
+                if name in ctx.definitions:
+                    todo.extend(names(ctx.definitions[name].node))
+                elif name != variable and isinstance(ctx.env.get(name), ScalarDecl):
+                    note = (f"`{name}` has no definition on this page and is not a function of `{variable}`, so "
+                            f"its derivative is 0; define it (`:=`) or declare it `function({variable})`")
+                    if note not in notes:
+                        notes.append(note)
+    return sorted(notes)
+
+
 def check_equal(claim: Claim) -> Verdict:
     ctx = _Context(claim)
     verdict = _check_with_citations(ctx)
+    if verdict.status == "refuted":
+        verdict.notes.extend(_constant_notes(ctx))
     if verdict.status in _HOLDS and _inverts(ctx):
         # SymPy cancels M·M⁻¹ to I and inverts matrices of symbols generically: say what that assumes.
         verdict.notes.append("holds wherever the inverted matrices are invertible")
