@@ -37,7 +37,7 @@ blocks:
         - {tex: '2x', sympy: '2*x'}
 """
 # The step is block 2 (the text is block 1); the claim is located at its flow mapping.
-WHERE = "m.yml:10:11: equation (1), block 2, step 1: could not be checked: "
+WHERE = "m.yml:10:11: equation (1), block 2 (math), step 1: could not be checked: "
 
 
 def _spinning_check(claim: object) -> dict:

@@ -113,7 +113,7 @@ def test_by_to_missing_label_is_located() -> None:
     body = math("a", "t", "t", extra=", by: nowhere")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere") == (12, 34)
-    assert str(err) == ("t.yml:12:34: [block 1, step 1] `by: nowhere` names no earlier equation "
+    assert str(err) == ("t.yml:12:34: [block 1 (math 'a'), step 1] `by: nowhere` names no earlier equation "
                         "(labels so far: a)")
 
 
@@ -153,8 +153,8 @@ def test_undeclared_symbol_is_located_at_its_column() -> None:
     body = math("a", "t + zz", "t")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "zz") == (10, 33)
-    assert str(err) == ("t.yml:10:33: [block 1, step 1] undeclared symbol `zz` (declare it under `symbols:`, "
-                        "e.g. zz: real)")
+    assert str(err) == ("t.yml:10:33: [block 1 (math 'a'), step 1] undeclared symbol `zz` (declare it under "
+                        "`symbols:`, e.g. zz: real)")
 
 
 def test_shape_mismatch_between_sides() -> None:
@@ -162,7 +162,7 @@ def test_shape_mismatch_between_sides() -> None:
     body = math("a", "A*x", "x.T")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "{tex: b") == (12, 9)
-    assert str(err) == "t.yml:12:9: [block 1, step 1] the two sides have different shapes: N×1 and 1×N"
+    assert str(err) == "t.yml:12:9: [block 1 (math 'a'), step 1] the two sides have different shapes: N×1 and 1×N"
 
 
 def test_shape_claim_refuted_without_sympy() -> None:
@@ -179,7 +179,7 @@ def test_shape_claim_refuted_without_sympy() -> None:
                                          detail="the expression is N×1, not 1×N",
                                          counterexample={"claimed": "1×N", "actual": "N×1"})
     claim = layout.claims[0]
-    assert (claim.kind, claim.where) == ("shape", "block 1, step 1")
+    assert (claim.kind, claim.where) == ("shape", "block 1 (math), step 1")
     assert (claim.location.line, claim.location.column) == position(spec_text(body), "{rel: in") == (10, 13)
 
 
@@ -495,4 +495,5 @@ def test_an_undecidable_step_is_an_error_that_fails_a_strict_build(tmp_path: Pat
               "evaluate, and agreement there is no proof")
     assert (verdict.status, verdict.method, verdict.detail) == ("error", "none", detail)
     checked = CheckedSpec(tmp_path / "t.yml", "t.yml", layout, {0: verdict})
-    assert checked.problems() == [f"t.yml:10:9: equation (1), block 1, step 1: could not be checked: {detail}"]
+    where = "t.yml:10:9: equation (1), block 1 (math 'a'), step 1"
+    assert checked.problems() == [f"{where}: could not be checked: {detail}"]

@@ -55,7 +55,7 @@ def test_exit_1_on_refuted_with_location_and_counterexample(tmp_path: Path, monk
     code, out = run(capsys, str(path))
     assert code == 1
     [line] = [ln for ln in out.splitlines() if "refuted:" in ln]
-    assert line == ("wrong.yml:10:11: equation (1), block 1, step 1: refuted: at t = 89/33: "
+    assert line == ("wrong.yml:10:11: equation (1), block 1 (math 'ok'), step 1: refuted: at t = 89/33: "
                     "left side = -0.776596895356417, right side = 0.860235052671281")
 
 

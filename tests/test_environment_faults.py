@@ -134,8 +134,8 @@ _FORK_FAILS = ("import errno, os\n"
 
 def test_a_worker_that_cannot_be_forked_makes_error_verdicts_not_a_traceback(tmp_path: Path) -> None:
     site = make_site(tmp_path, {"good.yml": TINY_SPEC})
-    message = ("derivations/good.yml:11:11: equation (1), block 2, step 1: could not be checked: could not start a "
-               "checking worker (fork: Resource temporarily unavailable); not verified")
+    message = ("derivations/good.yml:11:11: equation (1), block 2 (math 'tiny'), step 1: could not be checked: could "
+               "not start a checking worker (fork: Resource temporarily unavailable); not verified")
     result = run_mkdocs(site, "build", patch=_FORK_FAILS)
     assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
     assert f"WARNING -  {message}" in result.stderr
@@ -169,8 +169,8 @@ def test_cli_reports_a_worker_that_cannot_be_forked_per_claim(
     monkeypatch.setattr(os, "fork", fork)
     assert main(["check", str(tmp_path / "good.yml"), "--no-cache"]) == 1
     out, err = capsys.readouterr()
-    assert ("good.yml:11:11: equation (1), block 2, step 1: could not be checked: could not start a checking "
-            "worker (fork: Resource temporarily unavailable); not verified") in out
+    assert ("good.yml:11:11: equation (1), block 2 (math 'tiny'), step 1: could not be checked: could not start a "
+            "checking worker (fork: Resource temporarily unavailable); not verified") in out
     assert "internal error" not in out + err
 
 

@@ -70,8 +70,8 @@ def test_strict_build_fails_on_a_refuted_step_names_it_and_keeps_the_previous_si
     strict = mkdocs_build(site, "--strict")
     assert strict.returncode != 0
     # the whole warning: the step's file, line and column, equation, block (the text is block 1), step
-    assert ("WARNING -  derivations/wrong.yml:11:11: equation (1), block 2, step 1: refuted: at t = 89/33: "
-            "left side = -0.776596895356417, right side = 0.860235052671281") in strict.stderr.splitlines()
+    assert ("WARNING -  derivations/wrong.yml:11:11: equation (1), block 2 (math 'tiny'), step 1: refuted: at "
+            "t = 89/33: left side = -0.776596895356417, right side = 0.860235052671281") in strict.stderr.splitlines()
     # MkDocs aborts after the last build event: the rejected pages must not have replaced the site.
     assert (site / "site" / "derivations" / "good" / "index.html").exists()
     assert not (site / "site" / "derivations" / "wrong").exists()
