@@ -266,3 +266,20 @@ def test_the_three_shells_share_the_documented_defaults(monkeypatch: pytest.Monk
     options = CheckOptions.from_settings()
     assert (options.time_limit_s, options.memory_limit_mb, options.jobs) == (10.0, 2048, 5)
     assert CheckOptions().jobs == 5
+
+
+@pytest.mark.parametrize(("spec", "code"), [(GOOD, 0), (WRONG, 1)])
+def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path, spec: str, code: int) -> None:
+    """``check ... | head`` closes the pipe before the report is written: that is no internal error, and
+    the exit code still says whether the derivation holds (CI with ``pipefail`` depends on it)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "d.yml").write_text(spec, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "mkdocs_derivations.cli", "check", "--no-cache", "--jobs", "1",
+                             "--format", "json", str(tmp_path / "d.yml")],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.close()  # the reader is gone before the first line is written
+    assert proc.wait(timeout=120) == code
+    assert proc.stderr.read().decode() == ""

@@ -241,7 +241,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     if progress_out is not None:
         progress_out.write("\n")
     failing = frozenset(STRICT_FAILING if args.strict else FAILING)
-    _WRITERS[args.format](results, failing, sys.stdout)
+    try:
+        _WRITERS[args.format](results, failing, sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader stopped early (`| head`): the verdicts, and so the exit code, stand
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor may the exit's flush fail again
     if args.junit_xml:
         write_junit(results, failing, Path(args.junit_xml))
     if any(r.errors for r in results):
