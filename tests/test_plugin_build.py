@@ -126,6 +126,42 @@ def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_ed
         config.plugins.on_shutdown()
 
 
+def test_serve_logs_an_unreadable_specs_folder_and_recovers_when_it_can_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """`mkdocs serve` keeps running after a rebuild fails, so the folder that cannot be listed is one
+    logged error (no traceback, no derivation pages), and the next rebuild after it is fixed has them."""
+    import errno
+    import logging
+    import os
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from mkdocs_derivations import plugin as plugin_module
+
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+
+    def unreadable(folder: Path) -> list[Path]:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(folder))
+
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr(plugin_module, "find_specs", unreadable)
+            with caplog.at_level(logging.ERROR, logger="mkdocs.plugins.derivations"):
+                build(config)
+        assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == [
+            "derivations: specs_dir: cannot read the folder derivations: Permission denied; no derivation "
+            "pages until it can be read"]
+        assert not (site / "site" / "derivations" / "good").exists()
+        build(config)
+        assert "deriv-proved" in (site / "site" / "derivations" / "good" / "index.html").read_text()
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_a_build_killed_half_way_leaves_the_previous_site_intact(tmp_path: Path) -> None:
     import signal
     import time
