@@ -202,15 +202,13 @@ def test_errors_about_a_name_point_at_the_name() -> None:
     # A Text that knows its key (as the spec loader makes them) ...
     err = _env_error({"x": text("real"), "sin": Text("real", value, key=key)})
     assert "`sin` is a builtin" in err.message and err.location == key
-    # ... or key locations given beside the layers (one mapping per layer), which win.
-    given = Location("spec.yml", 9, 5)
+    # ... in an inner layer too; without a key, the value's own location is the best there is.
     with pytest.raises(SpecError) as info:
-        Environment.from_layers([{"x": text("real")}, {"pi": Text("real", value, key=key)}],
-                                key_locations=[{}, {"pi": given}])
-    assert info.value.location == given
+        Environment.from_layers([{"x": text("real")}, {"pi": Text("real", value, key=key)}])
+    assert info.value.location == key
     with pytest.raises(SpecError) as info:
-        Environment.from_layers([{}]).child({"E": Text("real", value)}, {"E": given})
-    assert info.value.location == given
+        Environment.from_layers([{}]).child({"E": Text("real", value)})
+    assert info.value.location == value
     # A dimension also declared as a symbol: the error is about the symbol's name.
     err = _env_error({"v": text("vector(n)"), "n": Text("real", value, key=key)})
     assert "`n` is used as a dimension" in err.message and err.location == key

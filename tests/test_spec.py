@@ -133,11 +133,10 @@ def test_seed_multiline_expression_knows_where_its_second_line_is(seed: model.Sp
 
 
 def test_scope_keeps_where_each_name_is_written(seed: model.Spec) -> None:
-    assert seed.scope.symbol_keys["f"] == Location(SEED.as_posix(), *position_in_seed("f: function(x)"))
-    assert seed.scope.symbols["f"].key == seed.scope.symbol_keys["f"]
+    assert seed.scope.symbols["f"].name_location == Location(SEED.as_posix(), *position_in_seed("f: function(x)"))
     spec = load_spec_text(MINIMAL.replace("blocks:", "symbols:\n  L: real\nwhere:\n  L: 'x**2'\nblocks:"), "s.yml")
-    assert spec.scope.symbol_keys == {"L": Location("s.yml", 4, 3)}
-    assert spec.scope.where_keys == {"L": Location("s.yml", 6, 3)}
+    assert spec.scope.symbols["L"].name_location == Location("s.yml", 4, 3)
+    assert spec.scope.where["L"].name_location == Location("s.yml", 6, 3)
     assert spec.scope.where["L"].location == Location("s.yml", 6, 7)
 
 

@@ -281,27 +281,22 @@ class Environment(Mapping[str, Declaration]):
         self._validate()
 
     @classmethod
-    def from_layers(cls, layers: Sequence[Mapping[str, Text]],
-                    key_locations: Sequence[Mapping[str, Location]] | None = None) -> Environment:
-        """Parse and merge scope layers, outermost first; SpecError at the offending declaration.
-
-        ``key_locations`` (one mapping per layer, e.g. :attr:`model.Scope.symbol_keys`) says where each
-        name is written, for errors about a name; without it a Text's own ``key`` is used, if it has one.
-        """
+    def from_layers(cls, layers: Sequence[Mapping[str, Text]]) -> Environment:
+        """Parse and merge scope layers, outermost first; SpecError at the offending declaration (an error
+        about a name points at the name, :attr:`Text.name_location`)."""
         decls: dict[str, Declaration] = {}
         sources: dict[str, Text] = {}
         names: dict[str, Location] = {}
-        for index, layer in enumerate(layers):
-            keys = key_locations[index] if key_locations is not None and index < len(key_locations) else {}
-            _add_layer(layer, keys, decls, sources, names)
+        for layer in layers:
+            _add_layer(layer, decls, sources, names)
         return cls(decls, sources, names)
 
-    def child(self, layer: Mapping[str, Text], key_locations: Mapping[str, Location] | None = None) -> Environment:
+    def child(self, layer: Mapping[str, Text]) -> Environment:
         """This environment with one more (inner) layer on top."""
         decls = dict(self._decls)
         sources = dict(self._sources)
         names = dict(self._names)
-        _add_layer(layer, key_locations or {}, decls, sources, names)
+        _add_layer(layer, decls, sources, names)
         return Environment(decls, sources, names)
 
     def source(self, name: str) -> Text | None:
@@ -407,11 +402,11 @@ def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:
     return None
 
 
-def _add_layer(layer: Mapping[str, Text], keys: Mapping[str, Location], decls: dict[str, Declaration],
-               sources: dict[str, Text], names: dict[str, Location]) -> None:
+def _add_layer(layer: Mapping[str, Text], decls: dict[str, Declaration], sources: dict[str, Text],
+               names: dict[str, Location]) -> None:
     """Parse one scope layer into ``decls`` (inner shadows outer), remembering where each name is written."""
     for name, text in layer.items():
-        where = keys.get(name, text.name_location)
+        where = text.name_location
         _check_name(name, where, "a symbol")
         decls[name] = parse_declaration(text)
         sources[name] = text

@@ -104,9 +104,6 @@ class Scope:
     where: dict[str, Text] = field(default_factory=dict)
     sizes: list[dict[str, int]] | None = None
     sizes_location: Location | None = None  # where the `sizes:` key is, for errors about the sizes
-    # Where each name under `symbols:` / `where:` is written, for errors about a name rather than its value.
-    symbol_keys: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
-    where_keys: dict[str, Location] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass

@@ -57,10 +57,10 @@ def check_page_limits(spec: model.Spec) -> None:
             _check_nesting(item)
             brackets.add(item.markdown.count("["), item.location)
         elif isinstance(item, model.Scope):
-            for name, location in item.symbol_keys.items():
-                declarations.add(1, location, f" (at `{name}`)")
-            for name, location in item.where_keys.items():
-                definitions.add(1, location, f" (at `{name}`)")
+            for name, text in item.symbols.items():
+                declarations.add(1, text.name_location, f" (at `{name}`)")
+            for name, text in item.where.items():
+                definitions.add(1, text.name_location, f" (at `{name}`)")
         elif item.rel == ":=":
             definitions.add(1, item.location)
 

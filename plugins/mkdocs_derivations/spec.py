@@ -307,10 +307,8 @@ class _Loader:
         scope = model.Scope()
         if "symbols" in owner.values:
             scope.symbols = self.named(owner.values["symbols"], "symbols", _where(where, "symbols"))
-            scope.symbol_keys = {name: text.name_location for name, text in scope.symbols.items()}
         if "where" in owner.values:
             scope.where = self.named(owner.values["where"], "where", _where(where, "where"))
-            scope.where_keys = {name: text.name_location for name, text in scope.where.items()}
         if "sizes" in owner.values:
             scope.sizes = self.sizes(owner.values["sizes"], _where(where, "sizes"))
             scope.sizes_location = owner.keys["sizes"]
