@@ -14,12 +14,9 @@ from pathlib import Path
 
 # The checking defaults, written once for the plugin, the CLI and the Markdown extension (the documented
 # ones: docs/configuration.md and docs/cli.md), so that the three shells cannot drift apart again.
-DEFAULT_TIME_LIMIT_S = 10.0
-
+DEFAULT_TIME_LIMIT_S = 10.0  # CPU seconds per claim
 DEFAULT_MEMORY_LIMIT_MB = 2048
-
 DEFAULT_JOBS = 0  # one worker per CPU core
-
 DEFAULT_CACHE_DIR = ".cache/derivations"
 
 
