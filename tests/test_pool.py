@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import faulthandler
 import os
 import signal
 import subprocess
@@ -39,6 +40,7 @@ def work(task: tuple[str, Any]) -> Any:
     if kind == "exit":
         os._exit(arg)
     if kind == "signal":
+        faulthandler.disable()  # pytest's handler (inherited through fork) would print a traceback to the log
         os.kill(os.getpid(), arg)
         time.sleep(5)
     if kind == "raise":
