@@ -263,6 +263,6 @@ def test_the_build_log_ends_with_the_site_total_and_what_sympy_checked(tmp_path:
     site = make_site(tmp_path, {"good.yml": GOOD})
     first, second = mkdocs_build(site), mkdocs_build(site)
     total = "INFO    -  derivations: 1 derivation, 1 claim: 1 machine-checked (1 proved, "
-    total += "0 for all dimensions, 0 at sizes), 0 definitions, none refuted"
+    total += "0 for all dimensions, 0 at sizes), 0 definitions or assumptions, none refuted"
     assert total in first.stderr and "none refuted; SymPy checked 1 claim in this build" in first.stderr
     assert "none refuted; SymPy checked 0 claims in this build" in second.stderr  # answered by the cache

@@ -55,7 +55,9 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> 
         rows.append(f"| [{title}]({checked.slug}.md) | {count([checked])} | {cells} |")
     cells = " | ".join(f"**{count(pages, s)}**" for s, _ in _COLUMNS)
     rows.append(f"| **All ({counted(len(pages), 'derivation')})** | **{count(pages)}** | {cells} |")
-    legend = ", ".join(f"{BADGES[s][0]} {BADGES[s][1]}" for s, _ in _COLUMNS)  # type: ignore[index]
+    # A `given` step shows "≔ assumption" on its page and is counted with the definitions here.
+    words = {"definition": "definition or assumption"}
+    legend = ", ".join(f"{BADGES[s][0]} {words.get(s, BADGES[s][1])}" for s, _ in _COLUMNS)  # type: ignore[index]
     total = put.text(lambda: html.escape(site_total_sentence(pages)))
     return ("# Verification dashboard\n\n"
             f'<p class="deriv-summary">{total}</p>\n\n'
@@ -73,7 +75,7 @@ def site_total_sentence(pages: list[CheckedSpec]) -> str:
     text = (f"{counted(len(pages), 'derivation')}, {counted(sum(totals.values()), 'claim')}: "
             f"{verified} machine-checked "
             f"({totals['proved']} proved, {totals['proved-all']} for all dimensions, {totals['sizes']} at sizes), "
-            f"{counted(totals['definition'], 'definition')}")
+            f"{counted(totals['definition'], 'definition or assumption', 'definitions or assumptions')}")
     if totals["numeric"]:
         text += f", {totals['numeric']} numeric evidence only"
     if totals["unchecked"]:
