@@ -343,14 +343,18 @@ class _Converter:
             raise self.fail(node.col_offset, f"`{ident}` is a function: call it, as in {ident}(...)")
         return Name(ident, self.col(node.col_offset))
 
-    def call(self, node: ast.Call, depth: int) -> Call:
-        # `2 (x + 1)` and `y (x + 1)` are calls to Python, but products to the contributor.
+    def _missing_star(self, node: ast.Call) -> str:
+        """The "a missing `*`?" hint for a refused call: `2 (x + 1)` and `y (x + 1)` are calls to Python, but
+        products to the contributor. Only worked out for an error, so a long expression does not pay for it."""
         after = self.source[node.func.end_col_offset or 0:]
         spaced = _side_by_side(self.source, len(self.source) - len(after.lstrip(" ")))
-        star = _MISSING_STAR if spaced or isinstance(node.func, ast.Constant) else ""
+        return _MISSING_STAR if spaced or isinstance(node.func, ast.Constant) else ""
+
+    def call(self, node: ast.Call, depth: int) -> Call:
         if not isinstance(node.func, ast.Name):
             self.convert(node.func, depth + 1)  # names a refused callee first (`x.__class__()`, a lambda)
-            raise self.fail(node.col_offset, f"only named functions can be called, as in sin(x) or f(x){star}")
+            raise self.fail(node.col_offset, "only named functions can be called, as in sin(x) or "
+                                             f"f(x){self._missing_star(node)}")
         func = node.func.id
         if not is_identifier(func):
             raise self.fail(node.col_offset, f"`{func}` is not a valid name (start with a letter; use "
@@ -363,7 +367,7 @@ class _Converter:
             close = difflib.get_close_matches(func, known, n=1)
             hint = f"; did you mean `{close[0]}`?" if close else ""
             raise self.fail(node.col_offset, f"unknown function `{func}`{hint} (declare it under `symbols:`, "
-                                             f"e.g. {func}: function(t)){star}")
+                                             f"e.g. {func}: function(t)){self._missing_star(node)}")
         if node.keywords:
             kw = node.keywords[0]
             raise self.fail(kw.col_offset, "keyword arguments are not allowed (pass arguments by position)")
