@@ -18,7 +18,7 @@ from typing import Literal
 
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
-from .errors import Location, SpecError, block_where, step_where
+from .errors import Location, SpecError, step_where
 from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
@@ -178,15 +178,10 @@ class _Builder:
         return n
 
     # ----- blocks ----------------------------------------------------------------------------------------
-    def items(self, blocks: list[model.Block], scope: _Scope, where: str) -> list[Item]:
+    def items(self, blocks: list[model.Block], scope: _Scope) -> list[Item]:
         out: list[Item] = []
-        for index, block in enumerate(blocks, start=1):
-            if isinstance(block, model.TextBlock):
-                here = block_where(where, index, "text")
-            elif isinstance(block, model.MathBlock):
-                here = block_where(where, index, "math", block.label.value if block.label else "")
-            else:
-                here = block_where(where, index, block.kind, block.title)
+        for block in blocks:
+            here = block.where  # named by the loader, so that its errors and these name a step alike
             try:
                 if isinstance(block, model.TextBlock):
                     out.append(TextItem(block.markdown, block.location))
@@ -195,7 +190,7 @@ class _Builder:
                 else:
                     inner = scope.child(block.scope)
                     env = self.environment(inner, block.location, here)
-                    items = self.items(block.blocks, inner, here)
+                    items = self.items(block.blocks, inner)
                     out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope, env)))
             except SpecError as err:
                 self.errors.append(err.with_where(here))
@@ -451,7 +446,7 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
         assumptions = builder.assumptions(spec.scope, builder.layers_environment(root.layers))
     except SpecError as err:
         builder.errors.append(err.with_where("symbols"))
-    items = builder.items(spec.blocks, root, "")
+    items = builder.items(spec.blocks, root)
     layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
     return layout, _once_each(builder.errors)
 

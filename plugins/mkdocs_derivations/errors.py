@@ -65,8 +65,9 @@ class SpecError(Exception):
 def block_where(parent: str, index: int, kind: str = "", name: str = "") -> str:
     """How every message names a block: ``block 2 (math 'chain-rule')``, inside ``parent`` if nested.
 
-    The loader and the layout both report errors about the same step, so they build its name here: when they
-    each built their own, one said ``block 2 (math 'b'), step 1`` and the other ``block 2, step 1``. Blocks are
+    The loader and the layout both report errors about the same step: the loader names each block here and
+    keeps the name on it (``where``), and the layout reads it, so that both say ``block 2 (math 'b'), step 1``
+    (when each built its own, the layout said ``block 2, step 1``). Blocks are
     counted from 1 within their parent, text blocks included, as a contributor counts the ``- `` items in the
     file; the kind and the block's label or title say which block is meant without counting. ``kind`` is
     empty while it is not yet known (an error in the block's own mapping).

@@ -113,6 +113,7 @@ class MathBlock:
     start: Term
     steps: list[Step]
     location: Location
+    where: str  # how messages name this block, e.g. "block 2 (math 'b')" (errors.block_where)
     scope: Scope = field(default_factory=Scope)
     label: Text | None = None
     number: bool = True
@@ -124,6 +125,7 @@ class TextBlock:
 
     markdown: str
     location: Location
+    where: str
 
 
 @dataclass
@@ -134,6 +136,7 @@ class Container:
     title: str
     blocks: list[Block]
     location: Location
+    where: str
     scope: Scope = field(default_factory=Scope)
 
 

@@ -368,7 +368,7 @@ class _Loader:
             scalar = _scalar_text(body, "a `text` block", where)
             if not scalar.value.strip():
                 raise SpecError("a `text` block must not be empty", scalar.location, where)
-            return model.TextBlock(markdown=scalar.value, location=scalar.value_location)
+            return model.TextBlock(markdown=scalar.value, location=scalar.value_location, where=where)
         if kind == "math":
             return self.math(body, parent, index)
         return self.container(body, kind, parent, index)
@@ -389,8 +389,8 @@ class _Loader:
             step = self.step(item, previous, step_where(where, index))
             steps.append(step)
             previous = step.term
-        return model.MathBlock(start=start, steps=steps, location=ymap.location, scope=scope, label=label,
-                               number=number)
+        return model.MathBlock(start=start, steps=steps, location=ymap.location, where=where, scope=scope,
+                               label=label, number=number)
 
     def term(self, node: YNode, where: str) -> model.Term:
         ymap = _map(node, "a term (`tex` and optionally `sympy`)", where)
@@ -521,4 +521,4 @@ class _Loader:
         blocks = self.blocks(ymap.values["blocks"], where)
         container_kind: Literal["example", "remark"] = "example" if kind == "example" else "remark"
         return model.Container(kind=container_kind, title=title, blocks=blocks, location=ymap.location,
-                               scope=scope)
+                               where=where, scope=scope)
