@@ -98,7 +98,12 @@ class _Context:
 
     def mentioned(self) -> set[str]:
         """Names used by the claim, following definitions and function arguments transitively."""
-        todo = names(self.lhs) | names(self.rhs)
+        return self.reachable(names(self.lhs) | names(self.rhs))
+
+    def reachable(self, start: set[str], *, function_arguments: bool = True) -> set[str]:
+        """``start`` and every name its definitions use, transitively (and, if asked, the declared
+        arguments of the functions met)."""
+        todo = set(start)
         seen: set[str] = set()
         while todo:
             name = todo.pop()
@@ -108,7 +113,7 @@ class _Context:
             if name in self.definitions:
                 todo |= names(self.definitions[name].node)
             decl = self.env.get(name)
-            if isinstance(decl, FunctionDecl):
+            if function_arguments and isinstance(decl, FunctionDecl):
                 todo |= set(decl.args)
         return seen
 
@@ -288,24 +293,17 @@ def _uses_note(extra: Iterable[str]) -> str:
 def _constant_notes(ctx: _Context) -> list[str]:
     """Why a refuted derivative may be the contributor's declaration, not their algebra: a declared scalar
     with no definition is a constant, so d/dt of it is 0, which is rarely what `diff(L, t)` meant."""
-    notes: list[str] = []
+    notes: set[str] = set()
     for top in (ctx.lhs, ctx.rhs):
         for node in walk(top):
             if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
                 continue
-            variable, todo, seen = node.args[1].id, list(names(node.args[0])), set()
-            while todo:  # definitions are substituted inside a derivative, so follow them
-                name = todo.pop()
-                if name in seen:
-                    continue
-                seen.add(name)
-                if name in ctx.definitions:
-                    todo.extend(names(ctx.definitions[name].node))
-                elif name != variable and isinstance(ctx.env.get(name), ScalarDecl):
-                    note = (f"`{name}` has no definition on this page and is not a function of `{variable}`, so "
-                            f"its derivative is 0; define it (`:=`) or declare it `function({variable})`")
-                    if note not in notes:
-                        notes.append(note)
+            variable = node.args[1].id
+            # Definitions are substituted inside a derivative, so follow them.
+            for name in ctx.reachable(names(node.args[0]), function_arguments=False):
+                if name not in ctx.definitions and name != variable and isinstance(ctx.env.get(name), ScalarDecl):
+                    notes.add(f"`{name}` has no definition on this page and is not a function of `{variable}`, "
+                              f"so its derivative is 0; define it (`:=`) or declare it `function({variable})`")
     return sorted(notes)
 
 
