@@ -607,9 +607,9 @@ def _worker_main(
         if memory_mb is not None:
             _limit_address_space(memory_mb)
     except BaseException as exc:
-        conn.send(("initfail", f"worker initializer failed: {_describe(exc)}", time.process_time()))
+        _send(conn, "initfail", f"worker initializer failed: {_describe(exc)}")
         return 1
-    conn.send(("ready", time.process_time()))
+    _send(conn, "ready")
     while True:
         try:
             task = conn.recv()
@@ -617,25 +617,29 @@ def _worker_main(
             return 0  # the parent closed the pool or died
         _arm_cpu_backstop(cpu_budget)
         result = _run_task(fn, task, memory_mb, serial=False)
-        # Every message ends with the worker's CPU clock: the parent measures the next task's CPU time from it.
         if result.ok:
-            message: tuple[Any, ...] = ("ok", result.value, result.seconds, time.process_time())
+            message: tuple[Any, ...] = ("ok", result.value, result.seconds)
         elif result.out_of_memory:
-            message = ("mem", result.seconds, time.process_time())
+            message = ("mem", result.seconds)
         else:
-            message = ("err", result.error, result.seconds, time.process_time())
+            message = ("err", result.error, result.seconds)
         try:
-            conn.send(message)
+            _send(conn, *message)
         except (BrokenPipeError, ConnectionError, OSError):
             return 0
         except MemoryError:
-            conn.send(("mem", result.seconds, time.process_time()))
+            _send(conn, "mem", result.seconds)
             return 0
         except Exception as exc:  # the value does not pickle; pickling happens before any byte is written
-            error = f"internal error: result cannot be sent: {_describe(exc)}"
-            conn.send(("err", error, result.seconds, time.process_time()))
+            _send(conn, "err", f"internal error: result cannot be sent: {_describe(exc)}", result.seconds)
         if message[0] == "mem":
             return 0  # the heap may be fragmented or half-built objects alive: start afresh
+
+
+def _send(conn: Connection, *message: Any) -> None:  # pragma: no cover - runs in the child
+    """Send one message to the parent, ending with this worker's CPU clock: the parent measures the next
+    task's CPU time from it."""
+    conn.send((*message, time.process_time()))
 
 
 def _run_task(fn: Callable[[Any], Any], task: Any, memory_mb: int | None, *, serial: bool) -> TaskResult:
