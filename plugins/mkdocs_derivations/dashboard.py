@@ -14,7 +14,7 @@ from .checked import CheckedSpec
 from .references import GRAPH_SLUG
 from .render import counted
 from .slots import Immediate, Slots
-from .verdict import BADGES, FAILING, VERIFIED
+from .verdict import BADGES, DEFINITION_WORDS, FAILING, VERIFIED
 
 SITE_TOTAL_MARKER = "<!-- derivations:site-total -->"
 
@@ -56,7 +56,7 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None) -> 
     cells = " | ".join(f"**{count(pages, s)}**" for s, _ in _COLUMNS)
     rows.append(f"| **All ({counted(len(pages), 'derivation')})** | **{count(pages)}** | {cells} |")
     # A `given` step shows "≔ assumption" on its page and is counted with the definitions here.
-    words = {"definition": "definition or assumption"}
+    words = {"definition": DEFINITION_WORDS[0]}
     legend = ", ".join(f"{BADGES[s][0]} {words.get(s, BADGES[s][1])}" for s, _ in _COLUMNS)  # type: ignore[index]
     total = put.text(lambda: html.escape(site_total_sentence(pages)))
     return ("# Verification dashboard\n\n"
@@ -75,7 +75,7 @@ def site_total_sentence(pages: list[CheckedSpec]) -> str:
     text = (f"{counted(len(pages), 'derivation')}, {counted(sum(totals.values()), 'claim')}: "
             f"{verified} machine-checked "
             f"({totals['proved']} proved, {totals['proved-all']} for all dimensions, {totals['sizes']} at sizes), "
-            f"{counted(totals['definition'], 'definition or assumption', 'definitions or assumptions')}")
+            f"{counted(totals['definition'], *DEFINITION_WORDS)}")
     if totals["numeric"]:
         text += f", {totals['numeric']} numeric evidence only"
     if totals["unchecked"]:

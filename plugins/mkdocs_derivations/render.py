@@ -20,7 +20,7 @@ from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
 from .sanitize import sanitize_markdown
 from .slots import Immediate, Slots
-from .verdict import VERIFIED, Status, Verdict, badge, sizes_text, weakest
+from .verdict import DEFINITION_WORDS, VERIFIED, Status, Verdict, badge, sizes_text, weakest
 
 
 @dataclass
@@ -208,7 +208,7 @@ class _PageRenderer:
             text += ": " + ", ".join(parts)
         others = []
         if counts["definition"]:
-            others.append(counted(counts["definition"], "definition or assumption", "definitions or assumptions"))
+            others.append(counted(counts["definition"], *DEFINITION_WORDS))
         for status, words in (("numeric", "numeric evidence only"), ("unchecked", "unchecked"),
                               ("refuted", "refuted"), ("error", "could not be checked")):
             if counts[status]:

@@ -77,6 +77,11 @@ class Verdict:
         )
 
 
+# The "definition" status counted over a page or a site: it covers `:=` definitions and `given` assumptions
+# (singular, plural), which a single row's badge tells apart (:func:`badge`).
+DEFINITION_WORDS = ("definition or assumption", "definitions or assumptions")
+
+
 def badge(verdicts: list[Verdict]) -> tuple[str, str]:
     """The symbol and words of the badge of a row carrying ``verdicts`` (its weakest status). A row whose
     only "definitions" are assumptions stated with ``given`` says "assumption": nothing was defined there,
