@@ -2,7 +2,8 @@
 
 A throwaway MkDocs site for end-to-end tests (one mkdocs.yml shape, specs written into a folder), shared by
 the build, hardening and fault tests so that a change to what a minimal site needs (an extension, a plugin
-option) is made once; the seed spec's path; and :func:`position` for expected error locations.
+option) is made once; the seed spec's path; :func:`position` for expected error locations; and
+:func:`compute_for`, work that uses CPU time (time limits count CPU time, not the clock).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,3 +80,10 @@ def run_mkdocs(site: Path, *args: str, patch: str = "", timeout: float = 600) ->
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     return subprocess.run([sys.executable, "-c", code], cwd=site, env=env, capture_output=True, text=True,
                           timeout=timeout)
+
+
+def compute_for(seconds: float) -> None:
+    """Use ``seconds`` of this process's CPU time (a sleep would use none)."""
+    until = time.process_time() + seconds
+    while time.process_time() < until:
+        pass

@@ -42,6 +42,7 @@ from sympy import (
 from mkdocs_derivations import identity, sampling
 from mkdocs_derivations.identity import SCREEN_POINTS as SCREEN
 from mkdocs_derivations.identity import Outcome, decide
+from site_support import compute_for
 
 t = symbols("t", real=True)
 x, y, z = symbols("x y z", real=True)
@@ -667,9 +668,7 @@ def test_budgets_count_cpu_time_so_waiting_does_not_use_them_up() -> None:
 
     def waits_then_computes() -> str:
         time.sleep(0.3)
-        until = time.process_time() + 0.05
-        while time.process_time() < until:
-            pass
+        compute_for(0.05)
         return "done"
 
     assert identity._budgeted(waits_then_computes, 0.2) == identity._Run(True, "done")

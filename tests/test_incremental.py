@@ -198,9 +198,7 @@ def _failing_check(claim: object) -> dict:
 
 
 def _slow_check(claim: object) -> dict:
-    until = time.process_time() + 30  # computes: the time limit counts CPU time
-    while time.process_time() < until:
-        pass
+    site_support.compute_for(30)  # the time limit counts CPU time
     return {"status": "proved"}
 
 

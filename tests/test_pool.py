@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from mkdocs_derivations.pool import TaskResult, WorkerPool, queue_depth
+from site_support import compute_for
 
 
 def work(task: tuple[str, Any]) -> Any:
@@ -30,9 +31,7 @@ def work(task: tuple[str, Any]) -> Any:
     if kind == "nap_then_compute":  # waits (no CPU time), then computes for the CPU seconds given
         nap, compute = arg
         time.sleep(nap)
-        until = time.process_time() + compute
-        while time.process_time() < until:
-            pass
+        compute_for(compute)
         return "computed"
     if kind == "alloc":
         block = bytearray(arg)
