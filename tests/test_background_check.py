@@ -71,7 +71,7 @@ def test_start_returns_before_the_verdicts_and_wait_delivers_them(site: sitegen.
 
 def test_a_failing_check_ends_every_wait_and_leaves_claims_unchecked(site: sitegen.Site,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(self: Checker, misses: object, progress: object) -> None:
+    def broken(self: Checker, misses: object, progress: object, **options: object) -> None:
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Checker, "_check_misses", broken)
@@ -86,19 +86,28 @@ def test_a_failing_check_ends_every_wait_and_leaves_claims_unchecked(site: siteg
         checker.close()
 
 
-def test_cancel_stops_at_the_next_verdict_and_the_pool_stays_usable(site: sitegen.Site,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    _slow_claims(monkeypatch, 1.0)  # 12 claims: about 6 s of checking if not cancelled, 1 s if cancelled
+def test_cancel_stops_at_once_and_the_next_start_does_not_wait(site: sitegen.Site,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failed `mkdocs serve` rebuild cancels its check; the next rebuild (and Ctrl-C) must not wait for
+    the claims it was checking, which could take the whole time limit."""
+    _slow_claims(monkeypatch, 120.0)  # waits, not computing: only a cancel ends these claims early
     checker = Checker(CheckOptions(jobs=2, cache_dir=None))
     try:
         pending = checker.start(site.spec_paths())
-        pending.cancel()
+        time.sleep(0.5)  # the workers are inside their first claims
         started = time.monotonic()
+        pending.cancel()
         pending.wait_all()
         assert time.monotonic() - started < 3.0
         assert pending.failure == "checking was cancelled"
-        assert any(s == "unchecked" for statuses in _statuses(pending.specs).values() for s in statuses)
-        assert _statuses(checker.check_paths(site.spec_paths()[:1]))  # the next check works
+        assert all(s == "unchecked" for statuses in _statuses(pending.specs).values() for s in statuses)
+        monkeypatch.undo()  # the next check: real claims, in workers forked from now on
+        started = time.monotonic()
+        again = checker.start(site.spec_paths()[:1])
+        assert time.monotonic() - started < 3.0  # starting took the pool without waiting for the old claims
+        again.wait_all()
+        assert again.failure == ""
+        assert all(s != "unchecked" for statuses in _statuses(again.specs).values() for s in statuses)
     finally:
         checker.close()
 

@@ -235,6 +235,63 @@ def test_failing_callback_propagates_and_pool_stays_usable(pool: WorkerPool) -> 
     assert [r.value for r in pool.map([("square", 3)] * 3)] == [9, 9, 9]
 
 
+class _Stop(Exception):
+    pass
+
+
+def _map_in_thread(target: WorkerPool, tasks: list, **kwargs: Any) -> tuple[threading.Thread, list]:
+    """Run ``target.map`` in a thread; the list receives its result or the exception it raised."""
+    outcome: list = []
+
+    def run() -> None:
+        try:
+            outcome.append(target.map(tasks, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - the test inspects it
+            outcome.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, outcome
+
+
+def test_wake_runs_the_checkpoint_at_once_and_a_raise_kills_the_busy_workers() -> None:
+    """A cancelled build must not wait for the running claim's deadline (up to 3 x its time limit)."""
+    with WorkerPool(work, jobs=2, time_limit_s=600) as created:
+        stop = threading.Event()
+
+        def checkpoint() -> None:
+            if stop.is_set():
+                raise _Stop
+
+        thread, outcome = _map_in_thread(created, [("sleep", 3600), ("sleep", 3600)], checkpoint=checkpoint)
+        time.sleep(0.5)  # both tasks running, the map blocked in poll until a deadline 600 s away
+        busy = set(created.worker_pids())
+        stop.set()
+        asked = time.monotonic()
+        created.wake()
+        thread.join(10)
+        assert not thread.is_alive()
+        assert time.monotonic() - asked < 2.0
+        assert isinstance(outcome[0], _Stop)
+        assert busy.isdisjoint(children())  # the sleeping workers were killed, not left to finish
+        assert [r.value for r in created.map([("square", 3)] * 2)] == [9, 9]  # replacements work
+
+
+def test_close_from_another_thread_stops_a_running_map_at_once() -> None:
+    before = children()
+    created = WorkerPool(work, jobs=2, time_limit_s=600)
+    thread, outcome = _map_in_thread(created, [("sleep", 3600)])
+    time.sleep(0.5)
+    asked = time.monotonic()
+    created.close()
+    assert time.monotonic() - asked < 2.0
+    thread.join(10)
+    assert isinstance(outcome[0], RuntimeError) and "closed" in str(outcome[0])
+    created.wake()  # after close: a no-op, not a write to a closed (maybe reused) descriptor
+    left = children() - before
+    assert left == set(), f"children left behind: {left}, zombies: {zombies(left)}"
+
+
 def test_close_leaves_no_child_processes() -> None:
     before = children()
     created = WorkerPool(work, jobs=2, time_limit_s=0.5)

@@ -181,10 +181,12 @@ class Checker:
         shown = {checked.shown_path for checked in loaded}
         self._parsed = {name: parsed for name, parsed in self._parsed.items() if name in shown}  # files removed
         self._check_across_pages(loaded, [])
-        pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses})
+        pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses}, wake=self._wake_pool)
         if missed:
-            thread = threading.Thread(target=pending.run, args=(lambda arrived: self._check_misses(misses, arrived),),
-                                      daemon=True, name="derivations-check")
+            def check(arrived: Callable[[CheckedSpec, int, Verdict], None]) -> None:
+                self._check_misses(misses, arrived, checkpoint=pending.checkpoint)
+
+            thread = threading.Thread(target=pending.run, args=(check,), daemon=True, name="derivations-check")
             thread.start()
         else:
             pending.finish(None)
@@ -211,9 +213,14 @@ class Checker:
         """
         self._check_misses(((checked, self._answer_known(checked)) for checked in specs), progress)
 
+    def _wake_pool(self) -> None:
+        pool = self._pool
+        if pool is not None:
+            pool.wake()
+
     def _check_misses(self, misses: Iterable[tuple[CheckedSpec, list[tuple[int, Claim, str]]]],
                       progress: Callable[[CheckedSpec, int, Verdict], None] | None,
-                      workers: int | None = None) -> None:
+                      workers: int | None = None, checkpoint: Callable[[], None] | None = None) -> None:
         """Check in the workers the claims the caches could not answer, given spec by spec (lazily, so that
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
         verdict shared."""
@@ -250,7 +257,8 @@ class Checker:
         if first is None:
             return
         try:
-            self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done)
+            self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done,
+                                                      checkpoint=checkpoint)
         except WorkerStartError as err:
             # The OS would not give a process (EAGAIN, ENOMEM) or a pipe (EMFILE): the claims are not verified,
             # and each says why, as a worker that died would; the specs not yet loaded still are.

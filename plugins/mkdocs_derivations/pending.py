@@ -25,8 +25,10 @@ class PendingCheck:
     and :attr:`failure` says why, so nothing hangs and nothing unproved looks proved.
     """
 
-    def __init__(self, specs: list[CheckedSpec], left: dict[int, int]) -> None:
+    def __init__(self, specs: list[CheckedSpec], left: dict[int, int],
+                 wake: Callable[[], None] | None = None) -> None:
         self.specs = specs
+        self._wake = wake  # ends the checking thread's wait for a worker, so that a cancel acts at once
         self.failure = ""
         self._left = left  # id(spec) -> claims still without a verdict
         self._done = False
@@ -58,12 +60,19 @@ class PendingCheck:
             self._changed.notify_all()
 
     def cancel(self) -> None:
-        """Stop checking at the next verdict that arrives (the build failed or MkDocs is shutting down)."""
+        """Stop checking now (the build failed or MkDocs is shutting down): the claims being checked are
+        abandoned, their workers killed, rather than finished for a build that is gone."""
         self._cancelled = True
+        if self._wake is not None:
+            self._wake()
+
+    def checkpoint(self) -> None:
+        """Called by the checking thread between waits; raises out of the pool's map once cancelled."""
+        if self._cancelled:
+            raise Cancelled  # the map kills its busy workers on the way out
 
     def _arrived(self, checked: CheckedSpec, index: int, verdict: Verdict) -> None:
-        if self._cancelled:
-            raise Cancelled  # out of the pool's map, which stops its busy workers
+        self.checkpoint()
         with self._changed:
             self._left[id(checked)] -= 1
             if not self._left[id(checked)]:

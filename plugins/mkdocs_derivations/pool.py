@@ -116,6 +116,7 @@ class _Run:
 
     source: Iterator[Any] | None  # tasks not pulled yet; None once exhausted
     on_result: Callable[[int, TaskResult], None] | None
+    checkpoint: Callable[[], None] | None = None
     tasks: list[Any] = field(default_factory=list)
     results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
@@ -142,6 +143,49 @@ class _Run:
         return self.source is None and self.done >= len(self.tasks)
 
 
+class _Waker:
+    """A pipe whose read end sits in the pool's poll set, so that another thread can end a wait at once.
+
+    A ``map`` may block in ``poll`` until the running task's deadline, which can be the whole time limit
+    away; cancelling a build, or closing the pool as MkDocs exits, must not wait that long.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()  # a write never meets a descriptor closed (and reused) meanwhile
+        self.fd, self._write_fd = os.pipe()
+        os.set_blocking(self.fd, False)
+        os.set_blocking(self._write_fd, False)
+
+    def wake(self) -> None:
+        with self._lock:
+            if self._write_fd >= 0:
+                try:
+                    os.write(self._write_fd, b"!")
+                except BlockingIOError:  # the pipe is full of earlier wake-ups: the poll returns anyway
+                    pass
+
+    def drain(self) -> None:
+        try:
+            while os.read(self.fd, 4096):
+                pass
+        except BlockingIOError:
+            pass
+
+    def close_in_child(self) -> None:  # pragma: no cover - runs in the child
+        """Close the forked copy of the pipe without the lock, which another thread may have held at the
+        fork and which nobody would then release."""
+        if self._write_fd >= 0:
+            os.close(self.fd)
+            os.close(self._write_fd)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._write_fd >= 0:
+                os.close(self.fd)
+                os.close(self._write_fd)
+                self.fd = self._write_fd = -1
+
+
 class WorkerStartError(Exception):
     """No worker could be started: the OS refused a process (``fork``: EAGAIN, ENOMEM) or the pipe to one
     (EMFILE). The message is the call and the OS's reason. Raised only when no worker runs: a pool that
@@ -160,7 +204,9 @@ class WorkerPool:
     three times in a row fails the pending tasks of that ``map`` with the reason.
 
     The pool is not fork-safe itself (do not share it with a child) but ``map`` may be called from any
-    thread; calls are serialised.
+    thread; calls are serialised. :meth:`wake` and :meth:`close` may be called from another thread while a
+    ``map`` runs: the map then calls its ``checkpoint`` (which may raise to stop it) or, once the pool is
+    closing, stops with RuntimeError, killing its busy workers, without waiting for a deadline.
     """
 
     def __init__(
@@ -195,8 +241,11 @@ class WorkerPool:
         self._mean_task_s: float | None = None  # running mean of task times, sizing the queues (see _dispatch)
         self._lock = threading.Lock()
         self._closed = False
+        self._closing = False  # set by close() before it waits for a running map to stop
+        self._waker = _Waker()
+        self._poller.register(self._waker.fd, select.POLLIN)
         # Kills the workers even if the owner forgets close(), including at interpreter exit.
-        self._finalizer = weakref.finalize(self, _kill_all, self._workers)
+        self._finalizer = weakref.finalize(self, _release, self._workers, self._waker)
         if jobs > 0:
             self._top_up()  # the initializers (SymPy imports) overlap with whatever the host does next
         elif initializer is not None:
@@ -213,10 +262,20 @@ class WorkerPool:
         self.close()
 
     def close(self) -> None:
-        """Kill and reap all workers; the pool cannot be used afterwards. Idempotent."""
+        """Kill and reap all workers; the pool cannot be used afterwards. Idempotent.
+
+        A ``map`` running in another thread stops at once (its busy workers killed, RuntimeError raised in
+        it) instead of this call waiting for its tasks."""
+        self._closing = True
+        self._waker.wake()
         with self._lock:
             self._closed = True
             self._finalizer()
+
+    def wake(self) -> None:
+        """Make a ``map`` running in another thread call its ``checkpoint`` now rather than at its next
+        message or deadline (see :meth:`map`)."""
+        self._waker.wake()
 
     def grow(self, workers: int) -> None:
         """Start workers now, up to ``workers`` (at most ``jobs``), for tasks the caller knows are coming.
@@ -234,7 +293,8 @@ class WorkerPool:
         return sorted(list(self._workers))
 
     def map(
-        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None
+        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None,
+        checkpoint: Callable[[], None] | None = None,
     ) -> list[TaskResult]:
         """Apply ``fn`` to every task; results come back in task order.
 
@@ -242,15 +302,17 @@ class WorkerPool:
         it): it is drained eagerly, a task at a time, handing each to an idle worker at once and polling
         the workers in between, so that producing tasks overlaps with running them. ``on_result(index,
         result)`` is called in the calling thread as each task finishes (in completion order), for progress
-        reports. If it or the iterable raises, or the caller is interrupted, the busy workers are killed so
-        that the next ``map`` starts clean, and the exception propagates.
+        reports. ``checkpoint()`` is called before each wait and whenever :meth:`wake` is called; it may
+        raise to stop the map (a cancelled build). If it, ``on_result`` or the iterable raises, or the caller
+        is interrupted, the busy workers are killed so that the next ``map`` starts clean, and the exception
+        propagates.
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError("WorkerPool is closed")
             if self._jobs == 0:
                 return self._map_serial(tasks, on_result)
-            run = _Run(iter(tasks), on_result)
+            run = _Run(iter(tasks), on_result, checkpoint)
             try:
                 while not run.finished:
                     self._step(run)
@@ -288,6 +350,10 @@ class WorkerPool:
         (the checker loads a spec file there): without it, workers that became ready during one pull waited
         idle through the next.
         """
+        if self._closing:
+            raise RuntimeError("WorkerPool is closed")
+        if run.checkpoint is not None:
+            run.checkpoint()
         if run.source is not None:
             run.pull()
         if run.pending and len(self._workers) < self._jobs:  # to replace dead ones or grow a small pool
@@ -304,7 +370,10 @@ class WorkerPool:
             timeout_ms = 0
         by_fd = dict(self._by_fd)
         for fd, _ in self._poller.poll(timeout_ms):
-            self._receive(run, by_fd[fd])
+            if fd == self._waker.fd:
+                self._waker.drain()  # the next step's checkpoint is what the waker wanted
+            else:
+                self._receive(run, by_fd[fd])
         self._enforce_deadlines(run)
         if run.source is not None:
             self._dispatch(run)
@@ -490,6 +559,7 @@ class WorkerPool:
                 parent_end.close()
                 for conn in siblings:
                     conn.close()
+                self._waker.close_in_child()
                 code = _worker_main(child_end, self._fn, self._initializer, self._memory_mb, self._time_limit)
             finally:
                 os._exit(code)
@@ -534,10 +604,11 @@ def queue_depth(mean_task_s: float | None) -> int:
     return max(_MIN_QUEUE, min(_MAX_QUEUE, 1 + ahead))
 
 
-def _kill_all(workers: dict[int, _Worker]) -> None:
+def _release(workers: dict[int, _Worker], waker: _Waker) -> None:
     for worker in list(workers.values()):
         _kill(worker)
     workers.clear()
+    waker.close()
 
 
 def _kill(worker: _Worker) -> str:
