@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -236,6 +238,26 @@ def test_a_symlinked_spec_is_refused_without_reading_its_target(tmp_path: Path,
     assert code == 2
     assert "s.yml: a spec file may not be a symbolic link" in out and "SECRET" not in out
     assert "secret.txt" not in out  # named as the link, not as its target
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda path: path.symlink_to(path), "a spec file may not be a symbolic link"),  # a link loop
+    (lambda path: path.symlink_to(path.parent / "gone.yml"), "a spec file may not be a symbolic link"),
+    (lambda path: path.mkdir(), "this spec name is a folder; a spec must be a plain file"),
+    (lambda path: os.mkfifo(path), "this spec name is not a regular file; a spec must be a plain file"),
+], ids=["link-loop", "dangling-link", "folder", "named-pipe"])
+def test_an_entry_named_like_a_spec_that_is_no_file_is_a_load_error_not_skipped(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], make: Callable[[Path], None], message: str) -> None:
+    """Skipping it would lose a contributor's page without a word; reading a named pipe would hang."""
+    specs = tmp_path / "derivations"
+    specs.mkdir()
+    write(specs, "ok.yml", GOOD)
+    make(specs / "odd.yml")
+    named = [] if (specs / "odd.yml").is_dir() else [specs / "odd.yml"]  # a folder named is a folder to check
+    for target in [specs, *named]:  # the folder, and the entry named on the command line
+        code, out = run(capsys, str(target))
+        assert code == 2
+        assert f"{(specs / 'odd.yml').as_posix()}: {message}" in out
 
 
 def test_an_integer_too_long_for_python_is_a_located_error(tmp_path: Path,

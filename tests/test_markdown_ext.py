@@ -126,6 +126,15 @@ def test_paths_must_stay_inside_base_dir(specs: Path, caplog: pytest.LogCaptureF
     assert len(caplog.records) == 2
 
 
+def test_a_link_loop_is_an_error_box_not_a_crash(specs: Path, caplog: pytest.LogCaptureFixture) -> None:
+    (specs / "derivations" / "loop.yml").symlink_to(specs / "derivations" / "loop.yml")
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
+        html = convert("!derivation derivations/loop.yml\n", specs)
+    assert html.count("This derivation has errors") == 1
+    assert "`!derivation derivations/loop.yml`: the path cannot be followed: Symlink loop" in html
+    assert len(caplog.records) == 1
+
+
 def test_loads_by_name_as_python_markdown_extensions_do(specs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(specs)
     html = markdown.markdown("!derivation derivations/other.yml\n",

@@ -190,7 +190,7 @@ def test_large_file_on_disk_is_refused_without_reading_it(tmp_path: Path, monkey
     monkeypatch.setattr(Path, "read_bytes", no_reading)
     with pytest.raises(SpecError) as info:
         load_spec(big)
-    assert "2.0 MB" in info.value.message
+    assert "the file is 2,097,155 bytes; a spec may be at most 1,048,576 bytes (1 MiB)" in info.value.message
 
 
 # --- contributor mistakes ------------------------------------------------------------------------------

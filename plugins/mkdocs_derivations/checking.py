@@ -31,10 +31,14 @@ ENGINE_VERSION = f"{__version__}+engine20"  # bump when a verdict (or its method
 
 
 def find_specs(folder: Path) -> list[Path]:
-    """The spec files of a folder (not its subfolders: a page's slug is its file stem), in a stable order."""
+    """The spec files of a folder (not its subfolders: a page's slug is its file stem), in a stable order.
+
+    Every entry named like a spec is returned, also one that is not a readable file (a symbolic link, a
+    link loop, a folder named ``x.yml``): loading it then says why it makes no page, where skipping it
+    would lose a contributor's page without a word."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in {".yml", ".yaml"} and p.is_file())
+    return sorted(p for p in folder.iterdir() if p.suffix in {".yml", ".yaml"})
 
 
 def _sympy_version() -> str:

@@ -200,6 +200,12 @@ def _unreadable(err: OSError) -> int:
     return EXIT_LOAD
 
 
+def _entry(path: Path) -> Path:
+    """A folder entry named absolutely without following the entry itself: a spec that is a link loop must
+    become that spec's load error, not a RuntimeError from ``resolve``."""
+    return path.absolute().parent.resolve() / path.name
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         collected = _collect(args.paths)
@@ -209,7 +215,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}", file=sys.stderr)
         return EXIT_LOAD
     paths = _shard(collected, args.shard)
-    missing = [p for p in paths if not p.is_file()]
+    missing = [p for p in paths if not (p.exists() or p.is_symlink())]  # the rest say why when loaded
     if missing:
         for p in missing:
             print(f"{p}: no such spec file", file=sys.stderr)
@@ -228,9 +234,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             progress_out.flush()
 
     # Other specs in the same folders are loaded (not checked) so that references to them resolve.
-    given = {p.resolve() for p in paths}
+    given = {_entry(p) for p in paths}
     try:
-        neighbours = sorted({n for p in paths for n in find_specs(p.parent) if n.resolve() not in given})
+        neighbours = sorted({n for p in paths for n in find_specs(p.parent) if _entry(n) not in given})
     except OSError as unreadable:
         checker.close()
         return _unreadable(unreadable)

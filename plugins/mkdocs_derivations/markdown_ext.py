@@ -140,7 +140,10 @@ class DerivationsExtension(Extension):
     def include(self, name: str) -> str:
         """The Markdown of the spec at ``name`` (relative to base_dir), or an error box saying why not."""
         base = self.base_dir()
-        path = (base / name).resolve()
+        try:
+            path = (base / name).resolve()
+        except (OSError, RuntimeError) as err:  # RuntimeError: a loop of symbolic links
+            return self._failed(name, f"`!derivation {name}`: the path cannot be followed: {err}")
         if not path.is_relative_to(base):
             return self._failed(name, f"`!derivation {name}`: the path leaves base_dir {base}")
         if path.suffix not in {".yml", ".yaml"} or not path.is_file():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -93,9 +94,12 @@ def read_spec_file(path: Path, name: str) -> bytes:
         raise SpecError("a spec file may not be a symbolic link; put the spec itself in the folder",
                         Location(name))
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise size_error(size, name)
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # reading a named pipe would wait for a writer for ever
+            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "not a regular file"
+            raise SpecError(f"this spec name is {kind}; a spec must be a plain file", Location(name))
+        if status.st_size > MAX_BYTES:
+            raise size_error(status.st_size, name)
         return path.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read the spec file: {exc.strerror or exc}", Location(name)) from None

@@ -209,9 +209,9 @@ def _decode(data: bytes | str, path: str) -> str:
 
 def size_error(size: int, path: str) -> SpecError:
     """The error for a file over :data:`MAX_BYTES` (also used by callers that check a file's size on disk)."""
-    megabytes = size / (1024 * 1024)
-    return SpecError(f"the file is {megabytes:.1f} MB; a spec may be at most {MAX_BYTES // (1024 * 1024)} MB",
-                     Location(path))
+    # In bytes: "1.0 MB; at most 1 MB" read as a contradiction for a file just over the limit.
+    return SpecError(f"the file is {size:,} bytes; a spec may be at most {MAX_BYTES:,} bytes "
+                     f"({MAX_BYTES // (1024 * 1024)} MiB)", Location(path))
 
 
 def _location(mark: _Mark | None, path: str) -> Location:

@@ -456,7 +456,8 @@ def test_fifty_megabyte_file_is_refused_before_reading(tmp_path: Path) -> None:
     assert outcome.seconds < 1.0
     assert not marker.exists()
     [err] = outcome.errors
-    assert "the file is 50.0 MB; a spec may be at most 1 MB" in err.message
+    size = spec.stat().st_size
+    assert f"the file is {size:,} bytes; a spec may be at most 1,048,576 bytes (1 MiB)" in err.message
     assert (err.location.line, err.location.column) == (0, 0)  # a whole-file problem: the path alone
     assert str(err).startswith(f"{spec.as_posix()}: ")
 
@@ -466,7 +467,7 @@ def test_one_byte_over_the_limit(tmp_path: Path) -> None:
     body = MINIMAL + "#"
     spec.write_bytes((body + "x" * (1024 * 1024 + 1 - len(body))).encode())
     [err] = run_checker(spec).errors
-    assert "a spec may be at most 1 MB" in err.message
+    assert "the file is 1,048,577 bytes; a spec may be at most 1,048,576 bytes (1 MiB)" in err.message
 
 
 def test_missing_reference_location_when_rendered(tmp_path: Path) -> None:
