@@ -76,6 +76,13 @@ def test_refuted_step_shows_counterexample_and_is_a_problem(seed_checked: Checke
     page = render_page(dataclasses.replace(seed_checked, verdicts=verdicts))
     assert "deriv-eq deriv-refuted" in page.markdown and "t = <code>1/3</code>" in page.markdown
     assert len(page.problems) == 1 and "counterexample: t = 1/3" in page.problems[0]
+    # The step is named on the page as the log names it, so a contributor can find it in the spec.
+    claim = seed_checked.layout.claims[index]
+    assert claim.where and claim.location.line > 0
+    source = (f'<p class="deriv-source">Source: <code>{claim.location}</code>, '
+              f"{claim.where.replace(chr(39), '&#x27;')}</p>")
+    assert page.markdown.count(source) == 1
+    assert page.markdown.count('class="deriv-source"') == 1  # verified steps and definitions: no source line
 
 
 def test_problem_message_quotes_only_what_the_detail_does_not_say() -> None:

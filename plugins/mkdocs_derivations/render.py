@@ -131,6 +131,10 @@ class _PageRenderer:
             lines.append(f'<p class="deriv-note">Note: {_esc(note)}</p>')
         if verdict.seconds:
             lines.append(f"<p>Time: {verdict.seconds * 1000:.0f} ms</p>")
+        if verdict.status not in VERIFIED and verdict.status != "definition":
+            # What a contributor needs to find the step in the spec, as the build log and the CLI name it.
+            where = f", {_esc(claim.where)}" if claim.where else ""
+            lines.append(f'<p class="deriv-source">Source: <code>{_esc(str(claim.location))}</code>{where}</p>')
         return "".join(lines)
 
     def row(self, row: Row) -> str:
