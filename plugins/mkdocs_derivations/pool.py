@@ -490,12 +490,13 @@ class WorkerPool:
         limit = self._time_limit
         wall = now - worker.since
         clock = _cpu_clock(worker.pid)
-        used = wall if clock is None else clock - worker.cpu_since
+        # /proc counts in clock ticks, the worker's own clock finer: a task that only waited can read -0.00 s
+        used = wall if clock is None else max(0.0, clock - worker.cpu_since)
         if used >= limit:
             return f"time limit of {limit:g} s exceeded", False
         if wall >= WALL_FACTOR * limit:
-            return (f"still running after {wall:.0f} s of wall-clock time, {WALL_FACTOR} times the time limit of "
-                    f"{limit:g} s, having computed for only {used:.1f} s: the machine is overloaded"), True
+            return (f"still running after {_seconds(wall)} s of wall-clock time, {WALL_FACTOR} times the time limit "
+                    f"of {limit:g} s, having computed for only {_seconds(used)} s: the machine is overloaded"), True
         worker.check_at = min(now + (limit - used), worker.since + WALL_FACTOR * limit)
         return "", False
 
@@ -579,6 +580,11 @@ class WorkerPool:
             run.pending.extendleft(reversed(worker.queue))
         worker.queue.clear()
         return _kill(worker)
+
+
+def _seconds(value: float) -> str:
+    """Seconds to the precision a message needs: "35", "2.5", "0.16" (a 0.05 s limit read "after 0 s")."""
+    return f"{value:.0f}" if value >= 10 else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
 
 
 def _cpu_clock(pid: int) -> float | None:
