@@ -18,7 +18,7 @@ import pytest
 
 import site_support
 from mkdocs_derivations import cache as cache_module
-from mkdocs_derivations import verify
+from mkdocs_derivations import pool, verify
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.options import CheckOptions
 
@@ -223,6 +223,8 @@ def test_error_and_time_limit_verdicts_are_not_cached(tmp_path: Path, monkeypatc
     # The checker imports verify.check_claim when it creates its pool; the forked workers inherit the fake.
     monkeypatch.setattr(verify, "check_claim", fake)
     monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    if fake is _slow_check:  # on a loaded machine the wall-clock backstop would stop it first, as overloaded
+        monkeypatch.setattr(pool, "WALL_FACTOR", 1000)
     checker = _checker(cache, time_limit_s=0.5)
     try:
         [first] = checker.check_paths(paths)
