@@ -220,7 +220,7 @@ def test_page_name_collisions_are_warnings_not_silent_replacements(tmp_path: Pat
     (site / "docs" / "derivations" / "good.md").write_text("# Hand-written\n")
     result = mkdocs_build(site)
     assert result.returncode == 0, result.stderr
-    assert "derivations/dashboard.yml: `dashboard` is the name of a page the plugin generates" in result.stderr
+    assert "derivations/dashboard.yml:1: `dashboard` is the name of a page the plugin generates" in result.stderr
     assert "derivations/good.md: the page generated from the spec `good` replaces this hand-written page" \
         in result.stderr
     dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()
