@@ -126,6 +126,34 @@ def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_ed
         config.plugins.on_shutdown()
 
 
+def test_serve_style_rebuilds_show_a_second_file_for_a_page_then_clear_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The serve audit's steps: `audit.yaml` added beside `audit.yml` while serving, then removed again. The
+    error must show on the page and the dashboard at once, and go with the file (nothing kept between
+    rebuilds may carry it over)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = make_site(tmp_path, {"audit.yml": GOOD})
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    page, dashboard = (site / "site" / "derivations" / name / "index.html" for name in ("audit", "dashboard"))
+    try:
+        build(config)
+        assert "deriv-load-error" not in page.read_text()
+        (site / "derivations" / "audit.yaml").write_text(GOOD.replace("Tiny", "Other"))
+        build(config)
+        assert "derivations/audit.yaml:1: `derivations/audit.yml` also makes the page `audit`" in page.read_text()
+        assert "Specs that make no page" in dashboard.read_text()
+        (site / "derivations" / "audit.yaml").unlink()
+        build(config)
+        assert "deriv-load-error" not in page.read_text() and "deriv-load-error" not in dashboard.read_text()
+        assert "none refuted." in dashboard.read_text()
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_serve_logs_an_unreadable_specs_folder_and_recovers_when_it_can_be_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """`mkdocs serve` keeps running after a rebuild fails, so the folder that cannot be listed is one
