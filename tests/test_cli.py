@@ -203,10 +203,12 @@ def test_specs_whose_page_name_is_taken_are_errors(tmp_path: Path, capsys: pytes
         write(tmp_path, name, GOOD)
     code, out = run(capsys, str(tmp_path))
     assert code == 2
-    assert f"{tmp_path}/dashboard.yml: `dashboard` is the name of a page the plugin generates" in out
-    assert f"{tmp_path}/graph.yaml: `graph` is the name of a page the plugin generates" in out
-    assert f"{tmp_path}/dup.yml: `{tmp_path}/dup.yaml` already makes the page `dup`" in out
-    assert "specs: 4, load errors: 3" in out
+    assert f"{tmp_path}/dashboard.yml:1: `dashboard` is the name of a page the plugin generates" in out
+    assert f"{tmp_path}/graph.yaml:1: `graph` is the name of a page the plugin generates" in out
+    assert f"{tmp_path}/dup.yml:1: `{tmp_path}/dup.yaml` already makes the page `dup`" in out
+    # The file that keeps the page is at fault too (its page shows the error): both are counted, as on the site.
+    assert f"{tmp_path}/dup.yaml:1: `{tmp_path}/dup.yml` also makes the page `dup`" in out
+    assert "specs: 4, load errors: 4" in out
 
 
 def test_a_reference_to_a_page_that_failed_to_load_says_so(tmp_path: Path,

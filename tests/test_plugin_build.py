@@ -126,6 +126,34 @@ def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_ed
         config.plugins.on_shutdown()
 
 
+def test_serve_style_rebuilds_show_a_second_file_for_a_page_then_clear_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The serve audit's steps: `audit.yaml` added beside `audit.yml` while serving, then removed again. The
+    error must show on the page and the dashboard at once, and go with the file (nothing kept between
+    rebuilds may carry it over)."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = make_site(tmp_path, {"audit.yml": GOOD})
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    page, dashboard = (site / "site" / "derivations" / name / "index.html" for name in ("audit", "dashboard"))
+    try:
+        build(config)
+        assert "deriv-load-error" not in page.read_text()
+        (site / "derivations" / "audit.yaml").write_text(GOOD.replace("Tiny", "Other"))
+        build(config)
+        assert "derivations/audit.yaml:1: `derivations/audit.yml` also makes the page `audit`" in page.read_text()
+        assert "Specs that make no page" in dashboard.read_text()
+        (site / "derivations" / "audit.yaml").unlink()
+        build(config)
+        assert "deriv-load-error" not in page.read_text() and "deriv-load-error" not in dashboard.read_text()
+        assert "none refuted." in dashboard.read_text()
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_serve_logs_an_unreadable_specs_folder_and_recovers_when_it_can_be_read(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     """`mkdocs serve` keeps running after a rebuild fails, so the folder that cannot be listed is one
@@ -220,12 +248,44 @@ def test_page_name_collisions_are_warnings_not_silent_replacements(tmp_path: Pat
     (site / "docs" / "derivations" / "good.md").write_text("# Hand-written\n")
     result = mkdocs_build(site)
     assert result.returncode == 0, result.stderr
-    assert "derivations/dashboard.yml: `dashboard` is the name of a page the plugin generates" in result.stderr
+    problem = "derivations/dashboard.yml:1: `dashboard` is the name of a page the plugin generates"
+    assert problem in result.stderr
     assert "derivations/good.md: the page generated from the spec `good` replaces this hand-written page" \
         in result.stderr
     dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()
     assert "Verification dashboard" in dashboard and "Mine" not in dashboard
+    # Not in the log only: the dashboard lists the spec that makes no page, where and how to fix it.
+    assert "Specs that make no page" in dashboard and problem in dashboard and "rename this spec" in dashboard
     assert mkdocs_build(site, "--strict").returncode != 0
+
+
+def test_two_files_making_one_page_show_an_error_on_it(tmp_path: Path) -> None:
+    """The serve audit: with `audit.yml` in place, adding `audit.yaml` silently made the page show the new file.
+    The page now says so in its error box, naming both files, and the dashboard counts it."""
+    site = make_site(tmp_path, {"audit.yml": GOOD, "audit.yaml": GOOD.replace("Tiny", "Other")})
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert ("derivations/audit.yml:1: `derivations/audit.yaml` already makes the page `audit`" in result.stderr)
+    page = (site / "site" / "derivations" / "audit" / "index.html").read_text()
+    box = page.split('deriv-load-error">', 1)[1].split("</div>", 1)[0]
+    assert "derivations/audit.yaml:1: `derivations/audit.yml` also makes the page `audit`" in box
+    assert "rename one of them" in box
+    dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()
+    assert "none refuted; 2 specs with load errors." in dashboard
+    assert "`derivations/audit.yaml` already makes the page `audit`" in dashboard  # the file without a page
+    assert mkdocs_build(site, "--strict").returncode != 0
+
+
+def test_a_spec_that_fails_to_load_is_a_load_error_not_a_claim(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD, "broken.yml": "version: 1\ntitle: [unclosed\n"})
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "derivations: 2 derivations, 1 claim: 1 machine-checked" in result.stderr
+    assert "none refuted; 1 spec with load errors; SymPy checked" in result.stderr
+    dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()
+    assert "2 derivations, 1 claim: 1 machine-checked" in dashboard
+    strict = mkdocs_build(site, "--strict")
+    assert strict.returncode != 0 and "derivations/broken.yml:" in strict.stderr
 
 
 @pytest.mark.parametrize(("option", "problem"), [

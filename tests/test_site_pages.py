@@ -77,3 +77,77 @@ def test_a_claim_left_without_a_verdict_counts_as_unchecked_not_verified() -> No
     assert node.state == "partial"
     assert base.status_counts()["unchecked"] == 1
     assert "| [Base](base.md) | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |" in dashboard_markdown([base])
+
+
+def _site(*specs: CheckedSpec) -> dict[str, str]:
+    """The generated pages of ``specs`` after the checks that need the whole site (page names)."""
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.site_pages import build_site
+
+    checked = list(specs)
+    Checker._check_across_pages(checked, [])
+    return dict(build_site(checked).pages)
+
+
+def _broken(name: str) -> CheckedSpec:
+    from mkdocs_derivations.errors import Location, SpecError
+
+    error = SpecError("could not parse the YAML", Location(name, 3, 1))
+    return CheckedSpec(Path(name), name, None, errors=[error])
+
+
+def test_a_spec_that_failed_to_load_counts_as_a_load_error_not_a_claim() -> None:
+    """It has no claims: counting its error as a claim told the site it had one more claim than it has, and a
+    failing one, while the page said it has none."""
+    pages = [page("base", BASE), _broken("broken.yml")]
+    markdown = dashboard_markdown(pages)
+    assert "| [broken](broken.md) | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in markdown
+    assert "| [Base](base.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
+    assert "| **All (2 derivations)** | **1** |" in markdown
+    total = site_total_sentence(pages)
+    assert total.startswith("2 derivations, 1 claim: 1 machine-checked"), total
+    assert total.endswith("none refuted; 1 spec with load errors."), total
+    assert {n.slug: n.state for n in nodes(pages)}["broken"] == "failing"
+
+
+def test_two_files_making_one_page_are_shown_on_that_page_and_the_dashboard() -> None:
+    """`a.yaml` and `a.yml` both make the page `a`; the page shows one of them, so it must say so, naming both
+    files and the fix, and the dashboard must count the problem (it used to be in the build log only)."""
+    first, second = page("dup", BASE), page("dup", BASE)
+    first.path, first.shown_path = Path("dup.yaml"), "dup.yaml"
+    second.path, second.shown_path = Path("dup.yml"), "dup.yml"
+    pages = _site(first, second)
+    assert [slug for slug in pages if slug == "dup"] == ["dup"]
+    box = pages["dup"].split('deriv-load-error">', 1)[1].split("</div>", 1)[0]
+    assert "dup.yaml:1:" in box and "`dup.yml` also makes the page `dup`" in box and "rename one of them" in box
+    assert "dup.yml" in pages["dashboard"] and "`dup.yaml` already makes the page `dup`" in pages["dashboard"]
+    assert "| [Dup](dup.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in pages["dashboard"]
+    assert "none refuted; 2 specs with load errors." in pages["dashboard"]
+
+
+def test_a_spec_named_like_a_generated_page_is_shown_on_the_dashboard() -> None:
+    """`dashboard.yml` (or `graph.yml`, in any case) has no page of its own: the dashboard lists it with its
+    file, line 1 and the fix, so that the problem is on the site and not only in the build log."""
+    pages = _site(page("base", BASE), page("dashboard", BASE), page("Graph", BASE))
+    assert sorted(pages) == ["base", "dashboard", "graph"]
+    dashboard = pages["dashboard"]
+    assert "Specs that make no page" in dashboard
+    assert "dashboard.yml:1: `dashboard` is the name of a page the plugin generates" in dashboard
+    assert "Graph.yml:1: `Graph` is the name of a page the plugin generates" in dashboard
+    assert "rename this spec" in dashboard
+    assert "1 derivation, 1 claim:" in dashboard and "none refuted; 2 specs with load errors." in dashboard
+
+
+def test_the_dashboard_is_made_even_when_no_spec_has_a_page() -> None:
+    pages = _site(page("dashboard", BASE))
+    assert "dashboard.yml:1: `dashboard` is the name of a page the plugin generates" in pages["dashboard"]
+
+
+def test_page_names_differing_only_in_case_collide() -> None:
+    """`Audit.yml` and `audit.yml` are two pages on Linux but one file on macOS and Windows, where a build
+    would silently keep one of them: an error everywhere instead."""
+    first, second = page("Audit", BASE), page("audit", BASE)
+    pages = _site(first, second)
+    assert "Audit" in pages and "audit" not in pages
+    assert "`audit.yml` also makes the page `Audit`" in pages["Audit"]
+    assert "audit.yml:1: `Audit.yml` already makes the page `Audit`" in pages["dashboard"]

@@ -199,9 +199,9 @@ class Checker:
     @staticmethod
     def _check_across_pages(specs: list[CheckedSpec], context: Iterable[CheckedSpec]) -> None:
         """What needs the whole site: page names that collide, and references between pages."""
-        for index, error in page_name_errors([(c.slug, c.shown_path) for c in specs]).items():
+        for index, error, keeps_page in page_name_errors([(c.slug, c.shown_path) for c in specs]):
             specs[index].errors.append(error)
-            specs[index].has_page = False
+            specs[index].has_page = specs[index].has_page and keeps_page
         everything = [*specs, *context]
         registry = pages_registry(c for c in everything if c.has_page)
         broken = {c.slug for c in everything if c.layout is None}

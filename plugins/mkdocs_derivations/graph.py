@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .checked import CheckedSpec
-from .dashboard import claim_counts, page_state
+from .dashboard import page_state
 from .references import DASHBOARD_SLUG, Registry, cited_pages, pages_registry
 from .render import counted
 from .slots import Immediate, Slots
@@ -33,7 +33,7 @@ class PageNode:
     @property
     def state(self) -> str:
         """verified | partial | failing, from the verdicts the page has now."""
-        return page_state(claim_counts(self.checked))
+        return page_state(self.checked)
 
 
 def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[PageNode]:
@@ -125,7 +125,7 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
 def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
     edges = sum(len(n.uses) for n in graph)
     legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
-              "red: some claim refuted or not checkable")
+              "red: some claim refuted or not checkable, or the spec has errors")
     return ("# Dependency graph\n\n"
             f"{counted(len(graph), 'derivation')}, {counted(edges, 'citation')} between them. An arrow points "
             "from a page to a page it cites; pages further right build on those to their left. "

@@ -108,21 +108,34 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
     return errors
 
 
-def page_name_errors(pages: list[tuple[str, str]]) -> dict[int, SpecError]:
-    """Specs that cannot have a page of their own, by position in ``pages`` ((slug, shown path) pairs in
-    site order): a name the plugin uses for a generated page, or the name of an earlier spec (`a.yml` and
-    `a.yaml`). Otherwise the later page silently replaced the earlier one."""
-    errors: dict[int, SpecError] = {}
-    first: dict[str, str] = {}
+def page_name_errors(pages: list[tuple[str, str]]) -> list[tuple[int, SpecError, bool]]:
+    """Specs whose page name is taken, by position in ``pages`` ((slug, shown path) pairs in site order), each
+    with its error and whether it keeps a page: a name the plugin uses for a generated page (no page), or a name
+    two specs share (`a.yml` and `a.yaml`: the first keeps the page, the others have none). Both files of a
+    shared name get an error, the one whose page it is too: otherwise its page showed one file's content as if
+    nothing were wrong, and the other's error was in the build log only. Names are compared ignoring case,
+    as the file systems of macOS and Windows would, where `A.yml` and `a.yml` make one page.
+
+    The errors are placed at line 1 (the file's name is at fault, not a line of it), so that every output can
+    point at the file as it points at any other spec error."""
+    errors: list[tuple[int, SpecError, bool]] = []
+    first: dict[str, tuple[int, str, str]] = {}
     for index, (slug, shown) in enumerate(pages):
-        if slug in GENERATED_SLUGS:
-            errors[index] = SpecError(f"`{slug}` is the name of a page the plugin generates (the verification "
-                                      "dashboard or the dependency graph); rename this spec", Location(shown))
-        elif slug in first:
-            errors[index] = SpecError(f"`{first[slug]}` already makes the page `{slug}` (a page is named after "
-                                      "its file, without .yml or .yaml); rename one of them", Location(shown))
+        key = slug.casefold()
+        if key in GENERATED_SLUGS:
+            errors.append((index, SpecError(f"`{slug}` is the name of a page the plugin generates (the verification "
+                                            "dashboard or the dependency graph), so this spec has no page; rename "
+                                            "this spec", Location(shown, 1)), False))
+        elif key in first:
+            owner, owner_slug, owner_shown = first[key]
+            errors.append((index, SpecError(f"`{owner_shown}` already makes the page `{owner_slug}` (a page is named "
+                                            "after its file, without .yml or .yaml), so this spec has no page; "
+                                            "rename one of them", Location(shown, 1)), False))
+            errors.append((owner, SpecError(f"`{shown}` also makes the page `{owner_slug}` (a page is named after its "
+                                            "file, without .yml or .yaml), and the page shows this spec only; "
+                                            "rename one of them", Location(owner_shown, 1)), True))
         else:
-            first[slug] = shown
+            first[key] = (index, slug, shown)
     return errors
 
 

@@ -44,7 +44,9 @@ class SitePages:
         self._registry = pages_registry(self._pages)
         self._specs = {checked.slug: checked for checked in self._pages}
         self._graph = nodes(self._pages, self._registry)  # citations are final; states are read when asked
-        self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and self._pages else ()
+        # Specs whose name is taken show on the dashboard, so it is made even when no spec has a page.
+        self._without_page = [checked for checked in pending.specs if not checked.has_page]
+        self._extra = (DASHBOARD_SLUG, GRAPH_SLUG) if dashboard and pending.specs else ()
         self.slugs = [checked.slug for checked in self._pages] + list(self._extra)
         self._slots: dict[str, Slots] = {}
         self._lost: list[str] = []
@@ -86,7 +88,7 @@ class SitePages:
 
     def _render(self, slug: str, slots: Slots | None) -> str:
         if slug == DASHBOARD_SLUG and slug in self._extra:
-            return dashboard_markdown(self._pages, slots)
+            return dashboard_markdown(self._pages, slots, self._without_page)
         if slug == GRAPH_SLUG and slug in self._extra:
             return graph_markdown(self._graph, self._directory_urls, slots)
         page = render_page(self._specs[slug], self._registry, self._directory_urls, slots)
@@ -100,7 +102,7 @@ class SitePages:
 
     def total(self) -> str:
         self.pending.wait_all()
-        return site_total_sentence(self._pages) if self._pages else ""
+        return site_total_sentence(self._pages, self._without_page) if self.pending.specs else ""
 
 
 def build_site(checked: list[CheckedSpec], directory_urls: bool = True, dashboard: bool = True) -> Site:
