@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations import verify
+from mkdocs_derivations import pool, verify
 from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.options import CheckOptions
@@ -93,6 +93,8 @@ def test_a_claim_stopped_by_its_worker_names_the_step_and_why(
         method: str, message: str) -> None:
     monkeypatch.setattr(verify, "check_claim", fake)
     monkeypatch.setattr(verify, "warm_up", _quick_warm_up)
+    if method == "time limit":  # a loaded machine must not make the wall-clock backstop stop it first
+        monkeypatch.setattr(pool, "WALL_FACTOR", 1000)
     checked = _check(tmp_path, **limits)
     [verdict] = checked.verdicts.values()
     assert (verdict.status, verdict.method) == ("error", method)
