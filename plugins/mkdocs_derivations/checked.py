@@ -56,11 +56,18 @@ class CheckedSpec:
         page look verified anywhere."""
         return Counter(verdict.status for _, _, verdict in self.claim_records())
 
+    def unclaimed_errors(self) -> list[SpecError]:
+        """The errors that keep no step from being checked. The others are counted with the "error" claims
+        of the steps they stopped; counted again on their own, one mistake would count twice."""
+        behind = {(e.message, e.location) for e in self.layout.blocked.values()} if self.layout else set()
+        return [e for e in self.errors if (e.message, e.location) not in behind]
+
     def problems(self) -> list[str]:
-        """Messages for everything that must fail a strict build: load errors, refuted and error claims."""
+        """Messages for everything that must fail a strict build: load errors, refuted and error claims (not
+        the claims a load error stopped: that error is already in the list, once)."""
         out = [str(e) for e in self.errors]
         for claim, row, verdict in self.claim_records():
-            if verdict.status in FAILING:
+            if verdict.status in FAILING and claim.kind != "error":
                 out.append(claim_message(claim, row, verdict))
         return out
 

@@ -24,9 +24,10 @@ _COLUMNS = (("proved", "proved"), ("proved-all", "all dimensions"), ("sizes", "a
 
 
 def claim_counts(checked: CheckedSpec) -> Counter[str]:
-    """Verdict statuses over every claim of a page (load errors count as errors)."""
+    """Verdict statuses over every claim of a page; a load error counts as an error unless it is counted
+    already as the steps it kept from being checked."""
     counts = checked.status_counts()
-    counts["error"] += len(checked.errors)
+    counts["error"] += len(checked.unclaimed_errors())
     return counts
 
 

@@ -111,6 +111,10 @@ class _PageRenderer:
         if verdict.method:
             lines[-1] += f" — method: {_esc(verdict.method)}"
         lines[-1] += "</p>"
+        if claim.kind == "error":  # nothing was checked, so there is no checked form to show
+            lines.append(f"<p>{_esc(verdict.detail)}</p>"
+                         f'<p><a href="#{ERRORS_ANCHOR}">This page\'s errors are listed at its top.</a></p>')
+            return "".join(lines)
         if claim.lhs or claim.rhs:
             rel = {"shape": "∈", "define": ":=", "given": "= (given)"}.get(claim.kind, "=")
             checked = _esc(claim.lhs)
@@ -246,9 +250,13 @@ def page_heading(checked: CheckedSpec) -> str:
     return f"# {sanitize_markdown(checked.title)}"
 
 
+# The id of a page's error box, which the badge of every step an error kept from being checked links to.
+ERRORS_ANCHOR = "deriv-errors"
+
+
 def error_box(errors: list[SpecError]) -> str:
     items = "".join(f"<li><code>{_esc(str(e))}</code></li>" for e in errors)
-    return ('<div class="admonition failure deriv-load-error">'
+    return (f'<div class="admonition failure deriv-load-error" id="{ERRORS_ANCHOR}">'
             '<p class="admonition-title">This derivation has errors</p>'
             f"<ul>{items}</ul></div>")
 
