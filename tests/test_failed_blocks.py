@@ -114,6 +114,15 @@ def test_refused_tex_is_not_shown_but_its_row_keeps_its_place() -> None:
     assert "cssId" in str(checked.errors[0])
 
 
+def test_a_refused_script_link_is_quoted_nowhere_on_the_page_as_a_script_url() -> None:
+    """The badge repeats the error, which quotes the TeX; badges are filled in after the page's HTML was
+    sanitised (slots.py), so the renderer itself must defuse the quote."""
+    checked = checked_of(page(block("middle", "t", "t").replace("'R_{middle}'", "'\\href{javascript:alert(1)}{R}'")))
+    markdown = assert_kept_in_place(checked)
+    assert "javascript:alert" in str(checked.errors[0])
+    assert "javascript:" not in row_html(markdown, "eq-middle") and "javascript&#58;alert(1)" in markdown
+
+
 def test_the_steps_before_an_error_keep_their_verdicts_and_the_later_ones_are_not_checked() -> None:
     body = textwrap.dedent("""\
       - math:

@@ -18,7 +18,7 @@ from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
-from .sanitize import sanitize_markdown
+from .sanitize import defuse_script_words, sanitize_markdown
 from .slots import Immediate, Slots
 from .verdict import DEFINITION_WORDS, VERIFIED, Status, Verdict, badge, sizes_text, weakest
 
@@ -158,6 +158,9 @@ class _PageRenderer:
         pairs = self.row_verdicts(row)
         symbol, label = badge([v for _, v in pairs])
         details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
+        # Filled into the page after its HTML was sanitised (slots.py), and a spec error's message quotes the
+        # contributor's text: no copy of a script URL may reach the page this way either.
+        details = defuse_script_words(details)
         return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
                 f"{symbol}</span> {_esc(label)}</summary>"
                 f'<div class="deriv-detail">{details}</div></details>')
