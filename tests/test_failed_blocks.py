@@ -227,6 +227,30 @@ def test_a_page_level_error_marks_every_step_and_is_reported_once() -> None:
     assert statuses(checked, "a") == statuses(checked, "b") == ["error"]
 
 
+@pytest.mark.parametrize("head", [HEAD + "where:\n  t: 'zz'\n", HEAD + "sizes: [{N: 2}]\n"])
+def test_a_bad_page_where_or_sizes_stops_every_block_and_is_reported_once(head: str) -> None:
+    checked = checked_of(block("a", "A*x", "A*x") + block("b", "t", "t"), head)
+    assert len(checked.errors) == 1
+    assert statuses(checked, "a") == statuses(checked, "b") == ["error"]
+    assert claim_counts(checked)["error"] == 2
+
+
+def test_a_bad_box_sizes_stops_the_steps_inside_only() -> None:
+    body = """\
+      - example:
+          title: E
+          sizes: [{N: 2}]
+          blocks:
+            - math:
+                label: inner
+                start: {tex: 'I_1', sympy: 'A*x'}
+                steps: [{tex: 'I_2', sympy: 'A*x'}]
+    """
+    checked = checked_of(textwrap.dedent(body) + textwrap.dedent(block("after", "t", "t")))
+    assert len(checked.errors) == 1 and "`sizes` needs at least two" in str(checked.errors[0])
+    assert (statuses(checked, "inner"), statuses(checked, "after")) == (["error"], ["proved"])
+
+
 def test_an_error_is_one_problem_and_counts_once() -> None:
     """The step a spec error keeps from being checked is counted as an error claim; the error itself is
     one problem (the build log must not print it twice) and is not counted again beside its claim."""
