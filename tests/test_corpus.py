@@ -202,8 +202,11 @@ def test_false_step_is_a_located_load_error(results: Results, name: str) -> None
     assert isinstance(math, model.MathBlock) and math.label is not None
     block = f"block 1 (math '{math.label.value}')"
     assert err.where == (f"{block}, step 1" if name.startswith("shape-") else block), str(err)
-    # The failing block makes no claim at all: nothing about it can be shown as checked.
-    assert spec.layout is not None and not spec.layout.claims
+    # The failing block keeps its rows, but each of its claims is an error that the error stopped: nothing
+    # about it can be shown as checked.
+    assert spec.layout is not None and spec.layout.claims and spec.layout.rows
+    assert all(claim.kind == "error" and spec.verdict(index).status == "error"
+               for index, claim in enumerate(spec.layout.claims))
 
 
 # --------------------------------------------------------------------------------------- corpus as a whole

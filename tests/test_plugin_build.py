@@ -94,6 +94,21 @@ def test_broken_spec_gets_an_error_page_and_other_pages_survive(tmp_path: Path) 
     assert "deriv-proved" in (site / "site" / "derivations" / "good" / "index.html").read_text()
 
 
+def test_a_block_with_an_error_keeps_its_number_and_anchor_in_the_built_site(tmp_path: Path) -> None:
+    """The serve audit: a shape mismatch made its block vanish, the next number skip and a reference lead
+    to an anchor MkDocs could not find. The block stays, marked as not checked, and the link resolves."""
+    after = "  - math:\n      label: after\n      start: {tex: c, sympy: 't'}\n      steps: [{tex: d, sympy: 't'}]\n"
+    site = make_site(tmp_path, {"good.yml": (GOOD + after).replace("'2*sin(t)*cos(t)'", "'2*sin(t)*cos(zz)'")})
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert "undeclared symbol `zz`" in result.stderr and "no such anchor" not in result.stderr
+    page = (site / "site" / "derivations" / "good" / "index.html").read_text()
+    assert re.findall(r"\\tag\{(\d+)\}", page) == ["1", "2"]
+    assert 'class="deriv-eq deriv-error" id="eq-tiny" data-eq-number="1"' in page
+    assert "not checked: error in the spec" in page and 'id="deriv-errors"' in page
+    assert 'href="#eq-tiny">(1)</a>' in page and 'class="deriv-eq deriv-proved" id="eq-after"' in page
+
+
 def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_edit(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from mkdocs.commands.build import build
@@ -267,7 +282,7 @@ def test_two_files_making_one_page_show_an_error_on_it(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert ("derivations/audit.yml:1: `derivations/audit.yaml` already makes the page `audit`" in result.stderr)
     page = (site / "site" / "derivations" / "audit" / "index.html").read_text()
-    box = page.split('deriv-load-error">', 1)[1].split("</div>", 1)[0]
+    box = page.split('deriv-load-error" id="deriv-errors">', 1)[1].split("</div>", 1)[0]
     assert "derivations/audit.yaml:1: `derivations/audit.yml` also makes the page `audit`" in box
     assert "rename one of them" in box
     dashboard = (site / "site" / "derivations" / "dashboard" / "index.html").read_text()

@@ -118,7 +118,7 @@ def test_two_files_making_one_page_are_shown_on_that_page_and_the_dashboard() ->
     second.path, second.shown_path = Path("dup.yml"), "dup.yml"
     pages = _site(first, second)
     assert [slug for slug in pages if slug == "dup"] == ["dup"]
-    box = pages["dup"].split('deriv-load-error">', 1)[1].split("</div>", 1)[0]
+    box = pages["dup"].split('deriv-load-error" id="deriv-errors">', 1)[1].split("</div>", 1)[0]
     assert "dup.yaml:1:" in box and "`dup.yml` also makes the page `dup`" in box and "rename one of them" in box
     assert "dup.yml" in pages["dashboard"] and "`dup.yaml` already makes the page `dup`" in pages["dashboard"]
     assert "| [Dup](dup.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in pages["dashboard"]

@@ -57,10 +57,11 @@ class CheckedSpec:
         return Counter(verdict.status for _, _, verdict in self.claim_records())
 
     def problems(self) -> list[str]:
-        """Messages for everything that must fail a strict build: load errors, refuted and error claims."""
+        """Messages for everything that must fail a strict build: load errors, refuted and error claims (not
+        the claims a load error stopped: that error is already in the list, once)."""
         out = [str(e) for e in self.errors]
         for claim, row, verdict in self.claim_records():
-            if verdict.status in FAILING:
+            if verdict.status in FAILING and claim.kind != "error":
                 out.append(claim_message(claim, row, verdict))
         return out
 

@@ -8,6 +8,10 @@ starts and so that cache keys can be computed without importing SymPy.
 
 Claims that need no algebra (definitions, stated assumptions, shape claims, terms without a ``sympy:``
 form) get their verdict here too; only ``=`` claims go to the checking workers.
+
+A block with an error keeps its place: its rows keep their numbers and anchors (so later numbers do not
+shift and references to it still resolve) and its TeX is shown where the TeX itself is allowed; the steps
+the error keeps from being checked become ``error`` claims whose verdict repeats the error.
 """
 
 from __future__ import annotations
@@ -24,9 +28,10 @@ from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .spec import by_number_message, looks_like_equation_number
 from .tex_policy import check_tex
-from .verdict import Verdict, sizes_text
+from .verdict import SPEC_ERROR, Verdict, sizes_text
 
-ClaimKind = Literal["equal", "define", "given", "shape", "unchecked"]
+# "error": a step that a spec error kept from being checked (the error itself is among the page's errors).
+ClaimKind = Literal["equal", "define", "given", "shape", "unchecked", "error"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,9 @@ class Layout:
     verdicts: dict[int, Verdict]  # verdicts decided here (no SymPy needed), by claim index
     labels: dict[str, Row]
     assumptions: list[str] = field(default_factory=list)  # from the page's `symbols`
+    # The error that kept each "error" claim from being checked, by claim index: counted with the claim,
+    # an error must not be counted (or reported) a second time on its own.
+    blocked: dict[int, SpecError] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[Row]:
@@ -151,6 +159,10 @@ def _refuse_redefinition(first: model.Text | None, name: str, text: model.Text, 
                         "definition where it is in scope: give the new quantity a new name", text.location, where)
 
 
+# Shown instead of TeX that the site does not publish (tex_policy); the error says what is wrong with it.
+REFUSED_TEX = r"\text{(TeX not shown: it has an error)}"
+
+
 def _anchor(label: str) -> str:
     return f"eq-{label}"
 
@@ -162,6 +174,7 @@ class _Builder:
         self.verdicts: dict[int, Verdict] = {}
         self.labels: dict[str, Row] = {}
         self.errors: list[SpecError] = []
+        self.blocked: dict[int, SpecError] = {}  # see Layout.blocked
         self.next_number = spec.numbering.start
         # Every block re-validates the definitions in scope against its own environment; most blocks share
         # their layers, so environments and parsed expressions are memoised for the length of one page.
@@ -178,22 +191,29 @@ class _Builder:
         return n
 
     # ----- blocks ----------------------------------------------------------------------------------------
-    def items(self, blocks: list[model.Block], scope: _Scope) -> list[Item]:
+    def items(self, blocks: list[model.Block], scope: _Scope, blocked: SpecError | None = None) -> list[Item]:
+        """Every block becomes an item, whatever its errors, so that the page keeps its numbers and anchors;
+        ``blocked`` is an error of an enclosing scope (the page's or a box's `symbols`) that keeps every
+        step inside from being checked."""
         out: list[Item] = []
         for block in blocks:
             here = block.where  # named by the loader, so that its errors and these name a step alike
-            try:
-                if isinstance(block, model.TextBlock):
-                    out.append(TextItem(block.markdown, block.location))
-                elif isinstance(block, model.MathBlock):
-                    out.append(self.math(block, scope, here))
-                else:
-                    inner = scope.child(block.scope)
-                    env = self.environment(inner, block.location, here)
-                    items = self.items(block.blocks, inner)
-                    out.append(ContainerItem(block.kind, block.title, items, self.assumptions(block.scope, env)))
-            except SpecError as err:
-                self.errors.append(err.with_where(here))
+            if isinstance(block, model.TextBlock):
+                out.append(TextItem(block.markdown, block.location))
+            elif isinstance(block, model.MathBlock):
+                out.append(self.math(block, scope, here, blocked))
+            else:
+                inner = scope.child(block.scope)
+                assumptions: list[str] = []
+                inner_blocked = blocked
+                if blocked is None:
+                    try:
+                        assumptions = self.assumptions(block.scope, self.environment(inner, block.location, here))
+                    except SpecError as err:
+                        inner_blocked = err.with_where(here)
+                        self.errors.append(inner_blocked)
+                items = self.items(block.blocks, inner, inner_blocked)
+                out.append(ContainerItem(block.kind, block.title, items, assumptions))
         return out
 
     @staticmethod
@@ -228,12 +248,21 @@ class _Builder:
             self._parsed[key] = read_expression(text, functions=env.functions)
         return self._parsed[key]
 
-    def math(self, block: model.MathBlock, outer: _Scope, where: str) -> MathItem:
+    def math(self, block: model.MathBlock, outer: _Scope, where: str, blocked: SpecError | None = None) -> MathItem:
+        """The rows of a block and a claim per step. The block's first error (or ``blocked``) stops its
+        checking, not its layout: every row is still made, numbered and labelled, and every step from there
+        on becomes an "error" claim, so that no later number shifts and no reference loses its anchor."""
         scope = outer.child(block.scope)
-        env = self.environment(scope, block.location, where)
-        if scope.sizes is not None:
-            check_sizes(scope.sizes, env, scope.sizes_location or block.location, where)
-        self.check_definitions(scope, env, where)
+        errors: list[SpecError] = []  # this block's own, in order
+        env: Environment | None = None
+        if blocked is None:
+            try:
+                env = self.environment(scope, block.location, where)
+                if scope.sizes is not None:
+                    check_sizes(scope.sizes, env, scope.sizes_location or block.location, where)
+                self.check_definitions(scope, env, where)
+            except SpecError as err:
+                errors.append(err.with_where(where))
         rows: list[Row] = []
         label_text = block.label
         first = block.steps[0] if block.steps else None
@@ -241,14 +270,14 @@ class _Builder:
             # The first step shares the start's row, so its label labels that row.
             if label_text is not None:
                 block_label, step_label = label_text.value, first.label.value
-                raise SpecError(f"the first step shares the block's row, which already has `label: {block_label}`; "
-                                f"a row has one label: remove `label: {step_label}` from the first step or "
-                                f"`label: {block_label}` from the block", first.label.location,
-                                step_where(where, 1))
-            label_text = first.label
+                errors.append(SpecError(
+                    f"the first step shares the block's row, which already has `label: {block_label}`; a row has "
+                    f"one label: remove `label: {step_label}` from the first step or `label: {block_label}` from "
+                    "the block", first.label.location, step_where(where, 1)))
+            else:
+                label_text = first.label
         row = self.new_row(label_text.value if label_text else None, block.number, block.location)
-        check_tex(block.start.tex, block.start.location, f"{where}, start")
-        row.parts.append(Part(block.start.tex))
+        row.parts.append(Part(self.shown_tex(block.start.tex, block.start.location, f"{where}, start", errors)))
         rows.append(row)
         previous = block.start
         for index, step in enumerate(block.steps, start=1):
@@ -256,29 +285,58 @@ class _Builder:
             if index > 1 and not step.same_row:
                 row = self.new_row(step.label.value if step.label else None, step.number, step.location)
                 rows.append(row)
-            elif step.label is not None and index > 1 and step.same_row:
-                raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
-                                step.label.location, here)
-            by_names, by_refs = self.citations(step, scope, here)
-            check_tex(step.term.tex, step.location, here)
+            before = len(errors)
+            by_names: list[str] = []
+            by_refs: list[tuple[str, str]] = []
+            try:
+                if step.label is not None and index > 1 and step.same_row:
+                    raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
+                                    step.label.location, here)
+                by_names, by_refs = self.citations(step, scope, here)
+            except SpecError as err:
+                errors.append(err.with_where(here))
             rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
-            row.parts.append(Part(step.term.tex, rel_tex, by_refs))
-            claim_index = self.claim(step, previous, scope, env, by_names, here)
-            row.claims.append(claim_index)
-            if step.rel == ":=":
-                if previous.sympy is None or step.term.sympy is None:
-                    raise SpecError("a definition (`rel: ':='`) needs a `sympy:` form on both sides",
-                                    step.location, here)
-                name = previous.sympy.value.strip()
-                in_force = next((text for defined, text in scope.definitions if defined == name), None)
-                _refuse_redefinition(in_force, name, step.term.sympy, here)
-                outer.definitions.append((name, step.term.sympy))
-                scope.definitions.append((name, step.term.sympy))
-                if row.label:
-                    outer.def_labels.setdefault(row.label, []).append(name)
+            row.parts.append(Part(self.shown_tex(step.term.tex, step.location, here, errors), rel_tex, by_refs))
+            # What keeps this step from being checked: its own error, else the block's first, else the scope's.
+            cause = errors[before] if len(errors) > before else (errors[0] if errors else blocked)
+            if cause is None:
+                assert env is not None  # set whenever nothing is blocked and the block has no error
+                try:
+                    row.claims.append(self.claim(step, previous, scope, env, by_names, here))
+                except SpecError as err:
+                    errors.append(err.with_where(here))
+                    cause = errors[-1]
+                else:
+                    if step.rel == ":=":
+                        self.define(step, previous, outer, scope, row)
+            if cause is not None:
+                row.claims.append(self.blocked_claim(step, previous, scope, here, cause))
             if step.rel != "in":
                 previous = step.term
-        return MathItem(rows, self.assumptions(block.scope, env))
+        self.errors.extend(errors)
+        return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
+
+    @staticmethod
+    def shown_tex(tex: str, location: Location, where: str, errors: list[SpecError]) -> str:
+        """``tex``, or a placeholder for TeX the site does not publish (its error is added to ``errors``):
+        the row keeps its place, and nothing refused reaches the page."""
+        try:
+            check_tex(tex, location, where)
+        except SpecError as err:
+            errors.append(err)
+            return REFUSED_TEX
+        return tex
+
+    @staticmethod
+    def define(step: model.Step, previous: model.Term, outer: _Scope, scope: _Scope, row: Row) -> None:
+        """Put the definition a `:=` step makes in force for the rest of its block and the later blocks
+        (:meth:`claim` has checked it)."""
+        assert previous.sympy is not None and step.term.sympy is not None
+        name = previous.sympy.value.strip()
+        outer.definitions.append((name, step.term.sympy))
+        scope.definitions.append((name, step.term.sympy))
+        if row.label:
+            outer.def_labels.setdefault(row.label, []).append(name)
 
     def new_row(self, label: str | None, numbered: bool, location: Location) -> Row:
         number = self.number() if numbered else None
@@ -340,6 +398,7 @@ class _Builder:
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
               cited: list[str], where: str) -> int:
+        """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim)."""
         lhs_text, rhs_text = previous.sympy, step.term.sympy
         kind: ClaimKind
         verdict: Verdict | None = None
@@ -372,6 +431,27 @@ class _Builder:
                                   detail="stated as an assumption of the model, not derived")
             else:
                 kind = "equal"
+        if step.rel == ":=":
+            if lhs_text is None or rhs_text is None:
+                raise SpecError("a definition (`rel: ':='`) needs a `sympy:` form on both sides",
+                                step.location, where)
+            name = lhs_text.value.strip()
+            in_force = next((text for defined, text in scope.definitions if defined == name), None)
+            _refuse_redefinition(in_force, name, rhs_text, where)
+        return self.add_claim(kind, previous, step, scope, cited, where, verdict)
+
+    def blocked_claim(self, step: model.Step, previous: model.Term, scope: _Scope, where: str,
+                      error: SpecError) -> int:
+        """The claim of a step that ``error`` keeps from being checked: it has a row like any other step,
+        and its verdict says why it has no check mark."""
+        verdict = Verdict("error", method=SPEC_ERROR, detail=f"not checked because of this error: {error}")
+        index = self.add_claim("error", previous, step, scope, [], where, verdict)
+        self.blocked[index] = error
+        return index
+
+    def add_claim(self, kind: ClaimKind, previous: model.Term, step: model.Step, scope: _Scope, cited: list[str],
+                  where: str, verdict: Verdict | None) -> int:
+        lhs_text, rhs_text = previous.sympy, step.term.sympy
         claim = Claim(
             kind=kind,
             lhs=lhs_text.value if lhs_text else "",
@@ -442,12 +522,14 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
                   definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
                   sizes_location=spec.scope.sizes_location)
     assumptions: list[str] = []
+    blocked: SpecError | None = None
     try:
         assumptions = builder.assumptions(spec.scope, builder.layers_environment(root.layers))
     except SpecError as err:
-        builder.errors.append(err.with_where("symbols"))
-    items = builder.items(spec.blocks, root)
-    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
+        blocked = err.with_where("symbols")
+        builder.errors.append(blocked)
+    items = builder.items(spec.blocks, root, blocked)
+    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions, builder.blocked)
     return layout, _once_each(builder.errors)
 
 

@@ -18,7 +18,7 @@ from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .references import REFERENCE, Registry, pages_registry, split
-from .sanitize import sanitize_markdown
+from .sanitize import defuse_script_words, sanitize_markdown
 from .slots import Immediate, Slots
 from .verdict import DEFINITION_WORDS, VERIFIED, Status, Verdict, badge, sizes_text, weakest
 
@@ -111,6 +111,10 @@ class _PageRenderer:
         if verdict.method:
             lines[-1] += f" — method: {_esc(verdict.method)}"
         lines[-1] += "</p>"
+        if claim.kind == "error":  # nothing was checked, so there is no checked form to show
+            lines.append(f"<p>{_esc(verdict.detail)}</p>"
+                         f'<p><a href="#{ERRORS_ANCHOR}">This page\'s errors are listed at its top.</a></p>')
+            return "".join(lines)
         if claim.lhs or claim.rhs:
             rel = {"shape": "∈", "define": ":=", "given": "= (given)"}.get(claim.kind, "=")
             checked = _esc(claim.lhs)
@@ -158,6 +162,9 @@ class _PageRenderer:
         pairs = self.row_verdicts(row)
         symbol, label = badge([v for _, v in pairs])
         details = "".join(f'<div class="deriv-claim deriv-{v.status}">{self.detail(c, v)}</div>' for c, v in pairs)
+        # Filled into the page after its HTML was sanitised (slots.py), and a spec error's message quotes the
+        # contributor's text: no copy of a script URL may reach the page this way either.
+        details = defuse_script_words(details)
         return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
                 f"{symbol}</span> {_esc(label)}</summary>"
                 f'<div class="deriv-detail">{details}</div></details>')
@@ -250,9 +257,13 @@ def page_heading(checked: CheckedSpec) -> str:
     return f"# {sanitize_markdown(checked.title)}"
 
 
+# The id of a page's error box, which the badge of every step an error kept from being checked links to.
+ERRORS_ANCHOR = "deriv-errors"
+
+
 def error_box(errors: list[SpecError]) -> str:
     items = "".join(f"<li><code>{_esc(str(e))}</code></li>" for e in errors)
-    return ('<div class="admonition failure deriv-load-error">'
+    return (f'<div class="admonition failure deriv-load-error" id="{ERRORS_ANCHOR}">'
             '<p class="admonition-title">This derivation has errors</p>'
             f"<ul>{items}</ul></div>")
 

@@ -77,6 +77,9 @@ class Verdict:
         )
 
 
+# The method of the "error" verdict of a step that a spec error kept from being checked (claims.py).
+SPEC_ERROR = "spec error"
+
 # The "definition" status counted over a page or a site: it covers `:=` definitions and `given` assumptions
 # (singular, plural), which a single row's badge tells apart (:func:`badge`).
 DEFINITION_WORDS = ("definition or assumption", "definitions or assumptions")
@@ -89,6 +92,8 @@ def badge(verdicts: list[Verdict]) -> tuple[str, str]:
     status = weakest(verdicts)
     if status == "definition" and all(v.method == "given" for v in verdicts if v.status == status):
         return BADGES[status][0], "assumption"
+    if status == "error" and all(v.method == SPEC_ERROR for v in verdicts if v.status == status):
+        return BADGES[status][0], "not checked: error in the spec"  # what to fix is the spec, not the checker
     return BADGES[status]
 
 
