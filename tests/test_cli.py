@@ -129,6 +129,19 @@ def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert sorted(Path(s).name for s in seen) == [f"s{i}.yml" for i in range(5)]
 
 
+def test_two_files_making_one_page_land_in_one_shard(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Dealt out by file, `s1.yml` and `s1.yaml` went to different shards and each passed alone."""
+    for name in ("s0.yml", "s1.yml", "s1.yaml", "s2.yml", "S1.yml"):
+        write(tmp_path, name, GOOD)
+    outcomes = {shard: run(capsys, "--shard", shard, str(tmp_path)) for shard in ("1/2", "2/2")}
+    code, out = outcomes["2/2"]  # page names s0, s1, s2: the second shard holds s1 alone
+    assert code == 2 and "load errors: 3" in out
+    assert "S1.yml:1: `" in out and "s1.yaml:1: `" in out and "s1.yml:1: `" in out
+    code, out = outcomes["1/2"]
+    assert code == 0 and "s0.yml" in out and "s2.yml" in out
+    assert not any(name in out for name in ("s1.yml", "s1.yaml", "S1.yml"))
+
+
 @pytest.mark.parametrize("shard", ["3/2", "0/2", "1", "a/b", "1/2/3", "-1/2"])
 def test_a_bad_shard_is_a_usage_error_not_an_internal_one(shard: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

@@ -188,10 +188,15 @@ def bounded(name: str, kind: type[int] | type[float]) -> Callable[[str], float]:
 
 
 def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
+    """The files of shard ``I/N``: page names are sorted and dealt out in turn, and every file goes with its
+    page name, so that two files making one page (`a.yml`, `A.yaml`) meet in one shard and the collision is
+    reported there (dealt out by file, they could land in different shards and both pass)."""
     if not shard:
         return paths
     index, total = shard
-    return [p for i, p in enumerate(sorted(paths, key=lambda p: p.as_posix())) if i % total == index - 1]
+    names = sorted({p.stem.casefold() for p in paths})
+    mine = {name for i, name in enumerate(names) if i % total == index - 1}
+    return [p for p in sorted(paths, key=lambda p: p.as_posix()) if p.stem.casefold() in mine]
 
 
 def _unreadable(err: OSError) -> int:
