@@ -274,3 +274,41 @@ def test_an_error_that_blocks_no_claim_still_counts() -> None:
     checked.errors.append(SpecError("reference `{eq:nowhere}` names no equation", Location("t.yml", 3, 1)))
     assert checked.status_counts()["error"] == 0 and len(checked.problems()) == 1
     assert site_total_sentence([checked]).endswith(", none refuted; 1 spec with load errors.")
+
+
+DEFINED_HEAD = "symbols:\n  t: real\n  f: real\n"
+
+
+def definition(label: str, tex: str) -> str:
+    return (f"  - math:\n      label: {label}\n      start: {{tex: 'f', sympy: 'f'}}\n"
+            f"      steps:\n        - {{rel: ':=', tex: '{tex}', sympy: 't**2'}}\n")
+
+
+def test_a_step_using_a_definition_an_error_stopped_is_not_checked_either() -> None:
+    """Checked without its definition, `f` was a free symbol: `diff(f, t) = 0` got a check mark on a page
+    whose definition said f := t**2."""
+    body = (definition("f-def", "t^2 $") + block("uses", "diff(f, t)", "0") + block("unrelated", "t", "t")
+            + block("chained", "f + 1", "f + 1", block_extra="      symbols: {g: real}\n"))
+    checked = checked_of(body, DEFINED_HEAD)
+    assert statuses(checked, "f-def") == ["error"]
+    assert statuses(checked, "uses") == statuses(checked, "chained") == ["error"]
+    assert statuses(checked, "unrelated") == ["proved"]
+    messages = [str(e) for e in checked.errors]
+    assert messages[1] == ("t.yml:16:9: [block 2 (math 'uses'), step 1] this step uses `f`, whose definition "
+                           "(t.yml:11:9) was not checked because of an error there; fix that error to check this "
+                           "step")
+    assert len(messages) == 3  # the definition's own error, and one for each step that uses it
+
+
+def test_a_step_using_a_definition_that_holds_is_checked() -> None:
+    checked = checked_of(definition("f-def", "t^2") + block("uses", "diff(f, t)", "2*t"), DEFINED_HEAD)
+    assert checked.errors == []
+    assert statuses(checked, "f-def") == ["definition"] and statuses(checked, "uses") == ["proved"]
+
+
+def test_a_refused_redefinition_does_not_stop_the_uses_of_the_first_definition() -> None:
+    """The first definition is in force; only the second, refused one has an error."""
+    body = definition("f-def", "t^2") + definition("again", "t^2") + block("uses", "f", "t**2")
+    checked = checked_of(body, DEFINED_HEAD)
+    assert len(checked.errors) == 1 and "`f` is already defined (line 11)" in str(checked.errors[0])
+    assert statuses(checked, "uses") == ["proved"]

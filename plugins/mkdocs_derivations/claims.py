@@ -175,6 +175,9 @@ class _Builder:
         self.labels: dict[str, Row] = {}
         self.errors: list[SpecError] = []
         self.blocked: dict[int, SpecError] = {}  # see Layout.blocked
+        # Names whose `:=` step an error stopped, with that error. A later step that mentions one is stopped
+        # too: checked without its definition, `diff(f, x) = 0` was "proved" with `f` a free symbol.
+        self.stopped: dict[str, SpecError] = {}
         self.next_number = spec.numbering.start
         # Every block re-validates the definitions in scope against its own environment; most blocks share
         # their layers, so environments and parsed expressions are memoised for the length of one page.
@@ -299,6 +302,11 @@ class _Builder:
             row.parts.append(Part(self.shown_tex(step.term.tex, step.location, here, errors), rel_tex, by_refs))
             # What keeps this step from being checked: its own error, else the block's first, else the scope's.
             cause = errors[before] if len(errors) > before else (errors[0] if errors else blocked)
+            if cause is None and self.stopped:
+                assert env is not None
+                cause = self.stopped_use(previous, step, env, here)
+                if cause is not None:
+                    errors.append(cause)
             if cause is None:
                 assert env is not None  # set whenever nothing is blocked and the block has no error
                 try:
@@ -311,10 +319,29 @@ class _Builder:
                         self.define(step, previous, outer, scope, row)
             if cause is not None:
                 row.claims.append(self.blocked_claim(step, previous, scope, here, cause))
+                name = previous.sympy.value.strip() if step.rel == ":=" and previous.sympy is not None else ""
+                if name and all(defined != name for defined, _ in scope.definitions):  # not a refused redefinition
+                    self.stopped.setdefault(name, cause)
             if step.rel != "in":
                 previous = step.term
         self.errors.extend(errors)
         return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
+
+    def stopped_use(self, previous: model.Term, step: model.Step, env: Environment, where: str) -> SpecError | None:
+        """The error for a step that mentions a name whose definition an error stopped, or None."""
+        for text in (previous.sympy, step.term.sympy):
+            if text is None:
+                continue
+            try:
+                used = names(self.parse(text, env))
+            except SpecError:
+                return None  # :meth:`claim` reports what is wrong with the expression itself
+            for name in sorted(used & self.stopped.keys()):
+                origin = self.stopped[name]
+                return SpecError(f"this step uses `{name}`, whose definition ({origin.location}) was not checked "
+                                 "because of an error there; fix that error to check this step", step.location,
+                                 where)
+        return None
 
     @staticmethod
     def shown_tex(tex: str, location: Location, where: str, errors: list[SpecError]) -> str:
