@@ -312,3 +312,35 @@ def test_a_refused_redefinition_does_not_stop_the_uses_of_the_first_definition()
     checked = checked_of(body, DEFINED_HEAD)
     assert len(checked.errors) == 1 and "`f` is already defined (line 11)" in str(checked.errors[0])
     assert statuses(checked, "uses") == ["proved"]
+
+
+CHAINED_HEAD = "symbols:\n  t: real\n  f: real\n  g: real\n"
+
+
+def g_definition(label: str) -> str:
+    return (f"  - math:\n      label: {label}\n      start: {{tex: 'g', sympy: 'g'}}\n"
+            f"      steps:\n        - {{rel: ':=', tex: 'f + 1', sympy: 'f + 1'}}\n")
+
+
+@pytest.mark.parametrize("head, first", [
+    (CHAINED_HEAD, g_definition("g-def")),  # g := f + 1 in force before f's definition is stopped
+    (CHAINED_HEAD + "where:\n  g: 'f + 1'\n", ""),  # the same through the page's `where:`
+], ids=["definition", "page-where"])
+def test_a_stopped_definition_reached_through_another_definition_stops_the_step(head: str, first: str) -> None:
+    """The re-audit's false check mark: `diff(g, t) = 0` was proved with g := f + 1 in force and f's own
+    definition stopped (f a free symbol); with the error fixed it is refuted."""
+    checked = checked_of(first + definition("f-def", "t^2 $") + block("uses", "diff(g, t)", "0"), head)
+    assert statuses(checked, "f-def") == statuses(checked, "uses") == ["error"]
+    assert "this step uses `f`, whose definition" in str(checked.errors[-1])
+
+
+def test_a_definition_stopped_in_a_box_does_not_stop_a_valid_one_outside() -> None:
+    """The stopped name counts only where no valid definition of it is in force."""
+    box = ("  - example:\n      title: box\n      blocks:\n"
+           + textwrap.indent(definition("inner", "t^2 $"), "    "))
+    body = (box + "  - math:\n      label: outer\n      start: {tex: 'f', sympy: 'f'}\n      steps:\n"
+            "        - {rel: ':=', tex: 't^3', sympy: 't**3'}\n  - math:\n      label: uses\n"
+            "      start: {tex: 'a', sympy: 'diff(f, t)'}\n      steps:\n        - {tex: 'b', sympy: '3*t**2'}\n")
+    checked = checked_of(body, DEFINED_HEAD)
+    assert statuses(checked, "inner") == ["error"] and len(checked.errors) == 1
+    assert statuses(checked, "outer") == ["definition"] and statuses(checked, "uses") == ["proved"]

@@ -304,7 +304,7 @@ class _Builder:
             cause = errors[before] if len(errors) > before else (errors[0] if errors else blocked)
             if cause is None and self.stopped:
                 assert env is not None
-                cause = self.stopped_use(previous, step, env, here)
+                cause = self.stopped_use(previous, step, scope, env, here)
                 if cause is not None:
                     errors.append(cause)
             if cause is None:
@@ -327,20 +327,35 @@ class _Builder:
         self.errors.extend(errors)
         return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
 
-    def stopped_use(self, previous: model.Term, step: model.Step, env: Environment, where: str) -> SpecError | None:
-        """The error for a step that mentions a name whose definition an error stopped, or None."""
-        for text in (previous.sympy, step.term.sympy):
-            if text is None:
-                continue
-            try:
-                used = names(self.parse(text, env))
-            except SpecError:
-                return None  # :meth:`claim` reports what is wrong with the expression itself
-            for name in sorted(used & self.stopped.keys()):
-                origin = self.stopped[name]
-                return SpecError(f"this step uses `{name}`, whose definition ({origin.location}) was not checked "
-                                 "because of an error there; fix that error to check this step", step.location,
-                                 where)
+    def stopped_use(self, previous: model.Term, step: model.Step, scope: _Scope, env: Environment,
+                    where: str) -> SpecError | None:
+        """The error for a step that reaches a name whose definition an error stopped, or None.
+
+        The names are followed through the definitions in scope (``where:`` included): with ``g := f + 1``
+        in force and ``f``'s definition stopped, ``diff(g, t) = 0`` was proved with ``f`` a free symbol. A
+        name defined in this scope (another, valid definition) is not stopped here, and a ``:=`` step's
+        left side is the name it defines, not a use."""
+        texts = [step.term.sympy] if step.rel == ":=" else [previous.sympy, step.term.sympy]
+        defined = dict(scope.definitions)
+        try:
+            used: set[str] = set()
+            for text in texts:
+                if text is not None:
+                    used |= names(self.parse(text, env))
+            frontier = set(used)
+            while frontier:
+                reached: set[str] = set()
+                for name in frontier & defined.keys():
+                    reached |= names(self.parse(defined[name], env))
+                frontier = reached - used
+                used |= reached
+        except SpecError:
+            return None  # :meth:`claim` or the block's definitions check reports what is wrong
+        for name in sorted((used & self.stopped.keys()) - defined.keys()):
+            origin = self.stopped[name]
+            return SpecError(f"this step uses `{name}`, whose definition ({origin.location}) was not checked "
+                             "because of an error there; fix that error to check this step", step.location,
+                             where)
         return None
 
     @staticmethod
