@@ -344,3 +344,28 @@ def test_a_definition_stopped_in_a_box_does_not_stop_a_valid_one_outside() -> No
     checked = checked_of(body, DEFINED_HEAD)
     assert statuses(checked, "inner") == ["error"] and len(checked.errors) == 1
     assert statuses(checked, "outer") == ["definition"] and statuses(checked, "uses") == ["proved"]
+
+
+def test_a_definition_error_is_reported_at_its_step_not_on_the_next_block() -> None:
+    """A cycle was found only when the next math block started: the error named that innocent block and
+    stopped its steps, and with no block after it, nothing was reported at all."""
+    cycle = (g_definition("g-def") + "  - math:\n      label: f-def\n      start: {tex: 'f', sympy: 'f'}\n"
+             "      steps:\n        - {rel: ':=', tex: 'g', sympy: 'g'}\n")
+    for after in ("", block("innocent", "t", "t")):
+        checked = checked_of(cycle + after, CHAINED_HEAD)
+        [error] = checked.errors
+        assert error.where == "block 2 (math 'f-def'), step 1"
+        assert error.message == "definitions refer to each other in a circle: g → f → g"
+        assert statuses(checked, "g-def") == ["definition"] and statuses(checked, "f-def") == ["error"]
+        if after:
+            assert statuses(checked, "innocent") == ["proved"]
+
+
+def test_defining_a_name_declared_as_a_function_is_an_error_at_that_step() -> None:
+    body = ("  - math:\n      label: f-def\n      start: {tex: 'f', sympy: 'f'}\n      steps:\n"
+            "        - {rel: ':=', tex: 't^2', sympy: 't**2'}\n        - {tex: 't t', sympy: 't*t'}\n")
+    checked = checked_of(body, "symbols:\n  t: real\n  f: function(t)\n")
+    [error] = checked.errors
+    assert error.where == "block 1 (math 'f-def'), step 1" and "`f` is declared as a function" in error.message
+    assert checked.layout is not None
+    assert [checked.verdict(i).status for i in range(len(checked.layout.claims))] == ["error", "error"]

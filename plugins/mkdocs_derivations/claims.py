@@ -316,7 +316,9 @@ class _Builder:
                     cause = errors[-1]
                 else:
                     if step.rel == ":=":
-                        self.define(step, previous, outer, scope, row)
+                        cause = self.define(step, previous, outer, scope, env, row, here)
+                        if cause is not None:
+                            errors.append(cause)
             if cause is not None:
                 row.claims.append(self.blocked_claim(step, previous, scope, here, cause))
                 name = previous.sympy.value.strip() if step.rel == ":=" and previous.sympy is not None else ""
@@ -369,16 +371,31 @@ class _Builder:
             return REFUSED_TEX
         return tex
 
-    @staticmethod
-    def define(step: model.Step, previous: model.Term, outer: _Scope, scope: _Scope, row: Row) -> None:
-        """Put the definition a `:=` step makes in force for the rest of its block and the later blocks
-        (:meth:`claim` has checked it)."""
+    def define(self, step: model.Step, previous: model.Term, outer: _Scope, scope: _Scope, env: Environment,
+               row: Row, where: str) -> SpecError | None:
+        """Put the definition a `:=` step makes in force for the rest of its block and the later blocks, or
+        return why it cannot be (a name declared as a function, definitions that refer to each other in a
+        circle), with its claim taken back. Checked here, at its step: the check at the start of each
+        block put the error on the next block, an innocent one, or nowhere when no block followed."""
         assert previous.sympy is not None and step.term.sympy is not None
         name = previous.sympy.value.strip()
         outer.definitions.append((name, step.term.sympy))
         scope.definitions.append((name, step.term.sympy))
         if row.label:
             outer.def_labels.setdefault(row.label, []).append(name)
+        try:
+            self.check_definitions(scope, env, where)
+        except SpecError as err:
+            outer.definitions.pop()
+            scope.definitions.pop()
+            if row.label:
+                outer.def_labels[row.label].remove(name)
+            index = row.claims.pop()  # the step's "define" claim, the last one made
+            assert index == len(self.claims) - 1
+            self.claims.pop()
+            self.verdicts.pop(index, None)
+            return err.with_where(where)
+        return None
 
     def new_row(self, label: str | None, numbered: bool, location: Location) -> Row:
         number = self.number() if numbered else None
