@@ -28,13 +28,18 @@ def spec_text(body: str, head: str = HEAD) -> str:
     return "version: 1\ntitle: T\n" + head + "blocks:\n" + textwrap.dedent(body)
 
 
+# The stand-in verdict :func:`checked_of` gives every claim the layout sends to the checker. These tests
+# are about what the layout stops, so "SENT" means "would be checked", not that SymPy proved anything.
+SENT = "proved"
+
+
 def checked_of(body: str, head: str = HEAD) -> CheckedSpec:
-    """The page as the checker would leave it, every `=` claim proved (no SymPy needed)."""
+    """The page as the checker would leave it, every `=` claim given the stand-in :data:`SENT` (no SymPy)."""
     layout, errors = build_layout(load_spec_text(spec_text(body, head), "t.yml"))
     verdicts = dict(layout.verdicts)
     for index, claim in enumerate(layout.claims):
         if claim.kind == "equal":
-            verdicts[index] = Verdict("proved", method="expand")
+            verdicts[index] = Verdict(SENT, method="expand")
     return CheckedSpec(Path("t.yml"), "t.yml", layout, verdicts, errors)
 
 
@@ -139,10 +144,10 @@ def test_the_steps_before_an_error_keep_their_verdicts_and_the_later_ones_are_no
     assert checked.layout is not None
     assert [(r.number, r.anchor) for r in checked.layout.rows] == [
         ("1", "eq-chain"), ("2", "eq-broken"), ("3", "eq-after"), ("4", "eq-next")]
-    assert statuses(checked, "chain") == ["proved"]
+    assert statuses(checked, "chain") == [SENT]
     assert statuses(checked, "broken") == ["error"]
     assert statuses(checked, "after") == ["error", "error"]
-    assert statuses(checked, "next") == ["proved"]
+    assert statuses(checked, "next") == [SENT]
     after = row_html(render_page(checked).markdown, "eq-after")
     assert "undeclared symbol `zz`" in after and "✓" not in after
 
@@ -197,7 +202,7 @@ def test_an_error_in_an_example_keeps_the_example_and_its_rows() -> None:
     assert [(r.number, r.anchor) for r in checked.layout.rows] == [
         ("1", "eq-before"), ("2", "eq-inner"), ("3", "eq-deeper"), ("4", "eq-after")]
     assert statuses(checked, "inner") == statuses(checked, "deeper") == ["error"]
-    assert statuses(checked, "before") == statuses(checked, "after") == ["proved"]
+    assert statuses(checked, "before") == statuses(checked, "after") == [SENT]
     markdown = render_page(checked).markdown
     assert 'class="admonition example deriv-example"' in markdown and "I_1 = I_2" in markdown
     assert "[(2)](#eq-inner){.deriv-ref}" in markdown and "D_1 = D_2" in markdown
@@ -248,7 +253,7 @@ def test_a_bad_box_sizes_stops_the_steps_inside_only() -> None:
     """
     checked = checked_of(textwrap.dedent(body) + textwrap.dedent(block("after", "t", "t")))
     assert len(checked.errors) == 1 and "`sizes` needs at least two" in str(checked.errors[0])
-    assert (statuses(checked, "inner"), statuses(checked, "after")) == (["error"], ["proved"])
+    assert (statuses(checked, "inner"), statuses(checked, "after")) == (["error"], [SENT])
 
 
 def test_an_error_is_one_problem_and_counts_once() -> None:
@@ -292,7 +297,7 @@ def test_a_step_using_a_definition_an_error_stopped_is_not_checked_either() -> N
     checked = checked_of(body, DEFINED_HEAD)
     assert statuses(checked, "f-def") == ["error"]
     assert statuses(checked, "uses") == statuses(checked, "chained") == ["error"]
-    assert statuses(checked, "unrelated") == ["proved"]
+    assert statuses(checked, "unrelated") == [SENT]
     messages = [str(e) for e in checked.errors]
     assert messages[1] == ("t.yml:16:9: [block 2 (math 'uses'), step 1] this step uses `f`, whose definition "
                            "(t.yml:11:9) was not checked because of an error there; fix that error to check this "
@@ -303,7 +308,7 @@ def test_a_step_using_a_definition_an_error_stopped_is_not_checked_either() -> N
 def test_a_step_using_a_definition_that_holds_is_checked() -> None:
     checked = checked_of(definition("f-def", "t^2") + block("uses", "diff(f, t)", "2*t"), DEFINED_HEAD)
     assert checked.errors == []
-    assert statuses(checked, "f-def") == ["definition"] and statuses(checked, "uses") == ["proved"]
+    assert statuses(checked, "f-def") == ["definition"] and statuses(checked, "uses") == [SENT]
 
 
 def test_a_refused_redefinition_does_not_stop_the_uses_of_the_first_definition() -> None:
@@ -311,7 +316,7 @@ def test_a_refused_redefinition_does_not_stop_the_uses_of_the_first_definition()
     body = definition("f-def", "t^2") + definition("again", "t^2") + block("uses", "f", "t**2")
     checked = checked_of(body, DEFINED_HEAD)
     assert len(checked.errors) == 1 and "`f` is already defined (line 11)" in str(checked.errors[0])
-    assert statuses(checked, "uses") == ["proved"]
+    assert statuses(checked, "uses") == [SENT]
 
 
 CHAINED_HEAD = "symbols:\n  t: real\n  f: real\n  g: real\n"
@@ -343,7 +348,7 @@ def test_a_definition_stopped_in_a_box_does_not_stop_a_valid_one_outside() -> No
             "      start: {tex: 'a', sympy: 'diff(f, t)'}\n      steps:\n        - {tex: 'b', sympy: '3*t**2'}\n")
     checked = checked_of(body, DEFINED_HEAD)
     assert statuses(checked, "inner") == ["error"] and len(checked.errors) == 1
-    assert statuses(checked, "outer") == ["definition"] and statuses(checked, "uses") == ["proved"]
+    assert statuses(checked, "outer") == ["definition"] and statuses(checked, "uses") == [SENT]
 
 
 def test_a_definition_error_is_reported_at_its_step_not_on_the_next_block() -> None:
@@ -358,7 +363,7 @@ def test_a_definition_error_is_reported_at_its_step_not_on_the_next_block() -> N
         assert error.message == "definitions refer to each other in a circle: g → f → g"
         assert statuses(checked, "g-def") == ["definition"] and statuses(checked, "f-def") == ["error"]
         if after:
-            assert statuses(checked, "innocent") == ["proved"]
+            assert statuses(checked, "innocent") == [SENT]
 
 
 def test_defining_a_name_declared_as_a_function_is_an_error_at_that_step() -> None:

@@ -56,14 +56,16 @@ class CheckedSpec:
         page look verified anywhere."""
         return Counter(verdict.status for _, _, verdict in self.claim_records())
 
-    def problems(self) -> list[str]:
-        """Messages for everything that must fail a strict build: load errors, refuted and error claims (not
-        the claims a load error stopped: that error is already in the list, once)."""
-        out = [str(e) for e in self.errors]
+    def failing_claims(self, failing: frozenset[str] = FAILING) -> Iterator[tuple[Claim, Row | None, Verdict]]:
+        """The claims with a status in ``failing``, except the steps a spec error stopped: that error is among
+        :attr:`errors` and is reported there, once."""
         for claim, row, verdict in self.claim_records():
-            if verdict.status in FAILING and claim.kind != "error":
-                out.append(claim_message(claim, row, verdict))
-        return out
+            if verdict.status in failing and claim.kind != "error":
+                yield claim, row, verdict
+
+    def problems(self) -> list[str]:
+        """Messages for everything that must fail a strict build: the spec's errors, refuted and error claims."""
+        return [str(e) for e in self.errors] + [claim_message(*record) for record in self.failing_claims()]
 
 
 def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:

@@ -112,9 +112,6 @@ class Layout:
     verdicts: dict[int, Verdict]  # verdicts decided here (no SymPy needed), by claim index
     labels: dict[str, Row]
     assumptions: list[str] = field(default_factory=list)  # from the page's `symbols`
-    # The error that kept each "error" claim from being checked, by claim index: counted with the claim,
-    # an error must not be counted (or reported) a second time on its own.
-    blocked: dict[int, SpecError] = field(default_factory=dict)
 
     @property
     def rows(self) -> list[Row]:
@@ -174,7 +171,6 @@ class _Builder:
         self.verdicts: dict[int, Verdict] = {}
         self.labels: dict[str, Row] = {}
         self.errors: list[SpecError] = []
-        self.blocked: dict[int, SpecError] = {}  # see Layout.blocked
         # Names whose `:=` step an error stopped, with that error. A later step that mentions one is stopped
         # too: checked without its definition, `diff(f, x) = 0` was "proved" with `f` a free symbol.
         self.stopped: dict[str, SpecError] = {}
@@ -316,9 +312,7 @@ class _Builder:
                     cause = errors[-1]
                 else:
                     if step.rel == ":=":
-                        cause = self.define(step, previous, outer, scope, env, row, here)
-                        if cause is not None:
-                            errors.append(cause)
+                        self.define(step, previous, outer, scope, row)
             if cause is not None:
                 row.claims.append(self.blocked_claim(step, previous, scope, here, cause))
                 name = previous.sympy.value.strip() if step.rel == ":=" and previous.sympy is not None else ""
@@ -371,31 +365,16 @@ class _Builder:
             return REFUSED_TEX
         return tex
 
-    def define(self, step: model.Step, previous: model.Term, outer: _Scope, scope: _Scope, env: Environment,
-               row: Row, where: str) -> SpecError | None:
-        """Put the definition a `:=` step makes in force for the rest of its block and the later blocks, or
-        return why it cannot be (a name declared as a function, definitions that refer to each other in a
-        circle), with its claim taken back. Checked here, at its step: the check at the start of each
-        block put the error on the next block, an innocent one, or nowhere when no block followed."""
+    @staticmethod
+    def define(step: model.Step, previous: model.Term, outer: _Scope, scope: _Scope, row: Row) -> None:
+        """Put the definition a `:=` step makes in force for the rest of its block and the later blocks
+        (:meth:`claim` has checked it)."""
         assert previous.sympy is not None and step.term.sympy is not None
         name = previous.sympy.value.strip()
         outer.definitions.append((name, step.term.sympy))
         scope.definitions.append((name, step.term.sympy))
         if row.label:
             outer.def_labels.setdefault(row.label, []).append(name)
-        try:
-            self.check_definitions(scope, env, where)
-        except SpecError as err:
-            outer.definitions.pop()
-            scope.definitions.pop()
-            if row.label:
-                outer.def_labels[row.label].remove(name)
-            index = row.claims.pop()  # the step's "define" claim, the last one made
-            assert index == len(self.claims) - 1
-            self.claims.pop()
-            self.verdicts.pop(index, None)
-            return err.with_where(where)
-        return None
 
     def new_row(self, label: str | None, numbered: bool, location: Location) -> Row:
         number = self.number() if numbered else None
@@ -497,6 +476,13 @@ class _Builder:
             name = lhs_text.value.strip()
             in_force = next((text for defined, text in scope.definitions if defined == name), None)
             _refuse_redefinition(in_force, name, rhs_text, where)
+            # With the others in scope, at its own step: checked at the start of the next block, a cycle or a
+            # name declared as a function put its error on that innocent block, or nowhere if none followed.
+            scope.definitions.append((name, rhs_text))
+            try:
+                self.check_definitions(scope, env, where)
+            finally:
+                scope.definitions.pop()
         return self.add_claim(kind, previous, step, scope, cited, where, verdict)
 
     def blocked_claim(self, step: model.Step, previous: model.Term, scope: _Scope, where: str,
@@ -504,9 +490,7 @@ class _Builder:
         """The claim of a step that ``error`` keeps from being checked: it has a row like any other step,
         and its verdict says why it has no check mark."""
         verdict = Verdict("error", method=SPEC_ERROR, detail=f"not checked because of this error: {error}")
-        index = self.add_claim("error", previous, step, scope, [], where, verdict)
-        self.blocked[index] = error
-        return index
+        return self.add_claim("error", previous, step, scope, [], where, verdict)
 
     def add_claim(self, kind: ClaimKind, previous: model.Term, step: model.Step, scope: _Scope, cited: list[str],
                   where: str, verdict: Verdict | None) -> int:
@@ -588,7 +572,7 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
         blocked = err.with_where("symbols")
         builder.errors.append(blocked)
     items = builder.items(spec.blocks, root, blocked)
-    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions, builder.blocked)
+    layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
     return layout, _once_each(builder.errors)
 
 

@@ -20,7 +20,7 @@ from xml.etree import ElementTree as ET
 from .checked import CheckedSpec, claim_message, describe_claim
 from .checking import Checker, find_specs
 from .claims import Claim, Row
-from .errors import SpecError
+from .errors import SpecError, unfollowed
 from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
@@ -67,9 +67,8 @@ def _problem_lines(checked: CheckedSpec, failing: frozenset[str]) -> Iterator[tu
                                                                                    Row | None, Verdict | None]]:
     for err in checked.errors:
         yield err, None, None, None
-    for claim, row, verdict in checked.claim_records():
-        if verdict.status in failing and claim.kind != "error":  # a step a load error stopped: said above
-            yield None, claim, row, verdict
+    for claim, row, verdict in checked.failing_claims(failing):
+        yield None, claim, row, verdict
 
 
 def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
@@ -205,12 +204,6 @@ def _unreadable(err: OSError) -> int:
     return EXIT_LOAD
 
 
-def _entry(path: Path) -> Path:
-    """A folder entry named absolutely without following the entry itself: a spec that is a link loop must
-    become that spec's load error, not a RuntimeError from ``resolve``."""
-    return path.absolute().parent.resolve() / path.name
-
-
 def cmd_check(args: argparse.Namespace) -> int:
     try:
         collected = _collect(args.paths)
@@ -239,9 +232,9 @@ def cmd_check(args: argparse.Namespace) -> int:
             progress_out.flush()
 
     # Other specs in the same folders are loaded (not checked) so that references to them resolve.
-    given = {_entry(p) for p in paths}
+    given = {unfollowed(p) for p in paths}  # a spec that is a link loop becomes its load error
     try:
-        neighbours = sorted({n for p in paths for n in find_specs(p.parent) if _entry(n) not in given})
+        neighbours = sorted({n for p in paths for n in find_specs(p.parent) if unfollowed(n) not in given})
     except OSError as unreadable:
         checker.close()
         return _unreadable(unreadable)

@@ -85,12 +85,17 @@ def step_where(block: str, index: int) -> str:
     return f"{block}, step {index}"
 
 
+def unfollowed(path: Path) -> Path:
+    """``path`` made absolute by resolving its folder, not the entry itself: a symlinked spec is named where
+    it is, not where it points, and a spec that is a link loop stays a path (``resolve`` raises for it)."""
+    return path.absolute().parent.resolve() / path.name
+
+
 def display_path(path: Path | str, root: Path | None = None) -> str:
     """A path as shown in messages: relative to ``root`` (usually the working directory) when possible."""
     p = Path(path)
     base = root or Path.cwd()
     try:
-        # The folder is resolved, not the file: a symlinked spec is named where it is, not where it points.
-        return (p.parent.resolve() / p.name).relative_to(base.resolve()).as_posix()
+        return unfollowed(p).relative_to(base.resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()

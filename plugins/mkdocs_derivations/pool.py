@@ -174,16 +174,17 @@ class _Waker:
     def close_in_child(self) -> None:  # pragma: no cover - runs in the child
         """Close the forked copy of the pipe without the lock, which another thread may have held at the
         fork and which nobody would then release."""
-        if self._write_fd >= 0:
-            os.close(self.fd)
-            os.close(self._write_fd)
+        self._close_pipe()
 
     def close(self) -> None:
         with self._lock:
-            if self._write_fd >= 0:
-                os.close(self.fd)
-                os.close(self._write_fd)
-                self.fd = self._write_fd = -1
+            self._close_pipe()
+
+    def _close_pipe(self) -> None:
+        if self._write_fd >= 0:
+            os.close(self.fd)
+            os.close(self._write_fd)
+            self.fd = self._write_fd = -1
 
 
 class WorkerStartError(Exception):
