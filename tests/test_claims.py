@@ -157,6 +157,19 @@ def test_undeclared_symbol_is_located_at_its_column() -> None:
                         "`symbols:`, e.g. zz: real)")
 
 
+def test_calling_a_declared_scalar_says_it_is_not_a_function() -> None:
+    """`t` is declared: "unknown function `t` ... declare it, e.g. t: function(t)" sent a contributor who had
+    defined a sigmoid to a declaration the loader then refuses for a defined name."""
+    body = math("a", "t(2)", "t")
+    err = only_error(body)
+    assert (err.location.line, err.location.column) == position(spec_text(body), "t(2)")
+    assert err.message == ("`t` is declared as `real`, not as a function, so it cannot be called: only names "
+                           "declared `function(...)` take arguments, and they cannot be defined (to use one "
+                           "formula at two arguments, define it through a free scalar: see Expressions)")
+    assert "declared as `vector(N)`" in only_error(math("a", "x(t)", "x")).message
+    assert only_error(math("a", "zz(t)", "t")).message.startswith("unknown function `zz`")
+
+
 def test_shape_mismatch_between_sides() -> None:
     """Both shapes are named, in order, and the error points at the step that changed the shape."""
     body = math("a", "A*x", "x.T")

@@ -577,6 +577,14 @@ def test_constants() -> None:
     assert decide(sqrt(3) + sqrt(2), sqrt(5 + 2 * sqrt(6))).status == "proved"
 
 
+def test_a_constant_matrix_entry_that_differs_reads_as_a_sentence() -> None:
+    """With no variable there is no point to name: the entry's text is followed by the values at once (it
+    read "entry (1, 2) differs the sides differ: ..." when a contributor wrote a wrong numeric example)."""
+    outcome = decide(Matrix([[1, 2]]), Matrix([[1, 3]]))
+    assert outcome.status == "refuted"
+    assert outcome.detail == "entry (1, 2) differs: left side = 2, right side = 3"
+
+
 def test_proved_says_how() -> None:
     outcome = decide(sin(2 * t), 2 * sin(t) * cos(t))
     assert outcome.status == "proved" and outcome.method and outcome.method in outcome.detail

@@ -244,7 +244,7 @@ class _Builder:
     def parse(self, text: model.Text, env: Environment) -> Node:
         key = (text.value, text.location, env.functions)
         if key not in self._parsed:
-            self._parsed[key] = read_expression(text, functions=env.functions)
+            self._parsed[key] = read_expression(text, functions=env.functions, declared=env.source)
         return self._parsed[key]
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str, blocked: SpecError | None = None) -> MathItem:

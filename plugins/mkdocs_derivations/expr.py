@@ -42,7 +42,7 @@ import difflib
 import re
 import unicodedata
 import warnings
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
@@ -169,8 +169,12 @@ def check_characters(text: Text, max_length: int = MAX_LENGTH, what: str = "expr
         raise SpecError(f"character {label} is not allowed in this {what}{hint}", text.at(i))
 
 
-def read_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
+def read_expression(text: Text, *, functions: Collection[str] = (),
+                    declared: Callable[[str], Text | None] | None = None) -> Node:
     """Parse one expression of the language; ``functions`` are the names declared as functions.
+
+    ``declared`` gives the declaration of any other name in scope; it is read only to word an error: a call
+    of a name declared ``real`` is a mistake about functions, not an unknown name.
 
     Raises :class:`SpecError` (and nothing else) for any input the language does not accept.
     """
@@ -193,7 +197,7 @@ def read_expression(text: Text, *, functions: Collection[str] = ()) -> Node:
         raise SpecError(f"cannot parse expression: {exc.msg}{hint}", text.at(lead + at)) from None
     except (ValueError, MemoryError, RecursionError, OverflowError) as exc:
         raise SpecError(f"cannot parse expression: {type(exc).__name__}", text.location) from None
-    converter = _Converter(text, stripped, lead, frozenset(functions))
+    converter = _Converter(text, stripped, lead, frozenset(functions), declared)
     try:
         node = converter.convert(tree.body, 1)
         _check_powers(node, text)
@@ -222,11 +226,13 @@ def error_at(text: Text, col: int, message: str) -> SpecError:
 class _Converter:
     """Copies whitelisted Python AST nodes into expr_ast nodes, enforcing depth and node budgets."""
 
-    def __init__(self, text: Text, source: str, lead: int, functions: frozenset[str]) -> None:
+    def __init__(self, text: Text, source: str, lead: int, functions: frozenset[str],
+                 declared: Callable[[str], Text | None] | None = None) -> None:
         self.text = text
         self.source = source  # the string as parsed: without its ``lead`` leading spaces
         self.lead = lead
         self.functions = functions
+        self.declared = declared
         self.count = 0
 
     def fail(self, col0: int, message: str) -> SpecError:
@@ -362,6 +368,13 @@ class _Converter:
         if func in CONSTANTS:
             raise self.fail(node.col_offset, f"`{func}` is a constant, not a function")
         builtin = BUILTINS.get(func)
+        declaration = self.declared(func) if builtin is None and self.declared is not None else None
+        if declaration is not None and func not in self.functions:
+            raise self.fail(node.col_offset, f"`{func}` is declared as `{declaration.value}`, not as a function, so "
+                                             "it cannot be called: only names declared `function(...)` take "
+                                             "arguments, and they cannot be defined (to use one formula at two "
+                                             "arguments, define it through a free scalar: see Expressions)"
+                                             f"{self._missing_star(node)}")
         if builtin is None and func not in self.functions:
             known = sorted(set(BUILTINS) | set(self.functions))
             close = difflib.get_close_matches(func, known, n=1)

@@ -511,12 +511,13 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     example["lhs"], example["rhs"] = sampling.show_pair(a2, b2, 2 * digits)
     where = ", ".join(f"{k} = {v}" for k, v in at.items())
     values = f"left side = {example['lhs']}, right side = {example['rhs']}"
-    detail = f"at {where}: {values}" if where else f"the sides differ: {values}"
-    if entry.stand_ins:
-        detail += " (undefined functions replaced by the sample functions in the counterexample)"
     if entry.label:
         example["entry"] = entry.label
-        detail = f"entry {entry.label} differs {detail}"
+        detail = f"entry {entry.label} differs" + (f" at {where}: {values}" if where else f": {values}")
+    else:
+        detail = f"at {where}: {values}" if where else f"the sides differ: {values}"
+    if entry.stand_ins:
+        detail += " (undefined functions replaced by the sample functions in the counterexample)"
     entry.outcome = Outcome("refuted", "numeric", detail, example, entry.agreed)
     return "refuted"
 
