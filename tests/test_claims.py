@@ -175,7 +175,8 @@ def test_shape_mismatch_between_sides() -> None:
     body = math("a", "A*x", "x.T")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "{tex: b") == (12, 9)
-    assert str(err) == "t.yml:12:9: [block 1 (math 'a'), step 1] the two sides have different shapes: N×1 and 1×N"
+    assert str(err) == ("t.yml:12:9: [block 1 (math 'a'), step 1] the two sides have different shapes: N×1 on the "
+                        "left, 1×N on the right (one is the transpose of the other: a missing `.T`?)")
 
 
 def test_shape_claim_refuted_without_sympy() -> None:

@@ -94,7 +94,8 @@ def test_the_audit_case_a_shape_mismatch_keeps_number_anchor_tex_and_link() -> N
     assert error.where == "block 3 (math 'middle'), step 1"
     row = row_html(markdown, "eq-middle")
     assert "L_{middle} = R_{middle}" in row  # the TeX is still shown
-    assert "the two sides have different shapes: N×1 and N×N" in row  # the badge repeats the message
+    # The badge repeats the message.
+    assert "the two sides have different shapes: N×1 on the left, N×N on the right" in row
     assert "Checked form" not in row  # nothing was checked
 
 

@@ -151,3 +151,16 @@ def test_page_names_differing_only_in_case_collide() -> None:
     assert "Audit" in pages and "audit" not in pages
     assert "`audit.yml` also makes the page `Audit`" in pages["Audit"]
     assert "audit.yml:1: `Audit.yml` already makes the page `Audit`" in pages["dashboard"]
+
+
+def test_a_misspelt_cross_page_reference_suggests_the_label_or_page_meant() -> None:
+    """Another page's labels are not in front of the contributor, so the error names the closest one."""
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    pages = [page("base", BASE), page("user", USER.replace("base#base", "base#bsae")),
+             page("other", USER.replace("base#base", "bsae#base"))]
+    registry = build_registry([(p.slug, p.layout) for p in pages if p.layout is not None])
+    [user, other] = [[e.message for e in reference_errors(p.slug, p.layout, registry)] for p in pages[1:]
+                     if p.layout is not None]
+    assert "reference `{eq:base#bsae}` names no equation (page `base`; did you mean `base#base`?)" in user
+    assert "`by: bsae#base` names no equation on another page (no page `bsae`; did you mean `base#base`?)" in other

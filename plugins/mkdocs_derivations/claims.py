@@ -457,8 +457,10 @@ class _Builder:
             except SpecError as err:
                 raise err.with_where(where) from None
             if not same_shape(ls, rs):
-                raise SpecError(f"the two sides have different shapes: {shape_text(ls)} and "
-                                f"{shape_text(rs)}", step.location, where)
+                # Which side is which, and the commonest cause: a gradient written as the textbook's column.
+                hint = " (one is the transpose of the other: a missing `.T`?)" if same_shape(ls, rs[::-1]) else ""
+                raise SpecError(f"the two sides have different shapes: {shape_text(ls)} on the left, "
+                                f"{shape_text(rs)} on the right{hint}", step.location, where)
             if step.rel == ":=":
                 kind = "define"
                 verdict = Verdict("definition", method="definition",

@@ -7,6 +7,7 @@ references as located errors (so ``mkdocs-derivations check`` fails exactly wher
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -98,9 +99,11 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
         if target_slug in broken:
             what = f"page `{target_slug}` has errors that stop it loading; fix those first"
         elif target_slug in registry:
-            what = f"page `{target_slug}`"
+            close = difflib.get_close_matches(label, registry[target_slug], n=1)
+            what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close[0]}`?" if close else "")
         else:
-            what = f"no page `{target_slug}`"
+            close = difflib.get_close_matches(target_slug, registry, n=1)
+            what = f"no page `{target_slug}`" + (f"; did you mean `{close[0]}#{label}`?" if close else "")
         if written.startswith("by: "):
             errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location))
         else:
