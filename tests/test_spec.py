@@ -96,7 +96,7 @@ def test_seed_containers(seed: model.Spec) -> None:
     containers = [block for block in seed.blocks if isinstance(block, model.Container)]
     assert [(c.kind, c.title, len(c.blocks)) for c in containers] == [
         ("example", "A scalar function of a moving point", 3),
-        ("example", "The gradient of a linear model", 15),
+        ("example", "Gradient of the squared loss for a linear model", 15),
         ("remark", "", 3),
     ]
     assert containers[2].scope.symbols["L2"].value == "real"
