@@ -50,6 +50,7 @@ class _PageRenderer:
         self.registry = registry
         self.directory_urls = directory_urls
         self.slots = slots if slots is not None else Immediate()
+        self.chains = 0  # math blocks of more than one row so far: each is a chain whose relations line up
 
     def page_url(self, slug: str, anchor: str) -> str:
         """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
@@ -80,9 +81,14 @@ class _PageRenderer:
         return sanitize_markdown(REFERENCE.sub(self.resolve, item.markdown).strip("\n"))
 
     # ----- equations -------------------------------------------------------------------------------------
-    def row_tex(self, row: Row) -> str:
+    def row_tex(self, row: Row, chain: int | None = None) -> str:
+        """The row's TeX. In a chain, the start term is one braced group, so that the relation is always the
+        second item of the typeset row: the page script finds it there and lines the relations up."""
         pieces = []
         for index, part in enumerate(row.parts):
+            if chain is not None and index == 0 and not part.rel:
+                pieces.append("{" + part.tex.strip() + "}")
+                continue
             if part.rel:
                 rel = part.rel
                 if part.by:
@@ -141,9 +147,11 @@ class _PageRenderer:
             lines.append(f'<p class="deriv-source">Source: <code>{_esc(str(claim.location))}</code>{where}</p>')
         return "".join(lines)
 
-    def row(self, row: Row) -> str:
-        tex = _esc(self.row_tex(row))
+    def row(self, row: Row, chain: int | None = None) -> str:
+        tex = _esc(self.row_tex(row, chain))
         number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
+        if chain is not None:
+            number += f' data-deriv-chain="{chain}"'
         ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
         status = self.slots.attribute(lambda: self.row_status(row))
         return (
@@ -178,7 +186,11 @@ class _PageRenderer:
             elif isinstance(item, MathItem):
                 if item.assumptions:
                     out.append(assumptions_line(item.assumptions))
-                out.extend(self.row(row) for row in item.rows)
+                chain = None
+                if len(item.rows) > 1:
+                    self.chains += 1
+                    chain = self.chains
+                out.extend(self.row(row, chain) for row in item.rows)
             else:
                 out.append(self.container(item))
         return out

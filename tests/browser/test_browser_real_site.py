@@ -100,3 +100,72 @@ def test_instant_navigation_to_the_graph_shows_it_and_its_boxes_link(browser_pag
     browser_page.wait_for_math("#eq-residual-def")
     assert browser_page.tags() == [f"({n})" for n in range(1, 20)]
     browser_page.assert_clean()
+
+
+# Per chain (a math block of several rows): where each row's first relation starts, whether any row was
+# moved, and whether any row scrolls in its own box. The relation is the second item of a typeset row
+# (the renderer braces the start term); under a "by (n)" label it is the label's base.
+_CHAINS_JS = """() => {
+  const chains = {};
+  document.querySelectorAll('.deriv-eq[data-deriv-chain]').forEach(row => {
+    const cell = row.querySelector('mjx-mlabeledtr > mjx-mtd') || row.querySelector('mjx-math');
+    const rel = cell.children[1];
+    const base = rel.querySelector('mjx-base');
+    const box = row.querySelector('.arithmatex');
+    const chain = chains[row.dataset.derivChain] ||= {at: [], moved: false, scrolls: false};
+    chain.at.push(((base && base.firstElementChild) || base || rel).getBoundingClientRect().left);
+    chain.moved ||= row.querySelector('[data-deriv-shift]') !== null;
+    chain.scrolls ||= box.scrollWidth > box.clientWidth + 1;
+  });
+  return Object.values(chains);
+}"""
+LOGISTIC = "derivations/logistic-regression-gradient/"
+
+
+def _chains(probe: BrowserPage) -> list[dict]:
+    chains = list(probe.page.evaluate(_CHAINS_JS))
+    assert chains, "no chain on the page"
+    return chains
+
+
+def _lined_up(chain: dict) -> bool:
+    return max(chain["at"]) - min(chain["at"]) < 0.75
+
+
+def test_the_rows_of_a_chain_line_up_at_their_relations(browser_page: BrowserPage, base_url: str) -> None:
+    """Each row is its own centred display; the book aligns a chain's rows at "=", and so does the page
+    script, as long as the chain fits its column. On a phone the rows scroll and are left alone, and a
+    resize back lines them up again. A moved row never leaves its chain out of line."""
+    page = browser_page.page
+    for path, chains in ((CHAIN_RULE, 1), (LOGISTIC, 2)):
+        browser_page.goto(f"{base_url}/{path}")
+        wide = _chains(browser_page)
+        assert len(wide) == chains
+        for chain in wide:
+            assert not chain["scrolls"] and chain["moved"] and _lined_up(chain), chain
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.wait_for_timeout(400)  # the script measures again 100 ms after the last resize
+    narrow = _chains(browser_page)
+    assert any(chain["scrolls"] for chain in narrow)
+    for chain in narrow:
+        assert not chain["moved"] or (_lined_up(chain) and not chain["scrolls"]), chain
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.wait_for_timeout(400)
+    assert all(_lined_up(chain) for chain in _chains(browser_page))
+    browser_page.assert_clean()
+
+
+def test_a_preview_of_a_moved_row_is_not_moved(browser_page: BrowserPage, base_url: str) -> None:
+    """The popup clones the typeset row; the sideways move belongs to the chain's column, not to it."""
+    browser_page.goto(f"{base_url}/{LOGISTIC}")
+    page = browser_page.page
+    assert page.locator("#eq-sigmoid-derivative-result [data-deriv-shift]").count() == 1
+    link = page.locator("article a.deriv-ref[href$='#eq-sigmoid-derivative-result']").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    page.wait_for_function("() => { const b = document.getElementById('deriv-preview');"
+                           " return b && !b.hidden && b.querySelector('mjx-container') !== null; }", polling=100)
+    assert page.locator("#deriv-preview [data-deriv-shift]").count() == 0
+    assert page.evaluate("() => [...document.querySelectorAll('#deriv-preview mjx-table, #deriv-preview mjx-math')]"
+                         ".every(el => el.style.left === '')")
+    browser_page.assert_clean()

@@ -19,6 +19,14 @@
  * then typeset in the popup. Listeners sit on the document, so content swapped in by instant navigation
  * needs no re-binding; each navigation (document$) hides the popup. Without JavaScript the references are
  * plain links.
+ *
+ * The rows of one math block (a chain, data-deriv-chain) are separate displays, each with its number and
+ * badge, so MathJax centres each on its own. Once typeset, each chain is lined up as a book's aligned
+ * display is: every row is moved sideways so that its first relation starts where the others' do, and
+ * the chain as a whole stays centred. The renderer makes the relation the second item of every row (the
+ * start term is one braced group, a later row starts with {}), so it is found without reading the TeX.
+ * A chain is left as MathJax set it when a row is hidden, scrolls (wider than the column, as on a
+ * phone) or would reach its number; the moves are measured again when the window is resized.
  */
 (function () {
   "use strict";
@@ -38,6 +46,9 @@
         mj.texReset();
         return mj.typesetPromise();
       })
+      .then(function () {
+        document.dispatchEvent(new CustomEvent("deriv-typeset"));
+      })
       .catch(function (err) {
         console.error("mkdocs-derivations: typesetting failed", err);
       });
@@ -53,6 +64,88 @@
       retypeset();
     });
   }
+
+  // ----- chains: line up the relations of a math block's rows ------------------------------------------
+
+  var SHIFTED = "data-deriv-shift"; // on the element this script moved (so a preview's clone can undo it)
+  var GAP_PX = 8; // the least room left between a chain and an equation number
+
+  function chainRow(row) {
+    var container = row.querySelector(".arithmatex > mjx-container");
+    if (!container) return null;
+    var cell = container.querySelector("mjx-mlabeledtr > mjx-mtd"); // a numbered row: a table with a label
+    var content = cell || container.querySelector("mjx-math");
+    var mover = cell ? container.querySelector("mjx-mtable > mjx-table") : content;
+    var rel = content && content.children.length > 1 ? content.children[1] : null;
+    if (!mover || !rel) return null;
+    var label = container.querySelector("mjx-labels mjx-mtd");
+    // Under a stackrel ("by (13)") the relation is the base's content: the base is as wide as the label.
+    var base = rel.querySelector("mjx-base");
+    return { box: row.querySelector(".arithmatex"), content: content, mover: mover,
+             rel: (base && base.firstElementChild) || base || rel, label: label };
+  }
+
+  function unshift(el) {
+    el.style.removeProperty("position");
+    el.style.removeProperty("left");
+    el.removeAttribute(SHIFTED);
+  }
+
+  function alignChain(rows) {
+    var parts = rows.map(chainRow);
+    if (parts.some(function (p) { return !p; })) return;
+    parts.forEach(function (p) { unshift(p.mover); });
+    var left = -Infinity;
+    var right = Infinity;
+    var before = 0;
+    var after = 0;
+    var middle = 0;
+    var measured = parts.map(function (p) {
+      var c = p.content.getBoundingClientRect();
+      var r = p.rel.getBoundingClientRect();
+      var b = p.box.getBoundingClientRect();
+      return { c: c, at: r.left, box: b, scrolls: p.box.scrollWidth > p.box.clientWidth + 1,
+               end: p.label ? p.label.getBoundingClientRect().left - GAP_PX : b.right };
+    });
+    for (var i = 0; i < measured.length; i++) {
+      var m = measured[i];
+      if (m.scrolls || m.c.width === 0 || m.box.width === 0) return;
+      before = Math.max(before, m.at - m.c.left);
+      after = Math.max(after, m.c.right - m.at);
+      middle += (m.c.left + m.c.right) / 2 / measured.length;
+      left = Math.max(left, m.box.left);
+      right = Math.min(right, m.end);
+    }
+    var at = middle - (before + after) / 2 + before; // where every relation starts: the chain centred
+    if (at - before < left - 0.5 || at + after > right + 0.5) return;
+    parts.forEach(function (p, k) {
+      var dx = at - measured[k].at;
+      if (Math.abs(dx) < 0.25) return;
+      p.mover.style.position = "relative";
+      p.mover.style.left = dx.toFixed(2) + "px";
+      p.mover.setAttribute(SHIFTED, "");
+    });
+  }
+
+  function alignChains() {
+    var chains = new Map();
+    document.querySelectorAll(".deriv-eq[data-deriv-chain]").forEach(function (row) {
+      var key = row.getAttribute("data-deriv-chain");
+      if (!chains.has(key)) chains.set(key, []);
+      chains.get(key).push(row);
+    });
+    chains.forEach(function (rows) {
+      if (rows.length > 1) alignChain(rows);
+    });
+  }
+
+  var alignTimer = 0;
+  document.addEventListener("deriv-typeset", alignChains);
+  if (mathjaxReady()) window.MathJax.startup.promise.then(alignChains); // in case it started before this script
+  window.addEventListener("resize", function () {
+    window.clearTimeout(alignTimer);
+    alignTimer = window.setTimeout(alignChains, 100);
+  });
 
   document.addEventListener(
     "click",
@@ -167,6 +260,7 @@
     if (math.querySelector("mjx-container")) {
       clone = math.cloneNode(true);
       clone.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
+      clone.querySelectorAll("[" + SHIFTED + "]").forEach(unshift); // the popup is not the chain's column
       clone.querySelectorAll("[tabindex]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
       clone.querySelectorAll("a[href]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
     } else {

@@ -74,6 +74,13 @@ window.MathJax = {
     },
   },
   startup: {
+    // The page script lines up the relations of each chain once the page is typeset (derivations.js).
+    pageReady: function () {
+      "use strict";
+      return window.MathJax.startup.defaultPageReady().then(function () {
+        document.dispatchEvent(new CustomEvent("deriv-typeset"));
+      });
+    },
     ready: function () {
       "use strict";
       var loader = window.MathJax.loader;
