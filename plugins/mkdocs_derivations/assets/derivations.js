@@ -27,6 +27,10 @@
  * start term is one braced group, a later row starts with {}), so it is found without reading the TeX.
  * A chain is left as MathJax set it when a row is hidden, scrolls (wider than the column, as on a
  * phone) or would reach its number; the moves are measured again when the window is resized.
+ *
+ * MathJax keeps a numbered display centred by a margin as wide as the number on both sides; when the row
+ * is wider than the column and scrolls, the left one is only a gap at the screen's edge (60-85 px of a
+ * 390 px phone), so it is dropped while the row scrolls.
  */
 (function () {
   "use strict";
@@ -68,6 +72,7 @@
   // ----- chains: line up the relations of a math block's rows ------------------------------------------
 
   var SHIFTED = "data-deriv-shift"; // on the element this script moved (so a preview's clone can undo it)
+  var TRIMMED = "data-deriv-trim"; // on a scrolling row's table whose left margin was dropped: MathJax's value
   var GAP_PX = 8; // the least room left between a chain and an equation number
 
   function chainRow(row) {
@@ -89,6 +94,23 @@
     el.style.removeProperty("position");
     el.style.removeProperty("left");
     el.removeAttribute(SHIFTED);
+  }
+
+  function untrim(table) {
+    table.style.marginLeft = table.getAttribute(TRIMMED);
+    table.removeAttribute(TRIMMED);
+  }
+
+  function trimScrollingRows() {
+    document.querySelectorAll(".deriv-eq > .arithmatex").forEach(function (box) {
+      var table = box.querySelector("mjx-mtable > mjx-table");
+      if (!table) return;
+      if (table.hasAttribute(TRIMMED)) untrim(table);
+      if (box.scrollWidth > box.clientWidth + 1) {
+        table.setAttribute(TRIMMED, table.style.marginLeft);
+        table.style.marginLeft = "0px";
+      }
+    });
   }
 
   function alignChain(rows) {
@@ -127,6 +149,11 @@
     });
   }
 
+  function layOut() {
+    trimScrollingRows();
+    alignChains();
+  }
+
   function alignChains() {
     var chains = new Map();
     document.querySelectorAll(".deriv-eq[data-deriv-chain]").forEach(function (row) {
@@ -140,11 +167,11 @@
   }
 
   var alignTimer = 0;
-  document.addEventListener("deriv-typeset", alignChains);
-  if (mathjaxReady()) window.MathJax.startup.promise.then(alignChains); // in case it started before this script
+  document.addEventListener("deriv-typeset", layOut);
+  if (mathjaxReady()) window.MathJax.startup.promise.then(layOut); // in case it started before this script
   window.addEventListener("resize", function () {
     window.clearTimeout(alignTimer);
-    alignTimer = window.setTimeout(alignChains, 100);
+    alignTimer = window.setTimeout(layOut, 100);
   });
 
   document.addEventListener(
@@ -261,6 +288,7 @@
       clone = math.cloneNode(true);
       clone.querySelectorAll("[id]").forEach(function (el) { el.removeAttribute("id"); });
       clone.querySelectorAll("[" + SHIFTED + "]").forEach(unshift); // the popup is not the chain's column
+      clone.querySelectorAll("[" + TRIMMED + "]").forEach(untrim);
       clone.querySelectorAll("[tabindex]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
       clone.querySelectorAll("a[href]").forEach(function (el) { el.setAttribute("tabindex", "-1"); });
     } else {
