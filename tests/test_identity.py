@@ -521,9 +521,10 @@ def test_literal_points_come_right_after_the_screen() -> None:
     assert entry.sample == generic[:1]  # the other points are built only when needed
     assert identity._points(entry, identity.SCREEN_POINTS) == generic[: identity.SCREEN_POINTS]
     identity._complete_sample(entry)
-    assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :]
+    far = sampling.far_points([x])
+    assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :] + far
     identity._complete_sample(entry)  # once
-    assert len(entry.sample) == 24 + len(extra)
+    assert len(entry.sample) == 24 + len(extra) + len(far)
 
 
 def test_points_are_built_lazily_and_identically() -> None:
@@ -753,9 +754,10 @@ def test_numeric_evidence_needs_a_quarter_of_the_points_and_at_least_three() -> 
         assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
             "numeric", "numeric", "no symbolic route closed the difference; "
             f"both sides agree at {needed} sample points (numeric evidence, not a proof)", None, needed)
+    far = len(sampling.far_points([xp]))  # points beyond the generic ones, on top of them
     for numeric_points in (8, 24):
         outcome = decide(atan(xp) + atan(1 / xp), pi / 2, numeric_points=numeric_points)
-        assert (outcome.status, outcome.points) == ("numeric", numeric_points)
+        assert (outcome.status, outcome.points) == ("numeric", numeric_points + far)
 
 
 def _value(number: str, plus: str = "0") -> sampling.Value:
@@ -858,3 +860,31 @@ def test_rational_normal_form_refuses_floats() -> None:
 
     with pytest.raises(ValueError):
         _field_normal_form(sympy.Float("0.1") / (x + 1))
+
+
+def test_a_gap_below_the_rounding_tolerance_is_looked_at_again() -> None:
+    """Agreement up to rounding at 40 digits is not agreement when the difference of the sides, evaluated
+    strictly, is certified non-zero: x (1 + e^-100) = x was numeric evidence. The point is re-checked at the
+    precision the gap needs, by the usual rule, so a true identity is never refuted this way."""
+    point = {x: Rational(89, 33)}
+    assert sampling.gap_digits(x * (1 + exp(-100)), x, point) == 45
+    assert sampling.gap_digits(sin(x) ** 2 + cos(x) ** 2, sympy.Integer(1), point) is None  # 0: strict evalf gives up
+    assert sampling.gap_digits(x, x, point) is None
+    outcome = decide(x * (1 + exp(-100)), x)
+    assert outcome.status == "refuted" and outcome.counterexample is not None, outcome
+    assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
+
+
+def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not() -> None:
+    """Huge and tiny magnitudes, irrational values, and (for symbols not declared real) complex values of
+    modest size; a point that cannot meet the assumptions is left out; seeded."""
+    far = sampling.far_points([x])
+    assert far == sampling.far_points([x])
+    assert any(abs(p[x]) > 10**14 for p in far) and any(0 < abs(p[x]) < 10**-14 for p in far)
+    assert any(not p[x].is_rational for p in far)
+    assert all(p[x].is_real for p in far)
+    assert all(p[xp] > 0 for p in sampling.far_points([xp]))
+    assert all(p[n].is_Integer for p in sampling.far_points([n]))
+    modest = [p[w] for p in sampling.far_points([w]) if not p[w].is_real]
+    assert len(modest) == 6 and all(1 <= abs(v) <= 10 * sympy.sqrt(2) for v in modest)
+    assert sampling.far_points([]) == []

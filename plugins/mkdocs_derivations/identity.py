@@ -185,6 +185,8 @@ class _Entry:
     sample: list[Point] = field(default_factory=list)
     why_not_numeric: str = ""
     agreed: int = 0
+    # points where the sides agreed only up to rounding (not exactly): re-examined before "numeric" (_sharpen)
+    close: list[Point] = field(default_factory=list)
     # where the points not built yet come from (see _points and _complete_sample)
     sampler: _Sampler | None = None
     # results of the cheap transforms that ran before the screen and did not prove (by transform name)
@@ -460,7 +462,8 @@ def _points(entry: _Entry, n: int) -> list[Point]:
 
 
 def _complete_sample(entry: _Entry) -> None:
-    """Build every point, once: the screen points, the literal-scale points, then the other generic ones."""
+    """Build every point, once: the screen points, the literal-scale points, the other generic ones, then
+    the far points (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -470,11 +473,13 @@ def _complete_sample(entry: _Entry) -> None:
     try:
         rest = list(itertools.islice(sampler.stream, max(0, sampler.count - sampler.screen)))
         generic = entry.sample + rest
-        literal = sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+        literal = [p for p in sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+                   if p not in generic]
     except Unsampleable as exc:
         _unsampleable(entry, exc)
         return
-    entry.sample = entry.sample + [p for p in literal if p not in generic] + rest
+    far = [p for p in sampling.far_points(sampler.symbols) if p not in generic and p not in literal]
+    entry.sample = entry.sample + literal + rest + far
     entry.sampler = None
 
 
@@ -498,6 +503,8 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         return "skip"
     a, b = run.value
     if sampling.agree(a, b, digits):
+        if a.exact is None or b.exact is None:
+            entry.close.append(point)
         return "agree"
     run2 = _budgeted(lambda: _evaluate_pair(entry, point, 2 * digits), budget)
     if not run2.ok or run2.value is None:
@@ -537,6 +544,29 @@ def _run_points(entry: _Entry, points: list[Point], digits: int, budget: float, 
         if verdict == "agree":
             entry.agreed += 1
         elif verdict == "refuted":
+            return
+
+
+def _sharpen(entry: _Entry, digits: int, budget: float, deadline: float) -> None:
+    """Before agreement counts as evidence, look again at the points where the sides agreed only up to
+    rounding: a gap below the tolerance of ``digits`` is not agreement. ``x*(1 + exp(-100)) = x`` differs by
+    a relative 3.7e-44, invisible at 40 digits, and no rational literal raises the precision. The difference
+    of the sides, evaluated strictly at the point (:func:`sampling.gap_digits`), says how many digits would
+    show a gap; the point is then checked again at that precision by the usual rule (a disagreement that
+    survives doubling the precision), so the estimate never refutes anything by itself."""
+    if entry.num_lhs is None or entry.num_rhs is None or not entry.close:
+        return
+    lhs, rhs = entry.num_lhs, entry.num_rhs
+    for point in list(entry.close):
+        if time.process_time() > deadline:
+            return
+        run = _budgeted(lambda p=point: sampling.gap_digits(lhs, rhs, p), budget)  # type: ignore[misc]
+        if not run.ok or run.value is None or run.value + 10 <= digits:
+            continue
+        try:
+            if _check_point(entry, point, run.value + 15, budget) == "refuted":
+                return
+        except NotNumeric:
             return
 
 
@@ -663,6 +693,9 @@ class _Stages:
             _complete_sample(e)
             deadline = time.process_time() + self.stage_cap
             _run_points(e, e.sample[self.screen_points:], self.working_digits(), self.budget, deadline)
+            if e.outcome is not None:
+                return e.outcome
+            _sharpen(e, self.working_digits(), self.budget, time.process_time() + self.stage_cap)
             if e.outcome is not None:
                 return e.outcome
             e.outcome = _numeric_or_unknown(e, self.numeric_points)

@@ -286,6 +286,54 @@ def literal_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic) -> list[
     return points
 
 
+_FAR_EXPONENTS = (15, 30, 60, -15, -30)
+_COMPLEX_POINTS = 6
+
+
+def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Point]:
+    """Points where the generic ones never go, for a claim about to be given numeric evidence.
+
+    * every symbol at the magnitudes ``10**15``, ``10**30``, ``10**60``, ``10**-15`` and ``10**-30``, all
+      positive, then all negative: ``|log x - 30| = 30 - log x`` and ``|x - exp(35)| = exp(35) - x`` are
+      false only beyond ``10**13``, and no literal of theirs says so;
+    * irrational values (a random mantissa times ``sqrt(2)``, both signs): every other point is a rational
+      with one of a few known denominators, on which ``sin(pi*L*x)`` vanishes for a suitable ``L``;
+    * for symbols not declared real, complex values of modest size (1 to 10) in random directions: the
+      random complex points are mostly tiny or huge, and ``sqrt(exp(2*z)) = exp(z)`` is false only for an
+      imaginary part beyond pi/2.
+
+    Assumptions are respected as everywhere; a point that cannot meet them is left out. Seeded.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    if not ordered:
+        return []
+    rng = random.Random(seed + 104729 + len(ordered))
+    points: list[Point] = []
+
+    def add(values: Iterator[tuple[sympy.Basic, sympy.Expr]]) -> None:
+        try:
+            point = dict(values)
+        except Unsampleable:
+            return
+        if point not in points:
+            points.append(point)
+
+    for exponent in _FAR_EXPONENTS:
+        for sign in (1, -1):
+            add((s, _value_for(s, _scaled(_random_mantissa(rng), exponent), sign, None)) for s in ordered)
+    for sign in (1, -1):
+        add((s, _value_for(s, _scaled(_random_mantissa(rng), 0) * sympy.sqrt(2), sign, None)) for s in ordered)
+    if any(s.is_extended_real is None for s in ordered):
+        for _ in range(_COMPLEX_POINTS):
+            phases = []
+            for _s in ordered:
+                a, b = rng.randint(-4, 4), rng.randint(1, 4) * rng.choice((-1, 1))
+                phases.append((a + b * sympy.I) / max(abs(a), abs(b)))
+            magnitudes = [_scaled(_random_mantissa(rng), 0) for _s in ordered]
+            add((s, _value_for(s, m, 1, phase)) for s, m, phase in zip(ordered, magnitudes, phases, strict=True))
+    return points
+
+
 # ------------------------------------------------------------------------------------ concrete functions
 
 
@@ -386,6 +434,35 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
         if not all(mpmath.isfinite(p) for p in parts):
             return None
         return Value(None, mpmath.mpc(parts[0], parts[1]))
+
+
+GAP_DIGITS = 1000
+"""How far :func:`gap_digits` looks: relative gaps down to about ``10**-GAP_DIGITS``."""
+
+
+def gap_digits(lhs: sympy.Expr, rhs: sympy.Expr, point: Point) -> int | None:
+    """How many significant digits the sides of a claim need at ``point`` for their gap to show: about
+    ``log10(scale / |gap|)``, with ``gap`` the strictly evaluated difference ``lhs - rhs`` and ``scale``
+    the larger of the sides' magnitudes. ``None`` when the difference is exactly 0, cannot be certified
+    (strict evaluation gives up: it is 0, or too close to 0 to tell within :data:`GAP_DIGITS` digits) or is
+    not finite. Only an estimate: callers re-check the point at that precision."""
+    exact = (lhs - rhs).xreplace(point)
+    if exact.is_zero or exact.has(*NON_FINITE) or exact.free_symbols or has_non_numeric(exact):
+        return None
+    try:
+        gap = exact.evalf(15, strict=True, maxn=GAP_DIGITS)
+    except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+        return None
+    if gap.has(*NON_FINITE) or not gap.is_number:
+        return None
+    size = abs(gap)
+    if not (size.is_Number and size > 0):
+        return None
+    scale = max(abs(sympy.N(side.xreplace(point), 15)) for side in (lhs, rhs))
+    if not (scale.is_Number and scale.is_finite):
+        return None
+    ratio = scale / size if scale > size else sympy.S.One
+    return int(math.ceil(float(sympy.log(ratio, 10).evalf(15)))) + 1
 
 
 def agree(a: Value, b: Value, digits: int) -> bool:
