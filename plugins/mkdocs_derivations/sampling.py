@@ -351,10 +351,12 @@ def concrete_functions(
 ) -> dict[UndefinedFunction, sympy.Lambda] | None:
     """Smooth stand-ins for undefined functions, or ``None`` when stand-ins would not be faithful.
 
-    A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine of a
-    linear form, so no derivative of any order vanishes identically and no product or chain rule holds
-    by accident. Only functions without declared assumptions are replaced: a ``real=True`` function is
-    real for *every* argument, which no non-constant analytic stand-in can honour.
+    A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine and a
+    cosine of two different linear forms, so no derivative of any order vanishes identically and no product
+    or chain rule holds by accident. One sinusoid was not enough: from the fourth derivative on it was all
+    that was left, and f'''' f^(7) = f^(5) f^(6), false for f = exp(x**2), held for every stand-in. Only
+    functions without declared assumptions are replaced: a ``real=True`` function is real for *every*
+    argument, which no non-constant analytic stand-in can honour.
     """
     rng = random.Random(seed + 7919)
     result: dict[UndefinedFunction, sympy.Lambda] = {}
@@ -376,6 +378,7 @@ def concrete_functions(
             for b in args[i:]:
                 body += coeff() * a * b
         body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
+        body += sympy.cos(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 5
         result[func] = sympy.Lambda(tuple(args), body)
     return result
 
