@@ -888,3 +888,7 @@ def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not(
     modest = [p[w] for p in sampling.far_points([w]) if not p[w].is_real]
     assert len(modest) == 6 and all(1 <= abs(v) <= 10 * sympy.sqrt(2) for v in modest)
     assert sampling.far_points([]) == []
+    zeros = [p for p in sampling.far_points([x, y]) if 0 in p.values()]
+    assert len(zeros) == 4 and {(p[x] == 0, p[y] == 0) for p in zeros} == {(True, False), (False, True)}
+    assert not any(0 in p.values() for p in sampling.far_points([xp]))  # positive: never 0
+    assert not any(0 in p.values() for p in sampling.far_points(list(symbols("c0:5", real=True))))

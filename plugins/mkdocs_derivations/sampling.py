@@ -288,6 +288,7 @@ def literal_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic) -> list[
 
 _FAR_EXPONENTS = (15, 30, 60, -15, -30)
 _COMPLEX_POINTS = 6
+_ZERO_POINTS_UP_TO = 4  # symbols; a claim about more (matrix entries) gets no zero points
 
 
 def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Point]:
@@ -298,6 +299,10 @@ def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Poin
       false only beyond ``10**13``, and no literal of theirs says so;
     * irrational values (a random mantissa times ``sqrt(2)``, both signs): every other point is a rational
       with one of a few known denominators, on which ``sin(pi*L*x)`` vanishes for a suitable ``L``;
+    * each symbol at 0 (where its assumptions allow it) with the others at generic values, all positive,
+      then all negative, for claims with at most four symbols: ``sign(x)**2 = 1`` and
+      ``atan2(-y, x) = -atan2(y, x)`` are false only there (a side with no finite value at such a point
+      skips it, as everywhere);
     * for symbols not declared real, complex values of modest size (1 to 10) in random directions: the
       random complex points are mostly tiny or huge, and ``sqrt(exp(2*z)) = exp(z)`` is false only for an
       imaginary part beyond pi/2.
@@ -323,6 +328,12 @@ def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Poin
             add((s, _value_for(s, _scaled(_random_mantissa(rng), exponent), sign, None)) for s in ordered)
     for sign in (1, -1):
         add((s, _value_for(s, _scaled(_random_mantissa(rng), 0) * sympy.sqrt(2), sign, None)) for s in ordered)
+    if len(ordered) <= _ZERO_POINTS_UP_TO:
+        for zero in ordered:
+            for sign in (1, -1):
+                if _consistent(zero, sympy.S.Zero):
+                    add((s, sympy.S.Zero if s == zero else _value_for(s, _magnitude("generic", rng), sign, None))
+                        for s in ordered)
     if any(s.is_extended_real is None for s in ordered):
         for _ in range(_COMPLEX_POINTS):
             phases = []
