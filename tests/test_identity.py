@@ -873,6 +873,9 @@ def test_a_gap_below_the_rounding_tolerance_is_looked_at_again() -> None:
     outcome = decide(x * (1 + exp(-100)), x)
     assert outcome.status == "refuted" and outcome.counterexample is not None, outcome
     assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
+    # two values near 1e-87 differ by far more than rounding, but sat below the absolute tolerance of 1e-80
+    assert sampling.gap_digits(exp(-200) * sin(x), exp(-200) * cos(x), point) == 45
+    assert decide(exp(-200) * sin(x), exp(-200) * cos(x)).status == "refuted"
 
 
 def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not() -> None:
