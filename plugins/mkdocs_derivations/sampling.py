@@ -450,37 +450,6 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
         return Value(None, mpmath.mpc(parts[0], parts[1]))
 
 
-GAP_DIGITS = 1000
-"""How far :func:`gap_digits` looks: relative gaps down to about ``10**-GAP_DIGITS``."""
-
-
-def gap_digits(lhs: sympy.Expr, rhs: sympy.Expr, point: Point) -> int | None:
-    """How many significant digits the sides of a claim need at ``point`` for :func:`agree` to see their gap:
-    more than ``log10(scale / |gap|)`` for its relative tolerance and more than ``-log10(|gap|) / 2`` for its
-    absolute one, with ``gap`` the strictly evaluated difference ``lhs - rhs`` and ``scale`` the larger of
-    the sides' magnitudes. ``None`` when the difference is exactly 0, cannot be certified (strict evaluation
-    gives up: it is 0, or too close to 0 to tell within :data:`GAP_DIGITS` digits) or is not finite. Only an
-    estimate: callers re-check the point at that precision."""
-    exact = (lhs - rhs).xreplace(point)
-    if exact.is_zero or exact.has(*NON_FINITE) or exact.free_symbols or has_non_numeric(exact):
-        return None
-    try:
-        gap = exact.evalf(15, strict=True, maxn=GAP_DIGITS)
-    except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
-        return None
-    if gap.has(*NON_FINITE) or not gap.is_number:
-        return None
-    size = abs(gap)
-    if not (size.is_Number and size > 0):
-        return None
-    scale = max(abs(sympy.N(side.xreplace(point), 15)) for side in (lhs, rhs))
-    if not (scale.is_Number and scale.is_finite):
-        return None
-    relative = float(sympy.log(scale / size, 10).evalf(15)) if scale > size else 0.0
-    absolute = -float(sympy.log(size, 10).evalf(15)) / 2 if size < 1 else 0.0
-    return int(math.ceil(max(relative, absolute))) + 1
-
-
 def agree(a: Value, b: Value, digits: int) -> bool:
     """Equal up to rounding at ``digits`` significant digits.
 
