@@ -367,7 +367,9 @@ def concrete_functions(
     or chain rule holds by accident. One sinusoid was not enough: from the fourth derivative on it was all
     that was left, and f'''' f^(7) = f^(5) f^(6), false for f = exp(x**2), held for every stand-in. Only
     functions without declared assumptions are replaced: a ``real=True`` function is real for *every*
-    argument, which no non-constant analytic stand-in can honour.
+    argument, which no non-constant analytic stand-in can honour. A function without assumptions is
+    complex-valued, so its stand-in has an imaginary part (a linear form times i) as well: with real
+    stand-ins, ``Abs(f)**2 = f**2`` and ``log(exp(f)) = f``, false for f = i, got numeric evidence.
     """
     rng = random.Random(seed + 7919)
     result: dict[UndefinedFunction, sympy.Lambda] = {}
@@ -390,6 +392,7 @@ def concrete_functions(
                 body += coeff() * a * b
         body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
         body += sympy.cos(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 5
+        body += sympy.I * (sum((coeff() * a for a in args), sympy.S.Zero) + coeff())
         result[func] = sympy.Lambda(tuple(args), body)
     return result
 
