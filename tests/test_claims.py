@@ -436,9 +436,10 @@ def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     ("0/0", "0/0 + 1"),
     ("tan(pi/2)", "tan(pi/2) + 1"),
     ("t/(t - t)", "t/(t - t)"),
+    ("t + atan(1/(t - t))", "atan(1/(t - t)) + t"),  # atan(zoo) is AccumBounds(-pi/2, pi/2): no zoo left
 ])
 def test_an_undefined_side_is_never_verified(lhs: str, rhs: str) -> None:
-    """SymPy folds these to nan or zoo, and nan == nan: the audit found '3 = 5' proved this way."""
+    """SymPy folds these to nan, zoo or an interval, and nan == nan: the audit found '3 = 5' proved this way."""
     verdict = _verdict_of(lhs, rhs)
     assert verdict.status == "error" and verdict.method == "undefined value", verdict
     assert "undefined" in verdict.detail
@@ -492,7 +493,14 @@ def test_numeric_evidence_at_matrix_sizes_stays_numeric() -> None:
     verdict = _verdict_of("(atan(p) + atan(1/p))*u", "pi/2*u", head=head)
     assert (verdict.status, verdict.method, verdict.sizes) == ("numeric", "numeric", [{"N": 2}, {"N": 3}])
     assert verdict.detail == "agreement at random points at the listed sizes: evidence, not proof"
-    assert verdict.points == 24  # the fewest agreeing points of any size, shown on the page as the evidence
+    # the fewest agreeing points of any size, shown on the page as the evidence: the 24 generic points of an
+    # entry and its far points (sampling.far_points), which all agree here
+    import sympy
+
+    from mkdocs_derivations import sampling
+
+    far = sampling.far_points([sympy.Symbol("p", positive=True), sympy.Symbol("u[1]", real=True)])
+    assert verdict.points == 24 + len(far)
 
 
 def test_an_undecidable_step_is_an_error_that_fails_a_strict_build(tmp_path: Path) -> None:

@@ -521,9 +521,10 @@ def test_literal_points_come_right_after_the_screen() -> None:
     assert entry.sample == generic[:1]  # the other points are built only when needed
     assert identity._points(entry, identity.SCREEN_POINTS) == generic[: identity.SCREEN_POINTS]
     identity._complete_sample(entry)
-    assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :]
+    far = sampling.far_points([x])
+    assert entry.sample == generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :] + far
     identity._complete_sample(entry)  # once
-    assert len(entry.sample) == 24 + len(extra)
+    assert len(entry.sample) == 24 + len(extra) + len(far)
 
 
 def test_points_are_built_lazily_and_identically() -> None:
@@ -761,9 +762,10 @@ def test_numeric_evidence_needs_a_quarter_of_the_points_and_at_least_three() -> 
         assert identity._numeric_or_unknown(entry, numeric_points) == Outcome(
             "numeric", "numeric", "no symbolic route closed the difference; "
             f"both sides agree at {needed} sample points (numeric evidence, not a proof)", None, needed)
+    far = len(sampling.far_points([xp]))  # points beyond the generic ones, on top of them
     for numeric_points in (8, 24):
         outcome = decide(atan(xp) + atan(1 / xp), pi / 2, numeric_points=numeric_points)
-        assert (outcome.status, outcome.points) == ("numeric", numeric_points)
+        assert (outcome.status, outcome.points) == ("numeric", numeric_points + far)
 
 
 def _value(number: str, plus: str = "0") -> sampling.Value:
@@ -866,3 +868,33 @@ def test_rational_normal_form_refuses_floats() -> None:
 
     with pytest.raises(ValueError):
         _field_normal_form(sympy.Float("0.1") / (x + 1))
+
+
+def test_a_gap_below_the_rounding_tolerance_is_looked_at_again() -> None:
+    """Agreement up to rounding at 40 digits is not agreement when the sides differ at four times the
+    precision: x (1 + e^-100) = x was numeric evidence, and so was e^-200 sin x = e^-200 cos x (both sides
+    near 1e-87, below the absolute tolerance 1e-80). The point is re-checked by the usual rule, so a true
+    identity is never refuted this way."""
+    outcome = decide(x * (1 + exp(-100)), x)
+    assert outcome.status == "refuted" and outcome.counterexample is not None, outcome
+    assert decide(exp(-200) * sin(x), exp(-200) * cos(x)).status == "refuted"
+    assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
+
+
+def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not() -> None:
+    """Huge and tiny magnitudes, irrational values, and (for symbols not declared real) complex values of
+    modest size; a point that cannot meet the assumptions is left out; seeded."""
+    far = sampling.far_points([x])
+    assert far == sampling.far_points([x])
+    assert any(abs(p[x]) > 10**14 for p in far) and any(0 < abs(p[x]) < 10**-14 for p in far)
+    assert any(not p[x].is_rational for p in far)
+    assert all(p[x].is_real for p in far)
+    assert all(p[xp] > 0 for p in sampling.far_points([xp]))
+    assert all(p[n].is_Integer for p in sampling.far_points([n]))
+    modest = [p[w] for p in sampling.far_points([w]) if not p[w].is_real]
+    assert len(modest) == 6 and all(1 <= abs(v) <= 10 * sympy.sqrt(2) for v in modest)
+    assert sampling.far_points([]) == []
+    zeros = [p for p in sampling.far_points([x, y]) if 0 in p.values()]
+    assert len(zeros) == 4 and {(p[x] == 0, p[y] == 0) for p in zeros} == {(True, False), (False, True)}
+    assert not any(0 in p.values() for p in sampling.far_points([xp]))  # positive: never 0
+    assert not any(0 in p.values() for p in sampling.far_points(list(symbols("c0:5", real=True))))

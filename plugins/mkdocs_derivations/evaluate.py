@@ -123,7 +123,7 @@ class Evaluator:
         decl = self.env.get(name)
         value: Any
         if isinstance(decl, ScalarDecl):
-            value = sp.Symbol(name, **_assumptions(decl))
+            value = sp.Symbol(name, **self._defined_assumptions(name, _assumptions(decl)))
         elif isinstance(decl, MatrixDecl):
             value = self._matrix_symbol(name, decl)
         elif isinstance(decl, FunctionDecl):
@@ -136,6 +136,25 @@ class Evaluator:
             raise EvaluationError(f"undeclared symbol {name}")
         self._symbols[name] = value
         return value
+
+    def _defined_assumptions(self, name: str, declared: dict[str, bool]) -> dict[str, bool]:
+        """The assumptions the symbol of ``name`` may carry. A defined name stands for its definition, so
+        where it is left opaque (a step that cites other definitions) or is a derivative's variable, it
+        carries a declared assumption only if its definition provably has it: with `y: positive` and
+        `y := x - 5`, `sqrt(y**2) = y` was refuted with the definition substituted, proved when the step
+        cited another row, and `diff(sqrt(y**2), y) = 1` was proved. An assumption that is dropped (or
+        cannot be judged) only makes the symbol more general, and the check weaker, never unsound."""
+        if not declared or name not in self.definitions:
+            return declared
+        try:
+            value = self.defined(name, self._all_defined - self._enclosing - {name})
+        except Exception:  # noqa: BLE001 - a definition that cannot be evaluated proves nothing
+            value = None
+        kept = {key: wanted for key, wanted in declared.items()
+                if getattr(value, f"is_{key}", None) is wanted}
+        if getattr(value, "is_extended_real", None) is True and getattr(value, "is_finite", None) is True:
+            kept.setdefault("real", True)
+        return kept
 
     def _matrix_symbol(self, name: str, decl: MatrixDecl) -> Any:
         rows, cols = self._dim(decl.rows), self._dim(decl.cols)

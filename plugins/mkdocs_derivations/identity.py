@@ -185,6 +185,8 @@ class _Entry:
     sample: list[Point] = field(default_factory=list)
     why_not_numeric: str = ""
     agreed: int = 0
+    # points where the sides agreed only up to rounding (not exactly): re-examined before "numeric" (_sharpen)
+    close: list[Point] = field(default_factory=list)
     # where the points not built yet come from (see _points and _complete_sample)
     sampler: _Sampler | None = None
     # results of the cheap transforms that ran before the screen and did not prove (by transform name)
@@ -460,7 +462,8 @@ def _points(entry: _Entry, n: int) -> list[Point]:
 
 
 def _complete_sample(entry: _Entry) -> None:
-    """Build every point, once: the screen points, the literal-scale points, then the other generic ones."""
+    """Build every point, once: the screen points, the literal-scale points, the other generic ones, then
+    the far points (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -470,11 +473,13 @@ def _complete_sample(entry: _Entry) -> None:
     try:
         rest = list(itertools.islice(sampler.stream, max(0, sampler.count - sampler.screen)))
         generic = entry.sample + rest
-        literal = sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+        literal = [p for p in sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+                   if p not in generic]
     except Unsampleable as exc:
         _unsampleable(entry, exc)
         return
-    entry.sample = entry.sample + [p for p in literal if p not in generic] + rest
+    far = [p for p in sampling.far_points(sampler.symbols) if p not in generic and p not in literal]
+    entry.sample = entry.sample + literal + rest + far
     entry.sampler = None
 
 
@@ -498,6 +503,8 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         return "skip"
     a, b = run.value
     if sampling.agree(a, b, digits):
+        if a.exact is None or b.exact is None:
+            entry.close.append(point)
         return "agree"
     run2 = _budgeted(lambda: _evaluate_pair(entry, point, 2 * digits), budget)
     if not run2.ok or run2.value is None:
@@ -538,6 +545,33 @@ def _run_points(entry: _Entry, points: list[Point], digits: int, budget: float, 
         if verdict == "agree":
             entry.agreed += 1
         elif verdict == "refuted":
+            return
+
+
+_SHARPENED_POINTS = 16
+"""At most this many close points are looked at again (a true identity that no symbolic route closes pays
+for each)."""
+
+SHARPEN_FACTOR = 4
+"""Close points are evaluated again at this multiple of the working precision."""
+
+
+def _sharpen(entry: _Entry, digits: int, budget: float, deadline: float) -> None:
+    """Before agreement counts as evidence, look again at the points where the sides agreed only up to
+    rounding: a gap below the tolerance of ``digits`` is not agreement. ``x*(1 + exp(-100)) = x`` differs by
+    a relative 3.7e-44, invisible at 40 digits (no rational literal raises the precision), and the sides of
+    ``exp(-200)*sin(x) = exp(-200)*cos(x)``, about 1e-87, sat below the absolute tolerance 1e-80. Each such
+    point is checked again at :data:`SHARPEN_FACTOR` times the precision by the usual rule (a disagreement
+    that survives doubling the precision), so rounding still never refutes a true step. Evaluating the
+    difference of the sides strictly would find deeper gaps, but costs seconds on true identities whose
+    difference is 0 (strict evaluation raises the precision until it gives up)."""
+    for point in entry.close[:_SHARPENED_POINTS]:
+        if entry.num_lhs is None or time.process_time() > deadline:
+            return
+        try:
+            if _check_point(entry, point, SHARPEN_FACTOR * digits, budget) == "refuted":
+                return
+        except NotNumeric:
             return
 
 
@@ -664,6 +698,9 @@ class _Stages:
             _complete_sample(e)
             deadline = time.process_time() + self.stage_cap
             _run_points(e, e.sample[self.screen_points:], self.working_digits(), self.budget, deadline)
+            if e.outcome is not None:
+                return e.outcome
+            _sharpen(e, self.working_digits(), self.budget, time.process_time() + self.stage_cap / 2)
             if e.outcome is not None:
                 return e.outcome
             e.outcome = _numeric_or_unknown(e, self.numeric_points)

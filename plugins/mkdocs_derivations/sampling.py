@@ -286,6 +286,65 @@ def literal_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic) -> list[
     return points
 
 
+_FAR_EXPONENTS = (15, 30, 60, -15, -30)
+_COMPLEX_POINTS = 6
+_ZERO_POINTS_UP_TO = 4  # symbols; a claim about more (matrix entries) gets no zero points
+
+
+def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Point]:
+    """Points where the generic ones never go, for a claim about to be given numeric evidence.
+
+    * every symbol at the magnitudes ``10**15``, ``10**30``, ``10**60``, ``10**-15`` and ``10**-30``, all
+      positive, then all negative: ``|log x - 30| = 30 - log x`` and ``|x - exp(35)| = exp(35) - x`` are
+      false only beyond ``10**13``, and no literal of theirs says so;
+    * irrational values (a random mantissa times ``sqrt(2)``, both signs): every other point is a rational
+      with one of a few known denominators, on which ``sin(pi*L*x)`` vanishes for a suitable ``L``;
+    * each symbol at 0 (where its assumptions allow it) with the others at generic values, all positive,
+      then all negative, for claims with at most four symbols: ``sign(x)**2 = 1`` and
+      ``atan2(-y, x) = -atan2(y, x)`` are false only there (a side with no finite value at such a point
+      skips it, as everywhere);
+    * for symbols not declared real, complex values of modest size (1 to 10) in random directions: the
+      random complex points are mostly tiny or huge, and ``sqrt(exp(2*z)) = exp(z)`` is false only for an
+      imaginary part beyond pi/2.
+
+    Assumptions are respected as everywhere; a point that cannot meet them is left out. Seeded.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    if not ordered:
+        return []
+    rng = random.Random(seed + 104729 + len(ordered))
+    points: list[Point] = []
+
+    def add(values: Iterator[tuple[sympy.Basic, sympy.Expr]]) -> None:
+        try:
+            point = dict(values)
+        except Unsampleable:
+            return
+        if point not in points:
+            points.append(point)
+
+    for exponent in _FAR_EXPONENTS:
+        for sign in (1, -1):
+            add((s, _value_for(s, _scaled(_random_mantissa(rng), exponent), sign, None)) for s in ordered)
+    for sign in (1, -1):
+        add((s, _value_for(s, _scaled(_random_mantissa(rng), 0) * sympy.sqrt(2), sign, None)) for s in ordered)
+    if len(ordered) <= _ZERO_POINTS_UP_TO:
+        for zero in ordered:
+            for sign in (1, -1):
+                if _consistent(zero, sympy.S.Zero):
+                    add((s, sympy.S.Zero if s == zero else _value_for(s, _magnitude("generic", rng), sign, None))
+                        for s in ordered)
+    if any(s.is_extended_real is None for s in ordered):
+        for _ in range(_COMPLEX_POINTS):
+            phases = []
+            for _s in ordered:
+                a, b = rng.randint(-4, 4), rng.randint(1, 4) * rng.choice((-1, 1))
+                phases.append((a + b * sympy.I) / max(abs(a), abs(b)))
+            magnitudes = [_scaled(_random_mantissa(rng), 0) for _s in ordered]
+            add((s, _value_for(s, m, 1, phase)) for s, m, phase in zip(ordered, magnitudes, phases, strict=True))
+    return points
+
+
 # ------------------------------------------------------------------------------------ concrete functions
 
 
@@ -303,10 +362,14 @@ def concrete_functions(
 ) -> dict[UndefinedFunction, sympy.Lambda] | None:
     """Smooth stand-ins for undefined functions, or ``None`` when stand-ins would not be faithful.
 
-    A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine of a
-    linear form, so no derivative of any order vanishes identically and no product or chain rule holds
-    by accident. Only functions without declared assumptions are replaced: a ``real=True`` function is
-    real for *every* argument, which no non-constant analytic stand-in can honour.
+    A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine and a
+    cosine of two different linear forms, so no derivative of any order vanishes identically and no product
+    or chain rule holds by accident. One sinusoid was not enough: from the fourth derivative on it was all
+    that was left, and f'''' f^(7) = f^(5) f^(6), false for f = exp(x**2), held for every stand-in. Only
+    functions without declared assumptions are replaced: a ``real=True`` function is real for *every*
+    argument, which no non-constant analytic stand-in can honour. A function without assumptions is
+    complex-valued, so its stand-in has an imaginary part (a linear form times i) as well: with real
+    stand-ins, ``Abs(f)**2 = f**2`` and ``log(exp(f)) = f``, false for f = i, got numeric evidence.
     """
     rng = random.Random(seed + 7919)
     result: dict[UndefinedFunction, sympy.Lambda] = {}
@@ -328,6 +391,8 @@ def concrete_functions(
             for b in args[i:]:
                 body += coeff() * a * b
         body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
+        body += sympy.cos(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 5
+        body += sympy.I * (sum((coeff() * a for a in args), sympy.S.Zero) + coeff())
         result[func] = sympy.Lambda(tuple(args), body)
     return result
 

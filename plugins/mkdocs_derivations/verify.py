@@ -142,12 +142,16 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
     return identity.decide(lhs, rhs)
 
 
-_UNDEFINED_NOTE = "it contains nan, zoo or an infinity: a division by zero, log(0) or tan(pi/2)?"
+_UNDEFINED_NOTE = ("it contains nan, zoo, an infinity or an interval of values: a division by zero, log(0), "
+                   "tan(pi/2) or atan(1/0)?")
 
 
 def _undefined(value: Any) -> bool:
+    """Whether SymPy folded part of ``value`` into something that is not a number: nan, zoo, an infinity, or
+    the interval ``AccumBounds`` (``atan(1/0)`` becomes AccumBounds(-pi/2, pi/2), with no zoo left to see,
+    and ``x + atan(1/(x - x)) = atan(1/(x - x)) + x`` was proved)."""
     has = getattr(value, "has", None)
-    return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo))
+    return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds))
 
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
