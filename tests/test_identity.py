@@ -898,3 +898,19 @@ def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not(
     assert len(zeros) == 4 and {(p[x] == 0, p[y] == 0) for p in zeros} == {(True, False), (False, True)}
     assert not any(0 in p.values() for p in sampling.far_points([xp]))  # positive: never 0
     assert not any(0 in p.values() for p in sampling.far_points(list(symbols("c0:5", real=True))))
+
+
+def test_a_non_zero_polynomial_difference_is_refuted_even_where_every_point_agrees(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The points are seeded, so a false step can be built whose difference vanishes at each of them (the
+    red team's finding). Here no point refutes at all (every evaluation is skipped), as for such a step:
+    the expanded difference is a non-zero polynomial, and that refutes it."""
+    monkeypatch.setattr(identity, "_check_point", lambda *args, **kwargs: "agree")
+    outcome = decide(x**2 + exp(-100) * x, x**2)
+    assert outcome.status == "refuted" and outcome.method == "expand", outcome
+    assert outcome.detail.startswith("the difference left - right is the polynomial x*exp(-100) after expand")
+    assert decide(x * (x - 1), x**2 - x).status == "proved"  # a zero polynomial is still proved
+    entry = decide(Matrix([[x, x**3 - x]]), Matrix([[x, 0]]))
+    assert entry.status == "refuted" and entry.detail.startswith("entry (1, 2): the difference"), entry
+    # Not polynomials in the symbols: left to the points as before (here, all "agreeing").
+    assert decide(sin(x) ** 2, sin(x) ** 2 + sin(x) * 10**-60).status == "numeric"

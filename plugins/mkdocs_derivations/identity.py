@@ -51,6 +51,7 @@ from fractions import Fraction
 from typing import Any, Literal
 
 import sympy
+from sympy.core.function import AppliedUndef
 from sympy.functions.elementary.hyperbolic import HyperbolicFunction
 from sympy.functions.elementary.trigonometric import InverseTrigonometricFunction, TrigonometricFunction
 from sympy.polys.fields import sfield
@@ -394,6 +395,33 @@ def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
     return True
 
 
+def _polynomial_gap(entry: _Entry, method: str, value: Any, budget: float) -> bool:
+    """Refute when the expanded difference is a polynomial in the claim's symbols with a non-zero coefficient
+    (a number, or a closed form certified as for a constant gap): a polynomial that is not 0 is not 0
+    everywhere on any domain the declarations allow (each is infinite), although it can be 0 at every
+    sample point: the points are seeded, and the red team built a false step whose difference has a root
+    at each of them, which got numeric evidence. Reached only when the screen's points all agreed."""
+    if not isinstance(value, sympy.Expr) or value.is_number or value.has(AppliedUndef, sympy.Derivative):
+        return False
+    symbols = sorted(value.free_symbols, key=sympy.default_sort_key)
+    run = _budgeted(lambda: sympy.Poly(value, *symbols).coeffs(), budget)
+    if not run.ok or run.value is None:
+        return False  # not a polynomial in the symbols (or too large to tell in time)
+    coefficients: list[Any] = run.value
+    if not any(isinstance(c, sympy.Number) and c.is_zero is False and c.is_finite
+               or _certified_nonzero_constant(c) for c in coefficients):
+        return False
+    text = sympy.sstr(value)
+    shown = text if len(text) <= 300 else text[:300] + "…"
+    where = f"entry {entry.label}: " if entry.label else ""
+    entry.outcome = Outcome(
+        "refuted", method,
+        f"{where}the difference left - right is the polynomial {shown} after {method}, not 0; a polynomial that "
+        "is not 0 is not 0 everywhere, although it can vanish at every sample point",
+        {"lhs - rhs": shown} | ({"entry": entry.label} if entry.label else {}), entry.agreed)
+    return True
+
+
 def _certified_nonzero_constant(value: Any) -> bool:
     """Whether ``value`` is a symbol-free closed form that strict 50-digit evaluation shows is finite and
     not zero."""
@@ -676,7 +704,7 @@ class _Stages:
         """5. constant gaps (the cheap transforms' results reused), the budgeted transforms, ``equals()``
         only when True."""
         for e in self.pending():
-            if _constant_gap(e, "expand", e.expanded):
+            if _constant_gap(e, "expand", e.expanded) or _polynomial_gap(e, "expand", e.expanded, self.budget):
                 return e.outcome
             for transform in _TRANSFORMS:
                 if not (self.guarded or transform.cheap) or not transform.applies(e):
