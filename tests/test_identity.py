@@ -914,3 +914,10 @@ def test_a_non_zero_polynomial_difference_is_refuted_even_where_every_point_agre
     assert entry.status == "refuted" and entry.detail.startswith("entry (1, 2): the difference"), entry
     # Not polynomials in the symbols: left to the points as before (here, all "agreeing").
     assert decide(sin(x) ** 2, sin(x) ** 2 + sin(x) * 10**-60).status == "numeric"
+
+
+def test_a_gap_too_deep_for_any_precision_is_refuted_as_a_polynomial() -> None:
+    """x (1 + e^-1000) = x differs by a relative 1e-434, past what re-checking at four times the precision
+    sees (the red team's open item 3); its difference is the polynomial x e^-1000."""
+    outcome = decide(x * (1 + exp(-1000)), x)
+    assert outcome.status == "refuted" and "polynomial x*exp(-1000)" in outcome.detail, outcome
