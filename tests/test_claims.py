@@ -110,18 +110,20 @@ def test_a_block_label_and_a_first_step_label_say_to_remove_one() -> None:
 
 def test_by_to_missing_label_is_located() -> None:
     """The message names the missing label and the labels that do exist, at the label's own column."""
-    body = math("a", "t", "t", extra=", by: nowhere")
+    body = math("earlier", "t", "t") + math("a", "t", "t", extra=", by: nowhere")
     err = only_error(body)
-    assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere") == (12, 34)
-    assert str(err) == ("t.yml:12:34: [block 1 (math 'a'), step 1] `by: nowhere` names no earlier equation "
-                        "(labels so far: a)")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "nowhere") == (17, 34)
+    # The step's own row (`a`) is not an earlier equation, so it is not offered.
+    assert str(err) == ("t.yml:17:34: [block 2 (math 'a'), step 1] `by: nowhere` names no earlier equation "
+                        "(labels so far: earlier)")
 
 
 def test_by_to_an_equation_number_says_to_cite_a_label() -> None:
     body = math("a", "t", "t", extra=", by: '1'")  # quoted, it could be a label: only the layout can tell
     err = only_error(body)
     assert err.message == ("`by: 1` looks like an equation number, but `by` names an earlier row by its `label:`, "
-                           "not by its number; give that row a `label:` and cite that label (labels so far: a)")
+                           "not by its number; give that row a `label:` and cite that label (labels so far: "
+                           "none yet)")
     assert (err.location.line, err.location.column) == position(spec_text(body), "1'")
 
 
@@ -519,3 +521,44 @@ def test_an_undecidable_step_is_an_error_that_fails_a_strict_build(tmp_path: Pat
     checked = CheckedSpec(tmp_path / "t.yml", "t.yml", layout, {0: verdict})
     where = "t.yml:10:9: equation (1), block 1 (math 'a'), step 1"
     assert checked.problems() == [f"{where}: could not be checked: {detail}"]
+
+
+def _stopped_messages(body: str, head: str) -> list[tuple[int, str]]:
+    """(claim index, message) of the claims a spec error stopped, in page order."""
+    layout, _ = layout_of(body, head)
+    return [(i, layout.verdicts[i].detail) for i, claim in enumerate(layout.claims) if claim.kind == "error"]
+
+
+def test_a_refused_redefinition_stops_the_later_steps_that_use_the_name_in_its_box() -> None:
+    """A box that says `L := t**3` again, after the page's `L := t**2`, is refused; the page still shows it
+    as the latest definition, so the box's `diff(L, t) = 2*t` must not be proved with the page's L (a
+    contributor found a refutation, with 3*t**2, checked against the definition they had not meant).
+    After the box the page's definition holds again."""
+    head = "symbols:\n  t: real\n  L: real\n"
+    body = (math("page-def", "L", "t**2", ", rel: ':='")
+            + "  - example:\n      title: again\n      symbols: {L: real}\n      blocks:\n"
+            + textwrap.indent(math("box-def", "L", "t**3", ", rel: ':='") + math("box-use", "diff(L, t)", "2*t"),
+                              "      ")
+            + math("after", "diff(L, t)", "2*t"))
+    layout, errors = layout_of(body, head)
+    assert [e.message.split(";")[0] for e in errors] == ["`L` is already defined (line 11)",
+                                                         "this step uses `L`, whose definition (t.yml:20:32) "
+                                                         "was not checked because of an error there"]
+    assert position(spec_text(body, head), "t**3") == (20, 32)
+    kinds = [claim.kind for claim in layout.claims]
+    assert kinds == ["define", "error", "error", "equal"]  # the last, after the box, is checked as usual
+
+
+def test_by_cannot_cite_the_row_the_step_is_on() -> None:
+    body = ("  - math:\n      start: {tex: a, sympy: '(t + 1)**2'}\n      steps:\n"
+            "        - {tex: b, sympy: 't**2 + 2*t + 1', by: own, label: own}\n")
+    err = only_error(body)
+    assert err.message == ("`by: own` cites the row this step is on; `by` names an earlier equation that "
+                           "justifies the step")
+    body = math("own", "(t + 1)**2", "t**2 + 2*t + 1", ", by: own")
+    assert "cites the row this step is on" in only_error(body).message
+
+
+def test_the_jacobian_of_a_row_suggests_its_transpose() -> None:
+    err = only_error(math("h", "jacobian(jacobian(t*x.T*x, x), x)", "2*x.T"))
+    assert err.message.endswith("got 1×N (a row: differentiate its transpose, jacobian(F.T, v))"), err.message

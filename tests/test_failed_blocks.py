@@ -312,12 +312,17 @@ def test_a_step_using_a_definition_that_holds_is_checked() -> None:
     assert statuses(checked, "f-def") == ["definition"] and statuses(checked, "uses") == [SENT]
 
 
-def test_a_refused_redefinition_does_not_stop_the_uses_of_the_first_definition() -> None:
-    """The first definition is in force; only the second, refused one has an error."""
-    body = definition("f-def", "t^2") + definition("again", "t^2") + block("uses", "f", "t**2")
+def test_a_refused_redefinition_stops_the_later_uses_in_its_scope() -> None:
+    """The first definition stays in force for what came before, but the page shows the refused one last: a
+    later step checked with the first could show a check mark under a definition it does not follow (a
+    contributor's box said `L := t**3` after the page's `L := t**2`). Uses before the refusal are checked."""
+    body = (block("before", "f", "t**2") + definition("f-def", "t^2") + definition("again", "t^3")
+            + block("uses", "f", "t**2"))
     checked = checked_of(body, DEFINED_HEAD)
-    assert len(checked.errors) == 1 and "`f` is already defined (line 11)" in str(checked.errors[0])
-    assert statuses(checked, "uses") == [SENT]
+    messages = [str(e) for e in checked.errors]
+    assert len(messages) == 2 and "`f` is already defined" in messages[0], messages
+    assert "this step uses `f`, whose definition" in messages[1]
+    assert statuses(checked, "before") == [SENT] and statuses(checked, "uses") == ["error"]
 
 
 CHAINED_HEAD = "symbols:\n  t: real\n  f: real\n  g: real\n"

@@ -135,6 +135,9 @@ class _Scope:
     def_labels: dict[str, list[str]]  # label -> names it defines
     sizes: list[dict[str, int]] | None
     sizes_location: Location | None = None  # the `sizes:` key that set `sizes`
+    # Names whose second `:=` here was refused, with that error: the page shows the refused definition as
+    # the latest, so a later step using the name would be checked against one the reader does not see last.
+    refused: dict[str, SpecError] = field(default_factory=dict)
 
     def child(self, scope: model.Scope) -> _Scope:
         own = scope.sizes is not None
@@ -144,6 +147,7 @@ class _Scope:
             def_labels=self.def_labels,
             sizes=scope.sizes if own else self.sizes,
             sizes_location=scope.sizes_location if own else self.sizes_location,
+            refused=dict(self.refused),
         )
 
 
@@ -291,14 +295,14 @@ class _Builder:
                 if step.label is not None and index > 1 and step.same_row:
                     raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
                                     step.label.location, here)
-                by_names, by_refs = self.citations(step, scope, here)
+                by_names, by_refs = self.citations(step, scope, here, row)
             except SpecError as err:
                 errors.append(err.with_where(here))
             rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
             row.parts.append(Part(self.shown_tex(step.term.tex, step.location, here, errors), rel_tex, by_refs))
             # What keeps this step from being checked: its own error, else the block's first, else the scope's.
             cause = errors[before] if len(errors) > before else (errors[0] if errors else blocked)
-            if cause is None and self.stopped:
+            if cause is None and (self.stopped or scope.refused):
                 assert env is not None
                 cause = self.stopped_use(previous, step, scope, env, here)
                 if cause is not None:
@@ -316,8 +320,11 @@ class _Builder:
             if cause is not None:
                 row.claims.append(self.blocked_claim(step, previous, scope, here, cause))
                 name = previous.sympy.value.strip() if step.rel == ":=" and previous.sympy is not None else ""
-                if name and all(defined != name for defined, _ in scope.definitions):  # not a refused redefinition
+                if name and all(defined != name for defined, _ in scope.definitions):
                     self.stopped.setdefault(name, cause)
+                elif name:  # a refused redefinition: the earlier definition stays, but not for what follows here
+                    outer.refused.setdefault(name, cause)
+                    scope.refused.setdefault(name, cause)
             if step.rel != "in":
                 previous = step.term
         self.errors.extend(errors)
@@ -329,8 +336,10 @@ class _Builder:
 
         The names are followed through the definitions in scope (``where:`` included): with ``g := f + 1``
         in force and ``f``'s definition stopped, ``diff(g, t) = 0`` was proved with ``f`` a free symbol. A
-        name defined in this scope (another, valid definition) is not stopped here, and a ``:=`` step's
-        left side is the name it defines, not a use."""
+        name defined in this scope (another, valid definition) is not stopped here, unless a second definition
+        of it was refused earlier in this scope: the page shows that one last, and a step checked with the
+        first could show a check mark under a definition it does not follow. A ``:=`` step's left side is the
+        name it defines, not a use."""
         texts = [step.term.sympy] if step.rel == ":=" else [previous.sympy, step.term.sympy]
         defined = dict(scope.definitions)
         try:
@@ -347,8 +356,8 @@ class _Builder:
                 used |= reached
         except SpecError:
             return None  # :meth:`claim` or the block's definitions check reports what is wrong
-        for name in sorted((used & self.stopped.keys()) - defined.keys()):
-            origin = self.stopped[name]
+        for name in sorted(used & ((self.stopped.keys() - defined.keys()) | scope.refused.keys())):
+            origin = scope.refused.get(name) or self.stopped[name]
             return SpecError(f"this step uses `{name}`, whose definition ({origin.location}) was not checked "
                              "because of an error there; fix that error to check this step", step.location,
                              where)
@@ -384,7 +393,10 @@ class _Builder:
             self.labels[label] = row
         return row
 
-    def citations(self, step: model.Step, scope: _Scope, where: str) -> tuple[list[str], list[tuple[str, str]]]:
+    def citations(self, step: model.Step, scope: _Scope, where: str,
+                  current: Row) -> tuple[list[str], list[tuple[str, str]]]:
+        """The definitions a step's `by:` cites and the numbers and anchors shown over its relation. ``current``
+        is the row the step is on: its label is registered already, but a row cannot justify itself."""
         names_: list[str] = []
         refs: list[tuple[str, str]] = []
         for cited in step.by:
@@ -394,8 +406,11 @@ class _Builder:
                 refs.append(("", cited.value))
                 continue
             row = self.labels.get(cited.value)
+            if row is current:
+                raise SpecError(f"`by: {cited.value}` cites the row this step is on; `by` names an earlier "
+                                "equation that justifies the step", cited.location, where)
             if row is None:
-                known = ", ".join(sorted(self.labels)) or "none yet"
+                known = ", ".join(sorted(label for label, r in self.labels.items() if r is not current)) or "none yet"
                 message = (by_number_message(cited.value) if looks_like_equation_number(cited.value)
                            else f"`by: {cited.value}` names no earlier equation")
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)

@@ -11,7 +11,7 @@ MkDocs process, which has no time limit (only claims run in killable workers):
 * every claim carries the declarations and definitions in its scope (they are part of its cache key), so
   a page with thousands of both took minutes and gigabytes to lay out.
 
-The limits are far above what a readable page needs (the eight pages of this site use at most 3 ``[``,
+The limits are far above what a readable page needs (the nine pages of this site use at most 3 ``[``,
 38 declarations and 16 definitions) and each is reported as a located error.
 """
 

@@ -267,8 +267,10 @@ class _Checker:
         else:
             shape = self.shape(expr)
             if not _same_dim(shape.cols, 1):
+                # A row is most often a gradient (numerator layout) whose Jacobian is meant: a Hessian.
+                hint = f" (a row: differentiate its transpose, {node.func}(F.T, v))" if _same_dim(shape.rows, 1) else ""
                 raise self.fail(expr, f"{node.func}() needs a scalar or a column vector to differentiate, "
-                                      f"got {shape_text(shape)}")
+                                      f"got {shape_text(shape)}{hint}")
             m = shape.rows
         if isinstance(var, ListExpr):
             for item in var.items:
