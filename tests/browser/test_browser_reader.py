@@ -169,3 +169,34 @@ def test_badges_open_from_the_keyboard_with_a_visible_focus(browser_page: Browse
     assert len(seen) == badges and all(stop["outline"] for stop in seen)
     assert math_link is not None and math_link["outline"] and math_link["preview"]
     browser_page.assert_clean()
+
+
+# Per chain of the page: where each row's first relation starts (see test_browser_real_site._CHAINS_JS).
+_RELATIONS_JS = """() => {
+  const chains = {};
+  document.querySelectorAll('.deriv-eq[data-deriv-chain]').forEach(row => {
+    const cell = row.querySelector('mjx-mlabeledtr > mjx-mtd') || row.querySelector('mjx-math');
+    const rel = cell.children[1];
+    const base = rel.querySelector('mjx-base');
+    (chains[row.dataset.derivChain] ||= []).push(
+      ((base && base.firstElementChild) || base || rel).getBoundingClientRect().left);
+  });
+  return Object.values(chains).map(at => Math.max(...at) - Math.min(...at));
+}"""
+
+
+def test_chains_stay_lined_up_on_paper(browser_page: BrowserPage, base_url: str) -> None:
+    """Printing sets the text smaller (mkdocs-material: 0.68rem instead of 0.8rem) and fires no resize,
+    so the rows are not measured again: moves in px left them 5-12 px apart on paper."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{LOGISTIC}")
+    assert page.locator("[data-deriv-shift]").count() > 0
+    page.evaluate("() => { window.__resized = false; addEventListener('resize', () => { window.__resized = true; }); }")
+    size = "() => parseFloat(getComputedStyle(document.querySelector('.deriv-eq .arithmatex')).fontSize)"
+    before = page.evaluate(size)
+    page.emulate_media(media="print")
+    after = page.evaluate(size)
+    assert after < before and not page.evaluate("() => window.__resized")
+    spreads = page.evaluate(_RELATIONS_JS)
+    assert len(spreads) == 2 and max(spreads) < 0.75, spreads
+    browser_page.assert_clean()
