@@ -92,6 +92,11 @@ def base_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -
     return serve(built_site(SITE_YML))
 
 
+@pytest.fixture(scope="module")
+def fixture_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -> str:
+    return serve(built_site(FIXTURE_YML))
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_every_badge_colour_meets_wcag_aa_in_both_schemes(browser_page: BrowserPage, base_url: str,
                                                           scheme: str) -> None:
@@ -199,4 +204,40 @@ def test_chains_stay_lined_up_on_paper(browser_page: BrowserPage, base_url: str)
     assert after < before and not page.evaluate("() => window.__resized")
     spreads = page.evaluate(_RELATIONS_JS)
     assert len(spreads) == 2 and max(spreads) < 0.75, spreads
+    browser_page.assert_clean()
+
+
+def test_printed_pages_fit_the_paper(browser_page: BrowserPage, base_url: str) -> None:
+    """On paper nothing scrolls: the dashboard's eleven columns fit an A4 width (its last five were cut
+    off), and equations print without the scroll-edge shadows (stray grey bars) and unclipped."""
+    page = browser_page.page
+    page.set_viewport_size({"width": A4_PX, "height": 1100})
+    browser_page.goto(f"{base_url}/{DASHBOARD}")
+    page.emulate_media(media="print")
+    table = page.evaluate("""() => { const t = document.querySelector('article .deriv-dashboard table');
+      const a = document.querySelector('article').getBoundingClientRect(); const r = t.getBoundingClientRect();
+      return {columns: t.querySelectorAll('thead th').length, right: r.right, article: a.right}; }""")
+    assert table["columns"] == 11 and table["right"] <= table["article"] + 0.5, table
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    boxes = page.evaluate("""() => [...document.querySelectorAll('.deriv-eq > .arithmatex')].map(b => {
+      const s = getComputedStyle(b); return s.backgroundImage + ' ' + s.overflowX; })""")
+    assert set(boxes) == {"none visible"}, set(boxes)
+    browser_page.assert_clean()
+
+
+def test_a_printed_refuted_step_keeps_its_reason(browser_page: BrowserPage, fixture_url: str) -> None:
+    """mkdocs-material opens every <details> for printing (beforeprint). A refuted step's explanation is
+    printed; the others stay folded away, and every badge prints as an outlined pill (a filled one needs
+    background printing, off by default)."""
+    page = browser_page.page
+    browser_page.goto(f"{fixture_url}/other/")
+    page.emulate_media(media="print")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    page.wait_for_function("() => [...document.querySelectorAll('details.deriv-verdict')].every(d => d.open)")
+    shown = page.evaluate("""() => [...document.querySelectorAll('.deriv-eq')].map(row => ({
+      status: [...row.classList].find(c => c !== 'deriv-eq').replace('deriv-', ''),
+      detail: row.querySelector('.deriv-detail').getBoundingClientRect().height > 0,
+      fill: getComputedStyle(row.querySelector('summary')).backgroundColor}))""")
+    assert {row["status"]: row["detail"] for row in shown} == {"refuted": True, "numeric": False}
+    assert {row["fill"] for row in shown} == {"rgba(0, 0, 0, 0)"}
     browser_page.assert_clean()
