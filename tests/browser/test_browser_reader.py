@@ -241,3 +241,41 @@ def test_a_printed_refuted_step_keeps_its_reason(browser_page: BrowserPage, fixt
     assert {row["status"]: row["detail"] for row in shown} == {"refuted": True, "numeric": False}
     assert {row["fill"] for row in shown} == {"rgba(0, 0, 0, 0)"}
     browser_page.assert_clean()
+
+
+def _accessible_nodes(page: Any) -> list[dict[str, Any]]:
+    cdp = page.context.new_cdp_session(page)
+    nodes = cdp.send("Accessibility.getFullAXTree")["nodes"]
+    return [n for n in nodes if not n.get("ignored")]
+
+
+def _name(node: dict[str, Any]) -> str:
+    return str(node.get("name", {}).get("value", "")).strip()
+
+
+def test_screen_reader_names(browser_page: BrowserPage, base_url: str) -> None:
+    """A badge is announced by its word ("proved"), not "check mark proved"; a "by (13)" link inside math,
+    whose text MathJax draws with CSS, as "equation (13)" (it was "( 1 3 )"); the graph is a named group
+    whose box links stay in the accessibility tree (an "img" makes its content presentational)."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    assert page.evaluate("() => document.documentElement.lang") == "en"
+    assert page.locator("img:not([alt])").count() == 0
+    names = {_name(n) for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "DisclosureTriangle"}
+    assert names == {"proved", "proved for all dimensions", "checked at sizes", "definition", "assumption"}
+    link = page.locator("mjx-container a[href='#eq-residual-def']").first
+    assert link.get_attribute("aria-label") == "equation (13)"
+    link.focus()
+    focused = [n for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "link"
+               and _name(n) == "equation (13)"]
+    assert len(focused) == 1
+
+    browser_page.goto(f"{base_url}/{GRAPH}")
+    svg = page.locator("article svg.deriv-graph")
+    assert svg.get_attribute("role") == "group" and svg.get_attribute("aria-label")
+    boxes = page.locator("article svg.deriv-graph a.deriv-node-link").count()
+    assert boxes == 8
+    named = [n for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "link"
+             and _name(n).endswith("(verified)")]
+    assert len(named) == boxes
+    browser_page.assert_clean()

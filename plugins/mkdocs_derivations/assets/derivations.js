@@ -170,9 +170,33 @@
     });
   }
 
+  // ----- names of links inside math --------------------------------------------------------------------
+
+  // MathJax draws a link's text with CSS and hides its output from screen readers (they read the MathML
+  // copy instead), so a focused "by (13)" link was announced as "( 1 3 )" at best. Its name is taken from
+  // the MathML copy, where the same link's text is plain text.
+  function nameMathLinks() {
+    document.querySelectorAll("mjx-container a[href]:not([aria-label])").forEach(function (link) {
+      var container = link.closest("mjx-container");
+      var href = link.getAttribute("href");
+      var copies = container ? container.querySelectorAll("mjx-assistive-mml [href]") : [];
+      for (var i = 0; i < copies.length; i++) {
+        if (copies[i].getAttribute("href") !== href) continue;
+        var text = copies[i].textContent.replace(/\s+/g, "");
+        if (text) link.setAttribute("aria-label", (/#eq-/.test(href) ? "equation " : "") + text);
+        return;
+      }
+    });
+  }
+
+  function afterTypeset() {
+    nameMathLinks();
+    layOut();
+  }
+
   var alignTimer = 0;
-  document.addEventListener("deriv-typeset", layOut);
-  if (mathjaxReady()) window.MathJax.startup.promise.then(layOut); // in case it started before this script
+  document.addEventListener("deriv-typeset", afterTypeset);
+  if (mathjaxReady()) window.MathJax.startup.promise.then(afterTypeset); // in case it started before this script
   window.addEventListener("resize", function () {
     window.clearTimeout(alignTimer);
     alignTimer = window.setTimeout(layOut, 100);
