@@ -94,7 +94,7 @@ def test_includes_a_checked_page_with_tags_and_badges(specs: Path) -> None:
     assert re.findall(r"\\tag\{(\d+)\}", html) == ["1"]
     row = re.search(r'<div class="deriv-eq deriv-(\w[\w-]*)" id="eq-square" data-eq-number="1">', html)
     assert row is not None and row.group(1) in {"proved", "proved-all"}
-    assert '<span class="deriv-badge" title="proved">✓</span>' in html
+    assert '<span class="deriv-badge" title="proved" aria-hidden="true">✓</span>' in html
     assert "1 of 1 equation machine-checked: 1 proved." in html
     # References: same page and (loaded, not checked) sibling page, rendered as links.
     assert '<a class="deriv-ref" href="#eq-square">(1)</a>' in html

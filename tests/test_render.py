@@ -126,6 +126,6 @@ def test_an_assumption_is_badged_as_one_and_a_definition_as_a_definition(seed_ch
     """(11) is stated with `given` (the model is assumed), (12) and (13) with `:=`: a reader must not read
     the model as something the page defined."""
     markdown = render_page(seed_checked).markdown
-    badges = dict(re.findall(r'data-eq-number="(\d+)">.*?<span class="deriv-badge" title="([^"]+)">', markdown,
+    badges = dict(re.findall(r'data-eq-number="(\d+)">.*?<span class="deriv-badge" title="([^"]+)"[^>]*>', markdown,
                              re.S))
     assert [badges["11"], badges["12"], badges["13"]] == ["assumption", "definition", "definition"]

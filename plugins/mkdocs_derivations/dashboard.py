@@ -67,7 +67,9 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None,
             "One row per derivation page, counting every claim by the verdict it received when this site "
             f"was built. Legend: {legend}. The last column counts the errors of the spec file itself (its YAML, "
             "its format, its references, its name), which its page lists; they are not claims.\n\n"
-            + "\n".join(rows) + "\n\n"
+            # In a box of its own (md_in_html), so that its print style (derivations.css) can fit the eleven
+            # columns on paper, where mkdocs-material's scrolling table would cut off the last five.
+            + '<div class="deriv-dashboard" markdown="1">\n\n' + "\n".join(rows) + "\n\n</div>\n\n"
             f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
 
 

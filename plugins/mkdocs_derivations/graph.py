@@ -85,8 +85,10 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
             position[node.slug] = (20 + col * (width_box + gap_x), 20 + row * (height_box + gap_y))
     width = 40 + (max(columns, default=0) + 1) * (width_box + gap_x) - gap_x
     height = 40 + max((len(m) for m in columns.values()), default=1) * (height_box + gap_y) - gap_y
+    # role "group", not "img": an image's content is presentational in ARIA, so assistive technology that
+    # follows the spec would hide the boxes' links inside it.
     parts = [f'<svg class="deriv-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="img" aria-label="Dependency graph of the derivations">',
+             f'width="{width}" height="{height}" role="group" aria-label="Dependency graph of the derivations">',
              '<defs><marker id="deriv-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
              'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#777"/>'
              "</marker></defs>"]

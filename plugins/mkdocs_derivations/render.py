@@ -173,8 +173,10 @@ class _PageRenderer:
         # Filled into the page after its HTML was sanitised (slots.py), and a spec error's message quotes the
         # contributor's text: no copy of a script URL may reach the page this way either.
         details = defuse_script_words(details)
-        return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}">'
-                f"{symbol}</span> {_esc(label)}</summary>"
+        # The symbol is hidden from screen readers: the summary's name is then "proved", not "check mark proved"
+        # (or "colon equals definition"); the word beside it says the same.
+        return (f'<details class="deriv-verdict"><summary><span class="deriv-badge" title="{_esc(label)}" '
+                f'aria-hidden="true">{symbol}</span> {_esc(label)}</summary>'
                 f'<div class="deriv-detail">{details}</div></details>')
 
     # ----- blocks ----------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@
  * the chain as a whole stays centred. The renderer makes the relation the second item of every row (the
  * start term is one braced group, a later row starts with {}), so it is found without reading the TeX.
  * A chain is left as MathJax set it when a row is hidden, scrolls (wider than the column, as on a
- * phone) or would reach its number; the moves are measured again when the window is resized.
+ * phone) or would reach its number; the moves are measured again when the window is resized. A move is
+ * written in em of the row's math, so it scales with it when printing makes the text smaller.
  *
  * MathJax keeps a numbered display centred by a margin as wide as the number on both sides; when the row
  * is wider than the column and scrolls, the left one is only a gap at the screen's edge (60-85 px of a
@@ -143,8 +144,11 @@
     parts.forEach(function (p, k) {
       var dx = at - measured[k].at;
       if (Math.abs(dx) < 0.25) return;
+      // In em of the row's own math, not px: printing sets the text (and so the math) smaller without a
+      // resize event to measure again, and a move in px then left the rows 5-12 px out of line on paper.
+      var em = parseFloat(window.getComputedStyle(p.mover).fontSize) || 16;
       p.mover.style.position = "relative";
-      p.mover.style.left = dx.toFixed(2) + "px";
+      p.mover.style.left = (dx / em).toFixed(4) + "em";
       p.mover.setAttribute(SHIFTED, "");
     });
   }
@@ -166,9 +170,33 @@
     });
   }
 
+  // ----- names of links inside math --------------------------------------------------------------------
+
+  // MathJax draws a link's text with CSS and hides its output from screen readers (they read the MathML
+  // copy instead), so a focused "by (13)" link was announced as "( 1 3 )" at best. Its name is taken from
+  // the MathML copy, where the same link's text is plain text.
+  function nameMathLinks() {
+    document.querySelectorAll("mjx-container a[href]:not([aria-label])").forEach(function (link) {
+      var container = link.closest("mjx-container");
+      var href = link.getAttribute("href");
+      var copies = container ? container.querySelectorAll("mjx-assistive-mml [href]") : [];
+      for (var i = 0; i < copies.length; i++) {
+        if (copies[i].getAttribute("href") !== href) continue;
+        var text = copies[i].textContent.replace(/\s+/g, "");
+        if (text) link.setAttribute("aria-label", (/#eq-/.test(href) ? "equation " : "") + text);
+        return;
+      }
+    });
+  }
+
+  function afterTypeset() {
+    nameMathLinks();
+    layOut();
+  }
+
   var alignTimer = 0;
-  document.addEventListener("deriv-typeset", layOut);
-  if (mathjaxReady()) window.MathJax.startup.promise.then(layOut); // in case it started before this script
+  document.addEventListener("deriv-typeset", afterTypeset);
+  if (mathjaxReady()) window.MathJax.startup.promise.then(afterTypeset); // in case it started before this script
   window.addEventListener("resize", function () {
     window.clearTimeout(alignTimer);
     alignTimer = window.setTimeout(layOut, 100);
