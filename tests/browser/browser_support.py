@@ -45,6 +45,29 @@ _IN_VIEWPORT_JS = """(id) => {
   return r.top >= 0 && r.top < window.innerHeight;
 }"""
 
+# Per chain (a math block of several rows): where each row's first relation starts, whether any row was
+# moved, and whether any row scrolls in its own box. The relation is the second item of a typeset row
+# (the renderer braces the start term); under a "by (n)" label it is the label's base.
+_CHAINS_JS = """() => {
+  const chains = {};
+  document.querySelectorAll('.deriv-eq[data-deriv-chain]').forEach(row => {
+    const cell = row.querySelector('mjx-mlabeledtr > mjx-mtd') || row.querySelector('mjx-math');
+    const rel = cell.children[1];
+    const base = rel.querySelector('mjx-base');
+    const box = row.querySelector('.arithmatex');
+    const chain = chains[row.dataset.derivChain] ||= {at: [], moved: false, scrolls: false};
+    chain.at.push(((base && base.firstElementChild) || base || rel).getBoundingClientRect().left);
+    chain.moved ||= row.querySelector('[data-deriv-shift]') !== null;
+    chain.scrolls ||= box.scrollWidth > box.clientWidth + 1;
+  });
+  return Object.values(chains);
+}"""
+
+
+def lined_up(chain: dict[str, Any]) -> bool:
+    """Whether the rows of a chain (from :meth:`BrowserPage.chains`) start their relations at one x."""
+    return bool(max(chain["at"]) - min(chain["at"]) < 0.75)
+
 
 @dataclass
 class BrowserPage:
@@ -75,6 +98,10 @@ class BrowserPage:
     def tags(self) -> list[str]:
         """Equation labels such as "(3)", in page order."""
         return list(self.page.evaluate(_TAGS_JS))
+
+    def chains(self) -> list[dict[str, Any]]:
+        """Each chain of the page: ``at`` (where its rows' relations start), ``moved``, ``scrolls``."""
+        return list(self.page.evaluate(_CHAINS_JS))
 
     def math_errors(self) -> list[str]:
         return list(self.page.evaluate(_ERRORS_JS))

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_support import BrowserPage
+from browser_support import BrowserPage, lined_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -102,23 +102,6 @@ def test_instant_navigation_to_the_graph_shows_it_and_its_boxes_link(browser_pag
     browser_page.assert_clean()
 
 
-# Per chain (a math block of several rows): where each row's first relation starts, whether any row was
-# moved, and whether any row scrolls in its own box. The relation is the second item of a typeset row
-# (the renderer braces the start term); under a "by (n)" label it is the label's base.
-_CHAINS_JS = """() => {
-  const chains = {};
-  document.querySelectorAll('.deriv-eq[data-deriv-chain]').forEach(row => {
-    const cell = row.querySelector('mjx-mlabeledtr > mjx-mtd') || row.querySelector('mjx-math');
-    const rel = cell.children[1];
-    const base = rel.querySelector('mjx-base');
-    const box = row.querySelector('.arithmatex');
-    const chain = chains[row.dataset.derivChain] ||= {at: [], moved: false, scrolls: false};
-    chain.at.push(((base && base.firstElementChild) || base || rel).getBoundingClientRect().left);
-    chain.moved ||= row.querySelector('[data-deriv-shift]') !== null;
-    chain.scrolls ||= box.scrollWidth > box.clientWidth + 1;
-  });
-  return Object.values(chains);
-}"""
 LOGISTIC = "derivations/logistic-regression-gradient/"
 # Numbered rows that scroll with MathJax's own margin, and rows whose left margin is trimmed when they would
 # not scroll with it, or kept when they would.
@@ -139,13 +122,9 @@ _TRIMMED_JS = """() => {
 
 
 def _chains(probe: BrowserPage) -> list[dict]:
-    chains = list(probe.page.evaluate(_CHAINS_JS))
+    chains = probe.chains()
     assert chains, "no chain on the page"
     return chains
-
-
-def _lined_up(chain: dict) -> bool:
-    return max(chain["at"]) - min(chain["at"]) < 0.75
 
 
 def test_the_rows_of_a_chain_line_up_at_their_relations(browser_page: BrowserPage, base_url: str) -> None:
@@ -158,19 +137,19 @@ def test_the_rows_of_a_chain_line_up_at_their_relations(browser_page: BrowserPag
         wide = _chains(browser_page)
         assert len(wide) == chains
         for chain in wide:
-            assert not chain["scrolls"] and chain["moved"] and _lined_up(chain), chain
+            assert not chain["scrolls"] and chain["moved"] and lined_up(chain), chain
     page.set_viewport_size({"width": 390, "height": 800})
     page.wait_for_timeout(400)  # the script measures again 100 ms after the last resize
     narrow = _chains(browser_page)
     assert any(chain["scrolls"] for chain in narrow)
     for chain in narrow:
-        assert not chain["moved"] or (_lined_up(chain) and not chain["scrolls"]), chain
+        assert not chain["moved"] or (lined_up(chain) and not chain["scrolls"]), chain
     # A row that scrolls loses the left margin MathJax keeps for centring (a gap at the phone's edge).
     trimmed = page.evaluate(_TRIMMED_JS)
     assert trimmed["scrolling"] > 0 and trimmed["wrong"] == 0, trimmed
     page.set_viewport_size({"width": 1280, "height": 800})
     page.wait_for_timeout(400)
-    assert all(_lined_up(chain) for chain in _chains(browser_page))
+    assert all(lined_up(chain) for chain in _chains(browser_page))
     assert page.evaluate(_TRIMMED_JS) == {"scrolling": 0, "wrong": 0}
     browser_page.assert_clean()
 
