@@ -900,6 +900,18 @@ def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not(
     assert not any(0 in p.values() for p in sampling.far_points(list(symbols("c0:5", real=True))))
 
 
+def test_a_true_inverse_trig_identity_is_not_refuted_at_the_far_points() -> None:
+    """Strict evaluation does not track the error of acos: at x near 10**60, x/sqrt(1 + x**2) is 1 to about
+    123 digits, so acos of it was exactly 0 at 40 digits and at 80 (a "stable" value) against 1.02e-61 on the
+    right, and these true identities were refuted at the far points. The confirming precision now grows with
+    the digits of the point's values; the false step beside them is still refuted."""
+    assert decide(acos(x / sqrt(1 + x**2)), pi / 2 - atan(x)).status == "numeric"
+    assert decide(acos(xp / sqrt(1 + xp**2)), atan(1 / xp)).status == "numeric"
+    assert decide(acos((xp**2 - 1) / (xp**2 + 1)), 2 * atan(1 / xp)).status == "numeric"
+    assert decide(acos(1 - 1 / xp**2), 2 * asin(1 / (sqrt(2) * xp))).status == "numeric"
+    assert decide(acos(xp / sqrt(1 + xp**2)), atan(1 / xp) + exp(-300)).status == "refuted"
+
+
 def test_a_non_zero_polynomial_difference_is_refuted_even_where_every_point_agrees(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """The points are seeded, so a false step can be built whose difference vanishes at each of them (the

@@ -74,6 +74,14 @@ def _entry_name(name: str, i: int, j: int | None = None) -> str:
     return f"{name}[{i + 1}]" if j is None else f"{name}[{i + 1},{j + 1}]"
 
 
+_WEAKER: dict[str, tuple[tuple[str, bool], ...]] = {
+    "positive": (("nonnegative", True), ("zero", False)),
+    "negative": (("nonpositive", True), ("zero", False)),
+}
+"""What a declared assumption implies (as SymPy keywords): kept for a defined name whose definition provably
+has it when the declared assumption itself cannot be shown (:meth:`Evaluator._defined_assumptions`)."""
+
+
 def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
     """SymPy keywords for the declared words. SymPy's ``nonzero`` means *real* and not zero, so a declared
     `nonzero` is ``zero=False``: with `z: complex nonzero`, ``Abs(z)**2 = z**2`` was proved."""
@@ -152,6 +160,12 @@ class Evaluator:
             value = None
         kept = {key: wanted for key, wanted in declared.items()
                 if getattr(value, f"is_{key}", None) is wanted}
+        # A dropped assumption leaves what it implies and the definition provably has: with `r: positive` and
+        # r := sqrt(f**2 + g**2), r is 0 where f and g are, but never negative, so sqrt(r**2) = r still holds.
+        for key in declared.keys() - kept.keys():
+            for weaker, wanted in _WEAKER.get(key, ()):
+                if weaker not in kept and getattr(value, f"is_{weaker}", None) is wanted:
+                    kept[weaker] = wanted
         if getattr(value, "is_extended_real", None) is True and getattr(value, "is_finite", None) is True:
             kept.setdefault("real", True)
         return kept

@@ -522,7 +522,11 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     """``"agree"``, ``"skip"`` (no finite value or unstable) or ``"refuted"`` (outcome set on the entry).
 
     A disagreement refutes only if it survives doubling the precision with both sides stable, so that
-    rounding in a true identity can never produce a counterexample.
+    rounding in a true identity can never produce a counterexample. The confirming precision also grows with
+    the digits of the point's own values (:func:`_confirming_digits`): SymPy's strict evaluation does not
+    track the error of ``acos``, ``asin`` and the like, and at ``x`` near ``10**60`` the true
+    ``acos(x/sqrt(1 + x**2)) = pi/2 - atan(x)`` has a left side of ``acos(1 - 5e-123)``, which is exactly 0
+    at 40 digits and at 80, a "stable" 0 against 1.02e-61.
     """
     run = _budgeted(lambda: _evaluate_pair(entry, point, digits), budget)
     if isinstance(run.error, NotNumeric):
@@ -534,7 +538,8 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         if a.exact is None or b.exact is None:
             entry.close.append(point)
         return "agree"
-    run2 = _budgeted(lambda: _evaluate_pair(entry, point, 2 * digits), budget)
+    confirming = _confirming_digits(point, digits)
+    run2 = _budgeted(lambda: _evaluate_pair(entry, point, confirming), budget)
     if not run2.ok or run2.value is None:
         return "skip"
     a2, b2 = run2.value
@@ -555,6 +560,14 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         detail += " (undefined functions replaced by the sample functions in the counterexample)"
     entry.outcome = Outcome("refuted", "numeric", detail, example, entry.agreed)
     return "refuted"
+
+
+def _confirming_digits(point: Point, digits: int) -> int:
+    """The precision at which a disagreement at ``digits`` is evaluated again before it refutes: twice
+    ``digits``, plus four times the most digits of any value of the point (a value with ``D`` digits, such as
+    ``283*10**60/29``, can cancel about ``D`` digits per power of it that the claim takes: ``x/sqrt(1 + x**2)``
+    is 1 to about ``2*D`` digits). Generic points add little; the far points at ``10**60`` add about 250."""
+    return 2 * digits + 4 * sampling.literal_digits(*point.values())
 
 
 def _run_points(entry: _Entry, points: list[Point], digits: int, budget: float, deadline: float) -> None:
