@@ -379,20 +379,30 @@ def _constant_gap(entry: _Entry, method: str, value: Any) -> bool:
     evaluation raises rather than return digits it cannot vouch for, so a zero in disguise such as
     ``log(6) - log(2) - log(3)`` is never mistaken for a gap.
     """
-    if isinstance(value, sympy.Number):
-        if not (value.is_zero is False and value.is_finite):
-            return False
-        shown = str(value) if _printable(value) else f"{sympy.N(value, 15)!s}"
-    elif _certified_nonzero_constant(value):
-        shown = f"{value} (= {sympy.N(value, 15)!s})"
-    else:
+    if not _nonzero_constant(value):
         return False
+    if isinstance(value, sympy.Number):
+        shown = str(value) if _printable(value) else f"{sympy.N(value, 15)!s}"
+    else:
+        shown = f"{value} (= {sympy.N(value, 15)!s})"
+    _refute_by_difference(entry, method, shown, str(value) if _printable(value) else shown)
+    return True
+
+
+def _nonzero_constant(value: Any) -> bool:
+    """A finite non-zero ``Number``, or a closed form :func:`_certified_nonzero_constant` vouches for."""
+    if isinstance(value, sympy.Number):
+        return bool(value.is_zero is False and value.is_finite)
+    return _certified_nonzero_constant(value)
+
+
+def _refute_by_difference(entry: _Entry, method: str, shown: str, exact: str, why: str = "") -> None:
+    """Refute ``entry`` by the difference of its sides itself (no sample point): ``shown`` in the detail,
+    ``exact`` in the counterexample."""
     where = f"entry {entry.label}: " if entry.label else ""
-    detail = f"{where}the difference left - right is {shown} after {method}, not 0"
-    exact = str(value) if _printable(value) else shown
+    detail = f"{where}the difference left - right is {shown} after {method}, not 0{why}"
     example = {"lhs - rhs": exact} | ({"entry": entry.label} if entry.label else {})
     entry.outcome = Outcome("refuted", method, detail, example, entry.agreed)
-    return True
 
 
 def _polynomial_gap(entry: _Entry, method: str, value: Any, budget: float) -> bool:
@@ -407,18 +417,13 @@ def _polynomial_gap(entry: _Entry, method: str, value: Any, budget: float) -> bo
     run = _budgeted(lambda: sympy.Poly(value, *symbols).coeffs(), budget)
     if not run.ok or run.value is None:
         return False  # not a polynomial in the symbols (or too large to tell in time)
-    coefficients: list[Any] = run.value
-    if not any(isinstance(c, sympy.Number) and c.is_zero is False and c.is_finite
-               or _certified_nonzero_constant(c) for c in coefficients):
+    if not any(_nonzero_constant(c) for c in run.value):
         return False
     text = sympy.sstr(value)
     shown = text if len(text) <= 300 else text[:300] + "…"
-    where = f"entry {entry.label}: " if entry.label else ""
-    entry.outcome = Outcome(
-        "refuted", method,
-        f"{where}the difference left - right is the polynomial {shown} after {method}, not 0; a polynomial that "
-        "is not 0 is not 0 everywhere, although it can vanish at every sample point",
-        {"lhs - rhs": shown} | ({"entry": entry.label} if entry.label else {}), entry.agreed)
+    _refute_by_difference(entry, method, f"the polynomial {shown}", shown,
+                          "; a polynomial that is not 0 is not 0 everywhere, although it can vanish at every "
+                          "sample point")
     return True
 
 
@@ -606,7 +611,8 @@ def _sharpen(entry: _Entry, digits: int, budget: float, deadline: float) -> None
     that survives doubling the precision), so rounding still never refutes a true step. Evaluating the
     difference of the sides strictly would find deeper gaps, but costs seconds on true identities whose
     difference is 0 (strict evaluation raises the precision until it gives up)."""
-    for point in entry.close[:_SHARPENED_POINTS]:
+    close, entry.close = entry.close[:_SHARPENED_POINTS], []  # what these checks find close is not looked at
+    for point in close:
         if entry.num_lhs is None or time.process_time() > deadline:
             return
         try:

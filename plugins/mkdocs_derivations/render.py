@@ -150,8 +150,7 @@ class _PageRenderer:
     def row(self, row: Row, chain: int | None = None) -> str:
         tex = _esc(self.row_tex(row, chain))
         number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
-        if chain is not None:
-            number += f' data-deriv-chain="{chain}"'
+        number += f' data-deriv-chain="{chain}"' if chain is not None else ""
         ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
         status = self.slots.attribute(lambda: self.row_status(row))
         return (

@@ -91,6 +91,10 @@
              rel: (base && base.firstElementChild) || base || rel, label: label };
   }
 
+  function scrolls(box) {
+    return box.scrollWidth > box.clientWidth + 1;
+  }
+
   function unshift(el) {
     el.style.removeProperty("position");
     el.style.removeProperty("left");
@@ -107,7 +111,7 @@
       var table = box.querySelector("mjx-mtable > mjx-table");
       if (!table) return;
       if (table.hasAttribute(TRIMMED)) untrim(table);
-      if (box.scrollWidth > box.clientWidth + 1) {
+      if (scrolls(box)) {
         table.setAttribute(TRIMMED, table.style.marginLeft);
         table.style.marginLeft = "0px";
       }
@@ -127,7 +131,7 @@
       var c = p.content.getBoundingClientRect();
       var r = p.rel.getBoundingClientRect();
       var b = p.box.getBoundingClientRect();
-      return { c: c, at: r.left, box: b, scrolls: p.box.scrollWidth > p.box.clientWidth + 1,
+      return { c: c, at: r.left, box: b, scrolls: scrolls(p.box),
                end: p.label ? p.label.getBoundingClientRect().left - GAP_PX : b.right };
     });
     for (var i = 0; i < measured.length; i++) {
