@@ -421,6 +421,49 @@ def test_sizes_with_too_few_values_say_which_values_they_give(sizes: str, messag
     assert (error.location.line, error.location.column) == position(spec_text(math("a", "A*x", "A*x"), head), "sizes")
 
 
+
+def test_a_sizes_entry_with_a_misspelt_dimension_suggests_it() -> None:
+    head = "symbols:\n  A: matrix(N, N)\nsizes: [{n: 2}, {n: 3}]\n"
+    error = only_error(math("a", "A*A", "A*A"), head=head)
+    assert error.message == "`sizes` entry `n = 2` does not give N; did you mean `N`?"
+
+
+def test_sizes_on_a_page_of_scalars_is_an_error_at_the_sizes_key() -> None:
+    """Ignored in silence, a `sizes:` on scalars let a contributor believe some check ran at those sizes."""
+    head = "symbols:\n  t: real\nsizes: [{N: 2}, {N: 3}]\n"
+    error = only_error(math("a", "t + t", "2*t"), head=head)
+    assert error.message.startswith("`sizes` has nothing to size: no step it applies to uses a vector or matrix")
+    assert (error.location.line, error.location.column) == position(spec_text(math("a", "t + t", "2*t"), head),
+                                                                    "sizes")
+
+
+def test_a_sizes_name_no_block_uses_is_an_error_with_the_dimensions_used() -> None:
+    head = "symbols:\n  A: matrix(N, N)\nsizes: [{N: 2, M: 3}, {N: 3, M: 2}]\n"
+    error = only_error(math("a", "A*A", "A*A"), head=head)
+    assert error.message == ("`sizes` gives `M`, which no declaration it applies to uses as a dimension (the "
+                             "dimensions there: N)")
+    assert error.where == "sizes"
+
+
+def test_a_page_sizes_may_size_the_dimensions_of_a_box_inside() -> None:
+    """A page's `sizes` serves every block under it: M is used only inside the example, N outside it."""
+    head = "symbols:\n  A: matrix(N, N)\nsizes: [{N: 2, M: 3}, {N: 3, M: 2}]\n"
+    body = math("a", "A*A", "A*A") + (
+        "  - example:\n      title: E\n      symbols:\n        C: matrix(M, N)\n      blocks:\n"
+        + textwrap.indent(math("b", "C*A", "C*A"), "      "))
+    _, errors = layout_of(body, head=head)
+    assert errors == []
+
+
+def test_a_block_whose_declarations_fail_does_not_make_its_sizes_look_unused() -> None:
+    """Its dimensions are unknown, so `M` may well be one of them: the declaration's error is the one."""
+    head = "symbols:\n  A: matrix(N, N)\nsizes: [{N: 2, M: 3}, {N: 3, M: 2}]\n"
+    body = math("a", "A*A", "A*A") + math("b", "C", "C").replace(
+        "      start:", "      symbols:\n        C: matrix(M, N, 3)\n      start:")
+    error = only_error(body, head=head)
+    assert error.message.startswith("expected `symmetric`, found `3`") and error.where == "block 2 (math 'b')"
+
+
 def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     """The verdict a worker would send back (its entry point turns exceptions into verdicts)."""
     from mkdocs_derivations.verify import check_claim

@@ -16,7 +16,8 @@ the error keeps from being checked become ``error`` claims whose verdict repeats
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import difflib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -186,6 +187,9 @@ class _Builder:
         # (definition, environment) pairs already checked: every math block sees every definition before
         # it, and checking them all again per block made a page of 1000 definitions take 8 s to load.
         self._checked_definitions: set[tuple[int, int]] = set()
+        # Per `sizes:` key, the sizes it gives and the dimensions of the blocks it governs (None once one of
+        # them could not be laid out): a name no governed block uses was ignored in silence, typo or not.
+        self._sizes_governed: dict[Location, tuple[list[dict[str, int]], set[str] | None]] = {}
 
     # ----- numbering -------------------------------------------------------------------------------------
     def number(self) -> str:
@@ -232,6 +236,34 @@ class _Builder:
                 shown.append(f"{name} is symmetric")
         return shown
 
+    def governed_by_sizes(self, scope: _Scope, env: Environment | None) -> None:
+        """Note the dimensions of a block under a `sizes:` key (``env`` None: the block has errors)."""
+        if scope.sizes is None or scope.sizes_location is None:
+            return
+        sizes, dims = self._sizes_governed.get(scope.sizes_location, (scope.sizes, set()))
+        if dims is not None:
+            dims = dims | set(env.dims) if env is not None else None
+        self._sizes_governed[scope.sizes_location] = (sizes, dims)
+
+    def unused_sizes(self) -> None:
+        """A `sizes` name that no block under it uses sizes nothing: a typo (`n` for `N`) or a page of
+        scalars. Judged once the whole page is read, as a page's `sizes` serves the dimensions of every box
+        inside it; skipped where a governed block has errors of its own (its dimensions are not known)."""
+        for location, (sizes, dims) in self._sizes_governed.items():
+            if dims is None:
+                continue
+            unused = sorted({name for assignment in sizes for name in assignment} - dims)
+            if not dims:
+                self.errors.append(SpecError(
+                    "`sizes` has nothing to size: no step it applies to uses a vector or matrix dimension "
+                    "(remove it; scalars are checked symbolically)", location, "sizes"))
+            elif unused:
+                names = ", ".join(f"`{name}`" for name in unused)
+                self.errors.append(SpecError(
+                    f"`sizes` gives {names}, which no declaration it applies to uses as a dimension (the "
+                    f"dimensions there: {', '.join(sorted(dims))}){_dimension_hint(unused, dims)}",
+                    location, "sizes"))
+
     def environment(self, scope: _Scope, location: Location, where: str) -> Environment:
         try:
             return self.layers_environment(scope.layers)
@@ -266,6 +298,7 @@ class _Builder:
                 self.check_definitions(scope, env, where)
             except SpecError as err:
                 errors.append(err.with_where(where))
+        self.governed_by_sizes(scope, env if not errors else None)
         rows: list[Row] = []
         label_text = block.label
         first = block.steps[0] if block.steps else None
@@ -560,8 +593,9 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
     for assignment in sizes:
         missing = [d for d in dims if d not in assignment]
         if missing:
-            raise SpecError(f"`sizes` entry `{sizes_text([assignment])}` does not give {', '.join(missing)}",
-                            location, where)
+            unknown = [name for name in assignment if name not in env.dims]
+            raise SpecError(f"`sizes` entry `{sizes_text([assignment])}` does not give {', '.join(missing)}"
+                            f"{_dimension_hint(unknown, missing)}", location, where)
     values = {d: sorted({a[d] for a in sizes}) for d in dims}
     few = [d for d in dims if len([v for v in values[d] if v >= 2]) < 2]
     if few:
@@ -573,6 +607,16 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
         raise SpecError(f"`sizes` gives {given}; give {'it' if len(few) == 1 else 'each'} at least two different "
                         f"values of 2 or more (e.g. 2 and 3): an identity can hold at one size and fail at the "
                         f"next{one}", location, where)
+
+
+def _dimension_hint(names: list[str], dims: Iterable[str]) -> str:
+    """"; did you mean `N`?" for the first of ``names`` that looks like one of ``dims`` (case aside)."""
+    dims = sorted(dims)
+    for name in names:
+        close = [d for d in dims if d.lower() == name.lower()] or difflib.get_close_matches(name, dims, n=1)
+        if close:
+            return f"; did you mean `{close[0]}`?"
+    return ""
 
 
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
@@ -589,6 +633,7 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
         blocked = err.with_where("symbols")
         builder.errors.append(blocked)
     items = builder.items(spec.blocks, root, blocked)
+    builder.unused_sizes()
     layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
     return layout, _once_each(builder.errors)
 
