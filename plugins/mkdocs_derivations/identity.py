@@ -495,8 +495,9 @@ def _points(entry: _Entry, n: int) -> list[Point]:
 
 
 def _complete_sample(entry: _Entry) -> None:
-    """Build every point, once: the screen points, the literal-scale points, the other generic ones, then
-    the far points (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
+    """Build every point, once: the screen points, the literal-scale points, the other generic ones, the
+    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points`), then the far points
+    (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -511,16 +512,39 @@ def _complete_sample(entry: _Entry) -> None:
     except Unsampleable as exc:
         _unsampleable(entry, exc)
         return
-    far = [p for p in sampling.far_points(sampler.symbols) if p not in generic and p not in literal]
-    entry.sample = entry.sample + literal + rest + far
+    kinks = [p for p in sampling.kink_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
+             if p not in generic and p not in literal]
+    far = [p for p in sampling.far_points(sampler.symbols) if p not in generic and p not in literal + kinks]
+    entry.sample = entry.sample + literal + rest + kinks + far
     entry.sampler = None
 
 
-def _evaluate_pair(entry: _Entry, point: Point, digits: int) -> tuple[Value, Value] | None:
+def _evaluate_pair(entry: _Entry, point: Point, digits: int, simplify: bool = True) -> tuple[Value, Value] | None:
     assert entry.num_lhs is not None and entry.num_rhs is not None
-    a = sampling.evaluate(entry.num_lhs, point, digits)
-    b = sampling.evaluate(entry.num_rhs, point, digits) if a is not None else None
+    a = sampling.evaluate(entry.num_lhs, point, digits, simplify=simplify)
+    b = sampling.evaluate(entry.num_rhs, point, digits, simplify=simplify) if a is not None else None
     return None if a is None or b is None else (a, b)
+
+
+def _misled_by_automatic_evaluation(entry: _Entry, point: Point, digits: int, budget: float) -> bool:
+    """Whether a disagreement at ``point`` vanishes when the sides are computed without SymPy's automatic
+    evaluation (see :func:`sampling.evaluate`): ``atan(acos(x/(|x| + 1))) = atan(pi/2 - asin(x/(|x| + 1)))``
+    was refuted at ``x = 40200000000/43`` with a left side of exactly 0.
+
+    Asked only where that other evaluation can be trusted: real points, and no ``sign`` or ``atan2``,
+    whose jump at an argument of exactly 0 it would smear (``sign(3*x - 1)**2 = 1`` is false at ``x = 1/3``
+    alone). Anywhere else the disagreement stands, as it does when the other evaluation finds no value."""
+    assert entry.num_lhs is not None and entry.num_rhs is not None
+    if not all(value.is_extended_real for value in point.values()):
+        return False
+    if any(side.has(sympy.sign, sympy.atan2) for side in (entry.num_lhs, entry.num_rhs)):
+        return False
+    run = _budgeted(lambda: _evaluate_pair(entry, point, _confirming_digits(point, digits), simplify=False),
+                    budget)
+    if not run.ok or run.value is None:
+        return False
+    a, b = run.value
+    return sampling.agree(a, b, digits)
 
 
 def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str:
@@ -549,7 +573,8 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         return "skip"
     a2, b2 = run2.value
     stable = sampling.agree(a, a2, digits) and sampling.agree(b, b2, digits)
-    if not stable or sampling.agree(a2, b2, 2 * digits):
+    if not stable or sampling.agree(a2, b2, 2 * digits) or _misled_by_automatic_evaluation(entry, point, digits,
+                                                                                           budget):
         return "skip"
     at = sampling.describe_point(point)
     example = {**at, **sampling.function_texts(entry.stand_ins)}

@@ -345,6 +345,48 @@ def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Poin
     return points
 
 
+_KINK_POINTS = 8
+
+
+def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int = SEED) -> list[Point]:
+    """Points where the argument of a ``sign`` or ``Abs``, or the ``y`` of an ``atan2(y, x)``, is exactly 0.
+
+    Such a function jumps or turns there, and a step can be false only there: ``sign(3*x - 1)**2 = 1`` fails
+    at ``x = 1/3`` alone, which no generic point, no zero point and no literal (3 and 1) hits. For each
+    argument linear in one of the symbols, that symbol is solved for exactly, the others taken at generic
+    values (a root that breaks the symbol's assumptions, or is not finite, is left out). At most
+    :data:`_KINK_POINTS`; seeded.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    arguments: set[sympy.Basic] = set()
+    for expr in exprs:
+        arguments.update(f.args[0] for f in expr.atoms(sympy.sign, sympy.Abs, sympy.atan2))
+    rng = random.Random(seed + 7919 + len(ordered))
+    points: list[Point] = []
+    for argument in sorted(arguments, key=sympy.default_sort_key):
+        for symbol in ordered:
+            if symbol not in argument.free_symbols:
+                continue
+            try:
+                poly = sympy.Poly(argument, symbol)
+                if poly.degree() != 1:
+                    continue
+                slope, offset = poly.all_coeffs()
+                others = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
+                          for s in ordered if s != symbol}
+            except (sympy.PolynomialError, Unsampleable):
+                continue
+            root = (-offset / slope).xreplace(others)
+            if root.free_symbols or not root.is_finite or not _consistent(symbol, root):
+                continue
+            point = {**others, symbol: root}
+            if point not in points:
+                points.append(point)
+            if len(points) >= _KINK_POINTS:
+                return points
+    return points
+
+
 # ------------------------------------------------------------------------------------ concrete functions
 
 
@@ -421,15 +463,25 @@ def has_non_numeric(expr: sympy.Basic) -> bool:
 NON_FINITE = (sympy.S.NaN, sympy.S.ComplexInfinity, sympy.S.Infinity, sympy.S.NegativeInfinity)
 
 
-def evaluate(expr: sympy.Expr, point: Point, digits: int) -> Value | None:
+def evaluate(expr: sympy.Expr, point: Point, digits: int, *, simplify: bool = True) -> Value | None:
     """``expr`` at ``point`` with ``digits`` certified digits; ``None`` where it has no finite value.
 
     Substitution is exact (``xreplace`` re-evaluates, so ``sqrt(x**2)`` at ``-3/7`` is exactly ``3/7`` and
     ``log(-1)`` is ``I*pi``); ``strict=True`` makes evalf raise rather than invent digits after
     catastrophic cancellation, and such points are skipped. Raises :class:`NotNumeric` when something
     without a numeric value remains.
+
+    ``simplify=False`` substitutes without SymPy's automatic evaluation, so that only evalf computes. That
+    evaluation has a weakness of its own (a ``sign`` of an argument that is exactly 0 sees rounding noise),
+    but not the one it is there to check: re-evaluating ``atan(acos(u))`` at ``u = 1 - 1.07e-9`` asks
+    whether ``acos(u)`` is zero, SymPy decides that from a 2-digit evaluation that rounds ``u`` to 1, and
+    (depending on the hash seed) the side becomes exactly 0.
     """
-    exact = expr.xreplace(point)
+    if simplify:
+        exact = expr.xreplace(point)
+    else:
+        with sympy.evaluate(False):
+            exact = expr.xreplace(point)
     if isinstance(exact, sympy.Rational):  # the common case of rational sides: nothing else to look at
         with mpmath.workdps(2 * digits + 10):  # the approximation must carry the digits compared later
             return Value(exact, mpmath.mpc(mpmath.mpf(exact.p) / exact.q))
