@@ -1,19 +1,22 @@
 """Property-based hunt for false accepts and false refutes in the verifier (derandomized: the same run every time).
 
 Until this module the verifier was only attacked by hand (``tests/corpus``). Here Hypothesis builds random scalar
-expressions over declared variables (``x``, ``y`` real; ``p``, ``q`` positive) as SymPy objects, and from each:
+expressions over declared variables (``x``, ``y`` real; ``p``, ``q`` positive; ``w`` complex) as SymPy objects,
+and from each:
 
 * **false near-misses**: one small mutation (a coefficient nudged, a sign flipped, ``sin`` swapped for ``cos``, a
   term dropped, an exponent off by one, a tiny constant such as ``exp(-40)`` added). A mutation can land on a true
   identity by accident (``cos(0)``, a term that cancels), so a pair counts as false only when an *independent*
   oracle shows it: both sides evaluated with mpmath (our own tree walk, no SymPy evaluation, no ``lambdify``) at
   60 and 120 digits at random points of the declared domain, and a relative gap far above rounding at one point
-  where both sides are real, finite and stable. Property: the verdict is never an accepting one (``proved``,
-  ``proved-all``, ``sizes``, ``numeric``).
+  where both sides are finite, stable and real (complex values are compared only where ``w`` occurs, which never
+  meets a branch cut). Property: the verdict is never an accepting one (``proved``, ``proved-all``, ``sizes``,
+  ``numeric``).
 * **true rewrites**: the expression against a correct transformation of it done by SymPy in Python (``expand``,
   ``factor``, ``together``, ``apart``, ``expand_trig``, ``sin**2 + cos**2`` injected as a factor,
-  ``exp(a + b) = exp(a) exp(b)``, ``log`` expanded for positive arguments), and ``diff(E, x)`` against
-  ``sympy.diff``. Property: the verdict is never ``refuted``. (The oracle double-checks these too: a rewrite it
+  ``exp(a + b) = exp(a) exp(b)``, ``log`` expanded for positive arguments; one node replaced by a correct local
+  identity such as ``cos u = 1 - 2 sin(u/2)**2`` or ``atan u = asin(u/sqrt(1 + u**2))``), and ``diff(E, x)`` against
+  ``sympy.diff`` (the oracle differentiates numerically). Property: the verdict is never ``refuted``. (The oracle double-checks these too: a rewrite it
   shows to be different is a bug of this test, and fails it.)
 
 Both sides are printed with ``str()`` and go through the project's own loader (a spec text, ``load_spec_text``,
@@ -61,12 +64,14 @@ ACCEPTING = frozenset({"proved", "proved-all", "sizes", "numeric"})
 
 # ------------------------------------------------------------------------------------------ the variables
 
-DECLARED = {"x": "real", "y": "real", "p": "positive", "q": "positive"}
+DECLARED = {"x": "real", "y": "real", "p": "positive", "q": "positive", "w": "complex"}
 # The SymPy symbols the project's evaluator builds for these declarations (checked by the round trip below).
 X, Y = sp.Symbol("x", real=True), sp.Symbol("y", real=True)
 P, Q = sp.Symbol("p", positive=True), sp.Symbol("q", positive=True)
+W = sp.Symbol("w")  # declared `complex`: a claim about it must hold for every complex value
 REALS, POSITIVES = (X, Y), (P, Q)
 SYMBOLS = REALS + POSITIVES
+ALL_SYMBOLS = (*SYMBOLS, W)
 
 STATS: dict[str, Counter[str]] = {"false": Counter(), "true": Counter(), "rejected": Counter()}
 
@@ -86,13 +91,16 @@ positive_coefficients = st.builds(sp.Rational, st.integers(1, 9), st.integers(1,
 
 
 @st.composite
-def real_expr(draw: st.DrawFn, depth: int = 3) -> sp.Expr:
-    """A real-valued expression (wherever it is defined) over all four variables."""
+def real_expr(draw: st.DrawFn, depth: int = 3, leaves: tuple[sp.Symbol, ...] = SYMBOLS) -> sp.Expr:
+    """A real-valued expression (wherever it is defined) over the real and positive variables; with ``W`` among
+    the ``leaves``, a complex-valued one (``W`` never reaches log, sqrt or a root: those take positive
+    expressions, built from the real variables only, so the oracle never meets a branch cut)."""
     if depth <= 0 or draw(st.integers(0, 4)) == 0:
-        return draw(st.sampled_from(SYMBOLS) | coefficients)
-    sub = real_expr(depth - 1)
+        return draw(st.sampled_from(leaves) | coefficients)
+    sub = real_expr(depth - 1, leaves)
     kind = draw(st.sampled_from(["add", "sub", "mul", "div", "pow", "sin", "cos", "exp", "log", "sqrt", "abs",
-                                 "affine", "root", "positive"]))
+                                 "affine", "root", "positive", "tan", "atan", "hyperbolic", "inverse", "sign",
+                                 "scale"]))
     if kind == "add":
         return draw(sub) + draw(sub)
     if kind == "sub":
@@ -117,6 +125,20 @@ def real_expr(draw: st.DrawFn, depth: int = 3) -> sp.Expr:
         return sp.Abs(draw(sub))
     if kind == "affine":
         return draw(coefficients) * draw(sub) + draw(coefficients)
+    if kind == "tan":
+        return sp.tan(draw(sub))
+    if kind == "atan":
+        return sp.atan(draw(sub))
+    if kind == "hyperbolic":
+        return draw(st.sampled_from([sp.sinh, sp.cosh, sp.tanh]))(draw(sub))
+    if kind == "inverse":  # asin and acos of an argument inside (-1, 1)
+        u = draw(sub)
+        return draw(st.sampled_from([sp.asin, sp.acos]))(u / (sp.Abs(u) + draw(positive_coefficients)))
+    if kind == "sign":
+        return sp.sign(draw(sub))
+    if kind == "scale":  # a variable at a far scale, where the generic sample points rarely go
+        return draw(st.sampled_from(leaves)) - draw(st.sampled_from([sp.Integer(10)**15, sp.Rational(1, 10**12),
+                                                                      sp.Integer(10)**8 / 7]))
     if kind == "root":
         return draw(positive_expr(depth - 1)) ** sp.Rational(draw(st.integers(-3, 3).filter(bool)),
                                                              draw(st.integers(2, 4)))
@@ -152,7 +174,7 @@ def _interesting(expr: sp.Expr) -> bool:
     return bool(expr.free_symbols) and not expr.has(sp.nan, sp.zoo, sp.oo, -sp.oo)
 
 
-expressions = real_expr().filter(_interesting)
+expressions = (real_expr() | real_expr(leaves=ALL_SYMBOLS)).filter(_interesting)
 
 # --------------------------------------------------------------------------------------- the oracle (mpmath)
 
@@ -164,7 +186,7 @@ class OracleCannot(Exception):
 _MP_FUNCTIONS: dict[Any, Callable[[Any], Any]] = {
     sp.sin: mpmath.sin, sp.cos: mpmath.cos, sp.tan: mpmath.tan, sp.exp: mpmath.exp, sp.log: mpmath.log,
     sp.Abs: abs, sp.asin: mpmath.asin, sp.acos: mpmath.acos, sp.atan: mpmath.atan, sp.sinh: mpmath.sinh,
-    sp.cosh: mpmath.cosh, sp.tanh: mpmath.tanh,
+    sp.cosh: mpmath.cosh, sp.tanh: mpmath.tanh, sp.sign: mpmath.sign,
 }
 
 
@@ -211,18 +233,33 @@ def mp_value(expr: sp.Basic, point: dict[sp.Symbol, Any]) -> Any:
     raise OracleCannot(f"{expr.func} is not evaluated by the oracle")
 
 
-def _stable_real(expr: sp.Basic, point: dict[sp.Symbol, Any]) -> Any | None:
-    """The value at 120 digits if it is real, finite and agrees with the 60-digit value; else None."""
+def _mp_point(point: dict[sp.Symbol, sp.Expr]) -> dict[sp.Symbol, Any]:
+    out = {}
+    for s, v in point.items():
+        re_, im_ = v.as_real_imag()
+        out[s] = mpmath.mpf(re_.p) / re_.q if im_ == 0 else mpmath.mpc(mpmath.mpf(re_.p) / re_.q,
+                                                                     mpmath.mpf(im_.p) / im_.q)
+    return out
+
+
+def _stable_value(expr: sp.Basic, point: dict[sp.Symbol, sp.Expr]) -> Any | None:
+    """The value at 120 digits if it is finite and agrees with the 60-digit value, and is real unless the
+    expression involves the complex variable; else None."""
     values = []
+    complex_allowed = W in expr.free_symbols
     for dps in (60, 120):
         with mpmath.workdps(dps):
             try:
-                value = mpmath.mpmathify(mp_value(expr, {s: mpmath.mpf(v.p) / v.q for s, v in point.items()}))
+                value = mpmath.mpmathify(mp_value(expr, _mp_point(point)))
             except (ZeroDivisionError, ValueError, OverflowError):
                 return None
-            if not mpmath.isfinite(value) or abs(mpmath.im(value)) > abs(value) * mpmath.mpf(10) ** -50:
+            if not mpmath.isfinite(value):
                 return None
-            values.append(mpmath.re(value))
+            if not complex_allowed:
+                if abs(mpmath.im(value)) > abs(value) * mpmath.mpf(10) ** -50:
+                    return None
+                value = mpmath.re(value)
+            values.append(value)
     with mpmath.workdps(130):
         low, high = values
         if abs(low - high) > abs(high) * mpmath.mpf(10) ** -45 + mpmath.mpf(10) ** -100:
@@ -230,23 +267,29 @@ def _stable_real(expr: sp.Basic, point: dict[sp.Symbol, Any]) -> Any | None:
         return high
 
 
-def oracle_points(seed: int, count: int = 6) -> Iterator[dict[sp.Symbol, sp.Rational]]:
-    """Random exact points inside the declared domain: reals of either sign, positives above 0."""
+def oracle_points(seed: int, count: int = 6) -> Iterator[dict[sp.Symbol, sp.Expr]]:
+    """Random exact points inside the declared domain: reals of either sign, positives above 0, the complex
+    variable off both axes."""
     rng = random.Random(seed)
+
+    def magnitude() -> sp.Rational:
+        return sp.Rational(rng.randint(1, 4000), rng.randint(97, 1009))
+
     for _ in range(count):
-        point = {}
+        point: dict[sp.Symbol, sp.Expr] = {}
         for s in SYMBOLS:
-            magnitude = sp.Rational(rng.randint(1, 4000), rng.randint(97, 1009))
-            point[s] = magnitude if s in POSITIVES or rng.random() < 0.5 else -magnitude
+            point[s] = magnitude() if s in POSITIVES or rng.random() < 0.5 else -magnitude()
+        point[W] = rng.choice((1, -1)) * magnitude() + rng.choice((1, -1)) * magnitude() * sp.I
         yield point
 
 
 def differ(lhs: sp.Expr, rhs: sp.Expr, seed: int) -> bool | None:
-    """True if the oracle finds a point where both sides are real, finite, stable and far apart; False if they
-    agree at every point where both could be evaluated (at least one); None if no point could be evaluated."""
+    """True if the oracle finds a point where both sides are finite, stable (real unless ``w`` occurs) and far
+    apart; False if they agree at every point where both could be evaluated (at least one); None if no point
+    could be evaluated."""
     seen = False
     for point in oracle_points(seed):
-        a, b = _stable_real(lhs, point), _stable_real(rhs, point)
+        a, b = _stable_value(lhs, point), _stable_value(rhs, point)
         if a is None or b is None:
             continue
         seen = True
@@ -312,12 +355,41 @@ def _subexpressions(expr: sp.Basic) -> list[sp.Basic]:
     return list(sp.preorder_traversal(expr))
 
 
+def _branch_slips(node: sp.Basic) -> list[sp.Expr]:
+    """Replacements of ``node`` that agree with it on part of the domain only (the classic wrong steps)."""
+    if isinstance(node, sp.Abs):
+        return [node.args[0], -node.args[0]]
+    if isinstance(node, sp.sign):
+        return [sp.Integer(1)]
+    if isinstance(node, sp.atan):
+        return [sp.pi / 2 - sp.atan(1 / node.args[0])]
+    if isinstance(node, sp.sin | sp.tan | sp.sinh | sp.atan):
+        return [node.func(sp.Abs(node.args[0]))]
+    if isinstance(node, sp.Pow) and node.exp == 2:
+        return [node.base * sp.Abs(node.base)]
+    return []
+
+
 @st.composite
 def mutated(draw: st.DrawFn, expr: sp.Expr) -> tuple[str, sp.Expr]:
     """One near-miss of ``expr``: (what was changed, the changed expression). Not necessarily false: the
     oracle decides."""
     nodes = _subexpressions(expr)
-    kind = draw(st.sampled_from(["coefficient", "sign", "swap", "drop", "exponent", "tiny", "tiny-factor"]))
+    kind = draw(st.sampled_from(["coefficient", "sign", "swap", "drop", "exponent", "tiny", "tiny-factor", "branch",
+                                 "absolute"]))
+    if kind == "branch":  # an identity that holds on part of the domain only, applied at one node
+        candidates = [(n, r) for n in nodes for r in _branch_slips(n)]
+        if candidates:
+            target, replacement = draw(st.sampled_from(candidates))
+            return kind, expr.xreplace({target: replacement})
+        kind = "absolute"
+    if kind == "absolute":  # a real variable replaced by its absolute value in one subexpression
+        subterms = [n for n in nodes if n.free_symbols & set(REALS) and not n.is_Symbol]
+        if not subterms:
+            return kind, expr.xreplace({X: sp.Abs(X), Y: sp.Abs(Y)})
+        target = draw(st.sampled_from(subterms))
+        variable = draw(st.sampled_from(sorted(target.free_symbols & set(REALS), key=str)))
+        return kind, expr.xreplace({target: target.xreplace({variable: sp.Abs(variable)})})
     if kind == "coefficient":
         numbers = [n for n in nodes if isinstance(n, sp.Rational) and n.is_Rational]
         target = draw(st.sampled_from(numbers)) if numbers else sp.S.One
@@ -385,7 +457,7 @@ def test_near_miss_is_never_accepted(expr: sp.Expr, data: st.DataObject, seed: i
 
 
 @FUZZ
-@given(expressions, st.sampled_from(SYMBOLS), st.data(), st.integers(0, 2**32))
+@given(expressions, st.sampled_from(ALL_SYMBOLS), st.data(), st.integers(0, 2**32))
 def test_wrong_derivative_is_never_accepted(expr: sp.Expr, variable: sp.Symbol, data: st.DataObject,
                                             seed: int) -> None:
     assume(variable in expr.free_symbols)
@@ -400,6 +472,55 @@ def test_wrong_derivative_is_never_accepted(expr: sp.Expr, variable: sp.Symbol, 
 
 def _inject_pythagoras(expr: sp.Expr, z: sp.Expr) -> sp.Expr:
     return sp.expand(expr * (sp.sin(z) ** 2 + sp.cos(z) ** 2))
+
+
+def _local_identities(node: sp.Basic) -> list[sp.Expr]:
+    """Correct rewrites of ``node`` on the whole declared domain (where the node is defined)."""
+    if isinstance(node, sp.sin):
+        u = node.args[0]
+        return [2 * sp.sin(u / 2) * sp.cos(u / 2), sp.cos(sp.pi / 2 - u), 3 * sp.sin(u / 3) - 4 * sp.sin(u / 3) ** 3]
+    if isinstance(node, sp.cos):
+        u = node.args[0]
+        return [1 - 2 * sp.sin(u / 2) ** 2, 2 * sp.cos(u / 2) ** 2 - 1, sp.sin(u + sp.pi / 2)]
+    if isinstance(node, sp.tan):
+        return [sp.sin(node.args[0]) / sp.cos(node.args[0])]
+    if isinstance(node, sp.exp):
+        u = node.args[0]
+        return [sp.exp(u / 3) ** 3, sp.cosh(u) + sp.sinh(u)]
+    if isinstance(node, sp.sinh):
+        return [(sp.exp(node.args[0]) - sp.exp(-node.args[0])) / 2]
+    if isinstance(node, sp.cosh):
+        return [2 * sp.sinh(node.args[0] / 2) ** 2 + 1]
+    if isinstance(node, sp.tanh):
+        return [1 - 2 / (sp.exp(2 * node.args[0]) + 1)]
+    if isinstance(node, sp.Abs | sp.atan | sp.asin) and not node.args[0].is_extended_real:
+        return []  # the rewrites below hold for real arguments only
+    if isinstance(node, sp.Abs):
+        return [node.args[0] * sp.sign(node.args[0]), sp.sqrt(sp.expand(node.args[0] ** 2))]
+    if isinstance(node, sp.atan):
+        u = node.args[0]
+        return [sp.asin(u / sp.sqrt(1 + u**2)), 2 * sp.atan(u / (1 + sp.sqrt(1 + u**2)))]
+    if isinstance(node, sp.asin):
+        return [sp.pi / 2 - sp.acos(node.args[0]), sp.atan(node.args[0] / sp.sqrt(1 - node.args[0] ** 2))]
+    if isinstance(node, sp.acos):
+        return [sp.pi / 2 - sp.asin(node.args[0])]
+    if isinstance(node, sp.log) and node.args[0].is_positive:
+        u = node.args[0]
+        return [2 * sp.log(sp.sqrt(u)), -sp.log(1 / u)]
+    if isinstance(node, sp.Pow) and node.base.is_positive and node.exp.is_Rational and not node.exp.is_Integer:
+        return [sp.exp(node.exp * sp.log(node.base)), sp.sqrt(node.base ** (2 * node.exp))]
+    return []
+
+
+@st.composite
+def locally_rewritten(draw: st.DrawFn, expr: sp.Expr) -> tuple[sp.Expr, sp.Expr]:
+    """``expr`` and ``expr`` with one node replaced by a correct rewrite of it (a sum of zero added if no node
+    has one)."""
+    candidates = [(n, r) for n in sp.preorder_traversal(expr) for r in _local_identities(n)]
+    if not candidates:
+        return expr, expr + sp.sin(X + P) ** 2 + sp.cos(X + P) ** 2 - 1
+    target, replacement = draw(st.sampled_from(candidates))
+    return expr, expr.xreplace({target: replacement})
 
 
 def _same(rewrite: Callable[[sp.Expr], sp.Expr]) -> Callable[[sp.Expr], tuple[sp.Expr, sp.Expr]]:
@@ -457,7 +578,15 @@ def test_true_rewrite_is_never_refuted(expr: sp.Expr, kind: str, seed: int) -> N
 
 
 @FUZZ
-@given(expressions, st.sampled_from(SYMBOLS), st.booleans(), st.integers(0, 2**32))
+@given(expressions, st.data(), st.integers(0, 2**32))
+def test_true_local_rewrite_is_never_refuted(expr: sp.Expr, data: st.DataObject, seed: int) -> None:
+    lhs, rhs = data.draw(locally_rewritten(expr))
+    assume(lhs != rhs)
+    _true_pair_property(lhs, rhs, "local", seed)
+
+
+@FUZZ
+@given(expressions, st.sampled_from(ALL_SYMBOLS), st.booleans(), st.integers(0, 2**32))
 def test_true_derivative_is_never_refuted(expr: sp.Expr, variable: sp.Symbol, expanded: bool, seed: int) -> None:
     assume(variable in expr.free_symbols)
     inner = printed(expr)
