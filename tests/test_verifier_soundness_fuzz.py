@@ -15,9 +15,9 @@ and from each:
 * **true rewrites**: the expression against a correct transformation of it done by SymPy in Python (``expand``,
   ``factor``, ``together``, ``apart``, ``expand_trig``, ``sin**2 + cos**2`` injected as a factor,
   ``exp(a + b) = exp(a) exp(b)``, ``log`` expanded for positive arguments; one node replaced by a correct local
-  identity such as ``cos u = 1 - 2 sin(u/2)**2`` or ``atan u = asin(u/sqrt(1 + u**2))``), and ``diff(E, x)`` against
-  ``sympy.diff`` (the oracle differentiates numerically). Property: the verdict is never ``refuted``. (The oracle double-checks these too: a rewrite it
-  shows to be different is a bug of this test, and fails it.)
+  identity such as ``cos u = 1 - 2 sin(u/2)**2`` or ``atan u = asin(u/sqrt(1 + u**2))``), and ``diff(E, x)``
+  against ``sympy.diff`` (the oracle differentiates numerically). Property: the verdict is never ``refuted``.
+  (The oracle double-checks these too: a rewrite it shows to be different is a bug of this test, and fails it.)
 
 Both sides are printed with ``str()`` and go through the project's own loader (a spec text, ``load_spec_text``,
 ``build_layout``) and ``verify.check_claim``, exactly as a page's claims do. A printed side counts only if the
