@@ -13,7 +13,7 @@ grown heap), with SymPy pre-imported and warmed as in ``bench.py --helper engine
 time: this VM's wall clock drifts 20-40 % within minutes. The modes (and the checkouts, with several
 ``--plugins``) alternate run by run, so a slow spell hits them alike; the figures are medians.
 
-Printed as ``key: value`` lines:
+Printed as ``key: value`` lines (the median, then the minimum: noise only ever adds CPU time):
 
 * ``load_cpu_s``: ``Checker.load`` of every spec (no pool).
 * ``check_j2_host_cpu_s``: ``Checker.check_paths`` with 2 workers (loading overlapped with checking,
@@ -115,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{prefix}plugins: {checkouts[number]}")
         for key, values in figures.items():
             shown = ", ".join(f"{v:.3f}" for v in values)
-            print(f"{prefix}{key}: {statistics.median(values):.3f}  ({shown})")
+            print(f"{prefix}{key}: {statistics.median(values):.3f}  (min {min(values):.3f}; {shown})")
             if number:
                 paired = [v / first for v, first in zip(values, runs[0][key], strict=True)]
                 print(f"{prefix}{key}_over_a: {statistics.median(paired):.3f}  (paired by repetition)")
