@@ -18,20 +18,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, Protocol
+from typing import Any, NoReturn, Protocol
 
 import yaml
 from yaml.events import (
     AliasEvent,
-    CollectionStartEvent,
     DocumentEndEvent,
     DocumentStartEvent,
-    Event,
     MappingEndEvent,
     MappingStartEvent,
     NodeEvent,
     ScalarEvent,
     SequenceEndEvent,
+    SequenceStartEvent,
     StreamEndEvent,
     StreamStartEvent,
 )
@@ -270,6 +269,7 @@ class _Builder:
         self.lines = LINE_BREAK.split(text)
         self.source = SourceText(text)
         self.resolver = yaml.resolver.Resolver()
+        self.tags: dict[str, str] = {}  # plain scalar -> its tag: a page repeats its keys (`tex`, `sympy`)
         # Lines (0-based) that are the continuation of a multi-line scalar: their leading whitespace is
         # content, not indentation, so a tab there is fine.
         self.content_lines: set[int] = set()
@@ -285,20 +285,16 @@ class _Builder:
         self._check_tabs()
         return root
 
-    def _next(self, loader: Any) -> Event:
-        event: Event = loader.get_event()
-        return event
-
     def _walk(self, loader: Any) -> YMap:
-        first = self._next(loader)
+        first = loader.get_event()
         assert isinstance(first, StreamStartEvent)
-        event = self._next(loader)
+        event = loader.get_event()
         if isinstance(event, StreamEndEvent):
             raise SpecError("the file is empty; a spec is a YAML mapping starting with `version: 1`",
                             Location(self.path, 1, 1))
         assert isinstance(event, DocumentStartEvent)
         root = self._document(loader)
-        event = self._next(loader)
+        event = loader.get_event()
         if isinstance(event, DocumentStartEvent):
             raise SpecError("a spec file holds exactly one YAML document; remove this second one",
                             _location(event.start_mark, self.path))
@@ -314,73 +310,97 @@ class _Builder:
                         root.location)
 
     def _document(self, loader: Any) -> YNode:
-        """Build the one node of a document, without recursion; consumes the DocumentEndEvent."""
+        """Build the one node of a document, without recursion; consumes the DocumentEndEvent.
+
+        This loop runs once per event (about 150 for a page of five steps, the largest share of loading a
+        spec), so it dispatches on the event's exact class and does each node's work inline; a mapping key
+        is never made a :class:`YScalar` (only its text, tag and location are kept).
+        """
+        get_event = loader.get_event
+        path = self.path
         stack: list[_MapFrame | _SeqFrame] = []
+        parent: _MapFrame | _SeqFrame | None = None  # stack[-1]
         root: YNode | None = None
         while True:
-            event = self._next(loader)
-            if isinstance(event, DocumentEndEvent):
-                assert root is not None
-                return root
-            node: YNode | None = None
-            if isinstance(event, NodeEvent):
-                self._check_node_event(event, stack)
-            if isinstance(event, CollectionStartEvent):
-                location = _location(event.start_mark, self.path)
-                if len(stack) >= MAX_DEPTH:
-                    raise SpecError(f"the YAML is nested more than {MAX_DEPTH} levels deep", location)
-                if stack and isinstance(stack[-1], _MapFrame) and stack[-1].pending_key is None:
-                    raise SpecError("mapping keys must be strings, not lists or mappings", location)
-                mapping = isinstance(event, MappingStartEvent)
-                stack.append(_MapFrame(location) if mapping else _SeqFrame(location))
-                continue
-            if isinstance(event, MappingEndEvent | SequenceEndEvent):
+            event = get_event()
+            kind = type(event)
+            node: YNode
+            if kind is ScalarEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._refuse_node_event(event)
+                if isinstance(parent, _MapFrame) and parent.pending_key is None:
+                    self._key(parent, event)
+                    continue
+                node = self._scalar(event)
+            elif kind is MappingEndEvent or kind is SequenceEndEvent:
                 frame = stack.pop()
                 if isinstance(frame, _MapFrame):
                     node = YMap(frame.values, frame.keys, frame.location)
                 else:
                     node = YSeq(tuple(frame.items), frame.location)
-            elif isinstance(event, ScalarEvent):
-                scalar = self._scalar(event)
-                if stack and isinstance(stack[-1], _MapFrame) and stack[-1].pending_key is None:
-                    self._key(stack[-1], scalar)
-                    continue
-                node = scalar
+                parent = stack[-1] if stack else None
+            elif kind is MappingStartEvent or kind is SequenceStartEvent:
+                if event.anchor is not None or event.tag is not None:
+                    self._refuse_node_event(event)
+                location = _location(event.start_mark, path)
+                if len(stack) >= MAX_DEPTH:
+                    raise SpecError(f"the YAML is nested more than {MAX_DEPTH} levels deep", location)
+                if isinstance(parent, _MapFrame) and parent.pending_key is None:
+                    raise SpecError("mapping keys must be strings, not lists or mappings", location)
+                parent = _MapFrame(location) if kind is MappingStartEvent else _SeqFrame(location)
+                stack.append(parent)
+                continue
+            elif kind is DocumentEndEvent:
+                assert root is not None
+                return root
+            elif kind is AliasEvent:
+                self._refuse_node_event(event)
             else:  # pragma: no cover - the parser emits nothing else inside a document
-                raise SpecError("unexpected YAML structure", _location(event.start_mark, self.path))
-            if not stack:
+                raise SpecError("unexpected YAML structure", _location(event.start_mark, path))
+            if parent is None:
                 root = node
-            elif isinstance(stack[-1], _MapFrame):
-                parent = stack[-1]
+            elif isinstance(parent, _MapFrame):
                 assert parent.pending_key is not None
                 parent.values[parent.pending_key] = node
                 parent.pending_key = None
             else:
-                stack[-1].items.append(node)
+                parent.items.append(node)
 
-    def _check_node_event(self, event: NodeEvent, stack: list[_MapFrame | _SeqFrame]) -> None:
+    def _refuse_node_event(self, event: NodeEvent) -> NoReturn:
+        """Raise for an alias, an anchor or a tag (the caller calls this only when one is there)."""
         if isinstance(event, AliasEvent):
             raise SpecError(f"YAML aliases (`*{event.anchor}`) are not allowed in specs; write the value out",
                             _location(event.start_mark, self.path))
         if event.anchor is not None:
             raise SpecError(f"YAML anchors (`&{event.anchor}`) are not allowed in specs; write the value out",
                             _location(event.start_mark, self.path))
-        tag = getattr(event, "tag", None)
-        if tag is not None:
-            shown = tag.replace("tag:yaml.org,2002:", "!!")
-            raise SpecError(f"YAML tags (`{shown}`) are not allowed in specs; remove the tag",
-                            _location(event.start_mark, self.path))
+        tag = getattr(event, "tag", None) or "?"  # the caller saw an anchor or a tag
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise SpecError(f"YAML tags (`{shown}`) are not allowed in specs; remove the tag",
+                        _location(event.start_mark, self.path))
 
-    def _key(self, frame: _MapFrame, key: YScalar) -> None:
-        if not key.is_str:
-            shown = key.value or "an empty key"
-            raise SpecError(f"mapping keys must be strings; `{shown}` is read as {_tag_name(key.tag)}"
-                            " (quote it if you mean the text)", key.location)
-        if key.value in frame.keys:
-            first = frame.keys[key.value]
-            raise SpecError(f"duplicate key `{key.value}` (first given on line {first.line})", key.location)
-        frame.keys[key.value] = key.location
-        frame.pending_key = key.value
+    def _key(self, frame: _MapFrame, event: ScalarEvent) -> None:
+        """Take a mapping key: a string, new in its mapping; only its text and location are kept."""
+        value: str = event.value
+        location = _location(event.start_mark, self.path)
+        self._note_content_lines(event)
+        tag = self._resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
+        if tag != STR_TAG:
+            shown = value or "an empty key"
+            raise SpecError(f"mapping keys must be strings; `{shown}` is read as {_tag_name(tag)}"
+                            " (quote it if you mean the text)", location)
+        if value in frame.keys:
+            first = frame.keys[value]
+            raise SpecError(f"duplicate key `{value}` (first given on line {first.line})", location)
+        frame.keys[value] = location
+        frame.pending_key = value
+
+    def _note_content_lines(self, event: ScalarEvent) -> None:
+        """Remember the continuation lines of a multi-line scalar (see ``content_lines``)."""
+        start, end = event.start_mark, event.end_mark
+        if start is not None and end is not None and end.line > start.line:
+            last = end.line if end.column > 0 else end.line - 1
+            self.content_lines.update(range(start.line + 1, last + 1))
 
     def _scalar(self, event: ScalarEvent) -> YScalar:
         style = _STYLES.get(event.style, "plain")
@@ -392,11 +412,9 @@ class _Builder:
             tag = STR_TAG
             value_location = (location.shifted(1) if style in ("single", "double")
                               else self._block_content(event.start_mark, location))
-        start, end = event.start_mark, event.end_mark
-        if start is not None and end is not None and end.line > start.line:
-            last = end.line if end.column > 0 else end.line - 1
-            self.content_lines.update(range(start.line + 1, last + 1))
-        return YScalar(event.value, style, tag, location, value_location, self._span(start, end))
+        self._note_content_lines(event)
+        return YScalar(event.value, style, tag, location, value_location, self._span(event.start_mark,
+                                                                                     event.end_mark))
 
     def _span(self, start: _Mark | None, end: _Mark | None) -> Span | None:
         if start is None or end is None:
@@ -409,12 +427,14 @@ class _Builder:
 
     def _resolve(self, value: str) -> str:
         """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers."""
-        tag: str = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
-        if tag == STR_TAG:
-            if _YAML12_INT.match(value):
-                return INT_TAG
-            if _YAML12_FLOAT.match(value):
-                return FLOAT_TAG
+        tag = self.tags.get(value)
+        if tag is None:
+            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
+            if tag == STR_TAG and _YAML12_INT.match(value):
+                tag = INT_TAG
+            elif tag == STR_TAG and _YAML12_FLOAT.match(value):
+                tag = FLOAT_TAG
+            self.tags[value] = tag
         return tag
 
     def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
