@@ -428,18 +428,25 @@ def mutated(draw: st.DrawFn, expr: sp.Expr) -> tuple[str, sp.Expr]:
     return kind, expr * (1 + draw(st.sampled_from([sp.exp(-45), sp.Rational(1, 10**22), sp.exp(-30) * sp.pi])))
 
 
-def _false_pair_property(lhs_expr: sp.Expr, rhs_expr: sp.Expr, kind: str, seed: int,
-                         lhs_text: str | None = None) -> None:
+def _printed_and_judged(lhs_expr: sp.Expr, rhs_expr: sp.Expr, seed: int, truth: str,
+                        lhs_text: str | None) -> tuple[str, str, bool | None]:
+    """Both sides as the project reads them (an example whose side does not print back is rejected), and
+    the oracle's judgement of the pair (None: it could not tell)."""
     lhs = lhs_text or printed(lhs_expr)
     rhs = printed(rhs_expr)
     if lhs is None or rhs is None:
-        STATS["rejected"]["false: not printable"] += 1
+        STATS["rejected"][f"{truth}: not printable"] += 1
         assume(False)
     assert lhs is not None and rhs is not None
     try:
-        different = differ(lhs_expr, rhs_expr, seed)
+        return lhs, rhs, differ(lhs_expr, rhs_expr, seed)
     except OracleCannot:
-        different = None
+        return lhs, rhs, None
+
+
+def _false_pair_property(lhs_expr: sp.Expr, rhs_expr: sp.Expr, kind: str, seed: int,
+                         lhs_text: str | None = None) -> None:
+    lhs, rhs, different = _printed_and_judged(lhs_expr, rhs_expr, seed, "false", lhs_text)
     if not different:
         STATS["rejected"]["false: oracle shows no difference"] += 1
         assume(False)
@@ -550,16 +557,7 @@ REWRITES: dict[str, Callable[[sp.Expr], tuple[sp.Expr, sp.Expr]]] = {
 
 def _true_pair_property(lhs_expr: sp.Expr, rhs_expr: sp.Expr, kind: str, seed: int,
                         lhs_text: str | None = None) -> None:
-    lhs = lhs_text or printed(lhs_expr)
-    rhs = printed(rhs_expr)
-    if lhs is None or rhs is None:
-        STATS["rejected"]["true: not printable"] += 1
-        assume(False)
-    assert lhs is not None and rhs is not None
-    try:
-        different = differ(lhs_expr, rhs_expr, seed)
-    except OracleCannot:
-        different = None
+    lhs, rhs, different = _printed_and_judged(lhs_expr, rhs_expr, seed, "true", lhs_text)
     # A rewrite done by SymPy that the oracle shows to be different is a bug of this test (or of SymPy), not
     # a claim the verifier must accept.
     assert not different, f"the oracle says the 'true' rewrite ({kind}) is false: {lhs} = {rhs}"
