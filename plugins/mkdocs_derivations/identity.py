@@ -504,17 +504,23 @@ def _complete_sample(entry: _Entry) -> None:
     _points(entry, sampler.screen)
     if entry.sampler is None:  # unsampleable after all
         return
+    sides = (entry.num_lhs, entry.num_rhs)
     try:
         rest = list(itertools.islice(sampler.stream, max(0, sampler.count - sampler.screen)))
-        generic = entry.sample + rest
-        literal = [p for p in sampling.literal_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
-                   if p not in generic]
+        seen = entry.sample + rest
+
+        def new(points: list[Point]) -> list[Point]:
+            """``points`` not among those already taken (each kind of point is added once)."""
+            fresh = [p for p in points if p not in seen]
+            seen.extend(fresh)
+            return fresh
+
+        literal = new(sampling.literal_points(sampler.symbols, *sides))
     except Unsampleable as exc:
         _unsampleable(entry, exc)
         return
-    kinks = [p for p in sampling.kink_points(sampler.symbols, entry.num_lhs, entry.num_rhs)
-             if p not in generic and p not in literal]
-    far = [p for p in sampling.far_points(sampler.symbols) if p not in generic and p not in literal + kinks]
+    kinks = new(sampling.kink_points(sampler.symbols, *sides))
+    far = new(sampling.far_points(sampler.symbols))
     entry.sample = entry.sample + literal + rest + kinks + far
     entry.sampler = None
 
@@ -555,7 +561,8 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     the digits of the point's own values (:func:`_confirming_digits`): SymPy's strict evaluation does not
     track the error of ``acos``, ``asin`` and the like, and at ``x`` near ``10**60`` the true
     ``acos(x/sqrt(1 + x**2)) = pi/2 - atan(x)`` has a left side of ``acos(1 - 5e-123)``, which is exactly 0
-    at 40 digits and at 80, a "stable" 0 against 1.02e-61.
+    at 40 digits and at 80, a "stable" 0 against 1.02e-61. Last, a disagreement must not be SymPy's own
+    automatic evaluation at the point (:func:`_misled_by_automatic_evaluation`).
     """
     run = _budgeted(lambda: _evaluate_pair(entry, point, digits), budget)
     if isinstance(run.error, NotNumeric):
@@ -573,8 +580,9 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         return "skip"
     a2, b2 = run2.value
     stable = sampling.agree(a, a2, digits) and sampling.agree(b, b2, digits)
-    if not stable or sampling.agree(a2, b2, 2 * digits) or _misled_by_automatic_evaluation(entry, point, digits,
-                                                                                           budget):
+    if not stable or sampling.agree(a2, b2, 2 * digits):
+        return "skip"
+    if _misled_by_automatic_evaluation(entry, point, digits, budget):
         return "skip"
     at = sampling.describe_point(point)
     example = {**at, **sampling.function_texts(entry.stand_ins)}
