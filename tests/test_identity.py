@@ -884,6 +884,33 @@ def test_a_gap_below_the_rounding_tolerance_is_looked_at_again() -> None:
     assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
 
 
+@pytest.mark.parametrize("gap", [exp(-400), exp(-2000)])
+def test_a_gap_below_four_times_the_precision_is_found_at_a_deeper_level(gap: sympy.Expr) -> None:
+    """No symbolic route proves atan(p) + atan(1/p) = pi/2, so a gap of e^-400 (a relative 1e-174) on the
+    right got numeric evidence: it sits below four times 40 digits. The points still close there are looked
+    at again at 16 and 64 times the precision (e^-2000 is a relative 1e-869)."""
+    outcome = decide(atan(xp) + atan(1 / xp), pi / 2 + gap)
+    assert outcome.status == "refuted" and outcome.method == "numeric", outcome
+    assert outcome.counterexample is not None and {"x", "lhs", "rhs"} <= set(outcome.counterexample)
+
+
+def test_only_the_points_still_close_go_to_the_next_level(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each level of re-checking takes at most its own number of points, and only those the level before
+    found close (so a true identity pays for a few evaluations at 2560 digits, not dozens)."""
+    seen: list[int] = []
+    real_check = identity._check_point
+
+    def spy(entry: object, point: object, digits: int, budget: float) -> str:
+        seen.append(digits)
+        return real_check(entry, point, digits, budget)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(identity, "_check_point", spy)
+    assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
+    levels = {factor * 40: most for factor, most in identity.SHARPEN_LEVELS}
+    counts = {digits: seen.count(digits) for digits in levels}
+    assert counts == levels, counts  # every point is close here (irrational values), so each level is full
+
+
 def test_far_points_respect_assumptions_and_reach_where_the_generic_ones_do_not() -> None:
     """Huge and tiny magnitudes, irrational values, and (for symbols not declared real) complex values of
     modest size; a point that cannot meet the assumptions is left out; seeded."""
