@@ -894,6 +894,17 @@ def test_a_gap_below_four_times_the_precision_is_found_at_a_deeper_level(gap: sy
     assert outcome.counterexample is not None and {"x", "lhs", "rhs"} <= set(outcome.counterexample)
 
 
+def test_a_refutation_by_a_deep_digit_also_says_how_far_apart_the_sides_are() -> None:
+    """Two 180-digit values that part at the 174th digit are correct but unreadable; the detail then also
+    gives left - right to 3 digits (imaginary gaps as such). A visible disagreement gets no such note."""
+    deep = decide(atan(xp) + atan(1 / xp), pi / 2 + exp(-400))
+    assert deep.detail.endswith("(left - right = -1.92e-174)"), deep.detail
+    imaginary = decide(exp(w) * (1 + sympy.I * exp(-120)), exp(w))
+    assert imaginary.status == "refuted" and imaginary.detail.endswith("e-51*I)"), imaginary.detail
+    plain = decide(sin(x), cos(x))
+    assert plain.status == "refuted" and "left - right" not in plain.detail, plain.detail
+
+
 def test_only_the_points_still_close_go_to_the_next_level(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each level of re-checking takes at most its own number of points, and only those the level before
     found close (so a true identity pays for a few evaluations at 2560 digits, not dozens)."""

@@ -589,6 +589,9 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     example["lhs"], example["rhs"] = sampling.show_pair(a2, b2, 2 * digits)
     where = ", ".join(f"{k} = {v}" for k, v in at.items())
     values = f"left side = {example['lhs']}, right side = {example['rhs']}"
+    gap = sampling.show_gap(a2, b2, 2 * digits)
+    if gap is not None:
+        values += f" (left - right = {gap})"
     if entry.label:
         example["entry"] = entry.label
         detail = f"entry {entry.label} differs" + (f" at {where}: {values}" if where else f": {values}")

@@ -530,6 +530,19 @@ def show_pair(a: Value, b: Value, digits: int) -> tuple[str, str]:
     return a.text(shown, exact=False), b.text(shown, exact=False)
 
 
+def show_gap(a: Value, b: Value, digits: int) -> str | None:
+    """``a - b`` to 3 significant digits when the values shown by :func:`show_pair` need more than 20
+    digits to differ: a reader should not have to find the 174th digit in which two 180-digit numbers part."""
+    if _digits_to_show(a, b, digits) <= 20:
+        return None
+    with mpmath.workdps(2 * digits + 10):
+        gap = a.approx - b.approx
+        re_, im_ = (mpmath.nstr(part, 3) if part != 0 else None for part in (gap.real, gap.imag))
+    if im_ is None:
+        return re_
+    return f"{im_}*I" if re_ is None else f"{re_} + ({im_})*I"
+
+
 def _short(value: Any) -> bool:
     """Whether an exact rational prints in at most about 25 characters, judged without printing it (Python
     refuses to print integers of more than 4300 digits)."""
