@@ -48,3 +48,39 @@ def test_every_builtin_has_a_shape_rule_and_a_value(builtin: str) -> None:
     value = Evaluator(env, {}, {}).value(node, frozenset())
     rows, cols = value.shape if hasattr(value, "shape") else (1, 1)
     assert (rows, cols) == tuple(shape)
+
+
+def test_a_determinant_that_is_non_zero_at_one_rational_point_proves_invertibility() -> None:
+    """The symbolic determinant decided whether ``inv`` may invert a matrix at a concrete size; for the
+    4×4 matrix of rational functions in ``inv(inv(B))`` it ran for more than five minutes. A non-zero
+    determinant at one rational point proves the determinant is not identically zero; a matrix that is 0 at
+    every probe still goes to the exact determinant (singular stays singular)."""
+    import sympy as sp
+
+    from mkdocs_derivations.evaluate import EvaluationError, _inverse, _invertible_at_a_point
+
+    b = sp.Matrix(4, 4, sp.symbols("b0:16", real=True))
+    assert _invertible_at_a_point(b.inv())
+    a = sp.Symbol("a", real=True)
+    singular = sp.Matrix([[a, a], [a, a]])
+    assert not _invertible_at_a_point(singular)
+    with pytest.raises(EvaluationError, match="singular at this size"):
+        _inverse(singular)
+    f = sp.Function("f")
+    assert not _invertible_at_a_point(sp.Matrix([[f(a)]]))  # no rational value at a point: exact path
+    assert _inverse(sp.Matrix([[f(a)]])) == sp.Matrix([[1 / f(a)]])
+
+
+def test_the_probe_values_meet_the_declarations() -> None:
+    """A probe outside a symbol's declaration could find a non-zero determinant where the declared symbol
+    never has one; such a symbol gets a value that meets it, or none (then the exact determinant decides)."""
+    import sympy as sp
+
+    from mkdocs_derivations.evaluate import _probe_value
+
+    r = sp.Rational(7, 5)
+    assert _probe_value(sp.Symbol("x", real=True), r) == r
+    assert _probe_value(sp.Symbol("q", negative=True), r) == -r
+    assert _probe_value(sp.Symbol("n", integer=True, positive=True), r) == 2
+    assert _probe_value(sp.Symbol("k", odd=True), r) is None
+    assert _probe_value(sp.Symbol("z", zero=True), r) is None

@@ -445,9 +445,45 @@ def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
     (SymPy's own ValueError was reported as an internal error)."""
     if not m.is_square:
         raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
-    if m.det() == 0:
+    if not _invertible_at_a_point(m) and m.det() == 0:
         raise EvaluationError(f"the matrix is singular at this size ({m.rows}×{m.cols})")
     return m.inv()
+
+
+def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:
+    """``magnitude`` as a value ``symbol``'s declaration allows (negated for a negative one, rounded up for
+    an integer one), or ``None``: a determinant that is non-zero only where the declaration cannot be
+    (``sin(pi*n)`` for an integer ``n``) must not make a singular matrix look invertible."""
+    value = -magnitude if symbol.is_nonpositive else magnitude
+    if symbol.is_integer:
+        value = sp.Integer(sp.ceiling(value))
+    holds = all(getattr(value, f"is_{name}") == truth for name, truth in symbol.assumptions0.items()
+                if truth is not None and hasattr(value, f"is_{name}"))
+    return value if holds else None
+
+
+_PROBES = 3
+"""Rational points at which :func:`_invertible_at_a_point` tries the determinant."""
+
+
+def _invertible_at_a_point(m: sp.MatrixBase) -> bool:
+    """Whether ``m``'s determinant is non-zero at some rational point, which proves it is not identically
+    zero, so ``m`` is invertible as a matrix of functions. Only a matrix whose entries all become rationals
+    at the point counts (no undefined function or irrational value left).
+
+    Why: the symbolic determinant is the slow part of inverting at a concrete size. Of ``inv(inv(B))`` at
+    4×4 it ran for more than five minutes (the inverse, 4 s, is a matrix of rational functions), and the
+    step ended at the time limit. A determinant of rationals takes microseconds. When it is 0 at every
+    probe, or no probe gives rationals, the exact determinant decides as before."""
+    symbols = sorted(m.free_symbols, key=sp.default_sort_key)
+    for k in range(_PROBES):
+        point = {s: _probe_value(s, sp.Rational(7 + 11 * k + 3 * i, 5 + 4 * i + k)) for i, s in enumerate(symbols)}
+        if None in point.values():
+            return False  # a declaration no probe value meets: the exact determinant decides
+        at = m.xreplace(point)
+        if all(isinstance(entry, sp.Rational) for entry in at) and at.det() != 0:
+            return True
+    return False
 
 
 def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
