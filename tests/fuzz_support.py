@@ -160,7 +160,7 @@ _PERIODIC_OR_EXPONENTIAL = frozenset({sp.sin, sp.cos, sp.tan, sp.exp, sp.sinh, s
 
 
 def mp_value(expr: sp.Basic, point: Mapping[sp.Symbol, Any], definitions: Mapping[sp.Symbol, sp.Expr] | None = None,
-             snap: bool = False) -> Any:
+             snap: bool = False, largest: list[Any] | None = None) -> Any:
     """``expr`` at ``point`` in mpmath at the current precision, by walking the tree ourselves (principal
     branches, as SymPy and the pages mean them). Derivatives are taken numerically (``mpmath.diff``), so a
     derivative side is checked independently of ``sympy.diff``.
@@ -171,7 +171,9 @@ def mp_value(expr: sp.Basic, point: Mapping[sp.Symbol, Any], definitions: Mappin
     rounding (relative 10**-(dps - 12)) is set to 0 after each operation: the rounding noise of complex
     arithmetic (``exp(log(-2))`` is ``-2 + 1e-60 i``) would otherwise put a later ``log`` or ``sqrt`` on the
     wrong side of its branch cut. (The noise shrinks with the precision, a genuine part does not, so the
-    60- and 120-digit values of :func:`stable_value` disagree where snapping changed a branch wrongly.)"""
+    60- and 120-digit values of :func:`stable_value` disagree where snapping changed a branch wrongly.)
+    ``largest`` (a one-element list) is raised to the largest absolute value met on the way: a result far
+    below it may be cancellation noise (``cosh(143) - sinh(143)`` is 0 at 60 digits and at 120)."""
     defined = definitions or {}
 
     def cleaned(value: Any) -> Any:
@@ -186,7 +188,10 @@ def mp_value(expr: sp.Basic, point: Mapping[sp.Symbol, Any], definitions: Mappin
         return value
 
     def at(e: sp.Basic, here: Mapping[sp.Symbol, Any]) -> Any:
-        return cleaned(walk(e, here))
+        value = cleaned(walk(e, here))
+        if largest is not None and mpmath.isfinite(value):
+            largest[0] = max(largest[0], abs(value))
+        return value
 
     def symbol(s: sp.Basic, here: Mapping[sp.Symbol, Any]) -> Any:
         if s in here:
@@ -251,14 +256,15 @@ def _stable_value(expr: sp.Basic, point: dict[sp.Symbol, sp.Expr]) -> Any | None
 
 
 def stable_value(expr: sp.Basic, point: dict[sp.Symbol, sp.Expr], complex_allowed: bool,
-                 definitions: Mapping[sp.Symbol, sp.Expr] | None = None, snap: bool = False) -> Any | None:
+                 definitions: Mapping[sp.Symbol, sp.Expr] | None = None, snap: bool = False,
+                 largest: list[Any] | None = None) -> Any | None:
     """The value at 120 digits if it is finite and agrees with the 60-digit value (and is real unless
-    ``complex_allowed``); else None. ``definitions`` and ``snap`` as in :func:`mp_value`."""
+    ``complex_allowed``); else None. ``definitions``, ``snap`` and ``largest`` as in :func:`mp_value`."""
     values = []
     for dps in (60, 120):
         with mpmath.workdps(dps):
             try:
-                value = mpmath.mpmathify(mp_value(expr, _mp_point(point), definitions, snap))
+                value = mpmath.mpmathify(mp_value(expr, _mp_point(point), definitions, snap, largest))
             except (ZeroDivisionError, ValueError, OverflowError):
                 return None
             if not mpmath.isfinite(value):
