@@ -1016,3 +1016,20 @@ def test_a_disagreement_made_by_automatic_evaluation_does_not_refute(lhs: sympy.
     identity._prepare_numeric(entry, 24, identity.SCREEN_POINTS, 1.0)
     assert _FoldsAtAThird(Rational(1, 3)) == 0  # the fold; computed numerically it is 1/3
     assert identity._check_point(entry, {x: Rational(1, 3)}, 40, 1.0) == expected
+
+
+def test_a_difference_with_a_few_denominators_goes_to_its_numerator_before_expand() -> None:
+    """``expand`` cannot clear two or three different denominators, and on the 3×3 entries of the
+    Sherman-Morrison formula it spent its whole budget on each entry before the numerator route proved them in
+    0.4 s (the step ran past the time limit). The numerator route now runs in its place, so such an entry is
+    proved before any sample point is evaluated (``points == 0``); before, one screening point came first."""
+    a = mat("a", 2, 2)
+    u, v = vec("u", 2), vec("v", 2)
+    inverse = a.inv()
+    lhs = (a + u * v.T).inv()
+    rhs = inverse - inverse * u * v.T * inverse / (1 + (v.T * inverse * u)[0])
+    outcome = decide(lhs, rhs)
+    assert outcome.status == "proved" and outcome.method == "together+expand numerator", outcome
+    assert outcome.points == 0, outcome
+    wrong = decide(lhs, inverse - inverse * u * v.T * inverse / (1 - (v.T * inverse * u)[0]))
+    assert wrong.status == "refuted", wrong

@@ -113,6 +113,16 @@ class Evaluator:
         # inside the inner derivative too (x := sin t substituted there made it 0, not 1).
         self._enclosing: frozenset[str] = frozenset()
         self._all_defined = frozenset(definitions)
+        # Both sides of a step often invert the same matrix (inv(Phi.T*Phi) in every row of a least-squares
+        # chain), and at 4×4 one inverse of a product of symbol matrices costs about 6 s.
+        self._inverses: dict[sp.ImmutableMatrix, sp.MatrixBase] = {}
+
+    def _inverse(self, m: sp.MatrixBase) -> sp.MatrixBase:
+        """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time)."""
+        key = m.as_immutable()
+        if key not in self._inverses:
+            self._inverses[key] = _inverse(m)
+        return self._inverses[key]
 
     # ----- symbols -------------------------------------------------------------------------------------
     def _dim(self, dim: str | int) -> Any:
@@ -318,7 +328,7 @@ class Evaluator:
             if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
                 raise EvaluationError("a matrix can only be raised to an integer power")
             if int(right) < 0 and isinstance(left, sp.MatrixBase):
-                return _inverse(left) ** -int(right)
+                return self._inverse(left) ** -int(right)
             return left ** int(right)
         return sp.Pow(left, right)
 
@@ -367,9 +377,9 @@ class Evaluator:
                 return sp.Integer(1) / m if name == "inv" else m
             if name == "trace":
                 return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
-            if name == "det":
-                return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det()
-            return m.I if isinstance(m, MatrixExpr) else _inverse(m)
+            if name == "det":  # Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product
+                return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
+            return m.I if isinstance(m, MatrixExpr) else self._inverse(m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])
