@@ -10,8 +10,9 @@ for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
 The order of attempts (cheapest and most decisive first) follows an experiment with SymPy 1.14 made before
 this module was written (its figures are in the project's design notes, outside this repository; the order
-is documented for contributors in docs/verdicts.md): structural ``==``; ``doit`` then ``expand`` (and, for a
-trigonometric or hyperbolic difference, its exact exponential form in a polynomial ring); then, entry by
+is documented for contributors in docs/verdicts.md): structural ``==``; ``doit`` then ``expand`` (a difference
+with a few different denominators goes to its numerator instead; and, for a trigonometric or hyperbolic
+difference, its exact exponential form in a polynomial ring); then, entry by
 entry, one sample point (a wrong step is usually refuted there, before any transform runs), the cheap
 transforms (``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric
 and hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
@@ -711,8 +712,8 @@ class _Stages:
         return self._working_digits
 
     def exact(self) -> None:
-        """1. structural equality; 2. ``doit``, the rational normal form, ``expand``, the early cheap
-        transforms. Only proves."""
+        """1. structural equality; 2. ``doit``, the rational normal form (one denominator) or the numerator
+        route (two or three, :meth:`_numerator_first`), ``expand``, the early cheap transforms. Only proves."""
         budget = self.budget
         for e in self.entries:
             if e.lhs == e.rhs:
