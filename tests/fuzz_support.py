@@ -54,6 +54,12 @@ coefficients = st.builds(sp.Rational, st.integers(-9, 9).filter(bool), st.intege
 positive_coefficients = st.builds(sp.Rational, st.integers(1, 9), st.integers(1, 5))
 
 
+UNARY: dict[str, Callable[[sp.Expr], sp.Expr]] = {
+    "sin": sp.sin, "cos": sp.cos, "exp": sp.exp, "tan": sp.tan, "atan": sp.atan, "abs": sp.Abs}
+"""The functions both generators apply to any subexpression as it is (the domain-restricted ones, such as log
+and sqrt, are built case by case)."""
+
+
 @st.composite
 def real_expr(draw: st.DrawFn, depth: int = 3, leaves: tuple[sp.Symbol, ...] = SYMBOLS) -> sp.Expr:
     """A real-valued expression (wherever it is defined) over the real and positive variables; with ``W`` among
@@ -75,24 +81,14 @@ def real_expr(draw: st.DrawFn, depth: int = 3, leaves: tuple[sp.Symbol, ...] = S
         return draw(sub) / draw(positive_expr(depth - 1))
     if kind == "pow":
         return draw(sub) ** draw(st.integers(-2, 3))
-    if kind == "sin":
-        return sp.sin(draw(sub))
-    if kind == "cos":
-        return sp.cos(draw(sub))
-    if kind == "exp":
-        return sp.exp(draw(sub))
+    if kind in UNARY:
+        return UNARY[kind](draw(sub))
     if kind == "log":
         return sp.log(draw(positive_expr(depth - 1)))
     if kind == "sqrt":
         return sp.sqrt(draw(positive_expr(depth - 1)))
-    if kind == "abs":
-        return sp.Abs(draw(sub))
     if kind == "affine":
         return draw(coefficients) * draw(sub) + draw(coefficients)
-    if kind == "tan":
-        return sp.tan(draw(sub))
-    if kind == "atan":
-        return sp.atan(draw(sub))
     if kind == "hyperbolic":
         return draw(st.sampled_from([sp.sinh, sp.cosh, sp.tanh]))(draw(sub))
     if kind == "inverse":  # asin and acos of an argument inside (-1, 1)

@@ -67,6 +67,7 @@ from fuzz_support import (
     FUZZ,
     REWRITES,
     SYMBOLS,
+    UNARY,
     OracleCannot,
     P,
     W,
@@ -523,26 +524,16 @@ def _complex_expr(draw: st.DrawFn, depth: int) -> sp.Expr:
         if kind == "poly":
             return numerator
         return numerator / (W**2 + draw(complex_coefficients) * W + draw(complex_coefficients))
-    if kind == "exp":
-        return sp.exp(draw(sub))
-    if kind == "sin":
-        return sp.sin(draw(sub))
-    if kind == "cos":
-        return sp.cos(draw(sub))
+    if kind in UNARY:
+        return UNARY[kind](draw(sub))
     if kind == "hyperbolic":
         return draw(st.sampled_from([sp.sinh, sp.cosh, sp.tanh]))(draw(sub))
-    if kind == "tan":
-        return sp.tan(draw(sub))
-    if kind == "abs":
-        return sp.Abs(draw(sub))
     if kind == "sign":
         return _sign_of(draw(sub))
     if kind == "sqrt":
         return sp.sqrt(draw(sub))
     if kind == "log":
         return sp.log(draw(sub))
-    if kind == "atan":
-        return sp.atan(draw(sub))
     if kind == "i":
         return sp.I * draw(sub)
     return draw(complex_coefficients) * draw(sub) + draw(complex_coefficients)
@@ -598,14 +589,24 @@ def complex_mutated(draw: st.DrawFn, expr: sp.Expr) -> tuple[str, sp.Expr]:
         raise AssertionError("unreachable") from None
 
 
+def _one_node_replaced(draw: st.DrawFn, expr: sp.Expr,
+                       replacements: Callable[[sp.Basic], list[sp.Expr]]) -> sp.Expr | None:
+    """``expr`` with one node replaced by one of its ``replacements`` (a slip or a correct local identity), or
+    None when no node has any."""
+    candidates = [(n, r) for n in sp.preorder_traversal(expr) for r in replacements(n)]
+    if not candidates:
+        return None
+    target, replacement = draw(st.sampled_from(candidates))
+    return expr.xreplace({target: replacement})
+
+
 def _complex_mutated(draw: st.DrawFn, expr: sp.Expr) -> tuple[str, sp.Expr]:
     kind = draw(st.sampled_from(["shared", "slip", "slip", "conjugate", "reflect", "rotate"]))
     nodes = [n for n in sp.preorder_traversal(expr) if W in n.free_symbols and not n.is_Symbol] or [expr]
     if kind == "slip":
-        candidates = [(n, r) for n in sp.preorder_traversal(expr) for r in _complex_slips(n)]
-        if candidates:
-            target, replacement = draw(st.sampled_from(candidates))
-            return kind, expr.xreplace({target: replacement})
+        slipped = _one_node_replaced(draw, expr, _complex_slips)
+        if slipped is not None:
+            return kind, slipped
         kind = "conjugate"
     if kind == "conjugate":  # i -> -i in one subexpression (the conjugate, if w were real there)
         target = draw(st.sampled_from(nodes))
@@ -650,10 +651,9 @@ def complex_rewritten(draw: st.DrawFn, expr: sp.Expr) -> tuple[str, sp.Expr]:
     kind = draw(st.sampled_from(["identity", "identity", "expand", "factor", "together", "cancel", "apart",
                                  "exp_sum", "powsimp", "pythagoras"]))
     if kind == "identity":
-        candidates = [(n, r) for n in sp.preorder_traversal(expr) for r in _complex_identities(n)]
-        if candidates:
-            target, replacement = draw(st.sampled_from(candidates))
-            return kind, expr.xreplace({target: replacement})
+        rewritten = _one_node_replaced(draw, expr, _complex_identities)
+        if rewritten is not None:
+            return kind, rewritten
         kind = "expand"
     if kind == "apart":
         return kind, sp.apart(expr, W) if expr.is_rational_function(W) else sp.expand(expr)
