@@ -117,7 +117,7 @@ class Evaluator:
         # chain), and at 4×4 one inverse of a product of symbol matrices costs about 6 s.
         self._inverses: dict[sp.ImmutableMatrix, sp.MatrixBase] = {}
 
-    def _inverse(self, m: sp.MatrixBase) -> sp.MatrixBase:
+    def _inverse_once(self, m: sp.MatrixBase) -> sp.MatrixBase:
         """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time)."""
         key = m.as_immutable()
         if key not in self._inverses:
@@ -328,7 +328,7 @@ class Evaluator:
             if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
                 raise EvaluationError("a matrix can only be raised to an integer power")
             if int(right) < 0 and isinstance(left, sp.MatrixBase):
-                return self._inverse(left) ** -int(right)
+                return self._inverse_once(left) ** -int(right)
             return left ** int(right)
         return sp.Pow(left, right)
 
@@ -379,7 +379,7 @@ class Evaluator:
                 return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
             if name == "det":  # Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product
                 return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
-            return m.I if isinstance(m, MatrixExpr) else self._inverse(m)
+            return m.I if isinstance(m, MatrixExpr) else self._inverse_once(m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])

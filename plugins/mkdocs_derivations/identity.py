@@ -339,9 +339,11 @@ class _Transform:
         return self.needs is None or entry.has(self.needs)
 
 
+_NUMERATOR = _Transform("together+expand numerator", _numerator_expand, "fraction", True)
+"""Also run in place of ``expand`` for two or three denominators (:meth:`_Stages._numerator_first`)."""
+
 _TRANSFORMS: tuple[_Transform, ...] = (
-    # first: _Stages._numerator_first runs it in place of expand
-    _Transform("together+expand numerator", _numerator_expand, "fraction", True),
+    _NUMERATOR,
     _Transform("cancel", _cancel_together, "denominator", True),
     # exact and about 1 ms, cheaper than the first screening point it saves: runs with expand
     _Transform("rewrite(exp) in a polynomial ring", exponential_form.vanishes, "trig", True, early=True),
@@ -750,13 +752,9 @@ class _Stages:
         later cheap transforms, which do not run it again. True when the entry is done with ``expand``:
         proved, or its numerator computed and not 0 (``expand`` has nothing to add then); False when the
         route ran out of time and ``expand`` should still be tried."""
-        numerator = _TRANSFORMS[0]
-        run = _budgeted(lambda: numerator.apply(entry.diff), self.budget)
-        entry.cheap_runs[numerator.name] = run
-        if run.ok and _is_zero(run.value):
-            entry.prove(numerator.name)
+        if _try_cheap(entry, _NUMERATOR, self.budget):
             return True
-        if not run.ok:
+        if not entry.cheap_runs[_NUMERATOR.name].ok:
             return False
         _cheap_transforms(entry, self.budget, early=True)
         return True
@@ -829,16 +827,24 @@ def _cheap_transforms(entry: _Entry, budget: float, early: bool = False) -> None
             break
         if (early and not transform.early) or not transform.applies(entry) or transform.name in entry.cheap_runs:
             continue
-        earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
-        if transform.continues and earlier is not None and earlier.ok:  # same result, half the work
-            rest = transform.continues[1]
-            run = _budgeted(lambda f=rest, v=earlier.value: f(v), budget)  # type: ignore[misc]
-        else:
-            run = _budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
-        if run.ok and _is_zero(run.value):
-            entry.prove(transform.name)
+        if _try_cheap(entry, transform, budget):
             return
-        entry.cheap_runs[transform.name] = run
+
+
+def _try_cheap(entry: _Entry, transform: _Transform, budget: float) -> bool:
+    """Run one cheap transform on ``entry`` and keep its result (by name, for the gap check and so that it
+    is not run again); prove the entry if the result is 0. Whether it proved."""
+    earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
+    if transform.continues and earlier is not None and earlier.ok:  # same result, half the work
+        rest = transform.continues[1]
+        run = _budgeted(lambda f=rest, v=earlier.value: f(v), budget)  # type: ignore[misc]
+    else:
+        run = _budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
+    entry.cheap_runs[transform.name] = run
+    if run.ok and _is_zero(run.value):
+        entry.prove(transform.name)
+        return True
+    return False
 
 
 def _numeric_or_unknown(entry: _Entry, numeric_points: int) -> Outcome:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import sympy as sp
@@ -82,7 +82,7 @@ def default_sizes(dims: list[str]) -> list[dict[str, int]]:
     return sizes
 
 
-def unproved_sizes(dims: list[str], functions: set[str]) -> list[dict[str, int]]:
+def unproved_sizes(dims: list[str], mentioned: Collection[str]) -> list[dict[str, int]]:
     """All 3, for a claim with two or more dimensions that uses ``det`` and that the symbolic-dimension
     attempt did not prove (its verdict then rests on the sizes alone). A determinant at size n carries
     factors such as (-1)^n, so some false identities hold for every even or every odd size, and the default
@@ -90,7 +90,7 @@ def unproved_sizes(dims: list[str], functions: set[str]) -> list[dict[str, int]]
     N is odd and D ≥ N, was "checked at sizes" (found by the matrix fuzzer). Only then, because a 3×3 check
     of a large claim can cost several times the others (a Jacobian of a quartic went from 1.5 to 8 s, near
     the 10 s limit), and a proved claim's sizes are a cross-check only."""
-    return [dict.fromkeys(sorted(dims), 3)] if len(dims) > 1 and "det" in functions else []
+    return [dict.fromkeys(sorted(dims), 3)] if len(dims) > 1 and "det" in mentioned else []
 
 
 class _Context:
@@ -104,13 +104,12 @@ class _Context:
         self.definitions = {name: Definition(name, _parse(text, claim.location, functions))
                             for name, text in claim.definitions}
         self.cited = frozenset(claim.cited)
+        # Names used by the claim, following definitions and function arguments transitively (the sizes, the
+        # note on inverses and the citation check all ask).
+        self.mentioned = frozenset(self.reachable(names(self.lhs) | names(self.rhs)))
         self.dims = self.dimensions()  # the same for every set of substituted definitions
         self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dims)
-        self.unproved_sizes = [] if claim.sizes else unproved_sizes(self.dims, self.mentioned())
-
-    def mentioned(self) -> set[str]:
-        """Names used by the claim, following definitions and function arguments transitively."""
-        return self.reachable(names(self.lhs) | names(self.rhs))
+        self.unproved_sizes = [] if claim.sizes else unproved_sizes(self.dims, self.mentioned)
 
     def reachable(self, start: set[str], *, function_arguments: bool = True) -> set[str]:
         """``start`` and every name its definitions use, transitively (and, if asked, the declared
@@ -131,7 +130,7 @@ class _Context:
 
     def dimensions(self) -> list[str]:
         dims: set[str] = set()
-        for name in self.mentioned():
+        for name in self.mentioned:
             decl = self.env.get(name)
             if isinstance(decl, FunctionDecl):
                 decl = decl.result if isinstance(decl.result, MatrixDecl) else None
@@ -284,7 +283,7 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
 
 def _inverts(ctx: _Context) -> bool:
     """Whether the claim inverts a matrix: ``inv(...)``, or ``M**-k`` of a vector or matrix expression."""
-    mentioned = ctx.mentioned()
+    mentioned = ctx.mentioned
     if "inv" in mentioned:
         return True
     nodes = [ctx.lhs, ctx.rhs, *(ctx.definitions[n].node for n in mentioned if n in ctx.definitions)]
@@ -342,7 +341,7 @@ def _check_with_citations(ctx: _Context) -> Verdict:
     # Substituting a definition the claim never reaches changes nothing, so two sets that agree on the
     # reached names give the same verdict: it is computed once (a true step that cannot be proved would
     # otherwise run every budgeted transform twice).
-    reached = ctx.mentioned()
+    reached = ctx.mentioned
     done: dict[frozenset[str], Verdict] = {}
 
     def check(expand: frozenset[str]) -> Verdict:
