@@ -358,6 +358,14 @@ class _Transform:
 _NUMERATOR = _Transform("together+expand numerator", _numerator_expand, "fraction", True)
 """Also run in place of ``expand`` for two or three denominators (:meth:`_Stages._numerator_first`)."""
 
+_RING = _Transform("expand in a polynomial ring", exponential_form.vanishes, None, True)
+"""Run only when ``expand`` ran out of its budget on a difference without trigonometric functions (those
+have their own ring route): the same exact arithmetic, each symbol and every other subexpression a variable
+of its own, done on sparse polynomials instead of SymPy expressions. ``det(A*B) - det(A)*det(B)`` at 4×4
+takes 0.1 s this way and 1.6 s in ``expand``, so the claim ended with numeric evidence; a difference that
+is a sum of fractions stays a fraction over the product of its denominators, zero only when its numerator
+is."""
+
 _TRANSFORMS: tuple[_Transform, ...] = (
     _NUMERATOR,
     _Transform("cancel", _cancel_together, "denominator", True),
@@ -758,6 +766,8 @@ class _Stages:
                 continue
             if run.ok:
                 e.expanded = run.value
+            elif not e.has("trig") and _try_cheap(e, _RING, budget):
+                continue
             _cheap_transforms(e, budget, early=True)
 
     def _numerator_first(self, entry: _Entry) -> bool:
