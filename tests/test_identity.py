@@ -7,12 +7,14 @@ Contract under test: a false claim is never "proved" or "numeric" (it should be 
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import sys
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import mpmath
 import pytest
@@ -40,7 +42,7 @@ from sympy import (
     together,
 )
 
-from mkdocs_derivations import identity, sampling
+from mkdocs_derivations import exponential_form, identity, sampling
 from mkdocs_derivations.identity import SCREEN_POINTS as SCREEN
 from mkdocs_derivations.identity import Outcome, decide
 from site_support import compute_for
@@ -875,7 +877,7 @@ def test_inverse_cancellation_at_three_by_three_is_proved_quickly() -> None:
     gram = phi.T * phi
     started = time.perf_counter()
     outcome = decide(gram * gram.inv() * phi.T * y, phi.T * y)
-    assert outcome.status == "proved" and outcome.method == "rational normal form"
+    assert outcome.status == "proved" and outcome.method == "arithmetic in a polynomial ring"
     assert time.perf_counter() - started < 8
 
 
@@ -888,7 +890,7 @@ def test_rational_normal_form_never_proves_a_false_single_denominator_step() -> 
     wrong = phi.T * y + sympy.Matrix([1, 0])
     outcome = decide(gram * gram.inv() * phi.T * y, wrong)
     assert outcome.status == "refuted", outcome
-    assert decide(x / (x + 1) + 1 / (x + 1), sympy.Integer(1)).method == "rational normal form"
+    assert decide(x / (x + 1) + 1 / (x + 1), sympy.Integer(1)).method == "arithmetic in a polynomial ring"
     assert decide(x / (x + 1) + 1 / (x + 1), sympy.Integer(2)).status == "refuted"
 
 
@@ -1054,7 +1056,7 @@ def test_a_difference_with_a_few_denominators_goes_to_its_numerator_before_expan
     inverse = a.inv()
     lhs = (a + u * v.T).inv()
     rhs = inverse - inverse * u * v.T * inverse / (1 + (v.T * inverse * u)[0])
-    outcome = decide(lhs, rhs)
+    outcome = _without_the_ring(lambda: decide(lhs, rhs))
     assert outcome.status == "proved" and outcome.method == "together+expand numerator", outcome
     assert outcome.points == 0, outcome
     wrong = decide(lhs, inverse - inverse * u * v.T * inverse / (1 - (v.T * inverse * u)[0]))
@@ -1069,7 +1071,63 @@ def test_a_polynomial_difference_that_expand_cannot_finish_is_expanded_in_a_poly
     lhs = (a * b).det(method="berkowitz")
     rhs = a.det(method="berkowitz") * b.det(method="berkowitz")
     outcome = decide(lhs, rhs, transform_budget_s=0.5)
-    assert outcome == Outcome("proved", "expand in a polynomial ring",
-                              "the difference is 0 after expand in a polynomial ring", None, 0)
+    assert outcome == Outcome("proved", "arithmetic in a polynomial ring",
+                              "the difference is 0 after arithmetic in a polynomial ring", None, 0)
     wrong = decide(lhs, rhs + a[0, 1] * b[1, 0], transform_budget_s=0.5)
     assert wrong.status == "refuted", wrong
+
+
+def _without_the_ring(run: Callable[[], Outcome]) -> Outcome:
+    """``run`` with the polynomial-ring route refusing every difference, as it refuses a float or a power
+    above ``exponential_form.MAX_POWER``: the routes after it must still prove what they proved before."""
+
+    def refuses(_: sympy.Expr) -> bool:
+        raise exponential_form.Unsupported("refused for this test")
+
+    ring = identity._RING
+    identity._RING = dataclasses.replace(ring, apply=refuses)
+    try:
+        return run()
+    finally:
+        identity._RING = ring
+
+
+def _gram_cancellation() -> tuple[sympy.Matrix, sympy.Matrix]:
+    phi = sympy.Matrix(2, 2, lambda i, j: sympy.Symbol(f"p{i}{j}", real=True))
+    y = sympy.Matrix([sympy.Symbol(f"y{i}", real=True) for i in range(2)])
+    gram = phi.T * phi
+    return gram * gram.inv() * phi.T * y, phi.T * y
+
+
+@pytest.mark.parametrize(("sides", "without_ring"), [
+    (_gram_cancellation, "rational normal form"),
+    (lambda: (x / (x + 1) + 1 / (x + 1), sympy.Integer(1)), "rational normal form"),
+    (lambda: (x / (x + 1) + 1 / (x + y), (x * (x + y) + x + 1) / ((x + 1) * (x + y))), "together+expand numerator"),
+])
+def test_a_difference_with_denominators_goes_to_the_polynomial_ring_first(
+        sides: Callable[[], tuple[Any, Any]], without_ring: str) -> None:
+    """Fractions are added as sparse polynomial fractions before any other route, and the routes that came
+    first before still prove when the ring refuses (a float, a power above its limit)."""
+    lhs, rhs = sides()
+    outcome = decide(lhs, rhs)
+    assert (outcome.status, outcome.method, outcome.points) == ("proved", "arithmetic in a polynomial ring", 0)
+    old = _without_the_ring(lambda: decide(lhs, rhs))
+    assert old.status == "proved" and old.method == without_ring, old
+
+
+def test_a_power_the_ring_refuses_goes_the_old_way() -> None:
+    outcome = decide(x**70 / (x + 1) + x / (x + 1), x * (x**69 + 1) / (x + 1))
+    assert outcome.status == "proved" and outcome.method == "rational normal form", outcome
+
+
+def test_the_derivative_of_an_inverse_at_three_by_three_is_proved_in_the_ring() -> None:
+    """d/dx inv(A + x*B) = -inv(A + x*B)*B*inv(A + x*B) at 3×3: the field form ran out of its budget on each
+    entry (over 5 s unbudgeted), then ``expand`` did, and the step ended at the time limit (over 18 s); the
+    ring proves an entry in 0.03 s. A wrong sign is still refuted."""
+    a, b = mat("a", 3, 3), mat("b", 3, 3)
+    inverse = (a + x * b).inv()
+    started = time.process_time()
+    outcome = decide(inverse.diff(x), -inverse * b * inverse)
+    assert outcome.status == "proved" and outcome.method == "arithmetic in a polynomial ring", outcome
+    assert time.process_time() - started < 5, "about 0.5 s"
+    assert decide(inverse.diff(x), inverse * b * inverse).status == "refuted"

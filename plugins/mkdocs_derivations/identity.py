@@ -10,9 +10,11 @@ for ``atan(x) + atan(1/x) = pi/2`` with ``x > 0``).
 
 The order of attempts (cheapest and most decisive first) follows an experiment with SymPy 1.14 made before
 this module was written (its figures are in the project's design notes, outside this repository; the order
-is documented for contributors in docs/verdicts.md): structural ``==``; ``doit`` then ``expand`` (a difference
-with a few different denominators goes to its numerator instead; and, for a trigonometric or hyperbolic
-difference, its exact exponential form in a polynomial ring); then, entry by
+is documented for contributors in docs/verdicts.md): structural ``==``; ``doit``; a difference with symbolic
+denominators and no trigonometric function is first added up as a fraction of sparse polynomials; then
+``expand`` (a difference with a few different denominators goes to its numerator instead; a polynomial
+``expand`` cannot finish goes to the polynomial ring; and, for a trigonometric or hyperbolic difference,
+its exact exponential form in a polynomial ring); then, entry by
 entry, one sample point (a wrong step is usually refuted there, before any transform runs), the cheap
 transforms (``cancel(together())`` when a symbolic denominator occurs, ``rewrite(exp)`` of the trigonometric
 and hyperbolic functions when they occur, first as polynomial arithmetic in ``exponential_form`` and then in
@@ -315,8 +317,9 @@ def _field_normal_form(expr: sympy.Expr) -> sympy.Expr:
     """The difference as one reduced fraction, computed in SymPy's sparse rational-function field over the
     difference's own generators (symbols, and atoms such as ``sin(x)`` taken as independent variables, which
     can only make a true identity harder to see, never a false one true). Zero means the difference vanishes
-    wherever it is defined, the claim ``cancel`` proves. Tried before ``expand`` when the difference has a
-    single symbolic denominator: on the 3×3 entries of (ΦᵀΦ)⁻¹ products it takes 0.1 s where ``expand``
+    wherever it is defined, the claim ``cancel`` proves. Tried before ``expand`` (when the polynomial ring
+    refused or found a non-zero numerator) when the difference has a single symbolic denominator: on the
+    3×3 entries of (ΦᵀΦ)⁻¹ products it takes 0.1 s where ``expand``
     takes 0.25 s and fails and ``together`` alone takes 0.45 s. With several different denominators it
     needs their gcds and is slower than the other routes, so it is not tried. Floats would make the field
     inexact, so they are refused."""
@@ -358,13 +361,16 @@ class _Transform:
 _NUMERATOR = _Transform("together+expand numerator", _numerator_expand, "fraction", True)
 """Also run in place of ``expand`` for two or three denominators (:meth:`_Stages._numerator_first`)."""
 
-_RING = _Transform("expand in a polynomial ring", exponential_form.vanishes, None, True)
-"""Run only when ``expand`` ran out of its budget on a difference without trigonometric functions (those
-have their own ring route): the same exact arithmetic, each symbol and every other subexpression a variable
-of its own, done on sparse polynomials instead of SymPy expressions. ``det(A*B) - det(A)*det(B)`` at 4×4
-takes 0.1 s this way and 1.6 s in ``expand``, so the claim ended with numeric evidence; a difference that
-is a sum of fractions stays a fraction over the product of its denominators, zero only when its numerator
-is."""
+_RING = _Transform("arithmetic in a polynomial ring", exponential_form.vanishes, None, True)
+"""The difference computed exactly on sparse polynomials, each symbol and every other subexpression
+(``log(x)``, ``sqrt(2)``) a variable of its own: a sum of fractions stays a fraction over the product of
+its denominators, zero only when its numerator is, the claim ``cancel`` proves, with no gcd and no SymPy
+expression built on the way. For differences without trigonometric functions (those have their own ring
+route, through exponentials): first when there are symbolic denominators, where the entries of
+d/dx inv(A + x*B) at 3×3 took the field form and then ``expand`` over their budgets (the step ended at
+the time limit) and take 0.03 s here; and when ``expand`` ran out of its budget on a polynomial
+(``det(A*B) - det(A)*det(B)`` at 4×4: 1.6 s in ``expand``, 0.1 s here). It refuses floats and powers
+above ``exponential_form.MAX_POWER``, and the routes after it then decide as before."""
 
 _TRANSFORMS: tuple[_Transform, ...] = (
     _NUMERATOR,
@@ -753,6 +759,8 @@ class _Stages:
             if changed and (e.lhs == e.rhs or e.diff == 0):
                 e.prove("doit")
                 continue
+            if e.has("denominator") and not e.has("trig") and _try_cheap(e, _RING, budget):
+                continue
             if e.has("one denominator"):  # expand cannot clear it; the field form can, and is cheaper
                 run = _budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
                 if run.ok and _is_zero(run.value):
@@ -766,12 +774,13 @@ class _Stages:
                 continue
             if run.ok:
                 e.expanded = run.value
-            elif not e.has("trig") and _try_cheap(e, _RING, budget):
+            elif not e.has("trig") and _RING.name not in e.cheap_runs and _try_cheap(e, _RING, budget):
                 continue
             _cheap_transforms(e, budget, early=True)
 
     def _numerator_first(self, entry: _Entry) -> bool:
-        """For a difference with two or three different denominators, the cheap numerator route instead of
+        """For a difference with two or three different denominators (after the polynomial ring, which proves
+        most of them), the cheap numerator route instead of
         ``expand``, which cannot clear them either: on the 3×3 entries of the Sherman-Morrison formula
         (``inv(A + x*y.T)``) ``expand`` spent its whole budget on each entry (2.4 s unbudgeted) where the
         numerator route proves in 0.4 s, and the step ran past the time limit. Its result is kept for the
