@@ -422,6 +422,21 @@ def test_sizes_with_too_few_values_say_which_values_they_give(sizes: str, messag
 
 
 
+def test_sizes_that_keep_two_dimensions_equal_are_an_error() -> None:
+    """det(ΦᵀΦ + λI) = det(ΦΦᵀ + λI) holds whenever N = D: with sizes that kept them equal, a new
+    contributor's page showed it as checked. Sizes with one assignment where they differ pass."""
+    text = math("a", "det(Phi.T*Phi)", "det(Phi*Phi.T)")
+    head = "symbols:\n  Phi: matrix(N, D)\nsizes: [{N: 2, D: 2}, {N: 3, D: 3}]\n"
+    error = only_error(text, head=head)
+    assert error.message == ("`sizes` keeps D and N equal in every assignment; add one where they differ "
+                             "(e.g. {D: 2, N: 3}): an identity can hold whenever two dimensions are equal and "
+                             "fail otherwise")
+    assert (error.location.line, error.location.column) == position(spec_text(text, head), "sizes")
+    apart = "symbols:\n  Phi: matrix(N, D)\nsizes: [{N: 2, D: 2}, {N: 3, D: 2}, {N: 3, D: 3}]\n"
+    _, errors = layout_of(text, head=apart)
+    assert errors == []
+
+
 def test_a_sizes_entry_with_a_misspelt_dimension_suggests_it() -> None:
     head = "symbols:\n  A: matrix(N, N)\nsizes: [{n: 2}, {n: 3}]\n"
     error = only_error(math("a", "A*A", "A*A"), head=head)

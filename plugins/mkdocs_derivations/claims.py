@@ -17,6 +17,7 @@ the error keeps from being checked become ``error`` claims whose verdict repeats
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -579,11 +580,14 @@ class _Builder:
 
 def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Location, where: str) -> None:
     """Hand-written sizes must obey the rule the default sizes (2 and 3) obey: at least two assignments,
-    each naming every dimension, and every dimension given at least two different values ≥ 2.
+    each naming every dimension, every dimension given at least two different values ≥ 2, and no two
+    dimensions equal in every assignment.
 
     Many false matrix identities hold at size 1 ((AB)ᵀ = AᵀBᵀ), and some hold at sizes 1 and 2 but fail
     from 3 on ((AB - BA)² C = C (AB - BA)²: the square of a traceless 2×2 matrix is a multiple of the
-    identity), so one size ≥ 2 is not enough."""
+    identity), so one size ≥ 2 is not enough. Others hold whenever two dimensions are equal
+    (det(ΦᵀΦ + λI) = det(ΦΦᵀ + λI) for Φ N×D): with sizes that kept N = D a new contributor's page showed
+    it as checked."""
     dims = sorted(env.dims)
     if not dims:
         return
@@ -607,6 +611,11 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
         raise SpecError(f"`sizes` gives {given}; give {'it' if len(few) == 1 else 'each'} at least two different "
                         f"values of 2 or more (e.g. 2 and 3): an identity can hold at one size and fail at the "
                         f"next{one}", location, where)
+    for first, second in itertools.combinations(dims, 2):
+        if all(a[first] == a[second] for a in sizes):
+            raise SpecError(f"`sizes` keeps {first} and {second} equal in every assignment; add one where they "
+                            f"differ (e.g. {{{first}: 2, {second}: 3}}): an identity can hold whenever two "
+                            "dimensions are equal and fail otherwise", location, where)
 
 
 def _dimension_hint(names: list[str], dims: Iterable[str]) -> str:
