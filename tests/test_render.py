@@ -129,3 +129,17 @@ def test_an_assumption_is_badged_as_one_and_a_definition_as_a_definition(seed_ch
     badges = dict(re.findall(r'data-eq-number="(\d+)">.*?<span class="deriv-badge" title="([^"]+)"[^>]*>', markdown,
                              re.S))
     assert [badges["11"], badges["12"], badges["13"]] == ["assumption", "definition", "definition"]
+
+
+def test_a_step_citing_several_rows_links_each_number_to_its_row() -> None:
+    """`by: [a, b]` rendered "(1),(5)" as one link, to the first row; each number is its own link now."""
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
+
+    spec = Path(__file__).parents[1] / "derivations" / "logistic-regression-gradient.yml"
+    checker = Checker(CheckOptions(verify=False, cache_dir=None))
+    [checked] = checker.check_paths([spec])
+    markdown = render_page(checked).markdown
+    assert not re.search(r"\\href\{[^}]*\}\{\(\d+\),", markdown)  # no link holds two numbers
+    links = re.findall(r"\\href\{(#eq-[^}]*)\}\{\((\d+)\)\}", markdown)
+    assert ("#eq-sigmoid", "1") in links and ("#eq-score", "7") in links and ("#eq-loss", "8") in links, links

@@ -92,9 +92,10 @@ class _PageRenderer:
             if part.rel:
                 rel = part.rel
                 if part.by:
-                    cited = [self.cited(n, a) for n, a in part.by]
-                    numbers = ",".join(f"({n})" for n, _ in cited)
-                    rel = rf"\stackrel{{\href{{{cited[0][1]}}}{{{numbers}}}}}{{{rel}}}"
+                    # one link per cited number: "(10),(15)" used to be one link, to (10)
+                    numbers = ",".join(rf"\href{{{anchor}}}{{({n})}}" for n, anchor in
+                                       (self.cited(n, a) for n, a in part.by))
+                    rel = rf"\stackrel{{{numbers}}}{{{rel}}}"
                 if index == 0:
                     pieces.append("{}" + rel)
                 else:
