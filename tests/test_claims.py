@@ -336,6 +336,23 @@ def test_a_singular_matrix_is_the_steps_problem_not_an_internal_error(inverse: s
     assert verdict["detail"] == "the matrix is singular at this size (2×2)"
 
 
+@pytest.mark.slow
+def test_a_matrix_singular_at_a_default_size_names_the_size_and_suggests_sizes() -> None:
+    """MᵀM (n×d) is singular at n = 2, d = 3, one of the default sizes: the step is not wrong, its sizes are."""
+    from mkdocs_derivations.verify import check_claim
+
+    head = "symbols:\n  M: matrix(n, d)\n  y: vector(n)\n"
+    body = ("  - math:\n      start: {tex: a, sympy: 'M.T*M*inv(M.T*M)*M.T*y'}\n"
+            "      steps: [{tex: b, sympy: 'M.T*y'}]\n")
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    verdict = check_claim(layout.claims[0])
+    assert verdict["status"] == "error" and verdict["sizes"] == [{"d": 3, "n": 2}], verdict
+    assert verdict["detail"] == ("the matrix is singular at this size (3×3); if it is invertible only at some sizes "
+                                 "(ΦᵀΦ needs at least as many rows as columns), give `sizes` where it is")
+    layout, errors = layout_of(body, head=head + "sizes: [{n: 3, d: 2}, {n: 4, d: 3}]\n")
+    assert errors == [] and check_claim(layout.claims[0])["status"] == "proved-all"
+
 def test_tex_policy_refuses_links_it_cannot_read() -> None:
     body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
             r"        - tex: '\href{java{}script:alert(1)}{x}'" + "\n          sympy: 't'\n")

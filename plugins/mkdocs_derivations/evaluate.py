@@ -59,6 +59,11 @@ class EvaluationError(Exception):
     """A well-formed expression that SymPy cannot evaluate (e.g. a singular inverse at some size)."""
 
 
+class SingularMatrix(EvaluationError):
+    """An inverse of a matrix that is singular at the size being checked: at concrete sizes, often a
+    matter of the sizes rather than of the step (ΦᵀΦ with fewer rows than columns), so the checker says so."""
+
+
 @dataclass(frozen=True)
 class Definition:
     """``name := expr``; ``node`` is evaluated in the same environment as the claim that uses it."""
@@ -456,7 +461,7 @@ def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
     if not m.is_square:
         raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
     if not _invertible_at_a_point(m) and m.det() == 0:
-        raise EvaluationError(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+        raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
     return m.inv()
 
 

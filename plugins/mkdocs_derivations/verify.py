@@ -26,7 +26,7 @@ from . import identity
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
-from .evaluate import Definition, EvaluationError, Evaluator
+from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix
 from .expr import read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
@@ -188,7 +188,10 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     fewest_points = 0  # of the sizes decided numerically: the evidence is as strong as its weakest size
     checked = ctx.sizes if all_dims else ctx.sizes + ctx.unproved_sizes
     for sizes in checked:
-        outcome = _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
+        try:
+            outcome = _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
+        except SingularMatrix as err:
+            return Verdict("error", method="evaluation", sizes=[sizes], detail=f"{err}{_SINGULAR_HINT}")
         if outcome.status != "proved" and outcome.status != "numeric":
             verdict = _from_outcome(outcome, status_if_proved="sizes")
             verdict.sizes = [sizes]
@@ -211,6 +214,12 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
                        detail="proved with symbolic dimensions; cross-checked exactly at the listed sizes")
     return Verdict("sizes", method=", ".join(methods), sizes=checked,
                    detail="exact check with symbolic entries at each listed size")
+
+
+# A default size can make a matrix singular that the page means at other sizes: the normal equations'
+# ΦᵀΦ (N×D) at N = 2, D = 3 (a hunt over ML identities found least-squares steps failing this way).
+_SINGULAR_HINT = ("; if it is invertible only at some sizes (ΦᵀΦ needs at least as many rows as columns), "
+                  "give `sizes` where it is")
 
 
 # The identity engine's names for its attempts, as readers see them. "structural" means the two sides were
