@@ -1131,3 +1131,17 @@ def test_the_derivative_of_an_inverse_at_three_by_three_is_proved_in_the_ring() 
     assert outcome.status == "proved" and outcome.method == "arithmetic in a polynomial ring", outcome
     assert time.process_time() - started < 5, "about 0.5 s"
     assert decide(inverse.diff(x), inverse * b * inverse).status == "refuted"
+
+
+def test_a_real_difference_of_logarithms_is_proved_by_exponentiating_it() -> None:
+    """The log-sum-exp shift and softplus through cosh ended with numeric evidence: no route combines the
+    logarithms. ``exp(d) = 1`` proves ``d = 0`` when SymPy knows ``d`` is real; a wrong shift is still
+    refuted, and for a complex ``w`` (where ``exp(d) = 1`` only means a multiple of 2πi) nothing is proved."""
+    for lhs, rhs in ((log(exp(x) + exp(y)), x + log(1 + exp(y - x))),
+                     (log(1 + exp(x)), log(2) + x / 2 + log(cosh(x / 2)))):
+        outcome = decide(lhs, rhs)
+        assert (outcome.status, outcome.method) == ("proved", "exp of a real difference"), outcome
+    assert decide(log(exp(x) + exp(y)), x + log(1 + exp(y + x))).status == "refuted"
+    assert identity._exponentiated(log(exp(w)) - w) is False  # exp(log(exp(w)) - w) - 1 vanishes
+    assert exponential_form.vanishes(exp(log(exp(w)) - w) - 1)
+    assert decide(log(exp(w)), w).status == "refuted"

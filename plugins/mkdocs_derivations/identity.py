@@ -313,6 +313,16 @@ def _numerator_expand(expr: sympy.Expr) -> sympy.Expr:
     return sympy.expand(numerator)
 
 
+def _exponentiated(expr: sympy.Expr) -> bool:
+    """Whether ``exp(d) - 1`` vanishes, for a difference ``d`` SymPy knows to be real: then ``exp(d) = 1``
+    means ``d = 0`` (for a complex ``d`` it would only mean a multiple of 2πi, so nothing is claimed).
+    SymPy folds ``exp(a + log(u))`` to ``u*exp(a)`` as it builds the power, which is what the log-sum-exp
+    shift ``log(e^a + e^b) = a + log(1 + e^(b - a))`` needs; no other route proved it (numeric evidence)."""
+    if expr.is_real is not True:
+        return False
+    return exponential_form.vanishes(sympy.exp(expr) - 1)
+
+
 def _field_normal_form(expr: sympy.Expr) -> sympy.Expr:
     """The difference as one reduced fraction, computed in SymPy's sparse rational-function field over the
     difference's own generators (symbols, and atoms such as ``sin(x)`` taken as independent variables, which
@@ -341,6 +351,7 @@ _FEATURES: dict[str, Callable[[_Entry], bool]] = {
     "denominator": lambda e: bool(e.denominators()),
     "one denominator": lambda e: len(e.denominators()) == 1,
     "fraction": lambda e: 0 < len(e.denominators()) <= 3,
+    "log": lambda e: e.diff.has(sympy.log),
 }
 
 
@@ -380,6 +391,7 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
     _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
+    _Transform("exp of a real difference", _exponentiated, "log", False),
     _Transform("trigsimp", sympy.trigsimp, "trig", False),
     _Transform("fu", fu, "trig", False),
     _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), "inverse trig", False),
