@@ -33,7 +33,7 @@ _BUILTIN_USES = {
     "Abs": "Abs(t)", "sign": "sign(t)", "atan2": "atan2(t, 1)", "Derivative": "Derivative(t**3, t, 2)",
     "diff": "diff(t**2, t)", "Matrix": "Matrix([[t, 1], [0, t]])", "transpose": "transpose(B)",
     "trace": "trace(B)", "det": "det(B)", "inv": "inv(Matrix([[t, 1], [0, 1]]))", "jacobian": "jacobian(B*v, v)",
-    "grad": "grad(t*norm2(v), v)", "norm2": "norm2(v)",
+    "grad": "grad(t*norm2(v), v)", "norm2": "norm2(v)", "eye": "eye(2) + B", "zeros": "zeros(2, 1)",
 }
 
 
