@@ -142,7 +142,7 @@ def test_eye_and_zeros_are_builtins_of_dimensions() -> None:
     assert (BUILTINS["eye"].min_args, BUILTINS["eye"].max_args) == (1, 1)
     assert (BUILTINS["zeros"].min_args, BUILTINS["zeros"].max_args) == (2, 2)
     with pytest.raises(SpecError, match="did you mean `eye`"):
-        parse("Eye(D)")
+        parse("ey(D)")
 
 
 # --------------------------------------------------------------------------------------------- refused
@@ -244,6 +244,10 @@ REJECTED: list[tuple[str, int, str]] = [
     ("zeros(N)", 1, "zeros() takes 2 arguments, got 1 (zeros(m, n): the m x n zero matrix"),
     ("eye", 1, "`eye` is a function: call it"),
     ("eye(sin)", 5, "`sin` is a function: call it"),
+    # SymPy's and NumPy's names point at ours, not at declaring a function under `symbols:`
+    ("2*Identity(N)", 3, "unknown function `Identity`: the identity matrix is eye(n), with n a dimension"),
+    ("ZeroMatrix(N, D)", 1, "unknown function `ZeroMatrix`: the zero matrix is zeros(m, n)"),
+    ("I(N)", 1, "`I` is a constant, not a function (the identity matrix is eye(n))"),
 ]
 
 

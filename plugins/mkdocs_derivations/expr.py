@@ -132,6 +132,14 @@ _LIST_POSITIONS: Mapping[str, frozenset[int]] = MappingProxyType({
     "grad": frozenset({0, 1}),
 })
 
+# SymPy's and NumPy's names for the identity and zero matrices, which contributors try first: pointing them at
+# `symbols:` (as for any unknown function) sent them the wrong way.
+_EYE = "the identity matrix is eye(n), with n a dimension or a positive integer"
+_ZEROS = "the zero matrix is zeros(m, n), with m and n dimensions or positive integers"
+_OTHER_NAMES: Mapping[str, str] = MappingProxyType({
+    "Identity": _EYE, "identity": _EYE, "Eye": _EYE, "ZeroMatrix": _ZEROS, "Zeros": _ZEROS,
+})
+
 _BINOPS: Mapping[type, BinOpName] = MappingProxyType({
     ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Pow: "**", ast.MatMult: "@",
 })
@@ -377,7 +385,8 @@ class _Converter:
             raise self.fail(node.col_offset, f"`{func}` is not a valid name (start with a letter; use "
                                              "letters, digits and _)")
         if func in CONSTANTS:
-            raise self.fail(node.col_offset, f"`{func}` is a constant, not a function")
+            identity = " (the identity matrix is eye(n))" if func == "I" else ""
+            raise self.fail(node.col_offset, f"`{func}` is a constant, not a function{identity}")
         builtin = BUILTINS.get(func)
         declaration = self.declared(func) if builtin is None and self.declared is not None else None
         if declaration is not None and func not in self.functions:
@@ -386,6 +395,8 @@ class _Converter:
                                              "arguments, and they cannot be defined (to use one formula at two "
                                              "arguments, define it through a free scalar: see Expressions)"
                                              f"{self._missing_star(node)}")
+        if builtin is None and func not in self.functions and func in _OTHER_NAMES:
+            raise self.fail(node.col_offset, f"unknown function `{func}`: {_OTHER_NAMES[func]}")
         if builtin is None and func not in self.functions:
             known = sorted(set(BUILTINS) | set(self.functions))
             close = difflib.get_close_matches(func, known, n=1)
