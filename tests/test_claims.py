@@ -637,3 +637,74 @@ def test_by_cannot_cite_the_row_the_step_is_on() -> None:
 def test_the_jacobian_of_a_row_suggests_its_transpose() -> None:
     err = only_error(math("h", "jacobian(jacobian(t*x.T*x, x), x)", "2*x.T"))
     assert err.message.endswith("got 1×N (a row: differentiate its transpose, jacobian(F.T, v))"), err.message
+
+
+# ------------------------------------------------------------------------------ eye(n) and zeros(m, n)
+
+RIDGE = ("symbols:\n  lam: positive\n  c: real\n  A: matrix(N, N)\n  Phi: matrix(N, D)\n  x: vector(D)\n"
+         "  K: dim\n")
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status"), [
+    ("inv(A + lam*eye(N))*(A + lam*eye(N))", "eye(N)", "proved-all"),
+    ("(Phi.T*Phi + lam*eye(D))*Phi.T", "Phi.T*(Phi*Phi.T + lam*eye(N))", "proved-all"),  # the push-through
+    ("A + zeros(N, N)", "A", "proved-all"),
+    ("zeros(N, D)*x", "zeros(N, 1)", "proved-all"),
+    ("det(eye(K))", "1", "proved-all"),  # K is written only as an argument: still a dimension of the claim
+    ("c*eye(2) + zeros(2, 2)", "Matrix([[c, 0], [0, c]])", "proved"),  # literal sizes: no dimension to vary
+    ("A*eye(N)", "2*A", "refuted"),
+    ("(Phi.T*Phi + lam*eye(D))*Phi.T", "Phi.T*(Phi*Phi.T + eye(N))", "refuted"),  # the lambda lost on one side
+    ("trace(eye(K))", "2", "refuted"),  # true at K = 2 only
+    ("A + zeros(N, N)", "A + eye(N)", "refuted"),
+])
+def test_identity_and_zero_matrices_are_checked(lhs: str, rhs: str, status: str) -> None:
+    verdict = _verdict_of(lhs, rhs, head=RIDGE)
+    assert verdict.status == status, verdict
+    if status == "proved-all":
+        assert verdict.method == "MatrixSymbol expand"
+    if status == "refuted":
+        assert verdict.counterexample or verdict.detail
+
+
+def test_a_dimension_given_to_eye_is_not_a_symbol_of_the_citation_check() -> None:
+    """M := A + lam*eye(N) cited by a step: N is neither an uncited definition nor a used name to note."""
+    head = RIDGE + "  M: matrix(N, N)\n  y: vector(N)\n"
+    body = ("  - math:\n      label: def-m\n      start: {tex: M, sympy: 'M'}\n"
+            "      steps: [{rel: ':=', tex: b, sympy: 'A + lam*eye(N)'}]\n"
+            + math("uses-m", "M*y", "A*y + lam*y", ", by: def-m"))
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    from mkdocs_derivations.verify import check_claim
+
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    assert claim.cited == ("M",)
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == ("proved-all", []), verdict
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "side", "column", "message"), [
+    ("(Phi.T*Phi + lam*eye(D))*Phi.T", "Phi.T*(Phi*Phi.T + lam*eye(D))", "rhs", 18,
+     "cannot add N×N and D×D: shapes differ"),  # the false twin of the push-through identity
+    ("A + eye(D)", "A", "lhs", 3, "cannot add N×N and D×D"),
+    ("A*eye(c)", "A", "lhs", 7, "`c` is declared as `real`, not a dimension; eye() takes dimensions"),
+    ("A*eye(n)", "A", "lhs", 7, "`n` is not a dimension (did you mean `N`?)"),
+    ("A*eye(0)", "A", "lhs", 7, "eye() takes dimensions, got `0`"),
+    ("A*eye(2.5)", "A", "lhs", 7, "eye() takes dimensions, got `2.5`"),
+    ("A*eye(N, D)", "A", "lhs", 3, "eye() takes 1 argument, got 2"),
+    ("A + zeros(N)", "A", "lhs", 5, "zeros() takes 2 arguments, got 1"),
+    ("trace(eye(N))", "N", "rhs", 1, "`N` is a dimension, not a value"),  # a dimension is no scalar
+])
+def test_a_bad_identity_or_zero_matrix_is_a_located_error(lhs: str, rhs: str, side: str, column: int,
+                                                          message: str) -> None:
+    error = only_error(math("a", lhs, rhs), head=RIDGE)
+    assert message in error.message, error
+    assert error.where == "block 1 (math 'a'), step 1"
+    source = lhs if side == "lhs" else rhs
+    line, start = position(spec_text(math("a", lhs, rhs), RIDGE), f"sympy: '{source}'", offset=len("sympy: '"))
+    assert (error.location.line, error.location.column) == (line, start + column - 1)
+
+
+@pytest.mark.parametrize("name", ["eye", "zeros"])
+def test_eye_and_zeros_cannot_be_declared(name: str) -> None:
+    error = only_error(math("a", "t", "t"), head=f"symbols:\n  t: real\n  {name}: real\n")
+    assert error.message == f"`{name}` is a builtin function or constant and cannot be used as a symbol name"

@@ -320,3 +320,40 @@ def test_a_reader_that_stops_early_does_not_change_the_exit_code(tmp_path: Path,
     proc.stdout.close()  # the reader is gone before the first line is written
     assert proc.wait(timeout=120) == code
     assert proc.stderr.read().decode() == ""
+
+
+EYE_ERRORS = """\
+version: 1
+title: Identity matrices
+symbols:
+  x: real
+  A: matrix(N, D)
+blocks:
+""" + "".join(f"""\
+  - math:
+      start: {{tex: a, sympy: 'A'}}
+      steps:
+        - {{tex: b, sympy: 'A + 0*{bad}'}}
+""" for bad in ["eye(x)", "eye(0)", "eye(N, D)", "zeros(N)", "eye(2.5)"])
+
+
+def test_a_bad_argument_of_eye_or_zeros_is_a_located_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Each mistake is an error at its own block, line and column, saying what eye and zeros take."""
+    monkeypatch.chdir(tmp_path)
+    code, out = run(capsys, str(write(tmp_path, "eye.yml", EYE_ERRORS)))
+    assert code == 2
+    lines = [ln for ln in out.splitlines() if ln.startswith("eye.yml:")]
+    assert lines == [
+        "eye.yml:10:38: [block 1 (math), step 1] `x` is declared as `real`, not a dimension; eye() takes "
+        "dimensions: a name used as one in a declaration (N in matrix(N, D), or declared `N: dim`) or a positive "
+        "integer; the dimensions here: D, N",
+        "eye.yml:14:38: [block 2 (math), step 1] eye() takes dimensions, got `0`: write a dimension name such as N "
+        "(from vector(N), matrix(N, D) or `N: dim`) or a whole number from 1 to 100",
+        "eye.yml:18:34: [block 3 (math), step 1] eye() takes 1 argument, got 2 (eye(n): the n x n identity matrix; "
+        "n is a dimension or a positive integer)",
+        "eye.yml:22:34: [block 4 (math), step 1] zeros() takes 2 arguments, got 1 (zeros(m, n): the m x n zero "
+        "matrix; m and n are dimensions or positive integers)",
+        "eye.yml:26:38: [block 5 (math), step 1] eye() takes dimensions, got `2.5`: write a dimension name such as "
+        "N (from vector(N), matrix(N, D) or `N: dim`) or a whole number from 1 to 100",
+    ]

@@ -72,6 +72,7 @@ LOAD_ERRORS: dict[str, tuple[str, str]] = {
     "shape-vector-sum.yml": ("15:19", "cannot add N×1 and D×1"),
     "shape-inverse-nonsquare.yml": ("18:23", "inv() needs a square matrix"),
     "shape-gradient-as-column.yml": ("17:11", "the two sides have different shapes"),
+    "shape-push-through-identity-size.yml": ("18:36", "cannot add N×N and D×D: shapes differ"),
     "sizes-single-size-1.yml": ("13:7", "`sizes` needs at least two size assignments"),
     "sizes-all-size-1.yml": ("13:7", "`sizes` gives N only the value 1; give it at least two"),
     "sizes-commutator-sizes-2-and-1.yml": ("15:7", "`sizes` gives N only the values 1 and 2; give it at"),

@@ -33,7 +33,7 @@ _BUILTIN_USES = {
     "Abs": "Abs(t)", "sign": "sign(t)", "atan2": "atan2(t, 1)", "Derivative": "Derivative(t**3, t, 2)",
     "diff": "diff(t**2, t)", "Matrix": "Matrix([[t, 1], [0, t]])", "transpose": "transpose(B)",
     "trace": "trace(B)", "det": "det(B)", "inv": "inv(Matrix([[t, 1], [0, 1]]))", "jacobian": "jacobian(B*v, v)",
-    "grad": "grad(t*norm2(v), v)", "norm2": "norm2(v)",
+    "grad": "grad(t*norm2(v), v)", "norm2": "norm2(v)", "eye": "eye(2) + B", "zeros": "zeros(2, 1)",
 }
 
 
@@ -119,3 +119,46 @@ def test_a_determinant_at_size_four_is_exact_and_division_free() -> None:
 
 def _text(source: str) -> Text:
     return Text(source, Location("t.yml", 1, 1))
+
+
+def _eye_env() -> Environment:
+    declared = {"A": "matrix(N, N)", "Phi": "matrix(N, D)", "K": "dim"}
+    return Environment.from_layers([{k: Text(v, Location("t.yml", 1, 1)) for k, v in declared.items()}])
+
+
+def _value(source: str, sizes: dict[str, int] | None) -> object:
+    env = _eye_env()
+    text = Text(source, Location("t.yml", 1, 1))
+    node = read_expression(text)
+    infer_shape(node, env, text)
+    return Evaluator(env, {}, sizes).value(node, frozenset())
+
+
+def test_eye_and_zeros_use_the_dimension_symbols_of_the_declared_matrices() -> None:
+    """With symbolic dimensions they are Identity and ZeroMatrix of the very symbols MatrixSymbol gets, so
+    (Phi.T*Phi + lam*eye(D))*Phi.T - Phi.T*(Phi*Phi.T + lam*eye(N)) expands to the zero matrix."""
+    import sympy as sp
+
+    n, d = (sp.Symbol(name, integer=True, positive=True) for name in ("N", "D"))
+    assert _value("eye(N)", None) == sp.Identity(n)
+    assert _value("zeros(N, D)", None) == sp.ZeroMatrix(n, d)
+    assert _value("eye(K)", None) == sp.Identity(sp.Symbol("K", integer=True, positive=True))
+    phi = Evaluator(_eye_env(), {}, None).symbol("Phi")
+    assert phi.shape == (n, d)
+    assert _value("eye(3)", None) == sp.Identity(3)
+    difference = _value("(Phi.T*Phi + 2*eye(D))*Phi.T - Phi.T*(Phi*Phi.T + 2*eye(N))", None)
+    assert getattr(difference.expand(), "is_ZeroMatrix", False)
+
+
+def test_eye_and_zeros_are_explicit_matrices_at_concrete_sizes() -> None:
+    import sympy as sp
+
+    sizes = {"N": 3, "D": 2, "K": 4}
+    assert _value("eye(N)", sizes) == sp.eye(3)
+    assert _value("zeros(N, D)", sizes) == sp.zeros(3, 2)
+    assert _value("eye(K)", sizes) == sp.eye(4)
+    assert _value("eye(2) + zeros(2, 2)", {}) == sp.eye(2)
+    assert _value("A*eye(N) - A", sizes) == sp.zeros(3, 3)
+    # a 1×1 one is a scalar, as the shape checker sees it, in both modes
+    for mode in (None, sizes):
+        assert _value("eye(1)", mode) == 1 and _value("zeros(1, 1)", mode) == 0

@@ -130,6 +130,21 @@ def test_builtins_table() -> None:
     assert all(b.description for b in BUILTINS.values())
 
 
+def test_eye_and_zeros_are_builtins_of_dimensions() -> None:
+    """`eye(D)` was "unknown function `eye` (declare it under `symbols:`, e.g. eye: function(t))"."""
+    assert parse("eye(D)") == Call("eye", (Name("D"),))
+    assert parse("zeros(N, 3)") == Call("zeros", (Name("N"), Num(3)))
+    assert parse("Phi.T*Phi + lam*eye(D)") == BinOp("+", BinOp("*", Transpose(Name("Phi")), Name("Phi")),
+                                                      BinOp("*", Name("lam"), Call("eye", (Name("D"),))))
+    for source in ["eye(D)", "zeros(N, 3)", "x + 2 * zeros(1, 100)"]:
+        assert to_source(parse(source)) == source
+    assert {"eye", "zeros"} <= RESERVED_NAMES
+    assert (BUILTINS["eye"].min_args, BUILTINS["eye"].max_args) == (1, 1)
+    assert (BUILTINS["zeros"].min_args, BUILTINS["zeros"].max_args) == (2, 2)
+    with pytest.raises(SpecError, match="did you mean `eye`"):
+        parse("ey(D)")
+
+
 # --------------------------------------------------------------------------------------------- refused
 
 # (source, expected 1-based column, a fragment of the message)
@@ -217,6 +232,22 @@ REJECTED: list[tuple[str, int, str]] = [
     ("(" * 300 + "x" + ")" * 300, 201, "too many nested parentheses"),
     ("await x", 1, "await"),
     ("(yield x)", 2, "yield"),
+    # eye and zeros take dimensions: a name (the shape checker decides whether it is one) or 1 to 100
+    ("eye(0)", 5, "eye() takes dimensions, got `0`: write a dimension name such as N"),
+    ("eye(2.5)", 5, "eye() takes dimensions, got `2.5`"),
+    ("eye(2.0)", 5, "eye() takes dimensions, got `2.0`"),
+    ("zeros(N, -1)", 10, "zeros() takes dimensions, got `-1`"),
+    ("eye(n + 1)", 5, "eye() takes dimensions, got `n + 1`"),
+    ("eye(101)", 5, "a whole number from 1 to 100"),
+    ("x*eye(f(x))", 7, "eye() takes dimensions, got `f(x)`"),
+    ("eye(N, D)", 1, "eye() takes 1 argument, got 2 (eye(n): the n x n identity matrix"),
+    ("zeros(N)", 1, "zeros() takes 2 arguments, got 1 (zeros(m, n): the m x n zero matrix"),
+    ("eye", 1, "`eye` is a function: call it"),
+    ("eye(sin)", 5, "`sin` is a function: call it"),
+    # SymPy's and NumPy's names point at ours, not at declaring a function under `symbols:`
+    ("2*Identity(N)", 3, "unknown function `Identity`: the identity matrix is eye(n), with n a dimension"),
+    ("ZeroMatrix(N, D)", 1, "unknown function `ZeroMatrix`: the zero matrix is zeros(m, n)"),
+    ("I(N)", 1, "`I` is a constant, not a function (the identity matrix is eye(n))"),
 ]
 
 

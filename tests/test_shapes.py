@@ -75,6 +75,16 @@ def shape(source: str, env: Environment = LINEAR) -> Shape:
     ("G(u)", ("k", 1)),
     ("F", ("m", 1)),
     ("h(x1, x2)", SCALAR),
+    # eye and zeros take dimensions; their shapes are those dimensions
+    ("S + L*eye(N)", ("N", "N")),
+    ("(Phi.T*Phi + L*eye(D))*Phi.T", ("D", "N")),
+    ("Phi.T*(Phi*Phi.T + L*eye(N))", ("D", "N")),
+    ("zeros(N, D)*theta", ("N", 1)),
+    ("zeros(N, D) + Phi", ("N", "D")),
+    ("eye(3)", (3, 3)),
+    ("zeros(2, D)", (2, "D")),
+    ("eye(1) + L", SCALAR),  # 1×1 is a scalar
+    ("trace(eye(n))", SCALAR),
 ])
 def test_shapes(source: str, expected: tuple[object, object]) -> None:
     assert same_shape(shape(source), expected)  # type: ignore[arg-type]
@@ -114,6 +124,16 @@ MISMATCHES: list[tuple[str, int, str]] = [
     ("z + 1", 1, "undeclared symbol `z`"),
     ("thetaa*2", 1, "did you mean `theta`?"),
     ("D*theta", 1, "`D` is a dimension, not a value"),
+    ("S + eye(D)", 3, "cannot add N×N and D×D: shapes differ"),
+    ("Phi + eye(N)", 5, "cannot add N×D and N×N"),
+    ("Phi.T*(Phi*Phi.T + L*eye(D))", 18, "cannot add N×N and D×D"),
+    ("zeros(N, D)*Phi", 12, "cannot multiply N×D by N×D"),
+    ("eye(L)", 5, "`L` is declared as `real`, not a dimension; eye() takes dimensions"),
+    ("zeros(N, theta)", 10, "`theta` is declared as `vector(D)`, not a dimension"),
+    ("eye(d)", 5, "`d` is not a dimension (did you mean `D`?)"),
+    ("eye(z)", 5, "`z` is not a dimension; eye() takes dimensions"),
+    ("eye(pi)", 5, "`pi` is a constant, not a dimension"),
+    ("N + eye(N)", 1, "`N` is a dimension, not a value"),  # only eye and zeros take dimensions
 ]
 
 

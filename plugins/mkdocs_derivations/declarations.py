@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 
 from .errors import Location, SpecError
-from .expr import RESERVED_NAMES, check_characters, is_identifier
+from .expr import MAX_LITERAL_DIM, RESERVED_NAMES, check_characters, is_identifier
 from .model import Text
 
 # Assumption words a scalar may carry; they map one-to-one onto SymPy's assumptions.
@@ -74,8 +74,6 @@ VALID_FORMS = (
 )
 
 MAX_DECLARATION_LENGTH = 200
-#: Largest literal dimension (``vector(3)``): concrete checks build that many symbolic entries.
-MAX_LITERAL_DIM = 100
 
 # Pairs of assumption words that contradict each other (SymPy would raise InconsistentAssumptions later).
 _CONTRADICTIONS = (("positive", "negative"), ("positive", "nonpositive"), ("negative", "nonnegative"),

@@ -371,6 +371,8 @@ class Evaluator:
             return self._jacobian(node, expand)
         if name == "Matrix":
             return self._matrix_literal(node, expand)
+        if name in ("eye", "zeros"):
+            return self._constant_matrix(node)
         if name == "transpose":
             return self._transpose(self.value(args[0], expand))
         if name == "norm2":
@@ -389,6 +391,18 @@ class Evaluator:
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])
         raise EvaluationError(f"unknown function {name}")
+
+    def _constant_matrix(self, node: Call) -> Any:
+        """``eye(n)`` and ``zeros(m, n)``: ``Identity``/``ZeroMatrix`` of the same dimension symbols as the
+        declared matrices when the dimensions are symbolic, explicit matrices at concrete sizes. A 1×1 one is
+        the scalar 1 or 0, as the shape checker sees it (a 1×1 ``Identity`` would not add to a scalar)."""
+        dims = [self._dim(_dimension_of(arg)) for arg in node.args]
+        rows, cols = (dims[0], dims[0]) if node.func == "eye" else (dims[0], dims[1])
+        if rows == 1 and cols == 1:
+            return sp.Integer(1 if node.func == "eye" else 0)
+        if self.sizes is None:
+            return sp.Identity(rows) if node.func == "eye" else sp.ZeroMatrix(rows, cols)
+        return sp.eye(rows) if node.func == "eye" else sp.zeros(rows, cols)
 
     def _derivative(self, node: Call, expand: frozenset[str]) -> Any:
         if self.sizes is None:
@@ -512,6 +526,15 @@ def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
         raise EvaluationError(f"a derivative of an undefined function by a defined variable cannot be "
                               f"evaluated at that variable's definition ({err}); differentiate by the "
                               "variables the function is declared with") from None
+
+
+def _dimension_of(node: Node) -> str | int:
+    """A dimension argument as the parser allows it: a name or a whole-number literal."""
+    if isinstance(node, Name):
+        return node.id
+    if isinstance(node, Num) and isinstance(node.value, int):
+        return node.value
+    raise EvaluationError("eye() and zeros() take dimensions: names or positive integers")
 
 
 def _single_name(node: Node) -> str:

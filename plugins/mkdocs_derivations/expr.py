@@ -103,7 +103,18 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
     "jacobian": Builtin(2, 2, "jacobian(F, v): dF/dv in numerator layout (m x n for F in R^m, v in R^n)"),
     "grad": Builtin(2, 2, "grad(F, v): the row gradient dF/dv of a scalar F (1 x n); same rule as jacobian"),
     "norm2": Builtin(1, 1, "norm2(v): the squared Euclidean norm v^T v of a column vector (a scalar)"),
+    "eye": Builtin(1, 1, "eye(n): the n x n identity matrix; n is a dimension or a positive integer"),
+    "zeros": Builtin(2, 2, "zeros(m, n): the m x n zero matrix; m and n are dimensions or positive integers"),
 })
+
+#: Builtins whose arguments are dimensions, not values: each a name the page uses as a dimension (``N`` of
+#: ``matrix(N, D)``, or declared ``dim``) or a positive integer literal up to :data:`MAX_LITERAL_DIM`. The
+#: parser checks the form, the shape checker that a name is a dimension.
+DIMENSION_BUILTINS: frozenset[str] = frozenset({"eye", "zeros"})
+
+#: Largest literal dimension, in a declaration (``vector(3)``) or an argument of ``eye``/``zeros``: checks
+#: at concrete sizes build that many entries per side.
+MAX_LITERAL_DIM = 100
 
 CONSTANTS: Mapping[str, str] = MappingProxyType({
     "pi": "the number pi",
@@ -119,6 +130,14 @@ _LIST_POSITIONS: Mapping[str, frozenset[int]] = MappingProxyType({
     "Matrix": frozenset({0}),
     "jacobian": frozenset({0, 1}),
     "grad": frozenset({0, 1}),
+})
+
+# SymPy's and NumPy's names for the identity and zero matrices, which contributors try first: pointing them at
+# `symbols:` (as for any unknown function) sent them the wrong way.
+_EYE = "the identity matrix is eye(n), with n a dimension or a positive integer"
+_ZEROS = "the zero matrix is zeros(m, n), with m and n dimensions or positive integers"
+_OTHER_NAMES: Mapping[str, str] = MappingProxyType({
+    "Identity": _EYE, "identity": _EYE, "Eye": _EYE, "ZeroMatrix": _ZEROS, "Zeros": _ZEROS,
 })
 
 _BINOPS: Mapping[type, BinOpName] = MappingProxyType({
@@ -366,7 +385,8 @@ class _Converter:
             raise self.fail(node.col_offset, f"`{func}` is not a valid name (start with a letter; use "
                                              "letters, digits and _)")
         if func in CONSTANTS:
-            raise self.fail(node.col_offset, f"`{func}` is a constant, not a function")
+            identity = " (the identity matrix is eye(n))" if func == "I" else ""
+            raise self.fail(node.col_offset, f"`{func}` is a constant, not a function{identity}")
         builtin = BUILTINS.get(func)
         declaration = self.declared(func) if builtin is None and self.declared is not None else None
         if declaration is not None and func not in self.functions:
@@ -375,6 +395,8 @@ class _Converter:
                                              "arguments, and they cannot be defined (to use one formula at two "
                                              "arguments, define it through a free scalar: see Expressions)"
                                              f"{self._missing_star(node)}")
+        if builtin is None and func not in self.functions and func in _OTHER_NAMES:
+            raise self.fail(node.col_offset, f"unknown function `{func}`: {_OTHER_NAMES[func]}")
         if builtin is None and func not in self.functions:
             known = sorted(set(BUILTINS) | set(self.functions))
             close = difflib.get_close_matches(func, known, n=1)
@@ -390,8 +412,11 @@ class _Converter:
         if builtin is not None and not builtin.min_args <= len(node.args) <= builtin.max_args:
             want = (str(builtin.min_args) if builtin.min_args == builtin.max_args
                     else f"{builtin.min_args} to {builtin.max_args}")
+            usage = f" ({builtin.description})" if func in DIMENSION_BUILTINS else ""
             raise self.fail(node.col_offset, f"{func}() takes {want} argument"
-                                             f"{'s' if want != '1' else ''}, got {len(node.args)}")
+                                             f"{'s' if want != '1' else ''}, got {len(node.args)}{usage}")
+        if func in DIMENSION_BUILTINS:
+            return Call(func, tuple(self.dimension(func, arg) for arg in node.args), self.col(node.col_offset))
         positions = _LIST_POSITIONS.get(func, frozenset())
         if func == "Matrix" and not isinstance(node.args[0], ast.List):
             raise self.fail(node.args[0].col_offset, "Matrix takes a list: Matrix([[a, b], [c, d]]) "
@@ -401,6 +426,21 @@ class _Converter:
             for i, arg in enumerate(node.args)
         )
         return Call(func, args, self.col(node.col_offset))
+
+    def dimension(self, func: str, node: ast.expr) -> Name | Num:
+        """An argument of ``eye``/``zeros``: a name (whether it is a dimension, the shape checker decides) or
+        a whole-number literal from 1 to :data:`MAX_LITERAL_DIM`. ``eye(0)``, ``eye(2.5)`` and ``eye(n + 1)``
+        are refused here: a size is not a value to compute with."""
+        if isinstance(node, ast.Name):
+            return self.name(node)
+        if isinstance(node, ast.Constant) and type(node.value) is int:
+            number = self.number(node)
+            if 1 <= int(number.value) <= MAX_LITERAL_DIM:
+                return number
+        literal = self.source[node.col_offset:node.end_col_offset]
+        raise self.fail(node.col_offset, f"{func}() takes dimensions, got `{literal}`: write a dimension name "
+                                         "such as N (from vector(N), matrix(N, D) or `N: dim`) or a whole "
+                                         f"number from 1 to {MAX_LITERAL_DIM}")
 
 
 def rational_literal(node: Node) -> Fraction | None:

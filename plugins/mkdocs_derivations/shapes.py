@@ -26,7 +26,7 @@ from .declarations import (
     declaration_shape,
 )
 from .errors import SpecError
-from .expr import BUILTINS, CONSTANTS, error_at, is_identifier
+from .expr import BUILTINS, CONSTANTS, DIMENSION_BUILTINS, error_at, is_identifier
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .model import Text
 
@@ -192,6 +192,9 @@ class _Checker:
             return self.derivative(node)
         if func in ("jacobian", "grad"):
             return self.jacobian(node)
+        if func in DIMENSION_BUILTINS:
+            dims = [self.dimension(node, arg) for arg in args]
+            return Shape(dims[0], dims[0]) if func == "eye" else Shape(dims[0], dims[1])
         if func == "Matrix":
             return self.matrix(node)
         shape = self.shape(args[0])
@@ -206,6 +209,30 @@ class _Checker:
         if not _same_dim(shape.rows, shape.cols):
             raise self.fail(args[0], f"{func}() needs a square matrix, got {shape_text(shape)}")
         return shape if func == "inv" else SCALAR
+
+    def dimension(self, call: Call, node: Node) -> Dim:
+        """An argument of ``eye``/``zeros``: a literal (the parser allowed 1 to 100) or a name the page uses
+        as a dimension. A value name is refused, as is a name the page does not know (with the nearest
+        dimension as a hint): the argument is a size, never evaluated."""
+        if isinstance(node, Num) and isinstance(node.value, int):
+            return node.value
+        if not isinstance(node, Name):  # the parser lets only names and literals through
+            raise self.fail(node, f"{call.func}() takes dimensions (a dimension name or a positive integer)")
+        if node.id in self.env.dims:
+            return node.id
+        known = ", ".join(sorted(self.env.dims)) or "none declared here"
+        usage = (f"{call.func}() takes dimensions: a name used as one in a declaration (N in matrix(N, D), or "
+                 f"declared `N: dim`) or a positive integer; the dimensions here: {known}")
+        if node.id in CONSTANTS:
+            raise self.fail(node, f"`{node.id}` is a constant, not a dimension; {usage}")
+        source = self.env.source(node.id)
+        if node.id in self.env:
+            declared = f"`{source.value}`" if source is not None else "a value"
+            raise self.fail(node, f"`{node.id}` is declared as {declared}, not a dimension; {usage}")
+        dims = sorted(self.env.dims)
+        close = [d for d in dims if d.lower() == node.id.lower()] or difflib.get_close_matches(node.id, dims, n=1)
+        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        raise self.fail(node, f"`{node.id}` is not a dimension{hint}; {usage}")
 
     def expect_scalar(self, node: Node, message: str) -> None:
         if isinstance(node, ListExpr):

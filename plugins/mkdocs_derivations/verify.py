@@ -131,6 +131,9 @@ class _Context:
     def dimensions(self) -> list[str]:
         dims: set[str] = set()
         for name in self.mentioned:
+            if name in self.env.dims:  # an argument of eye(N) or zeros(N, D), the only place a dimension is written
+                dims.add(name)
+                continue
             decl = self.env.get(name)
             if isinstance(decl, FunctionDecl):
                 decl = decl.result if isinstance(decl.result, MatrixDecl) else None
@@ -308,7 +311,7 @@ def _matrix_valued(ctx: _Context, name: str) -> bool:
     decl = ctx.env.get(name)
     if isinstance(decl, FunctionDecl):
         decl = decl.result
-    return name in ("Matrix", "jacobian", "grad") or isinstance(decl, MatrixDecl)
+    return name in ("Matrix", "jacobian", "grad", "eye", "zeros") or isinstance(decl, MatrixDecl)
 
 
 def _uses_note(extra: Iterable[str]) -> str:
