@@ -1145,3 +1145,10 @@ def test_a_real_difference_of_logarithms_is_proved_by_exponentiating_it() -> Non
     assert identity._exponentiated(log(exp(w)) - w) is False  # exp(log(exp(w)) - w) - 1 vanishes
     assert exponential_form.vanishes(exp(log(exp(w)) - w) - 1)
     assert decide(log(exp(w)), w).status == "refuted"
+
+
+def test_a_power_with_a_symbolic_exponent_is_compared_as_an_exponential() -> None:
+    """``exp(a*log(p)) = p**a`` was proved only by ``simplify``, in 4 s; a wrong exponent is still refuted."""
+    outcome = decide(exp(a * log(xp)), xp**a)
+    assert (outcome.status, outcome.method) == ("proved", "rewrite(exp) of powers+expand"), outcome
+    assert decide(exp(a * log(xp)), xp ** (a + 1)).status == "refuted"

@@ -352,6 +352,7 @@ _FEATURES: dict[str, Callable[[_Entry], bool]] = {
     "one denominator": lambda e: len(e.denominators()) == 1,
     "fraction": lambda e: 0 < len(e.denominators()) <= 3,
     "log": lambda e: e.diff.has(sympy.log),
+    "symbolic power": lambda e: any(p.exp.free_symbols for p in e.diff.atoms(sympy.Pow)),
 }
 
 
@@ -391,6 +392,10 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("rewrite(exp)+expand", _rewrite_exp_expand, "trig", True),
     _Transform("rewrite(exp)+cancel", _rewrite_exp_cancel, "trig", True, ("rewrite(exp)+expand", _cancel_together)),
     _Transform("rewrite(asin)+expand", lambda d: sympy.expand(d.rewrite(sympy.asin)), "inverse trig", True),
+    # p**a is exp(a*log(p)) by definition: without this only simplify proved exp(a*log(p)) = p**a, in 4 s
+    # (most of it the numeric screen, whose exact points SymPy's exp is slow to evaluate)
+    _Transform("rewrite(exp) of powers+expand", lambda d: sympy.expand(d.rewrite(sympy.Pow, sympy.exp)),
+               "symbolic power", True),
     _Transform("exp of a real difference", _exponentiated, "log", False),
     _Transform("trigsimp", sympy.trigsimp, "trig", False),
     _Transform("fu", fu, "trig", False),
