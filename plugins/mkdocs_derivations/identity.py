@@ -761,8 +761,10 @@ class _Stages:
         return self._working_digits
 
     def exact(self) -> None:
-        """1. structural equality; 2. ``doit``, the rational normal form (one denominator) or the numerator
-        route (two or three, :meth:`_numerator_first`), ``expand``, the early cheap transforms. Only proves."""
+        """1. structural equality; 2. ``doit``, the polynomial ring (:data:`_RING`, for denominators), the
+        rational normal form (one denominator) or the numerator route (two or three,
+        :meth:`_numerator_first`), ``expand`` (the ring again if it ran out of time), the early cheap
+        transforms. Only proves."""
         budget = self.budget
         for e in self.entries:
             if e.lhs == e.rhs:
@@ -796,9 +798,9 @@ class _Stages:
             _cheap_transforms(e, budget, early=True)
 
     def _numerator_first(self, entry: _Entry) -> bool:
-        """For a difference with two or three different denominators (after the polynomial ring, which proves
-        most of them), the cheap numerator route instead of
-        ``expand``, which cannot clear them either: on the 3×3 entries of the Sherman-Morrison formula
+        """For a difference with two or three different denominators that the polynomial ring did not
+        prove, the cheap numerator route instead of ``expand``, which cannot clear them either: before the
+        ring, on the 3×3 entries of the Sherman-Morrison formula
         (``inv(A + x*y.T)``) ``expand`` spent its whole budget on each entry (2.4 s unbudgeted) where the
         numerator route proves in 0.4 s, and the step ran past the time limit. Its result is kept for the
         later cheap transforms, which do not run it again. True when the entry is done with ``expand``:
