@@ -434,10 +434,25 @@ def test_product_rule_refuted_with_sample_functions() -> None:
     assert "u" in body and "v" in body and "_a" not in body and "Lambda" not in body
 
 
-def test_undefined_function_with_assumptions_stays_unknown() -> None:
-    h = Function("h", real=True)
-    outcome = decide(Derivative(h(x) ** 2, x), 2 * h(x))
-    assert outcome.status == "unknown"
+def test_undefined_function_with_assumptions_gets_a_stand_in_that_honours_them_at_real_arguments() -> None:
+    """A false step about a ``real`` or ``positive`` function was "could not be checked" (no stand-in); at
+    real arguments a real body, or its exponential, honours the declaration, so it is refuted now. Applied
+    to an argument that may not be real (``h(w)``, ``h(sqrt(x))``), or declared ``integer``, no stand-in
+    is faithful, and nothing is sampled."""
+    h, p, k = Function("h", real=True), Function("p", positive=True), Function("k", integer=True)
+    for lhs, rhs in ((Derivative(h(x) ** 2, x), 2 * h(x)), (sqrt(h(x) ** 2), h(x)),
+                     (Derivative(log(p(x) ** 2), x), Derivative(p(x), x) / p(x))):
+        outcome = decide(lhs, rhs)
+        assert outcome.status == "refuted" and outcome.counterexample is not None, outcome
+    stand_ins = sampling.concrete_functions(sampling.undefined_functions(h(x) + p(x)))
+    assert stand_ins is not None
+    t = symbols("t", real=True)
+    assert stand_ins[h](t).is_real and stand_ins[p](t).is_positive
+    assert decide(sqrt(h(x) ** 2), Abs(h(x))).status in ("proved", "numeric")
+    assert decide(Abs(p(x)) * p(x), p(x) ** 2).status in ("proved", "numeric")
+    for unfaithful in (h(w), h(sqrt(x)), k(x)):
+        assert sampling.concrete_functions(sampling.undefined_functions(unfaithful + 1)) is None
+    assert decide(sqrt(h(w) ** 2), h(w)).status == "unknown"
 
 
 def test_constant_gap_refutes_without_sampling() -> None:

@@ -391,12 +391,22 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
 
 
 def undefined_functions(expr: sympy.Basic) -> dict[UndefinedFunction, int]:
-    """Undefined function classes applied in ``expr`` with their arity (``-1`` if used with several)."""
+    """Undefined function classes applied in ``expr`` with their arity: ``-1`` (no faithful stand-in) if one
+    is used with several, or if one with declared assumptions is applied to an argument that may not be
+    real (its real stand-in would not be real there, see :func:`concrete_functions`)."""
     found: dict[UndefinedFunction, int] = {}
     for app in expr.atoms(AppliedUndef):
         arity = len(app.args)
+        if _result_assumptions(app.func) and not all(arg.is_real is True for arg in app.args):
+            arity = -1
         found[app.func] = arity if found.get(app.func, arity) == arity else -1
     return found
+
+
+def _result_assumptions(func: UndefinedFunction) -> dict[str, bool]:
+    """The assumptions declared on a function's result (``function(t) -> positive``), SymPy's derived ones included."""
+    kwargs = getattr(func, "_kwargs", {})
+    return {k: v for k, v in kwargs.items() if k != "commutative"}
 
 
 def concrete_functions(
@@ -407,22 +417,27 @@ def concrete_functions(
     A stand-in is a cubic polynomial in its arguments with awkward rational coefficients plus a sine and a
     cosine of two different linear forms, so no derivative of any order vanishes identically and no product
     or chain rule holds by accident. One sinusoid was not enough: from the fourth derivative on it was all
-    that was left, and f'''' f^(7) = f^(5) f^(6), false for f = exp(x**2), held for every stand-in. Only
-    functions without declared assumptions are replaced: a ``real=True`` function is real for *every*
-    argument, which no non-constant analytic stand-in can honour. A function without assumptions is
-    complex-valued, so its stand-in has an imaginary part (a linear form times i) as well: with real
-    stand-ins, ``Abs(f)**2 = f**2`` and ``log(exp(f)) = f``, false for f = i, got numeric evidence.
+    that was left, and f'''' f^(7) = f^(5) f^(6), false for f = exp(x**2), held for every stand-in. A
+    function without assumptions is complex-valued, so its stand-in has an imaginary part (a linear form
+    times i) as well: with real stand-ins, ``Abs(f)**2 = f**2`` and ``log(exp(f)) = f``, false for f = i,
+    got numeric evidence.
+
+    A function with declared assumptions (``function(t) -> positive``) is real for *every* argument, which
+    no non-constant analytic stand-in can honour; but :func:`undefined_functions` lets one through only
+    when every argument it is applied to is real, and there the real body (``-> real``), its exponential
+    (``-> positive``, ``nonnegative``, ``nonzero``) or minus that (``-> negative``, ``nonpositive``) has
+    every assumption declared, as SymPy confirms for real arguments before it is used; any other
+    declaration (``integer``) gets no stand-in. False steps about such functions were "could not be
+    checked" (``sqrt(h**2) = h`` with ``h: function(t) -> real``), never refuted.
     """
     rng = random.Random(seed + 7919)
     result: dict[UndefinedFunction, sympy.Lambda] = {}
     for func in sorted(functions, key=lambda f: str(f)):
         arity = functions[func]
-        extra = (
-            {k: v for k, v in func._kwargs.items() if k != "commutative"} if hasattr(func, "_kwargs") else {}
-        )
-        if arity < 0 or extra:
+        if arity < 0:
             return None
-        args = sympy.symbols(f"_a0:{arity}", cls=sympy.Dummy) if arity else ()
+        extra = _result_assumptions(func)
+        args = sympy.symbols(f"_a0:{arity}", cls=sympy.Dummy, real=bool(extra)) if arity else ()
 
         def coeff() -> sympy.Rational:
             return sympy.Rational(rng.randint(-9, 9) or 1, rng.randint(2, 9))
@@ -434,9 +449,21 @@ def concrete_functions(
                 body += coeff() * a * b
         body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
         body += sympy.cos(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 5
-        body += sympy.I * (sum((coeff() * a for a in args), sympy.S.Zero) + coeff())
-        result[func] = sympy.Lambda(tuple(args), body)
+        imaginary = sympy.I * (sum((coeff() * a for a in args), sympy.S.Zero) + coeff())
+        honoured = _honouring(body, extra) if extra else body + imaginary
+        if honoured is None:
+            return None
+        result[func] = sympy.Lambda(tuple(args), honoured)
     return result
+
+
+def _honouring(real_body: sympy.Expr, assumptions: dict[str, bool]) -> sympy.Expr | None:
+    """``real_body`` (real for real arguments), its exponential or minus that, whichever SymPy confirms has
+    every one of ``assumptions``; ``None`` if none does."""
+    for candidate in (real_body, sympy.exp(real_body), -sympy.exp(real_body)):
+        if all(getattr(candidate, f"is_{name}") is value for name, value in assumptions.items()):
+            return candidate
+    return None
 
 
 # -------------------------------------------------------------------------------------------- evaluation
