@@ -455,6 +455,17 @@ def test_undefined_function_with_assumptions_gets_a_stand_in_that_honours_them_a
     assert decide(sqrt(h(w) ** 2), h(w)).status == "unknown"
 
 
+@pytest.mark.parametrize("words", [{"nonzero": True}, {"real": True, "nonzero": True}, {"nonnegative": True},
+                                   {"nonpositive": True}])
+def test_a_function_whose_declaration_no_stand_in_covers_gets_none(words: dict[str, bool]) -> None:
+    """An exponential is nonzero, but it is not a fair sample of a nonzero function (complex, or of either
+    sign): with it, ``Abs(q) = q`` and ``sqrt(q**2) = q`` got numeric evidence (found by a red team)."""
+    q = Function("q", **words)
+    assert sampling.concrete_functions(sampling.undefined_functions(q(x) + 1)) is None
+    for lhs, rhs in ((Abs(q(x)), q(x)), (sqrt(q(x) ** 2), q(x))):
+        assert decide(lhs, rhs).status in ("unknown", "refuted")
+
+
 def test_constant_gap_refutes_without_sampling() -> None:
     h = Function("h", real=True)  # no faithful sample function exists for a real-valued h
     outcome = decide(h(x) + 1, h(x))

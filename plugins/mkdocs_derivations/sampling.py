@@ -26,7 +26,7 @@ import functools
 import itertools
 import math
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -425,10 +425,10 @@ def concrete_functions(
     A function with declared assumptions (``function(t) -> positive``) is real for *every* argument, which
     no non-constant analytic stand-in can honour; but :func:`undefined_functions` lets one through only
     when every argument it is applied to is real, and there the real body (``-> real``), its exponential
-    (``-> positive``, ``nonnegative``, ``nonzero``) or minus that (``-> negative``, ``nonpositive``) has
-    every assumption declared, as SymPy confirms for real arguments before it is used; any other
-    declaration (``integer``) gets no stand-in. False steps about such functions were "could not be
-    checked" (``sqrt(h**2) = h`` with ``h: function(t) -> real``), never refuted.
+    (``-> positive``) or minus that (``-> negative``) is a fair sample of what was declared; any other
+    declaration (``nonzero``, ``nonnegative``, ``integer``) gets no stand-in (:func:`_honouring`). False
+    steps about such functions were "could not be checked" (``sqrt(h**2) = h`` with
+    ``h: function(t) -> real``), never refuted.
     """
     rng = random.Random(seed + 7919)
     result: dict[UndefinedFunction, sympy.Lambda] = {}
@@ -458,12 +458,30 @@ def concrete_functions(
 
 
 def _honouring(real_body: sympy.Expr, assumptions: dict[str, bool]) -> sympy.Expr | None:
-    """``real_body`` (real for real arguments), its exponential or minus that, whichever SymPy confirms has
-    every one of ``assumptions``; ``None`` if none does."""
-    for candidate in (real_body, sympy.exp(real_body), -sympy.exp(real_body)):
-        if all(getattr(candidate, f"is_{name}") is value for name, value in assumptions.items()):
-            return candidate
+    """The stand-in for a function declared ``-> real``, ``-> positive`` or ``-> negative`` exactly: the real
+    body (which takes both signs and crosses zero), its exponential, or minus that, each confirmed by SymPy
+    to have every declared assumption. Any other declaration gets ``None``: a sample that covers only part
+    of what was declared is no evidence (an exponential for ``-> nonzero``, which is complex, or for
+    ``-> real nonzero`` gave ``Abs(r) = r`` and ``sqrt(q**2) = q`` numeric evidence)."""
+    for words, candidate in _REPRESENTATIVE:
+        if assumptions == _derived(words):
+            stand_in = candidate(real_body)
+            if all(getattr(stand_in, f"is_{name}") is value for name, value in assumptions.items()):
+                return stand_in
     return None
+
+
+_REPRESENTATIVE: tuple[tuple[str, Callable[[sympy.Expr], sympy.Expr]], ...] = (
+    ("real", lambda body: body),
+    ("positive", sympy.exp),
+    ("negative", lambda body: -sympy.exp(body)),
+)
+
+
+@functools.cache
+def _derived(word: str) -> dict[str, bool]:
+    """The assumptions SymPy derives for a function declared with the one word ``word``."""
+    return _result_assumptions(sympy.Function("_f", **{word: True}))
 
 
 # -------------------------------------------------------------------------------------------- evaluation
