@@ -1178,3 +1178,18 @@ def test_a_power_with_a_symbolic_exponent_is_compared_as_an_exponential() -> Non
     outcome = decide(exp(a * log(xp)), xp**a)
     assert (outcome.status, outcome.method) == ("proved", "rewrite(exp) of powers+expand"), outcome
     assert decide(exp(a * log(xp)), xp ** (a + 1)).status == "refuted"
+
+
+def test_abs_is_split_into_the_cases_of_its_arguments_sign() -> None:
+    """The numerically stable logistic loss and softplus forms were numeric evidence; each sign case of the
+    ``Abs`` argument is a log-sum-exp shift, proved as the exp of a real difference. One wrong case keeps a
+    false step unproved, and a complex argument is not split (|w|² = w² holds in both "cases" but is false)."""
+    for lhs, rhs in ((log(1 + exp(-x)), Abs(x) / 2 - x / 2 + log(1 + exp(-Abs(x)))),
+                     (log(1 + exp(x)), (x + Abs(x)) / 2 + log(1 + exp(-Abs(x)))),
+                     (log(exp(x) + exp(y)) - Abs(x - y) / 2 - (x + y) / 2, log(1 + exp(-Abs(x - y))))):
+        outcome = decide(lhs, rhs)
+        assert (outcome.status, outcome.method) == ("proved", "cases on the signs of Abs arguments"), outcome
+    assert decide(log(1 + exp(x)), (x - Abs(x)) / 2 + log(1 + exp(-Abs(x)))).status == "refuted"
+    assert identity._by_cases(Abs(x) - x) is False  # holds only in the case x ≥ 0
+    assert identity._by_cases(Abs(w) ** 2 - w**2) is False
+    assert decide(Abs(w) ** 2, w**2).status == "refuted"

@@ -323,6 +323,34 @@ def _exponentiated(expr: sympy.Expr) -> bool:
     return exponential_form.vanishes(sympy.exp(expr) - 1)
 
 
+_MAX_ABS_CASES = 2
+"""Distinct ``Abs`` arguments :func:`_by_cases` splits on (2**k cases, each proved separately)."""
+
+
+def _by_cases(expr: sympy.Expr) -> bool:
+    """Whether ``expr`` vanishes in every case of the signs of its ``Abs`` arguments: ``Abs(u)`` written as
+    ``u`` and as ``-u``, each case shown to vanish identically (by the polynomial ring, or as the exp of a
+    real difference). Every argument must be real, so that the cases cover everything: a difference that
+    vanishes as a function in the case ``u ≥ 0`` (and in ``u ≤ 0``; at ``u = 0`` both hold) is zero
+    wherever ``u ≥ 0``. ``sign`` is left alone, since its value at 0 is in neither case. The stable logistic
+    loss ``log(1 + e^-z) = |z|/2 - z/2 + log(1 + e^-|z|)`` was numeric evidence."""
+    arguments = sorted({a.args[0] for a in expr.atoms(sympy.Abs)}, key=sympy.default_sort_key)
+    if not arguments or len(arguments) > _MAX_ABS_CASES or not all(u.is_real is True for u in arguments):
+        return False
+    for signs in itertools.product((1, -1), repeat=len(arguments)):
+        case = expr.xreplace({sympy.Abs(u): s * u for u, s in zip(arguments, signs, strict=True)})
+        if not (_vanishes_or_false(case) or _exponentiated(case)):
+            return False
+    return True
+
+
+def _vanishes_or_false(expr: sympy.Expr) -> bool:
+    try:
+        return exponential_form.vanishes(expr)
+    except (exponential_form.Unsupported, ZeroDivisionError):
+        return False
+
+
 def _field_normal_form(expr: sympy.Expr) -> sympy.Expr:
     """The difference as one reduced fraction, computed in SymPy's sparse rational-function field over the
     difference's own generators (symbols, and atoms such as ``sin(x)`` taken as independent variables, which
@@ -352,6 +380,7 @@ _FEATURES: dict[str, Callable[[_Entry], bool]] = {
     "one denominator": lambda e: len(e.denominators()) == 1,
     "fraction": lambda e: 0 < len(e.denominators()) <= 3,
     "log": lambda e: e.diff.has(sympy.log),
+    "Abs": lambda e: e.diff.has(sympy.Abs),
     "symbolic power": lambda e: any(p.exp.free_symbols for p in e.diff.atoms(sympy.Pow)),
 }
 
@@ -397,6 +426,7 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("rewrite(exp) of powers+expand", lambda d: sympy.expand(d.rewrite(sympy.Pow, sympy.exp)),
                "symbolic power", True),
     _Transform("exp of a real difference", _exponentiated, "log", False),
+    _Transform("cases on the signs of Abs arguments", _by_cases, "Abs", False),
     _Transform("trigsimp", sympy.trigsimp, "trig", False),
     _Transform("fu", fu, "trig", False),
     _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), "inverse trig", False),
