@@ -16,7 +16,6 @@ the error keeps from being checked become ``error`` claims whose verdict repeats
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -24,7 +23,7 @@ from typing import Literal
 
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
-from .errors import Location, SpecError, step_where
+from .errors import Location, SpecError, nearest, step_where
 from .expr import read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
@@ -622,9 +621,9 @@ def _dimension_hint(names: list[str], dims: Iterable[str]) -> str:
     """"; did you mean `N`?" for the first of ``names`` that looks like one of ``dims`` (case aside)."""
     dims = sorted(dims)
     for name in names:
-        close = [d for d in dims if d.lower() == name.lower()] or difflib.get_close_matches(name, dims, n=1)
+        close = nearest(name, dims)
         if close:
-            return f"; did you mean `{close[0]}`?"
+            return f"; did you mean `{close}`?"
     return ""
 
 

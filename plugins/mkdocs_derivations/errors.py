@@ -8,6 +8,8 @@ text and nobody ever sees a traceback.
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,3 +101,18 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
         return unfollowed(p).relative_to(base.resolve()).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
+
+
+def nearest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate a typo most likely meant, for "did you mean" hints: the same letters ignoring case and
+    `_`/`-` (`n` for `N`, `time_limit` for `time-limit`), else the closest by difflib, else ``None``."""
+    options = sorted(candidates)
+
+    def squash(text: str) -> str:
+        return text.lower().replace("_", "").replace("-", "")
+
+    for option in options:
+        if squash(option) == squash(name):
+            return option
+    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return close[0] if close else None

@@ -32,6 +32,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
+from .sampling import consistent
 from .shapes import MAX_DERIVATIVE_ORDER
 
 
@@ -486,9 +487,7 @@ def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | Non
     value = -magnitude if symbol.is_nonpositive else magnitude
     if symbol.is_integer:
         value = sp.Integer(sp.ceiling(value))
-    holds = all(getattr(value, f"is_{name}") == truth for name, truth in symbol.assumptions0.items()
-                if truth is not None and hasattr(value, f"is_{name}"))
-    return value if holds else None
+    return value if consistent(symbol, value) else None
 
 
 _PROBES = 3

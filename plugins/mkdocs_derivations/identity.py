@@ -318,9 +318,7 @@ def _exponentiated(expr: sympy.Expr) -> bool:
     means ``d = 0`` (for a complex ``d`` it would only mean a multiple of 2πi, so nothing is claimed).
     SymPy folds ``exp(a + log(u))`` to ``u*exp(a)`` as it builds the power, which is what the log-sum-exp
     shift ``log(e^a + e^b) = a + log(1 + e^(b - a))`` needs; no other route proved it (numeric evidence)."""
-    if expr.is_real is not True:
-        return False
-    return exponential_form.vanishes(sympy.exp(expr) - 1)
+    return expr.is_real is True and _vanishes_or_false(sympy.exp(expr) - 1)
 
 
 _MAX_ABS_CASES = 2
@@ -345,6 +343,7 @@ def _by_cases(expr: sympy.Expr) -> bool:
 
 
 def _vanishes_or_false(expr: sympy.Expr) -> bool:
+    """:func:`exponential_form.vanishes`, with what it refuses to take (a float, a huge power) as False."""
     try:
         return exponential_form.vanishes(expr)
     except (exponential_form.Unsupported, ZeroDivisionError):

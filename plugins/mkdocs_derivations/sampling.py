@@ -116,7 +116,7 @@ def _assumptions(symbol: sympy.Basic) -> tuple[tuple[str, str, bool], ...]:
     return tuple((key, f"is_{key}", bool(wanted)) for key, wanted in symbol.assumptions0.items())
 
 
-def _consistent(symbol: sympy.Basic, value: sympy.Expr) -> bool:
+def consistent(symbol: sympy.Basic, value: sympy.Expr) -> bool:
     """Whether ``value`` satisfies every assumption declared on ``symbol`` that the value can judge."""
     for _key, attribute, wanted in _assumptions(symbol):
         actual = getattr(value, attribute, None)
@@ -162,7 +162,7 @@ def _value_for(
     if symbol.is_integer:
         m = sympy.Integer(max(1, int(sympy.floor(m + _HALF))))
     for candidate in _candidates(symbol, m, sign, phase):
-        if _consistent(symbol, candidate):
+        if consistent(symbol, candidate):
             return candidate
     raise Unsampleable(f"no sample value satisfies the assumptions of {symbol}")
 
@@ -331,7 +331,7 @@ def far_points(symbols: Sequence[sympy.Basic], *, seed: int = SEED) -> list[Poin
     if len(ordered) <= _ZERO_POINTS_UP_TO:
         for zero in ordered:
             for sign in (1, -1):
-                if _consistent(zero, sympy.S.Zero):
+                if consistent(zero, sympy.S.Zero):
                     add((s, sympy.S.Zero if s == zero else _value_for(s, _magnitude("generic", rng), sign, None))
                         for s in ordered)
     if any(s.is_extended_real is None for s in ordered):
@@ -377,7 +377,7 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
             except (sympy.PolynomialError, Unsampleable):
                 continue
             root = (-offset / slope).xreplace(others)
-            if root.free_symbols or not root.is_finite or not _consistent(symbol, root):
+            if root.free_symbols or not root.is_finite or not consistent(symbol, root):
                 continue
             point = {**others, symbol: root}
             if point not in points:
@@ -449,6 +449,7 @@ def concrete_functions(
                 body += coeff() * a * b
         body += sympy.sin(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 3
         body += sympy.cos(sum((coeff() * a for a in args), sympy.S.Zero) + coeff()) / 5
+        # drawn for every function, so that a declared result leaves the others' coefficients unchanged
         imaginary = sympy.I * (sum((coeff() * a for a in args), sympy.S.Zero) + coeff())
         honoured = _honouring(body, extra) if extra else body + imaginary
         if honoured is None:

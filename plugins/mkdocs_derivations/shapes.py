@@ -25,7 +25,7 @@ from .declarations import (
     ScalarDecl,
     declaration_shape,
 )
-from .errors import SpecError
+from .errors import SpecError, nearest
 from .expr import BUILTINS, CONSTANTS, DIMENSION_BUILTINS, error_at, is_identifier
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .model import Text
@@ -229,9 +229,8 @@ class _Checker:
         if node.id in self.env:
             declared = f"`{source.value}`" if source is not None else "a value"
             raise self.fail(node, f"`{node.id}` is declared as {declared}, not a dimension; {usage}")
-        dims = sorted(self.env.dims)
-        close = [d for d in dims if d.lower() == node.id.lower()] or difflib.get_close_matches(node.id, dims, n=1)
-        hint = f" (did you mean `{close[0]}`?)" if close else ""
+        close = nearest(node.id, self.env.dims)
+        hint = f" (did you mean `{close}`?)" if close else ""
         raise self.fail(node, f"`{node.id}` is not a dimension{hint}; {usage}")
 
     def expect_scalar(self, node: Node, message: str) -> None:

@@ -10,7 +10,6 @@ hold them equal to the JSON Schema that editors use.
 
 from __future__ import annotations
 
-import difflib
 import re
 import stat
 from collections.abc import Iterable, Mapping
@@ -19,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 from . import model
-from .errors import Location, SpecError, block_where, step_where
+from .errors import Location, SpecError, block_where, nearest, step_where
 from .expr import is_identifier
 from .page_limits import check_page_limits
 from .yaml_safe import (
@@ -130,26 +129,12 @@ def _where(*parts: str) -> str:
     return ", ".join(part for part in parts if part)
 
 
-def _nearest(key: str, allowed: Iterable[str]) -> str | None:
-    """The allowed key a typo most likely meant: same letters ignoring case and `_`/`-`, else difflib."""
-    options = sorted(allowed)
-
-    def squash(text: str) -> str:
-        return text.lower().replace("_", "").replace("-", "")
-
-    for option in options:
-        if squash(option) == squash(key):
-            return option
-    close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
 def _check_keys(node: YMap, allowed: frozenset[str], kind: str, where: str,
                 required: Iterable[str] = ()) -> None:
     for key, location in node.keys.items():
         if key not in allowed:
             listing = ", ".join(f"`{k}`" for k in sorted(allowed))
-            hint = _nearest(key, allowed)
+            hint = nearest(key, allowed)
             message = f"unknown key `{key}` in {kind}"
             message += f"; did you mean `{hint}`?" if hint else "."
             message += f" Allowed keys: {listing}"

@@ -27,7 +27,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix
-from .expr import read_expression
+from .expr import DIMENSION_BUILTINS, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict
@@ -311,7 +311,7 @@ def _matrix_valued(ctx: _Context, name: str) -> bool:
     decl = ctx.env.get(name)
     if isinstance(decl, FunctionDecl):
         decl = decl.result
-    return name in ("Matrix", "jacobian", "grad", "eye", "zeros") or isinstance(decl, MatrixDecl)
+    return name in ("Matrix", "jacobian", "grad") or name in DIMENSION_BUILTINS or isinstance(decl, MatrixDecl)
 
 
 def _uses_note(extra: Iterable[str]) -> str:
