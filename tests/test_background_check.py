@@ -34,9 +34,9 @@ def _slow_claims(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
     """Workers are forked after this, so they inherit the slowed-down entry point."""
     real = verify.check_claim
 
-    def slow(claim: object) -> dict:
+    def slow(claim: object, time_limit_s: float | None = None) -> dict:
         time.sleep(seconds)
-        return real(claim)  # type: ignore[arg-type]
+        return real(claim, time_limit_s)  # type: ignore[arg-type]
 
     monkeypatch.setattr(verify, "check_claim", slow)
 

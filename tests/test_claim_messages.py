@@ -39,7 +39,7 @@ blocks:
 WHERE = "m.yml:10:11: equation (1), block 2 (math), step 1: could not be checked: "
 
 
-def _spinning_check(claim: object) -> dict:
+def _spinning_check(claim: object, time_limit_s: float | None = None) -> dict:
     try:  # where allowed (root), so that a busy machine cannot starve it into "machine overloaded" instead
         os.nice(-5)
     except OSError:
@@ -48,12 +48,12 @@ def _spinning_check(claim: object) -> dict:
     return {"status": "proved"}
 
 
-def _hungry_check(claim: object) -> dict:
+def _hungry_check(claim: object, time_limit_s: float | None = None) -> dict:
     hoard = bytearray(1 << 34)  # 16 GiB: far past the address-space cap, so the allocation itself fails
     return {"status": "proved", "detail": str(len(hoard))}
 
 
-def _crashing_check(claim: object) -> dict:
+def _crashing_check(claim: object, time_limit_s: float | None = None) -> dict:
     faulthandler.disable()  # pytest's handler (inherited through fork) would print a traceback to the log
     os.kill(os.getpid(), signal.SIGSEGV)  # as a segfault in a C extension would
     return {"status": "proved"}

@@ -712,7 +712,7 @@ def test_budgets_count_cpu_time_so_waiting_does_not_use_them_up() -> None:
         compute_for(0.05)
         return "done"
 
-    assert identity._budgeted(waits_then_computes, 0.2) == identity._Run(True, "done")
+    assert identity.budgeted(waits_then_computes, 0.2) == identity._Run(True, "done")
 
 
 def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
@@ -732,7 +732,7 @@ def test_a_swallowed_alarm_is_repeated_until_the_attempt_stops() -> None:
                 swallowed.append(1)  # lost, as Python loses a raise inside a gc callback
 
     started = time.monotonic()
-    run = identity._budgeted(stubborn, 0.1)
+    run = identity.budgeted(stubborn, 0.1)
     assert run.timed_out and swallowed == [1]
     assert time.monotonic() - started < 2.5  # the loop runs 5 s; the budget is 0.1 s
     assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)  # nothing left armed
@@ -758,7 +758,7 @@ def test_the_alarm_does_not_raise_inside_the_unraisable_hook(monkeypatch: pytest
         return "ran to the end"
 
     monkeypatch.setattr(sys, "unraisablehook", slow_hook)
-    run = identity._budgeted(attempt, 0.1)
+    run = identity.budgeted(attempt, 0.1)
     assert finished == [True]
     assert run.timed_out
 
@@ -774,7 +774,7 @@ def test_code_catching_exception_cannot_swallow_the_alarm() -> None:
         return "ran to the end"
 
     started = time.monotonic()
-    assert identity._budgeted(careless, 0.1).timed_out
+    assert identity.budgeted(careless, 0.1).timed_out
     assert time.monotonic() - started < 2.5  # the loop runs 5 s; the budget is 0.1 s
 
 

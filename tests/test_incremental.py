@@ -193,16 +193,16 @@ def _spec_paths(tmp_path: Path) -> list[Path]:
     return [specs / "p.yml"]
 
 
-def _failing_check(claim: object) -> dict:
+def _failing_check(claim: object, time_limit_s: float | None = None) -> dict:
     return {"status": "error", "method": "internal error", "detail": "simulated failure"}
 
 
-def _slow_check(claim: object) -> dict:
+def _slow_check(claim: object, time_limit_s: float | None = None) -> dict:
     site_support.compute_for(30)  # the time limit counts CPU time
     return {"status": "proved"}
 
 
-def _waiting_check(claim: object) -> dict:
+def _waiting_check(claim: object, time_limit_s: float | None = None) -> dict:
     time.sleep(30)  # uses no CPU time, as a starved worker: stopped by the wall-clock backstop
     return {"status": "proved"}
 

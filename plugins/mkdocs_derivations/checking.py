@@ -27,7 +27,7 @@ from .spec import load_spec_text, read_spec_file
 from .verdict import Verdict
 from .worker_task import Task, check_in_worker, unpack, verdict_from_result, warm_up_worker
 
-ENGINE_VERSION = f"{__version__}+engine34"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine35"  # bump when a verdict (or its method text) can change
 
 
 def find_specs(folder: Path) -> list[Path]:
@@ -238,7 +238,7 @@ class Checker:
                         waiting[key].append((checked, index))
                     else:
                         waiting[key] = [(checked, index)]
-                        sent.append(Task(claim, key, self.cache.entry_for_writing(key)))
+                        sent.append(Task(claim, key, self.cache.entry_for_writing(key), self.options.time_limit_s))
                         yield sent[-1]
 
         def done(position: int, result: TaskResult) -> None:
@@ -247,7 +247,7 @@ class Checker:
             result, filed = unpack(result)
             verdict = verdict_from_result(result, self.options.time_limit_s)
             self.checked_claims += 1
-            if verdict.cacheable or verdict.method in _KEPT_FOR_THE_SESSION:
+            if verdict.cacheable or verdict.provisional or verdict.method in _KEPT_FOR_THE_SESSION:
                 self._memo[key] = verdict
             if verdict.cacheable and task.entry is not None and filed is not None:
                 self.cache.written(task.entry, filed)

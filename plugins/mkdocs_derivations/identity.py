@@ -117,8 +117,9 @@ class _Run:
     error: Exception | None = None
 
 
-def _budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
-    """Run ``fn`` for at most ``seconds`` (when a guard can be installed), catching its exceptions.
+def budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
+    """Run ``fn`` for at most ``seconds`` of CPU time (when a guard can be installed), catching its
+    exceptions. Also used by ``verify`` to bound the exact check at a size (see ``rational_points``).
 
     The alarm raises only while ``fn`` runs (``active``); the first statement after ``fn`` ends clears it,
     and the nested ``try`` catches a raise wherever it lands before that, including in the ``finally``.
@@ -494,7 +495,7 @@ def _polynomial_gap(entry: _Entry, method: str, value: Any, budget: float) -> bo
     if not isinstance(value, sympy.Expr) or value.is_number or value.has(AppliedUndef, sympy.Derivative):
         return False
     symbols = sorted(value.free_symbols, key=sympy.default_sort_key)
-    run = _budgeted(lambda: sympy.Poly(value, *symbols).coeffs(), budget)
+    run = budgeted(lambda: sympy.Poly(value, *symbols).coeffs(), budget)
     if not run.ok or run.value is None:
         return False  # not a polynomial in the symbols (or too large to tell in time)
     if not any(_nonzero_constant(c) for c in run.value):
@@ -542,7 +543,7 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
         if not stand_ins:
             entry.why_not_numeric = "it contains undefined functions or derivatives that cannot be evaluated"
             return
-        run = _budgeted(lambda: (lhs.subs(stand_ins).doit(), rhs.subs(stand_ins).doit()), budget)
+        run = budgeted(lambda: (lhs.subs(stand_ins).doit(), rhs.subs(stand_ins).doit()), budget)
         if not run.ok or any(sampling.has_non_numeric(side) for side in run.value):
             entry.why_not_numeric = "its undefined functions could not be replaced by sample functions"
             return
@@ -625,7 +626,7 @@ def _misled_by_automatic_evaluation(entry: _Entry, point: Point, digits: int, bu
         return False
     if any(side.has(sympy.sign, sympy.atan2) for side in (entry.num_lhs, entry.num_rhs)):
         return False
-    run = _budgeted(lambda: _evaluate_pair(entry, point, _confirming_digits(point, digits), simplify=False),
+    run = budgeted(lambda: _evaluate_pair(entry, point, _confirming_digits(point, digits), simplify=False),
                     budget)
     if not run.ok or run.value is None:
         return False
@@ -644,7 +645,7 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     at 40 digits and at 80, a "stable" 0 against 1.02e-61. Last, a disagreement must not be SymPy's own
     automatic evaluation at the point (:func:`_misled_by_automatic_evaluation`).
     """
-    run = _budgeted(lambda: _evaluate_pair(entry, point, digits), budget)
+    run = budgeted(lambda: _evaluate_pair(entry, point, digits), budget)
     if isinstance(run.error, NotNumeric):
         raise run.error
     if not run.ok or run.value is None:
@@ -655,7 +656,7 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
             entry.close.append(point)
         return "agree"
     confirming = _confirming_digits(point, digits)
-    run2 = _budgeted(lambda: _evaluate_pair(entry, point, confirming), budget)
+    run2 = budgeted(lambda: _evaluate_pair(entry, point, confirming), budget)
     if not run2.ok or run2.value is None:
         return "skip"
     a2, b2 = run2.value
@@ -799,7 +800,7 @@ class _Stages:
             if e.lhs == e.rhs:
                 e.prove("structural", "both sides are the same expression")
         for e in self.pending():
-            run = _budgeted(lambda e=e: (e.lhs.doit(), e.rhs.doit()), budget)  # type: ignore[misc]
+            run = budgeted(lambda e=e: (e.lhs.doit(), e.rhs.doit()), budget)  # type: ignore[misc]
             changed = run.ok and (run.value[0] != e.lhs or run.value[1] != e.rhs)
             if changed:
                 e.lhs, e.rhs = run.value
@@ -810,13 +811,13 @@ class _Stages:
             if e.has("denominator") and not e.has("trig") and _try_cheap(e, _RING, budget):
                 continue
             if e.has("one denominator"):  # expand cannot clear it; the field form can, and is cheaper
-                run = _budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
+                run = budgeted(lambda e=e: _field_normal_form(e.diff), budget)  # type: ignore[misc]
                 if run.ok and _is_zero(run.value):
                     e.prove("rational normal form")
                     continue
             elif e.has("fraction") and self._numerator_first(e):
                 continue
-            run = _budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
+            run = budgeted(lambda e=e: sympy.expand(e.diff), budget)  # type: ignore[misc]
             if run.ok and _is_zero(run.value):
                 e.prove("doit+expand" if changed else "expand")
                 continue
@@ -873,7 +874,7 @@ class _Stages:
                 if transform.cheap:  # ran in 3. and did not prove; only its constant gap is left to judge
                     run = e.cheap_runs[transform.name]
                 else:
-                    run = _budgeted(lambda t=transform, d=e.diff: t.apply(d), self.budget)  # type: ignore[misc]
+                    run = budgeted(lambda t=transform, d=e.diff: t.apply(d), self.budget)  # type: ignore[misc]
                     if run.ok and _is_zero(run.value):
                         e.prove(transform.name)
                         break
@@ -920,9 +921,9 @@ def _try_cheap(entry: _Entry, transform: _Transform, budget: float) -> bool:
     earlier = entry.cheap_runs.get(transform.continues[0]) if transform.continues else None
     if transform.continues and earlier is not None and earlier.ok:  # same result, half the work
         rest = transform.continues[1]
-        run = _budgeted(lambda f=rest, v=earlier.value: f(v), budget)  # type: ignore[misc]
+        run = budgeted(lambda f=rest, v=earlier.value: f(v), budget)  # type: ignore[misc]
     else:
-        run = _budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
+        run = budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
     entry.cheap_runs[transform.name] = run
     if run.ok and _is_zero(run.value):
         entry.prove(transform.name)

@@ -167,6 +167,15 @@ def _value_for(
     raise Unsampleable(f"no sample value satisfies the assumptions of {symbol}")
 
 
+def seeded_value(symbol: sympy.Basic, key: str) -> sympy.Expr:
+    """A generic value (about 0.3 to 3, either sign) for ``symbol`` that fits its assumptions, drawn from a
+    generator seeded by ``key`` and the symbol's name: a symbol gets the same value at the same point
+    whatever order the symbols are met in, as when they appear one at a time during an evaluation
+    (``rational_points``). Raises :class:`Unsampleable` like :func:`sample_points`."""
+    rng = random.Random(f"{SEED}:{key}:{symbol}")  # a str seed is hashed with SHA-512, not hash(): stable
+    return _value_for(symbol, _magnitude("generic", rng), rng.choice((1, -1)), None)
+
+
 def feasibility_varies(symbols: Sequence[sympy.Basic]) -> bool:
     """Whether some point could fail to be sampleable (:class:`Unsampleable`) while others succeed.
 

@@ -45,11 +45,15 @@ class Verdict:
     seconds: float = 0.0
     counterexample: dict[str, str] | None = None
     notes: list[str] = field(default_factory=list)
+    # Reached because an exact attempt ran out of time (numeric evidence from rational points): a faster
+    # machine or a longer limit may prove the step, so like a time limit it is kept for the session only.
+    provisional: bool = False
 
     @property
     def cacheable(self) -> bool:
-        """Errors (time limits, crashes) may go away on a retry; they are never cached."""
-        return self.status != "error"
+        """Errors (time limits, crashes) may go away on a retry, and a provisional verdict may get stronger;
+        neither is cached."""
+        return self.status != "error" and not self.provisional
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form the cache stores (``dataclasses.asdict`` was a tenth of the host's time per result)."""
@@ -57,7 +61,7 @@ class Verdict:
             "status": self.status, "method": self.method, "detail": self.detail,
             "sizes": [dict(s) for s in self.sizes], "points": self.points, "seconds": self.seconds,
             "counterexample": dict(self.counterexample) if self.counterexample is not None else None,
-            "notes": list(self.notes),
+            "notes": list(self.notes), "provisional": self.provisional,
         }
 
     @classmethod
@@ -74,7 +78,14 @@ class Verdict:
             counterexample=({str(k): str(v) for k, v in data["counterexample"].items()}
                             if data.get("counterexample") else None),
             notes=[str(n) for n in data.get("notes", [])],
+            provisional=bool(data.get("provisional", False)),
         )
+
+
+def out_of_time(limit_s: float, seconds: float = 0.0) -> Verdict:
+    """The verdict of a step stopped at the time limit, by the pool or by the check itself."""
+    return Verdict("error", method="time limit", seconds=seconds,
+                   detail=f"stopped after the time limit of {limit_s:g} s of computing time; not verified")
 
 
 # The method of the "error" verdict of a step that a spec error kept from being checked (claims.py).

@@ -22,7 +22,7 @@ from typing import Any
 
 import sympy as sp
 
-from . import identity
+from . import identity, rational_points
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
@@ -30,7 +30,7 @@ from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix
 from .expr import DIMENSION_BUILTINS, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
-from .verdict import VERIFIED, Verdict
+from .verdict import VERIFIED, Verdict, out_of_time
 
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
@@ -96,7 +96,9 @@ def unproved_sizes(dims: list[str], mentioned: Collection[str]) -> list[dict[str
 class _Context:
     """The parsed claim: environment, both sides, definitions."""
 
-    def __init__(self, claim: Claim) -> None:
+    def __init__(self, claim: Claim, time_limit_s: float | None = None) -> None:
+        self.time_limit_s = time_limit_s
+        self.exact_deadline, self.points_deadline = _deadlines(time_limit_s)
         self.env = _environment(claim.symbols, claim.location)
         functions = self.env.functions
         self.lhs = _parse(claim.lhs, claim.location, functions)
@@ -110,6 +112,7 @@ class _Context:
         self.dims = self.dimensions()  # the same for every set of substituted definitions
         self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dims)
         self.unproved_sizes = [] if claim.sizes else unproved_sizes(self.dims, self.mentioned)
+        self.points_apply = rational_points.applies(self.env, self.mentioned)
 
     def reachable(self, start: set[str], *, function_arguments: bool = True) -> set[str]:
         """``start`` and every name its definitions use, transitively (and, if asked, the declared
@@ -140,6 +143,39 @@ class _Context:
             if isinstance(decl, MatrixDecl):
                 dims |= {d for d in (decl.rows, decl.cols) if isinstance(d, str)}
         return sorted(dims)
+
+
+def _deadlines(time_limit_s: float | None) -> tuple[float | None, float | None]:
+    """CPU-clock deadlines for the exact check at sizes and for the rational-point fallback after it: the
+    fallback gets the last quarter of the limit (at most 2 s; a point costs milliseconds) and stops a little
+    before the pool would kill the worker."""
+    if time_limit_s is None or time_limit_s <= 0:
+        return None, None
+    start = time.process_time()
+    return (start + time_limit_s - min(2.0, 0.25 * time_limit_s),
+            start + time_limit_s - min(0.5, 0.1 * time_limit_s))
+
+
+def _decide_at(ctx: _Context, expand: frozenset[str], sizes: dict[str, int]) -> identity.Outcome | None:
+    """The exact check at ``sizes``; when the step can be evaluated at rational points and a time limit is
+    known, the exact check stops at its deadline and the points decide (``None``: time ran out for both)."""
+    evaluator = Evaluator(ctx.env, ctx.definitions, sizes)
+    if ctx.exact_deadline is None or ctx.points_deadline is None or not ctx.points_apply:
+        return _decide(evaluator, ctx, expand)
+    left = ctx.exact_deadline - time.process_time()
+    if left > 0:
+        run = identity.budgeted(lambda: _decide(evaluator, ctx, expand), left)
+        if run.ok:
+            return run.value
+        if run.error is not None:
+            raise run.error
+    deadline = ctx.points_deadline
+    if deadline <= time.process_time():
+        return None
+    run = identity.budgeted(lambda: rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
+                                                           expand, deadline=deadline),
+                            deadline - time.process_time())
+    return run.value if run.ok else None
 
 
 def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Outcome:
@@ -183,18 +219,24 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     """Check the claim with the definitions in ``expand`` substituted."""
     dims = ctx.dims
     if not dims:
-        outcome = _decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand)
-        return _from_outcome(outcome, status_if_proved="proved")
+        return _from_outcome(_decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand), status_if_proved="proved")
     all_dims = _symbolic_all_dims(ctx, expand)
     methods: list[str] = []
     weakest_numeric = False
     fewest_points = 0  # of the sizes decided numerically: the evidence is as strong as its weakest size
     checked = ctx.sizes if all_dims else ctx.sizes + ctx.unproved_sizes
+    ran_out: list[dict[str, int]] = []  # sizes decided by rational points after the exact check ran out of time
     for sizes in checked:
         try:
-            outcome = _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
+            outcome = _decide_at(ctx, expand, sizes)
         except SingularMatrix as err:
             return Verdict("error", method="evaluation", sizes=[sizes], detail=f"{err}{_SINGULAR_HINT}")
+        if outcome is None:
+            verdict = out_of_time(ctx.time_limit_s or 0.0)
+            verdict.sizes = [sizes]
+            return verdict
+        if outcome.status == "numeric" and outcome.method == rational_points.METHOD:
+            ran_out.append(sizes)
         if outcome.status != "proved" and outcome.status != "numeric":
             verdict = _from_outcome(outcome, status_if_proved="sizes")
             verdict.sizes = [sizes]
@@ -210,14 +252,20 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
         if method not in methods:
             methods.append(method)
     if weakest_numeric:
+        detail = "agreement at random points at the listed sizes: evidence, not proof"
+        if ran_out:
+            shown = "; ".join(", ".join(f"{d} = {n}" for d, n in s.items()) for s in ran_out)
+            detail += f" (the exact check ran out of time at {shown}; {_PROVISIONAL_NOTE})"
         return Verdict("numeric", method=", ".join(methods), sizes=checked, points=fewest_points,
-                       detail="agreement at random points at the listed sizes: evidence, not proof")
+                       detail=detail, provisional=bool(ran_out))
     if all_dims:
         return Verdict("proved-all", method="MatrixSymbol expand", sizes=checked,
                        detail="proved with symbolic dimensions; cross-checked exactly at the listed sizes")
     return Verdict("sizes", method=", ".join(methods), sizes=checked,
                    detail="exact check with symbolic entries at each listed size")
 
+
+_PROVISIONAL_NOTE = "a longer `time_limit` may prove it; this verdict is not cached"
 
 # A default size can make a matrix singular that the page means at other sizes: the normal equations'
 # ΦᵀΦ (N×D) at N = 2, D = 3 (a hunt over ML identities found least-squares steps failing this way).
@@ -335,8 +383,10 @@ def _constant_notes(ctx: _Context) -> list[str]:
     return sorted(notes)
 
 
-def check_equal(claim: Claim) -> Verdict:
-    ctx = _Context(claim)
+def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
+    """Check one claim. With ``time_limit_s`` (the pool's limit, CPU seconds) a step at concrete sizes keeps
+    time to fall back on exact evaluation at rational points (``rational_points``) before the pool kills it."""
+    ctx = _Context(claim, time_limit_s)
     verdict = _check_with_citations(ctx)
     if verdict.status == "refuted":
         verdict.notes.extend(_constant_notes(ctx))
@@ -382,11 +432,11 @@ def _check_with_citations(ctx: _Context) -> Verdict:
     return full
 
 
-def check_claim(claim: Claim) -> dict[str, Any]:
+def check_claim(claim: Claim, time_limit_s: float | None = None) -> dict[str, Any]:
     """Worker entry point: a claim in, a verdict (as a dict) out; never raises."""
     started = time.perf_counter()
     try:
-        verdict = check_equal(claim)
+        verdict = check_equal(claim, time_limit_s)
     except MemoryError:
         raise  # the pool reports it with the limit that was hit
     except RecursionError:

@@ -11,7 +11,7 @@ from pathlib import Path
 from .cache import write_entry
 from .claims import Claim
 from .pool import TaskResult
-from .verdict import Verdict
+from .verdict import Verdict, out_of_time
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,7 @@ class Task:
     claim: Claim
     key: str
     entry: Path | None
+    time_limit_s: float | None = None  # the check keeps time to fall back on rational points before it
 
 
 def check_in_worker(task: Task) -> tuple[dict, str | None]:
@@ -34,7 +35,7 @@ def check_in_worker(task: Task) -> tuple[dict, str | None]:
     """
     from . import verify
 
-    value = verify.check_claim(task.claim)
+    value = verify.check_claim(task.claim, task.time_limit_s)
     verdict = Verdict.from_dict(value)
     if task.entry is None or not verdict.cacheable:
         return value, None
@@ -66,7 +67,6 @@ def verdict_from_result(result: TaskResult, limit: float) -> Verdict:
         return Verdict("error", method="machine overloaded", seconds=result.seconds,
                        detail=f"{result.error}; not verified")
     if result.timed_out:
-        return Verdict("error", method="time limit", seconds=result.seconds,
-                       detail=f"stopped after the time limit of {limit:g} s of computing time; not verified")
+        return out_of_time(limit, result.seconds)
     method = "memory limit" if result.out_of_memory else "worker failure"
     return Verdict("error", method=method, detail=f"{result.error}; not verified", seconds=result.seconds)

@@ -1,0 +1,175 @@
+"""The fallback of a check at concrete sizes whose exact symbolic work runs out of time: exact evaluation at
+rational points. A point that differs refutes; agreement is numeric evidence, never a proof, and is not
+cached. Woodbury at its default sizes ran to the 10 s limit, true step and false twin alike."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations import rational_points, verify
+from mkdocs_derivations.checking import Checker
+from mkdocs_derivations.claims import Claim, build_layout
+from mkdocs_derivations.options import CheckOptions
+from mkdocs_derivations.spec import load_spec_text
+from mkdocs_derivations.verdict import Verdict
+
+WOODBURY_HEAD = "symbols:\n  A: matrix(n, n)\n  U: matrix(n, k)\n  C: matrix(k, k)\n  V: matrix(k, n)\n"
+WOODBURY = "(A + U*C*V)**-1"
+WOODBURY_RHS = "A**-1 - A**-1*U*(C**-1 + V*A**-1*U)**-1*V*A**-1"
+WOODBURY_WRONG = "A**-1 + A**-1*U*(C**-1 + V*A**-1*U)**-1*V*A**-1"
+
+
+def spec_text(head: str, lhs: str, rhs: str) -> str:
+    return (f"version: 1\ntitle: T\n{head}blocks:\n  - math:\n      start: {{tex: a, sympy: '{lhs}'}}\n"
+            f"      steps: [{{tex: b, sympy: '{rhs}'}}]\n")
+
+
+def claim_of(head: str, lhs: str, rhs: str) -> Claim:
+    layout, errors = build_layout(load_spec_text(spec_text(head, lhs, rhs), "t.yml"))
+    assert errors == []
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    return claim
+
+
+def at_points(head: str, lhs: str, rhs: str, sizes: dict[str, int]) -> rational_points.Outcome | None:
+    ctx = verify._Context(claim_of(head, lhs, rhs))
+    return rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs), frozenset(ctx.definitions),
+                                  deadline=time.process_time() + 30)
+
+
+@pytest.mark.parametrize("sizes", [{"n": 3, "k": 2}, {"n": 2, "k": 3}])
+def test_woodbury_agrees_at_every_point_and_is_only_evidence(sizes: dict[str, int]) -> None:
+    outcome = at_points(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS, sizes)
+    assert outcome is not None
+    assert (outcome.status, outcome.method, outcome.points) == ("numeric", rational_points.METHOD,
+                                                                rational_points.POINTS)
+    assert "evidence, not proof" in outcome.detail
+
+
+def test_a_false_twin_is_refuted_at_one_exact_point_with_the_point_shown() -> None:
+    outcome = at_points(WOODBURY_HEAD, WOODBURY, WOODBURY_WRONG, {"n": 3, "k": 2})
+    assert outcome is not None and outcome.status == "refuted"
+    assert outcome.method == rational_points.REFUTING_METHOD
+    example = outcome.counterexample
+    assert example is not None and example["entry"].startswith("(")
+    assert {"A[3,3]", "C[2,2]", "U[3,2]", "V[2,3]", "lhs", "rhs"} <= set(example)
+    assert example["lhs"] != example["rhs"]
+    again = at_points(WOODBURY_HEAD, WOODBURY, WOODBURY_WRONG, {"n": 3, "k": 2})
+    assert again == outcome  # seeded: the same point every time
+
+
+def test_the_variable_of_a_derivative_stays_a_symbol_until_the_end() -> None:
+    """d/dt (A + tB)⁻¹ at a point: were t a number first, both derivatives would be 0 and a wrong sign agree."""
+    head = "symbols:\n  t: real\n  A: matrix(n, n)\n  B: matrix(n, n)\n"
+    true = at_points(head, "diff((A + t*B)**-1, t)", "-(A + t*B)**-1*B*(A + t*B)**-1", {"n": 2})
+    false = at_points(head, "diff((A + t*B)**-1, t)", "(A + t*B)**-1*B*(A + t*B)**-1", {"n": 2})
+    assert true is not None and true.status == "numeric"
+    assert false is not None and false.status == "refuted"
+    assert "t" in (false.counterexample or {})
+
+
+def test_declared_assumptions_are_honoured_and_a_real_symbol_takes_both_signs() -> None:
+    """sqrt(p²) = p holds for positive p, not for real p: the values drawn respect the declaration."""
+    positive = at_points("symbols:\n  p: positive\n  A: matrix(n, n)\n", "sqrt(p**2)*A", "p*A", {"n": 2})
+    real = at_points("symbols:\n  p: real\n  A: matrix(n, n)\n", "sqrt(p**2)*A", "p*A", {"n": 2})
+    assert positive is not None and positive.status == "numeric"
+    assert real is not None and real.status == "refuted"
+    assert real.counterexample is not None and real.counterexample["p"].startswith("-")
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs"), [
+    ("symbols:\n  w: vector(n)\n", "(w*w.T)**-1*w", "w"),  # w wᵀ is singular at every point
+    ("symbols:\n  x: real\n  A: matrix(n, n)\n", "sin(x)**2*A", "(1 - cos(x)**2)*A"),  # not rational
+])
+def test_no_verdict_when_no_point_can_be_decided_exactly(head: str, lhs: str, rhs: str) -> None:
+    assert at_points(head, lhs, rhs, {"n": 2}) is None
+
+
+def test_steps_with_undefined_functions_are_not_evaluated_at_points() -> None:
+    ctx = verify._Context(claim_of("symbols:\n  x: real\n  f: function(x)\n  A: matrix(n, n)\n", "f*A", "A*f"))
+    assert not ctx.points_apply
+    ctx = verify._Context(claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS))
+    assert ctx.points_apply
+
+
+@pytest.mark.slow
+def test_with_a_time_limit_woodbury_is_numeric_and_its_twin_refuted_instead_of_timing_out() -> None:
+    """Through the worker's entry point, with the limit the pool passes: the exact check stops at 3/4 of it."""
+    true = Verdict.from_dict(verify.check_claim(claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS), 2.0))
+    assert (true.status, true.provisional, true.cacheable) == ("numeric", True, False)
+    assert rational_points.METHOD in true.method and "ran out of time at k = 2, n = 3" in true.detail
+    assert true.sizes == [{"k": 2, "n": 3}, {"k": 3, "n": 2}, {"k": 2, "n": 2}]
+    false = Verdict.from_dict(verify.check_claim(claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_WRONG), 2.0))
+    assert (false.status, false.method, false.provisional, false.cacheable) == (
+        "refuted", rational_points.REFUTING_METHOD, False, True)
+    assert false.seconds < 2.0
+
+
+def test_without_a_time_limit_the_exact_check_is_not_cut_short() -> None:
+    """Tests and callers that give no limit get the exact route only (it proves this small case)."""
+    claim = claim_of("symbols:\n  A: matrix(n, n)\n  B: matrix(n, n)\n", "(A*B)**-1", "B**-1*A**-1")
+    verdict = Verdict.from_dict(verify.check_claim(claim))
+    assert verdict.status in ("sizes", "proved-all") and not verdict.provisional
+
+
+@pytest.mark.slow
+def test_a_provisional_verdict_is_kept_for_the_session_but_never_written_to_the_cache(tmp_path: Path) -> None:
+    spec = tmp_path / "woodbury.yml"
+    spec.write_text(spec_text(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS), encoding="utf-8")
+    options = CheckOptions(jobs=1, cache_dir=tmp_path / "cache", time_limit_s=2.0)
+    checker = Checker(options)
+    try:
+        [first] = checker.check_paths([spec])
+        sent = checker.checked_claims
+        [again] = checker.check_paths([spec])
+        assert checker.checked_claims == sent  # the session's memo answers
+    finally:
+        checker.close()
+    assert first.verdicts[0].status == "numeric" and first.verdicts[0].provisional
+    assert again.verdicts[0].status == "numeric"
+    fresh = Checker(options)
+    try:
+        fresh.check_paths([spec])
+        assert fresh.checked_claims == 1  # nothing on disk: checked again, as a time limit would be
+    finally:
+        fresh.close()
+
+
+def test_a_verdict_keeps_its_provisional_mark_through_its_dict() -> None:
+    verdict = Verdict("numeric", method=rational_points.METHOD, points=8, provisional=True)
+    assert Verdict.from_dict(verdict.to_dict()) == verdict
+    assert Verdict.from_dict({"status": "numeric"}).provisional is False  # entries written before the field
+
+
+@pytest.mark.slow
+def test_over_the_corpus_and_the_site_no_true_step_is_refuted_and_false_ones_are() -> None:
+    """Every matrix step of the corpus and of the site's pages, at every size it is checked at, through the
+    fallback alone (definitions substituted): the soundness of "one differing point refutes" on real specs
+    (about 12 s). The 107 true steps agree (or cannot be decided) at every size; the 29 false ones
+    are all refuted at some size."""
+    root = Path(__file__).resolve().parent.parent
+    paths = [*sorted((root / "tests" / "corpus").glob("true-*.yml")),
+             *sorted((root / "tests" / "corpus").glob("false-*.yml")), *sorted((root / "derivations").glob("*.yml"))]
+    checker = Checker(CheckOptions(jobs=1, cache_dir=None))
+    refuted: dict[bool, int] = {True: 0, False: 0}
+    agreed: dict[bool, int] = {True: 0, False: 0}
+    for path in paths:
+        layout = checker.load(path).layout
+        assert layout is not None
+        truth = not path.name.startswith("false-")
+        for claim in (c for c in layout.claims if c.kind == "equal"):
+            ctx = verify._Context(claim)
+            if not ctx.dims or not ctx.points_apply:
+                continue
+            outcomes = [rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
+                                               frozenset(ctx.definitions), deadline=time.process_time() + 10)
+                        for sizes in ctx.sizes + ctx.unproved_sizes]
+            statuses = {o.status if o is not None else None for o in outcomes}
+            assert not (truth and "refuted" in statuses), (path.name, claim.location, claim.lhs, claim.rhs)
+            assert truth or statuses != {"numeric"}, (path.name, claim.location, claim.lhs, claim.rhs)
+            refuted[truth] += "refuted" in statuses
+            agreed[truth] += statuses == {"numeric"}
+    assert refuted == {True: 0, False: 29} and agreed[True] >= 100, (refuted, agreed)
