@@ -36,10 +36,12 @@ property for a real hunt (the default keeps the module at about 15 s on two core
 
 from __future__ import annotations
 
+import collections
 import json
 import os
 import random
 import signal
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -50,7 +52,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, note, settings
 from hypothesis import strategies as st
 
-from mkdocs_derivations import verify
+from mkdocs_derivations import rational_points, verify
 from mkdocs_derivations.claims import Claim, build_layout
 from mkdocs_derivations.spec import load_spec_text
 
@@ -62,10 +64,9 @@ FUZZ = settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline
 
 ACCEPTING = frozenset({"proved", "proved-all", "sizes", "numeric"})
 
-STATS: dict[str, Counter[str]] = {"false": Counter(), "false elsewhere only": Counter(), "true": Counter(),
-                                  "size-specific": Counter(),
-                                  "jacobian false": Counter(), "jacobian true": Counter(),
-                                  "mutations": Counter(), "rejected": Counter()}
+STATS: dict[str, Counter[str]] = collections.defaultdict(Counter)  # printed in this order, then the others
+STATS.update({"false": Counter(), "false elsewhere only": Counter(), "true": Counter(), "size-specific": Counter(),
+              "jacobian false": Counter(), "jacobian true": Counter(), "mutations": Counter(), "rejected": Counter()})
 
 
 def teardown_module() -> None:
@@ -838,6 +839,20 @@ def check(lhs: Node, rhs: Node, sizes: list[dict[str, int]] | None, expect: str,
     return verdict, text
 
 
+def fallback_statuses(lhs: Node, rhs: Node, sizes: list[dict[str, int]] | None) -> set[str | None]:
+    """What the fallback of a check that runs out of time (exact evaluation at rational points) concludes at
+    each size the verifier checks: "refuted", "numeric", or None (no point decided)."""
+    claim, _ = claim_for(lhs, rhs, sizes)
+    ctx = verify._Context(claim)
+    if not ctx.points_apply:
+        return set()
+    deadline = time.process_time() + CHECK_SECONDS
+    return {outcome.status if outcome is not None else None
+            for outcome in (rational_points.decide(ctx.env, ctx.definitions, checked, (ctx.lhs, ctx.rhs),
+                                                   frozenset(ctx.definitions), deadline=deadline)
+                            for checked in ctx.sizes + ctx.unproved_sizes)}
+
+
 def _kind(verdict: dict[str, Any]) -> str:
     status = verdict["status"]
     return f"{status} ({verdict.get('method')})" if status == "error" else status
@@ -870,6 +885,9 @@ def false_pair_property(lhs: Node, rhs: Node, kind: str, seed: int, pattern: lis
     if judgement.false_checked:
         STATS[stats][_kind(verdict)] += 1
         assert status not in ACCEPTING, f"FALSE ACCEPT ({kind}): {status} for\n{text}{verdict}"
+        fallback = fallback_statuses(lhs, rhs, sizes)
+        STATS[f"{stats}, rational points"][str(sorted(fallback, key=str))] += 1
+        assert fallback != {"numeric"}, f"RATIONAL POINTS AGREE ON A FALSE STEP ({kind}):\n{text}"
     else:
         STATS["false elsewhere only"][_kind(verdict)] += 1
     assert status != "proved-all", f"FALSE 'proved for all dimensions' ({kind}):\n{text}{verdict}"
@@ -887,6 +905,9 @@ def true_pair_property(lhs: Node, rhs: Node, kind: str, seed: int, pattern: list
     verdict, text = check(lhs, rhs, sizes, "true", kind)
     STATS[stats][_kind(verdict)] += 1
     assert verdict["status"] != "refuted", f"FALSE REFUTE ({kind}):\n{text}{verdict}"
+    fallback = fallback_statuses(lhs, rhs, sizes)
+    STATS[f"{stats}, rational points"][str(sorted(fallback, key=str))] += 1
+    assert "refuted" not in fallback, f"FALSE REFUTE BY RATIONAL POINTS ({kind}):\n{text}"
     if judgement.undefined_checked:
         # A matrix inverted at every point of a checked size is singular there (M.T*M with M 3×2... at D = 3):
         # the step means nothing at that size, and no check mark may say otherwise.
