@@ -627,7 +627,7 @@ def _misled_by_automatic_evaluation(entry: _Entry, point: Point, digits: int, bu
     if any(side.has(sympy.sign, sympy.atan2) for side in (entry.num_lhs, entry.num_rhs)):
         return False
     run = budgeted(lambda: _evaluate_pair(entry, point, _confirming_digits(point, digits), simplify=False),
-                    budget)
+                   budget)
     if not run.ok or run.value is None:
         return False
     a, b = run.value

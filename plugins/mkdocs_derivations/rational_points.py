@@ -129,10 +129,9 @@ def _refutation(values: list[Any], left: sp.Rational, right: sp.Rational, flat: 
         row, col = divmod(flat, values[0].cols)
         example["entry"] = f"({row + 1}, {col + 1})"
         where = f"entry {example['entry']} "
-    detail = (f"{where}differs at the rational point of the counterexample, where every inverted matrix is "
-              f"invertible: left side {_relation(example['lhs'])}, right side {_relation(example['rhs'])}, "
-              "in exact arithmetic (the exact symbolic check at this size ran out of time; one such point "
-              "decides)")
+    detail = (f"{where}differs at the rational point of the counterexample, where both sides are defined: "
+              f"left side {_relation(example['lhs'])}, right side {_relation(example['rhs'])}, in exact "
+              "arithmetic (the exact symbolic check at this size ran out of time; one such point decides)")
     return Outcome("refuted", REFUTING_METHOD, detail, example, points=1)
 
 
