@@ -4,7 +4,9 @@ cached. Woodbury at its default sizes ran to the 10 s limit, true step and false
 
 from __future__ import annotations
 
+import gc
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,34 @@ def test_over_the_corpus_and_the_site_no_true_step_is_refuted_and_false_ones_are
             refuted[truth] += "refuted" in statuses
             agreed[truth] += statuses == {"numeric"}
     assert refuted == {True: 0, False: 29} and agreed[True] >= 100, (refuted, agreed)
+
+
+def test_an_error_in_the_timed_exact_check_propagates_without_keeping_its_frames_alive(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A MemoryError must reach the worker's handler with the memory it ran out of already free: kept in a
+    budgeted run and raised again, it made a reference cycle, and the worker died instead of reporting
+    "memory limit" (seen in CI). Without the garbage collector, what the failed attempt held must be gone
+    as soon as the exception is."""
+    held: list[weakref.ref[object]] = []
+
+    class Big:
+        pass
+
+    def runs_out(*args: object) -> None:
+        big = Big()
+        held.append(weakref.ref(big))
+        raise MemoryError
+
+    monkeypatch.setattr(verify, "_decide", runs_out)
+    claim = claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS)
+    gc.disable()
+    try:
+        try:
+            verify.check_equal(claim, 5.0)
+        except MemoryError:
+            pass
+        else:
+            pytest.fail("the MemoryError was swallowed")
+        assert held and held[0]() is None
+    finally:
+        gc.enable()

@@ -117,9 +117,13 @@ class _Run:
     error: Exception | None = None
 
 
-def budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
+def budgeted(fn: Callable[[], Any], seconds: float, *, catch: bool = True) -> _Run:
     """Run ``fn`` for at most ``seconds`` of CPU time (when a guard can be installed), catching its
-    exceptions. Also used by ``verify`` to bound the exact check at a size (see ``rational_points``).
+    exceptions unless ``catch`` is False. ``verify`` bounds the exact check at a size this way (see
+    ``rational_points``) and lets its exceptions through: a MemoryError kept in a ``_Run`` and raised again
+    from the caller's frame makes a reference cycle (frame, run, exception, traceback, frame) that keeps the
+    memory that ran out alive until the garbage collector runs, and the worker then could not even send back
+    "memory limit" (it died instead, seen in CI).
 
     The alarm raises only while ``fn`` runs (``active``); the first statement after ``fn`` ends clears it,
     and the nested ``try`` catches a raise wherever it lands before that, including in the ``finally``.
@@ -128,6 +132,8 @@ def budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
         try:
             return _Run(True, fn())
         except Exception as exc:
+            if not catch:
+                raise
             return _Run(False, error=exc)
     outer_handler = signal.getsignal(signal.SIGPROF)
     outer_left, outer_interval = signal.getitimer(signal.ITIMER_PROF)
@@ -152,6 +158,8 @@ def budgeted(fn: Callable[[], Any], seconds: float) -> _Run:
             active[0] = False
             return _Run(False, timed_out=True)
         except Exception as exc:
+            if not catch:
+                raise
             return _Run(False, error=exc)
     finally:
         active[0] = False

@@ -159,22 +159,20 @@ def _deadlines(time_limit_s: float | None) -> tuple[float | None, float | None]:
 def _decide_at(ctx: _Context, expand: frozenset[str], sizes: dict[str, int]) -> identity.Outcome | None:
     """The exact check at ``sizes``; when the step can be evaluated at rational points and a time limit is
     known, the exact check stops at its deadline and the points decide (``None``: time ran out for both)."""
-    evaluator = Evaluator(ctx.env, ctx.definitions, sizes)
     if ctx.exact_deadline is None or ctx.points_deadline is None or not ctx.points_apply:
-        return _decide(evaluator, ctx, expand)
+        return _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
     left = ctx.exact_deadline - time.process_time()
-    if left > 0:
-        run = identity.budgeted(lambda: _decide(evaluator, ctx, expand), left)
+    if left > 0:  # the evaluator lives in the attempt only: what it built is freed before the points
+        run = identity.budgeted(lambda: _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand), left,
+                                catch=False)
         if run.ok:
             return run.value
-        if run.error is not None:
-            raise run.error
     deadline = ctx.points_deadline
     if deadline <= time.process_time():
         return None
     run = identity.budgeted(lambda: rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
                                                            expand, deadline=deadline),
-                            deadline - time.process_time())
+                            deadline - time.process_time(), catch=False)
     return run.value if run.ok else None
 
 
