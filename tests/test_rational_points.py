@@ -36,9 +36,12 @@ def claim_of(head: str, lhs: str, rhs: str) -> Claim:
     return claim
 
 
-def at_points(head: str, lhs: str, rhs: str, sizes: dict[str, int]) -> rational_points.Outcome | None:
+def at_points(head: str, lhs: str, rhs: str, sizes: dict[str, int],
+              expand: frozenset[str] | None = None) -> rational_points.Outcome | None:
+    """The fallback alone at ``sizes``, with every definition substituted unless ``expand`` says which."""
     ctx = verify._Context(claim_of(head, lhs, rhs))
-    return rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs), frozenset(ctx.definitions),
+    return rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
+                                  frozenset(ctx.definitions) if expand is None else expand,
                                   deadline=time.process_time() + 30)
 
 
@@ -206,3 +209,68 @@ def test_an_error_in_the_timed_exact_check_propagates_without_keeping_its_frames
         assert held and held[0]() is None
     finally:
         gc.enable()
+
+
+# The red team's findings on the first version: true steps refuted (the first three), a crash, and false
+# steps that agreed at every point because the values were too tame.
+INTEGERS = "symbols:\n  t: real\n  p: positive\n  j: integer\n  k: integer positive\n  A: matrix(n, n)\n"
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("diff(t**(j+1)/(j+1), t)*A", "t**j*A"),  # at j = -1 the derivative of zoo was 0
+    ("diff(p**(j+1)/(j+1), p)*A", "p**j*A"),
+    ("diff(exp((j+1)*t)/(j+1), t)*A", "exp((j+1)*t)*A"),
+    ("(k - 1)*A/(k - 1)", "A"),  # at k = 1 a zero matrix divided by 0 stayed a zero matrix
+    ("A*(j**2 - 1)/(j**2 - 1)", "A"),
+])
+def test_a_point_where_a_part_of_a_side_has_no_value_is_skipped(lhs: str, rhs: str) -> None:
+    for n in (2, 3):
+        outcome = at_points(INTEGERS, lhs, rhs, {"n": n})
+        assert outcome is not None and outcome.status == "numeric", outcome
+
+
+def test_a_name_left_opaque_is_drawn_within_the_assumptions_the_exact_route_gives_it() -> None:
+    """y: positive, y := p (j+1)/(j+1): the exact route sees y = p and keeps `positive`; judged at j = -1
+    (0/0) the assumption was dropped and y drawn negative, refuting sqrt(y²) = y with y opaque."""
+    head = INTEGERS + "  y: positive\nwhere:\n  y: 'p*(j + 1)/(j + 1)'\n"
+    outcome = at_points(head, "sqrt(y**2)*A", "y*A", {"n": 2}, expand=frozenset())
+    assert outcome is not None and outcome.status == "numeric"
+    # A declared assumption the definition does not have is not trusted (the exact route drops it too).
+    head = INTEGERS + "  y: positive\nwhere:\n  y: 't - 5'\n"
+    outcome = at_points(head, "sqrt(y**2)*A", "y*A", {"n": 2}, expand=frozenset())
+    assert outcome is not None and outcome.status == "refuted"
+
+
+def test_a_defined_variable_of_a_derivative_is_differentiated_under_the_exact_routes_assumptions() -> None:
+    """y: positive, y := t + 1: judged at t = -1, y = 0 was `nonnegative`, sqrt(y²) differentiated to 1 and
+    sign(0) = 0 refuted the true step; the false one (1 for every y) is refuted where t < -1."""
+    head = "symbols:\n  t: real\n  y: positive\n  A: matrix(n, n)\nwhere:\n  y: 't + 1'\n"
+    true = at_points(head, "diff(sqrt(y**2)*A, y)", "sign(y)*A", {"n": 2})
+    false = at_points(head, "diff(sqrt(y**2)*A, y)", "A", {"n": 2})
+    assert true is not None and true.status == "numeric"
+    assert false is not None and false.status == "refuted"
+
+
+def test_a_derivative_by_a_complex_variable_is_skipped_not_a_crash() -> None:
+    head = "symbols:\n  z: complex\n  A: matrix(n, n)\n"
+    assert at_points(head, "diff(Abs(z)**2*A, z)", "diff(Abs(z)**2, z)*A", {"n": 2}) is None
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs", "shown"), [
+    ("symbols:\n  z: complex\n  A: matrix(n, n)\n", "Abs(z)**2*A", "z**2*A", "z"),  # real z agreed
+    ("symbols:\n  x: real\n  A: matrix(n, n)\n", "Abs(x - 5)*A", "(5 - x)*A", "x"),  # 0.3 < |x| < 3 agreed
+])
+def test_complex_and_far_values_refute_what_tame_ones_agreed_on(head: str, lhs: str, rhs: str, shown: str) -> None:
+    outcome = at_points(head, lhs, rhs, {"n": 2})
+    assert outcome is not None and outcome.status == "refuted"
+    assert outcome.counterexample is not None and shown in outcome.counterexample
+
+
+def test_a_point_too_slow_to_compute_is_given_up_not_waited_for() -> None:
+    """p**t with p and t near 10**12 makes SymPy raise p to a huge integer power (hours); each point has
+    its own small budget, so the others still decide."""
+    head = "symbols:\n  p: positive\n  t: real\n  s: real\n  A: matrix(n, n)\n"
+    started = time.process_time()
+    outcome = at_points(head, "p**t*p**s*A", "p**(t + s)*A", {"n": 2})
+    assert time.process_time() - started < rational_points.TRIES * rational_points.POINT_BUDGET_S + 5
+    assert outcome is None or outcome.status == "numeric"

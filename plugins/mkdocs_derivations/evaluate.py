@@ -470,6 +470,14 @@ class Evaluator:
         return sp.Matrix([self.value(x, expand) for x in arg.items])
 
 
+def undefined(value: Any) -> bool:
+    """Whether SymPy folded part of ``value`` into something that is not a number: nan, zoo, an infinity, or
+    the interval ``AccumBounds`` (``atan(1/0)`` becomes AccumBounds(-pi/2, pi/2), with no zoo left to see,
+    and ``x + atan(1/(x - x)) = atan(1/(x - x)) + x`` was proved)."""
+    has = getattr(value, "has", None)
+    return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds))
+
+
 def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
     """``inv(M)`` and ``M**-k`` at a concrete size: a singular matrix is the step's problem, said as such
     (SymPy's own ValueError was reported as an internal error)."""

@@ -12,25 +12,29 @@ possible outcomes unequal in strength:
 * agreement at every point is **evidence** only (a non-zero rational function vanishes on a thin set, but
   the points are seeded, so a step could be built to vanish at them): the verdict is numeric, never proved.
 
-The variables of derivatives stay symbols until the end (a number's derivative is 0). A point where a side
-is not a rational number (an irrational constant, ``sin(3/7)``, a complex value) or where a matrix is
-singular is skipped. Steps with undefined functions are not evaluated this way (:func:`applies`): a
-function has no rational value.
+The variables of derivatives stay symbols until the end (a number's derivative is 0). A point is skipped
+where some part of a side has no value (a singular matrix, a division by 0, even one SymPy folds away) or
+where the difference is not a rational or Gaussian rational number (``sin(3/7)``, ``sqrt(2)``). Half the
+points spread their values over 10**-8 to 10**12, and at a third a symbol not declared real is complex.
+Steps with undefined functions are not evaluated this way (:func:`applies`): a function has no rational
+value.
 """
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 
 from . import sampling
 from .declarations import Declaration, FunctionDecl
-from .evaluate import Definition, EvaluationError, Evaluator
-from .expr_ast import Call, ListExpr, Name, Node, walk
-from .identity import Outcome
+from .evaluate import Definition, EvaluationError, Evaluator, undefined
+from .expr_ast import BinOp, Call, ListExpr, Name, Node, walk
+from .identity import Outcome, budgeted
 
 METHOD = "exact evaluation at rational points"
 """The method of a numeric verdict from this fallback (a refutation names its single point)."""
@@ -41,6 +45,8 @@ POINTS = 8
 FEWEST = 3
 TRIES = 24
 """Points tried at most (a point where a matrix is singular or a side is not rational is skipped)."""
+POINT_BUDGET_S = 0.5
+"""CPU seconds for one point (a few milliseconds is usual; a power of a wide value can take hours)."""
 
 _DERIVATIVES = frozenset({"Derivative", "diff", "jacobian", "grad"})
 
@@ -62,26 +68,84 @@ def derivative_variables(nodes: Iterable[Node]) -> frozenset[str]:
     return frozenset(found)
 
 
+class _Undefined(Exception):
+    """A part of a side has no value at this point (a division by 0, log(0)): the point is skipped."""
+
+
+@dataclass
+class _Shared:
+    """What the points of one size share: a symbolic evaluator, and the assumptions it gave defined names."""
+
+    exact: Evaluator
+    assumptions: dict[str, dict[str, bool] | None] = field(default_factory=dict)
+
+
 class _AtPoint(Evaluator):
     """An evaluator whose symbols are numbers: each symbol gets its value the first time it is met, seeded
-    by the point's key and its name, so the same point gives the same values whatever the order."""
+    by the point's key and its name, so the same point gives the same values whatever the order.
+
+    Every part of a side must have a value at the point, not only the whole: SymPy turns an undefined part
+    into a number without a trace (the derivative of zoo is 0, a zero matrix divided by 0 stays zero), and
+    the red team got true steps refuted that way (``diff(t**(j+1)/(j+1), t)*A = t**j*A`` at j = -1)."""
 
     def __init__(self, env: Mapping[str, Declaration], definitions: Mapping[str, Definition],
-                 sizes: Mapping[str, int], key: str, kept: frozenset[str]) -> None:
+                 sizes: Mapping[str, int], index: int, kept: frozenset[str], shared: _Shared) -> None:
         super().__init__(env, definitions, sizes)
-        self.key = key
+        self.index = index
         self.kept = kept
+        self.shared = shared
         self.values: dict[sp.Basic, sp.Expr] = {}
+        self.used: set[sp.Basic] = set()  # symbols whose values went into the sides (the counterexample)
 
     def symbol(self, name: str) -> Any:
         value = super().symbol(name)
         free = sorted(getattr(value, "free_symbols", ()), key=str)
         for symbol in free:
             if symbol not in self.values:
-                self.values[symbol] = sampling.seeded_value(symbol, self.key)
+                # Half the points spread over 10**-8 .. 10**12 (|x - 5| = 5 - x held at every generic point),
+                # a third give symbols not declared real complex values.
+                self.values[symbol] = sampling.seeded_value(symbol, f"point {self.index}", wide=self.index % 2 == 1,
+                                                            complex_phase=self.index % 3 == 2)
         if not free or name in self.kept:
             return value
+        self.used.update(free)
         return value.xreplace(self.values)
+
+    def _defined_assumptions(self, name: str, declared: dict[str, bool]) -> dict[str, bool]:
+        """Exactly the exact route's (its symbolic evaluator at the same sizes judges the definition, once for
+        all points), so that the symbol is the exact route's and its values are in the exact route's domain.
+        Judged at the point instead, they held at that point only: with `y: positive`, y := t + 1 and
+        t = -1, y = 0 made y `nonnegative`, sqrt(y**2) differentiated to 1 and sign(0) = 0 refuted a true
+        step; and where the definition had no value at the point they were all dropped, and a `positive`
+        name left opaque got a negative value (both found by the red team).
+
+        If judging the definition takes too long: the declared ones for a name given a value at random
+        (values meeting all of them meet the exact route's), none for a derivative's variable (a more
+        general symbol differentiates correctly everywhere)."""
+        if name not in self.definitions or not declared:
+            return declared
+        if name not in self.shared.assumptions:
+            run = budgeted(functools.partial(self.shared.exact._defined_assumptions, name, declared),
+                           POINT_BUDGET_S, catch=False)
+            self.shared.assumptions[name] = run.value if run.ok else None
+        found = self.shared.assumptions[name]
+        if found is None:
+            return {} if name in self.kept else declared
+        return found
+
+    def _value(self, node: Node, expand: frozenset[str]) -> Any:
+        result = super()._value(node, expand)
+        if undefined(result):
+            raise _Undefined
+        return result
+
+    def _binop(self, node: BinOp, expand: frozenset[str]) -> Any:
+        if node.op != "/":
+            return super()._binop(node, expand)
+        right = self.value(node.right, expand)
+        if getattr(right, "is_zero", None) is True or (isinstance(right, sp.MatrixBase) and right.is_zero_matrix):
+            raise _Undefined
+        return self.value(node.left, expand) / right
 
 
 def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition], sizes: Mapping[str, int],
@@ -89,24 +153,25 @@ def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition]
     """Evaluate both sides at up to :data:`TRIES` rational points until one refutes, :data:`POINTS` agree or
     the CPU clock (``time.process_time``) passes ``deadline``; ``None`` when too few points were conclusive."""
     kept = derivative_variables([*sides, *(d.node for d in definitions.values())])
+    shared = _Shared(Evaluator(env, definitions, sizes))
     agreed = 0
     for index in range(TRIES):
         if agreed >= POINTS or time.process_time() > deadline:
             break
-        evaluator = _AtPoint(env, definitions, sizes, f"point {index}", kept)
-        try:
-            values = [evaluator.value(side, expand) for side in sides]
-        except (EvaluationError, sampling.Unsampleable, ZeroDivisionError):
-            continue  # singular here, or a declaration no generic value meets
-        lhs, rhs = (_entries(v.xreplace(evaluator.values) if hasattr(v, "xreplace") else v) for v in values)
-        if len(lhs) != len(rhs):
+        evaluator = _AtPoint(env, definitions, sizes, index, kept, shared)
+        run = budgeted(functools.partial(_sides_at, evaluator, sides, expand), POINT_BUDGET_S, catch=False)
+        if not run.ok or run.value is None:
+            continue  # no value here, or one too slow to compute (10**12 as an exponent)
+        values, left, right = run.value
+        if len(left) != len(right):
             return None  # the exact route says why; nothing to add here
-        gaps = [a - b for a, b in zip(lhs, rhs, strict=True)]
-        if not all(isinstance(gap, sp.Rational) for gap in gaps):
-            continue  # not rational at this point: exact arithmetic cannot tell
-        wrong = next((i for i, gap in enumerate(gaps) if gap != 0), None)
+        gaps = [_gaussian(a - b) for a, b in zip(left, right, strict=True)]
+        if any(gap is None for gap in gaps):
+            continue  # not a (Gaussian) rational at this point: exact arithmetic cannot tell
+        wrong = next((i for i, gap in enumerate(gaps) if gap != (0, 0)), None)
         if wrong is not None:
-            return _refutation(values, lhs[wrong], rhs[wrong], wrong, evaluator.values)
+            point = {s: v for s, v in evaluator.values.items() if s in evaluator.used}
+            return _refutation(values, left[wrong], right[wrong], wrong, point)
         agreed += 1
     if agreed < FEWEST:
         return None
@@ -116,11 +181,45 @@ def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition]
                           "not proof")
 
 
+def _sides_at(evaluator: _AtPoint, sides: tuple[Node, Node], expand: frozenset[str]
+              ) -> tuple[list[Any], list[Any], list[Any]] | None:
+    """Both sides at the evaluator's point, and their entries with every symbol given its value; None where
+    some part has no value (singular, 0/0, a derivative that cannot be evaluated at the point)."""
+    try:
+        values = [evaluator.value(side, expand) for side in sides]
+        left, right = (_entries(_at(v, evaluator)) for v in values)
+    except (_Undefined, EvaluationError, sampling.Unsampleable, ZeroDivisionError, ValueError):
+        return None
+    return values, left, right
+
+
+def _at(value: Any, evaluator: _AtPoint) -> Any:
+    """``value`` with the derivatives' variables, symbols until now, given their values too."""
+    free: set[sp.Basic] = getattr(value, "free_symbols", set())
+    evaluator.used.update(free)
+    result = value.xreplace(evaluator.values) if free else value
+    if undefined(result):
+        raise _Undefined
+    return result
+
+
+def _gaussian(value: Any) -> tuple[sp.Rational, sp.Rational] | None:
+    """``value`` as (real part, imaginary part) if both are rational numbers, else None."""
+    if isinstance(value, sp.Rational):
+        return value, sp.S.Zero
+    if not isinstance(value, sp.Expr) or value.free_symbols:
+        return None
+    real, imaginary = value.as_real_imag()
+    if isinstance(real, sp.Rational) and isinstance(imaginary, sp.Rational):
+        return real, imaginary
+    return None
+
+
 def _entries(value: Any) -> list[Any]:
     return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
-def _refutation(values: list[Any], left: sp.Rational, right: sp.Rational, flat: int,
+def _refutation(values: list[Any], left: sp.Expr, right: sp.Expr, flat: int,
                 point: dict[sp.Basic, sp.Expr]) -> Outcome:
     example = sampling.describe_point(point)
     example["lhs"], example["rhs"] = _shown(left), _shown(right)
@@ -135,10 +234,13 @@ def _refutation(values: list[Any], left: sp.Rational, right: sp.Rational, flat: 
     return Outcome("refuted", REFUTING_METHOD, detail, example, points=1)
 
 
-def _shown(value: sp.Rational) -> str:
-    """The exact value, or ``≈`` and 15 significant digits of it when the fraction is long."""
+def _shown(value: sp.Expr) -> str:
+    """The exact value (a complex one as a + b*I), or ``≈`` and 15 significant digits of it when long."""
+    parts = _gaussian(value)
+    if parts is not None:
+        value = parts[0] + parts[1] * sp.I
     text = str(value)
-    return text if len(text) <= 40 else f"≈ {sp.Float(value, 15)}"
+    return text if len(text) <= 40 else f"≈ {sp.N(value, 15)}"
 
 
 def _relation(shown: str) -> str:

@@ -167,13 +167,21 @@ def _value_for(
     raise Unsampleable(f"no sample value satisfies the assumptions of {symbol}")
 
 
-def seeded_value(symbol: sympy.Basic, key: str) -> sympy.Expr:
-    """A generic value (about 0.3 to 3, either sign) for ``symbol`` that fits its assumptions, drawn from a
-    generator seeded by ``key`` and the symbol's name: a symbol gets the same value at the same point
-    whatever order the symbols are met in, as when they appear one at a time during an evaluation
-    (``rational_points``). Raises :class:`Unsampleable` like :func:`sample_points`."""
+def seeded_value(symbol: sympy.Basic, key: str, *, wide: bool = False, complex_phase: bool = False) -> sympy.Expr:
+    """A value for ``symbol`` that fits its assumptions, drawn from a generator seeded by ``key`` and the
+    symbol's name: a symbol gets the same value at the same point whatever order the symbols are met in, as
+    when they appear one at a time during an evaluation (``rational_points``). Generic magnitudes (about 0.3
+    to 3) or, if ``wide``, 10**-8 to 10**12; either sign; with ``complex_phase`` a symbol not declared real
+    gets a Gaussian rational. An integer gets 1 to 12 in size (a wide integer exponent would make a power
+    with 10**12 digits). Raises :class:`Unsampleable` like :func:`sample_points`."""
     rng = random.Random(f"{SEED}:{key}:{symbol}")  # a str seed is hashed with SHA-512, not hash(): stable
-    return _value_for(symbol, _magnitude("generic", rng), rng.choice((1, -1)), None)
+    magnitude = sympy.Integer(rng.randint(1, 12)) if symbol.is_integer else _magnitude("wide" if wide else "generic",
+                                                                                        rng)
+    phase = None
+    if complex_phase:
+        a, b = rng.randint(-4, 4), rng.randint(1, 4) * rng.choice((-1, 1))
+        phase = (a + b * sympy.I) / max(abs(a), abs(b))
+    return _value_for(symbol, magnitude, rng.choice((1, -1)), phase)
 
 
 def feasibility_varies(symbols: Sequence[sympy.Basic]) -> bool:

@@ -26,7 +26,7 @@ from . import identity, rational_points
 from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
-from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix
+from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix, undefined
 from .expr import DIMENSION_BUILTINS, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
@@ -182,7 +182,7 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
     if lshape != rshape:
         return identity.Outcome("refuted", "shape", f"the sides have shapes {lshape} and {rshape}")
     for side, value in (("left", lhs), ("right", rhs)):
-        if _undefined(value):
+        if undefined(value):
             # SymPy folds 0/0, 1/0 and log(0) into nan or zoo at once, and nan == nan structurally: without
             # this, 3 + 0*(0/0) = 5 + 0*(0/0) was "proved". Such a step is not checkable, never verified.
             return identity.Outcome("unknown", "undefined value",
@@ -192,14 +192,6 @@ def _decide(ev: Evaluator, ctx: _Context, expand: frozenset[str]) -> identity.Ou
 
 _UNDEFINED_NOTE = ("it contains nan, zoo, an infinity or an interval of values: a division by zero, log(0), "
                    "tan(pi/2) or atan(1/0)?")
-
-
-def _undefined(value: Any) -> bool:
-    """Whether SymPy folded part of ``value`` into something that is not a number: nan, zoo, an infinity, or
-    the interval ``AccumBounds`` (``atan(1/0)`` becomes AccumBounds(-pi/2, pi/2), with no zoo left to see,
-    and ``x + atan(1/(x - x)) = atan(1/(x - x)) + x`` was proved)."""
-    has = getattr(value, "has", None)
-    return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds))
 
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
