@@ -31,6 +31,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
+from .expr import DIMENSION_BUILTINS
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .sampling import consistent
 from .shapes import MAX_DERIVATIVE_ORDER
@@ -372,7 +373,7 @@ class Evaluator:
             return self._jacobian(node, expand)
         if name == "Matrix":
             return self._matrix_literal(node, expand)
-        if name in ("eye", "zeros"):
+        if name in DIMENSION_BUILTINS:
             return self._constant_matrix(node)
         if name == "transpose":
             return self._transpose(self.value(args[0], expand))

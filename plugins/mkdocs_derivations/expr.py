@@ -112,6 +112,9 @@ BUILTINS: Mapping[str, Builtin] = MappingProxyType({
 #: parser checks the form, the shape checker that a name is a dimension.
 DIMENSION_BUILTINS: frozenset[str] = frozenset({"eye", "zeros"})
 
+#: Builtins that differentiate by their second argument (a name, or a list of names).
+DERIVATIVE_BUILTINS: frozenset[str] = frozenset({"Derivative", "diff", "jacobian", "grad"})
+
 #: Largest literal dimension, in a declaration (``vector(3)``) or an argument of ``eye``/``zeros``: checks
 #: at concrete sizes build that many entries per side.
 MAX_LITERAL_DIM = 100

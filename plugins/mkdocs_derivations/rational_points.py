@@ -33,7 +33,8 @@ import sympy as sp
 from . import sampling
 from .declarations import Declaration, FunctionDecl
 from .evaluate import Definition, EvaluationError, Evaluator, undefined
-from .expr_ast import BinOp, Call, ListExpr, Name, Node, walk
+from .expr import DERIVATIVE_BUILTINS
+from .expr_ast import BinOp, Call, Node, names, walk
 from .identity import Outcome, budgeted
 
 METHOD = "exact evaluation at rational points"
@@ -48,9 +49,6 @@ TRIES = 24
 POINT_BUDGET_S = 0.5
 """CPU seconds for one point (a few milliseconds is usual; a power of a wide value can take hours)."""
 
-_DERIVATIVES = frozenset({"Derivative", "diff", "jacobian", "grad"})
-
-
 def applies(env: Mapping[str, Declaration], mentioned: Collection[str]) -> bool:
     """Whether a step can be evaluated at rational points: it uses no undefined function."""
     return not any(isinstance(env.get(name), FunctionDecl) for name in mentioned)
@@ -61,10 +59,8 @@ def derivative_variables(nodes: Iterable[Node]) -> frozenset[str]:
     found: set[str] = set()
     for node in nodes:
         for sub in walk(node):
-            if isinstance(sub, Call) and sub.func in _DERIVATIVES and len(sub.args) > 1:
-                variable = sub.args[1]
-                items = variable.items if isinstance(variable, ListExpr) else (variable,)
-                found |= {item.id for item in items if isinstance(item, Name)}
+            if isinstance(sub, Call) and sub.func in DERIVATIVE_BUILTINS and len(sub.args) > 1:
+                found |= names(sub.args[1])
     return frozenset(found)
 
 

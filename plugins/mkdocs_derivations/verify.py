@@ -27,7 +27,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix, undefined
-from .expr import DIMENSION_BUILTINS, read_expression
+from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict, out_of_time
@@ -98,7 +98,7 @@ class _Context:
 
     def __init__(self, claim: Claim, time_limit_s: float | None = None) -> None:
         self.time_limit_s = time_limit_s
-        self.exact_deadline, self.points_deadline = _deadlines(time_limit_s)
+        self.deadlines = _deadlines(time_limit_s)
         self.env = _environment(claim.symbols, claim.location)
         functions = self.env.functions
         self.lhs = _parse(claim.lhs, claim.location, functions)
@@ -145,12 +145,12 @@ class _Context:
         return sorted(dims)
 
 
-def _deadlines(time_limit_s: float | None) -> tuple[float | None, float | None]:
+def _deadlines(time_limit_s: float | None) -> tuple[float, float] | None:
     """CPU-clock deadlines for the exact check at sizes and for the rational-point fallback after it: the
     fallback gets the last quarter of the limit (at most 2 s; a point costs milliseconds) and stops a little
-    before the pool would kill the worker."""
+    before the pool would kill the worker. None without a limit: the exact check alone, as long as it takes."""
     if time_limit_s is None or time_limit_s <= 0:
-        return None, None
+        return None
     start = time.process_time()
     return (start + time_limit_s - min(2.0, 0.25 * time_limit_s),
             start + time_limit_s - min(0.5, 0.1 * time_limit_s))
@@ -159,15 +159,15 @@ def _deadlines(time_limit_s: float | None) -> tuple[float | None, float | None]:
 def _decide_at(ctx: _Context, expand: frozenset[str], sizes: dict[str, int]) -> identity.Outcome | None:
     """The exact check at ``sizes``; when the step can be evaluated at rational points and a time limit is
     known, the exact check stops at its deadline and the points decide (``None``: time ran out for both)."""
-    if ctx.exact_deadline is None or ctx.points_deadline is None or not ctx.points_apply:
+    if ctx.deadlines is None or not ctx.points_apply:
         return _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
-    left = ctx.exact_deadline - time.process_time()
+    exact_deadline, deadline = ctx.deadlines
+    left = exact_deadline - time.process_time()
     if left > 0:  # the evaluator lives in the attempt only: what it built is freed before the points
         run = identity.budgeted(lambda: _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand), left,
                                 catch=False)
         if run.ok:
             return run.value
-    deadline = ctx.points_deadline
     if deadline <= time.process_time():
         return None
     run = identity.budgeted(lambda: rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
@@ -302,9 +302,6 @@ def _remaining_defined(ctx: _Context, expand: frozenset[str]) -> list[str]:
     return sorted(out)
 
 
-_DERIVATIVES = frozenset({"diff", "Derivative", "jacobian", "grad"})
-
-
 def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
     """The defined names a check with ``expand`` substitutes inside derivatives, where every definition but
     the variables' is substituted whatever the citation (``Evaluator.inside_derivatives``), following
@@ -323,7 +320,7 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
                 if (name, inside, bound) not in seen:
                     seen.add((name, inside, bound))
                     todo.append((ctx.definitions[name].node, inside, bound))
-        elif isinstance(node, Call) and node.func in _DERIVATIVES and len(node.args) >= 2:
+        elif isinstance(node, Call) and node.func in DERIVATIVE_BUILTINS and len(node.args) >= 2:
             todo.append((node.args[0], True, bound | names(node.args[1])))  # enclosing variables stay bound
             todo.extend((arg, inside, bound) for arg in node.args[1:])
         else:
