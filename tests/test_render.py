@@ -15,6 +15,7 @@ import pytest
 
 from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.render import render_page, render_site_pages
+from mkdocs_derivations.verdict import Verdict, badge, weakest
 
 pytestmark = pytest.mark.slow  # uses the session's real check of the seed page
 GOLDEN = Path(__file__).parent / "golden" / "mml-5-2-2-multivariate-chain-rule.md"
@@ -129,6 +130,19 @@ def test_an_assumption_is_badged_as_one_and_a_definition_as_a_definition(seed_ch
     badges = dict(re.findall(r'data-eq-number="(\d+)">.*?<span class="deriv-badge" title="([^"]+)"[^>]*>', markdown,
                              re.S))
     assert [badges["11"], badges["12"], badges["13"]] == ["assumption", "definition", "definition"]
+
+
+def test_a_row_with_an_assumption_shows_the_assumption_over_its_proved_shape() -> None:
+    """"y = Φθ ∈ ℝᴺ" (format.md's own fragment: the equation given, its shape proved) showed "✓ proved for all
+    dimensions" and counted as machine-checked; a `:=` definition beside a proved equality still shows ✓."""
+    given = Verdict("definition", method="given")
+    defined = Verdict("definition", method="definition")
+    proved = Verdict("proved-all", method="shape")
+    assert weakest([given, proved]) == "definition" and badge([proved, given]) == ("≔", "assumption")
+    assert weakest([defined, proved]) == "proved-all" and badge([defined, proved])[1] == "proved for all dimensions"
+    assert badge([defined, given, proved])[1] == "assumption"
+    assert weakest([given, Verdict("numeric")]) == "numeric"  # evidence, not proof: shown over the assumption
+    assert weakest([given, Verdict("sizes")]) == "definition"
 
 
 def test_a_step_citing_several_rows_links_each_number_to_its_row() -> None:

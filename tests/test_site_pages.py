@@ -164,3 +164,16 @@ def test_a_misspelt_cross_page_reference_suggests_the_label_or_page_meant() -> N
                      if p.layout is not None]
     assert "reference `{eq:base#bsae}` names no equation (page `base`; did you mean `base#base`?)" in user
     assert "`by: bsae#base` names no equation on another page (no page `bsae`; did you mean `base#base`?)" in other
+
+
+def test_a_reference_to_a_page_named_with_capitals_says_to_rename_the_file() -> None:
+    """A reference is lower case, so `{eq:base#base}` cannot name the page of `Base.yml`; the error said only
+    "no page `base`" although the page was in plain sight in the navigation."""
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    pages = [page("Base", BASE), page("user", USER)]
+    registry = build_registry([(p.slug, p.layout) for p in pages if p.layout is not None])
+    assert pages[1].layout is not None
+    [message, *_] = [e.message for e in reference_errors("user", pages[1].layout, registry)]
+    assert message == ("reference `{eq:base#base}` names no equation (no page `base`; the page `Base` is named after "
+                       "a file with capital letters, which a reference cannot name: rename the file to `base.yml`)")

@@ -429,3 +429,20 @@ def test_text_at_uses_the_map_and_counts_on_past_the_end() -> None:
     # A map of the wrong length (not made for this value) is ignored.
     wrong_length = SimpleNamespace(positions=((5, 5),))
     assert Text("abc", Location("s", 1, 1), source=wrong_length).at(1) == Location("s", 1, 2)
+
+
+@pytest.mark.parametrize("text", ["a:\n  tex: 'f'(x)'\n", "a: {tex: 'f'(x)', sympy: 'x'}\n", "a:\n  - tex: 'f' '\n"])
+def test_a_prime_that_closes_a_single_quoted_value_gets_a_hint(text: str) -> None:
+    """`tex: 'f'(x)'` is the natural way to write a prime, and YAML's message ("expected <block end>, but
+    found '<scalar>'") says nothing about quotes: a contributor following the docs' advice to single-quote TeX
+    could not tell what was wrong."""
+    with pytest.raises(SpecError) as err:
+        load_yaml(text, "p.yml")
+    assert str(err.value).endswith("inside single quotes, write a quote (a prime) twice: `tex: 'f''(x)'`")
+
+
+@pytest.mark.parametrize("text", ["a: 'x' y\n", 'a: "x\n'])
+def test_other_syntax_errors_get_no_quote_hint(text: str) -> None:
+    with pytest.raises(SpecError) as err:
+        load_yaml(text, "p.yml")
+    assert "twice" not in str(err.value)

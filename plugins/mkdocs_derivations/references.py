@@ -101,6 +101,10 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
         elif target_slug in registry:
             close = difflib.get_close_matches(label, registry[target_slug], n=1)
             what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close[0]}`?" if close else "")
+        elif cased := [name for name in registry if name.casefold() == target_slug.casefold()]:
+            # A reference is written in lower case, so a page named after `B.yml` cannot be cited at all.
+            what = (f"no page `{target_slug}`; the page `{cased[0]}` is named after a file with capital letters, "
+                    f"which a reference cannot name: rename the file to `{cased[0].lower()}.yml`")
         else:
             close = difflib.get_close_matches(target_slug, registry, n=1)
             what = f"no page `{target_slug}`" + (f"; did you mean `{close[0]}#{label}`?" if close else "")

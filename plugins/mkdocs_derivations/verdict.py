@@ -97,11 +97,11 @@ DEFINITION_WORDS = ("definition or assumption", "definitions or assumptions")
 
 
 def badge(verdicts: list[Verdict]) -> tuple[str, str]:
-    """The symbol and words of the badge of a row carrying ``verdicts`` (its weakest status). A row whose
-    only "definitions" are assumptions stated with ``given`` says "assumption": nothing was defined there,
-    and a reader must see that the equation is taken on trust."""
+    """The symbol and words of the badge of a row carrying ``verdicts`` (its weakest status). A row that
+    states an assumption with ``given`` says "assumption": the equation is taken on trust, and a reader must
+    see that."""
     status = weakest(verdicts)
-    if status == "definition" and all(v.method == "given" for v in verdicts if v.status == status):
+    if status == "definition" and any(_is_assumption(v) for v in verdicts):
         return BADGES[status][0], "assumption"
     if status == "error" and all(v.method == SPEC_ERROR for v in verdicts if v.status == status):
         return BADGES[status][0], "not checked: error in the spec"  # what to fix is the spec, not the checker
@@ -109,10 +109,25 @@ def badge(verdicts: list[Verdict]) -> tuple[str, str]:
 
 
 def weakest(verdicts: list[Verdict]) -> Status:
-    """The status a row shows when it carries several claims."""
+    """The status a row shows when it carries several claims.
+
+    A ``:=`` definition never weakens a row (it cannot be wrong, so a row "L := ‖e‖² = eᵀe" whose equality
+    is proved shows ✓), but an assumption stated with ``given`` does: it ranks after the machine-checked
+    statuses. "y = Φθ ∈ ℝᴺ" (the equation given, its shape proved) showed "✓ proved for all dimensions",
+    and a reader took the model's assumption for a proved equation."""
     if not verdicts:
         return "unchecked"
-    return max((v.status for v in verdicts), key=STATUS_ORDER.index)
+    return max(verdicts, key=_rank).status
+
+
+def _rank(verdict: Verdict) -> float:
+    """How weak a claim is for its row: its status's place in :data:`STATUS_ORDER`, but an assumption's
+    between "sizes" and "numeric"."""
+    return STATUS_ORDER.index("sizes") + 0.5 if _is_assumption(verdict) else STATUS_ORDER.index(verdict.status)
+
+
+def _is_assumption(verdict: Verdict) -> bool:
+    return verdict.status == "definition" and verdict.method == "given"
 
 
 def counterexample_text(verdict: Verdict) -> str:

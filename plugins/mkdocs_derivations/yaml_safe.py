@@ -235,8 +235,10 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
         start = _location(exc.context_mark, path)
         end = _location(exc.problem_mark, path)
         what = exc.context.removeprefix("while scanning ").removeprefix("while parsing ")
+        opened = exc.context_mark.index
+        hint = _QUOTE_HINT if 0 <= opened < len(text) and text[opened] == "'" else ""
         return SpecError(f"YAML syntax error: {what} that is never closed (the file ends at line "
-                         f"{end.line} without closing it)", start)
+                         f"{end.line} without closing it){hint}", start)
     mark = exc.problem_mark or exc.context_mark
     location = _location(mark, path)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
@@ -249,7 +251,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
     if exc.context and exc.problem and exc.context_mark is not None:
         context = _location(exc.context_mark, path)
         message += f" ({exc.context} at line {context.line}, column {context.column})"
+    if mark is not None and "<scalar>" in (exc.problem or "") and 0 < mark.index <= len(text) \
+            and text[mark.index - 1] == "'":
+        message += _QUOTE_HINT  # `tex: 'f'(x)'`: the quote of the prime closed the value
     return SpecError(message, location)
+
+
+# Primes and apostrophes are common in TeX, and YAML's own messages for them never mention quotes.
+_QUOTE_HINT = "; inside single quotes, write a quote (a prime) twice: `tex: 'f''(x)'`"
 
 
 def _reader_error(exc: yaml.reader.ReaderError, text: str, path: str) -> SpecError:
