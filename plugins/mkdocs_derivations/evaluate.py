@@ -96,6 +96,20 @@ def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
             for word in decl.assumptions if word != "complex"}
 
 
+def _entries_real(value: Any) -> bool:
+    entries = list(value) if isinstance(value, sp.MatrixBase) else [value]
+    return all(getattr(e, "is_extended_real", None) is True and getattr(e, "is_finite", None) is True
+               for e in entries)
+
+
+def _provably_symmetric(value: Any) -> bool:
+    """True if ``value`` is a square matrix equal to its transpose once each mirrored pair is expanded."""
+    if not isinstance(value, sp.MatrixBase) or not value.is_square:
+        return False
+    size = value.rows
+    return all(sp.expand(value[i, j] - value[j, i]) == 0 for i in range(size) for j in range(i + 1, size))
+
+
 def _dim_symbol(dim: str | int) -> sp.Expr:
     return sp.Integer(dim) if isinstance(dim, int) else sp.Symbol(dim, integer=True, positive=True)
 
@@ -193,15 +207,32 @@ class Evaluator:
             if decl.symmetric:
                 raise Unsupported("symmetric matrices are checked at concrete sizes")
             return sp.MatrixSymbol(name, rows, cols)
+        real, symmetric = self._matrix_entries(name, decl)
+        known = {"real": True} if real else {}  # not real=False: that would claim the entries are not real
         if cols == 1:
-            return sp.Matrix([sp.Symbol(_entry_name(name, i), real=True) for i in range(rows)])
+            return sp.Matrix([sp.Symbol(_entry_name(name, i), **known) for i in range(rows)])
 
         def entry(i: int, j: int) -> sp.Symbol:
-            if decl.symmetric and j < i:
+            if symmetric and j < i:
                 i, j = j, i
-            return sp.Symbol(_entry_name(name, i, j), real=True)
+            return sp.Symbol(_entry_name(name, i, j), **known)
 
         return sp.Matrix(rows, cols, lambda i, j: entry(i, j))
+
+    def _matrix_entries(self, name: str, decl: MatrixDecl) -> tuple[bool, bool]:
+        """Whether the entries of the symbol of matrix ``name`` are real, and mirrored if it is declared
+        symmetric. As for a scalar (:meth:`_defined_assumptions`), a defined matrix left opaque keeps what
+        its declaration says only if its definition provably has it: with `v := I*x`, |vᵀv| = vᵀv was proved
+        when the step cited another row, and with `S: matrix(n, n, symmetric)` and `S := A`, xᵀSy = yᵀSx
+        was checked at sizes. Dropping a property only makes the symbol more general, never the check
+        unsound."""
+        if name not in self.definitions:
+            return True, decl.symmetric
+        try:
+            value = self.defined(name, self._all_defined - self._enclosing - {name})
+        except Exception:  # noqa: BLE001 - a definition that cannot be evaluated proves nothing
+            return False, False
+        return _entries_real(value), decl.symmetric and _provably_symmetric(value)
 
     def _declared_args(self, decl: FunctionDecl) -> list[Any]:
         return [self.symbol(arg) for arg in decl.args]

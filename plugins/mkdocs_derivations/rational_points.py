@@ -8,14 +8,15 @@ rational number are a few inverses of rational matrices: about 3 ms a point. Exa
 possible outcomes unequal in strength:
 
 * a point where both sides are defined and differ **refutes** the step at that size, with no rounding: a
-  difference of rational functions that is not 0 at one point is not the zero function;
+  difference of rational functions that is not 0 at one point is not the zero function (an irrational
+  algebraic difference, |z| − √(z²) at a complex z, refutes only when 30 of its digits are certain);
 * agreement at every point is **evidence** only (a non-zero rational function vanishes on a thin set, but
   the points are seeded, so a step could be built to vanish at them): the verdict is numeric, never proved.
 
 The variables of derivatives stay symbols until the end (a number's derivative is 0). A point is skipped
 where some part of a side has no value (a singular matrix, a division by 0, even one SymPy folds away) or
-where the difference is not a rational or Gaussian rational number (``sin(3/7)``, ``sqrt(2)``). Half the
-points spread their values over 10**-8 to 10**12, and at a third a symbol not declared real is complex.
+where the difference is neither a (Gaussian) rational number nor certainly non-zero (``sin(3/7)``). Half
+the points spread their values over 10**-8 to 10**12, and at a third a symbol not declared real is complex.
 Steps with undefined functions are not evaluated this way (:func:`applies`): a function has no rational
 value.
 """
@@ -31,7 +32,7 @@ from typing import Any
 import sympy as sp
 
 from . import sampling
-from .declarations import Declaration, FunctionDecl
+from .declarations import Declaration, FunctionDecl, MatrixDecl
 from .evaluate import Definition, EvaluationError, Evaluator, undefined
 from .expr import DERIVATIVE_BUILTINS
 from .expr_ast import BinOp, Call, Node, names, walk
@@ -74,6 +75,7 @@ class _Shared:
 
     exact: Evaluator
     assumptions: dict[str, dict[str, bool] | None] = field(default_factory=dict)
+    entries: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # a defined matrix's: real, symmetric
 
 
 class _AtPoint(Evaluator):
@@ -129,6 +131,17 @@ class _AtPoint(Evaluator):
             return {} if name in self.kept else declared
         return found
 
+    def _matrix_entries(self, name: str, decl: MatrixDecl) -> tuple[bool, bool]:
+        """The exact route's, for the reason given at :meth:`_defined_assumptions`; if judging the definition
+        takes too long, complex entries, not mirrored (the most general matrix)."""
+        if name not in self.definitions:
+            return super()._matrix_entries(name, decl)
+        if name not in self.shared.entries:
+            run = budgeted(functools.partial(self.shared.exact._matrix_entries, name, decl), POINT_BUDGET_S,
+                           catch=False)
+            self.shared.entries[name] = run.value if run.ok else (False, False)
+        return self.shared.entries[name]
+
     def _value(self, node: Node, expand: frozenset[str]) -> Any:
         result = super()._value(node, expand)
         if undefined(result):
@@ -162,12 +175,17 @@ def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition]
         if len(left) != len(right):
             return None  # the exact route says why; nothing to add here
         gaps = [_gaussian(a - b) for a, b in zip(left, right, strict=True)]
-        if any(gap is None for gap in gaps):
-            continue  # not a (Gaussian) rational at this point: exact arithmetic cannot tell
-        wrong = next((i for i, gap in enumerate(gaps) if gap != (0, 0)), None)
+        wrong = next((i for i, gap in enumerate(gaps) if gap is not None and gap != (0, 0)), None)
+        digits = False
+        if wrong is None:  # an entry that is not a (Gaussian) rational may still differ beyond doubt
+            wrong = next((i for i, gap in enumerate(gaps) if gap is None and _certainly_nonzero(left[i], right[i])),
+                         None)
+            digits = wrong is not None
         if wrong is not None:
             point = {s: v for s, v in evaluator.values.items() if s in evaluator.used}
-            return _refutation(values, left[wrong], right[wrong], wrong, point)
+            return _refutation(values, left[wrong], right[wrong], wrong, point, digits=digits)
+        if any(gap is None for gap in gaps):
+            continue  # some entry is not a (Gaussian) rational and not certainly different: cannot tell
         agreed += 1
     if agreed < FEWEST:
         return None
@@ -215,8 +233,56 @@ def _entries(value: Any) -> list[Any]:
     return list(value) if isinstance(value, sp.MatrixBase) else [value]
 
 
+def _certainly_nonzero(left: Any, right: Any) -> bool:
+    """True if ``left - right``, an algebraic number that is not a (Gaussian) rational (``sqrt(2) - 1``,
+    ``|1 + 2i| - 3``), is not 0 beyond doubt: SymPy evaluates it to :data:`DIGITS` correct significant
+    digits (``strict``: it raises rather than return fewer, which is what a hidden 0 such as
+    ``sqrt(3 + 2 sqrt(2)) - 1 - sqrt(2)`` gives) and they are not all 0. Without this, |z| = sqrt(z²) agreed
+    at every point where it could be decided: at the complex points, where it is false, neither side was
+    rational.
+
+    Only algebraic numbers (roots, absolute values, real and imaginary parts of rationals): a hidden 0 among
+    exponentials of the wide values (``exp(288190)`` terms that cancel) made SymPy raise its working
+    precision without end, 20 GB in one test before this restriction."""
+    gap = left - right
+    if not _algebraic(gap):
+        return False
+
+    def evaluate() -> bool:
+        try:
+            value = sp.N(gap, DIGITS, strict=True, maxn=MAX_WORKING_DIGITS)
+        except (ArithmeticError, ValueError, TypeError, NotImplementedError, AttributeError, RecursionError,
+                MemoryError):
+            return False  # PrecisionExhausted is an ArithmeticError: fewer digits than asked, so no decision
+        return bool(value.is_number and value != 0)
+
+    run = budgeted(evaluate, POINT_BUDGET_S, catch=False)
+    return bool(run.ok and run.value)
+
+
+_ALGEBRAIC = (sp.Add, sp.Mul, sp.Abs, sp.re, sp.im, sp.conjugate, sp.sign)
+
+
+def _algebraic(value: Any) -> bool:
+    """Whether ``value`` is built from rationals and ``i`` by arithmetic, rational powers, ``Abs``, ``re``,
+    ``im``, ``conjugate`` and ``sign`` only."""
+    if not isinstance(value, sp.Expr) or value.free_symbols:
+        return False
+    for node in sp.preorder_traversal(value):
+        if isinstance(node, (sp.Rational, sp.core.numbers.ImaginaryUnit, *_ALGEBRAIC)):
+            continue
+        if isinstance(node, sp.Pow) and isinstance(node.exp, sp.Rational):
+            continue
+        return False
+    return True
+
+
+DIGITS = 30
+MAX_WORKING_DIGITS = 300
+
+
 def _refutation(values: list[Any], left: sp.Expr, right: sp.Expr, flat: int,
-                point: dict[sp.Basic, sp.Expr]) -> Outcome:
+                point: dict[sp.Basic, sp.Expr], *, digits: bool = False) -> Outcome:
     example = sampling.describe_point(point)
     example["lhs"], example["rhs"] = _shown(left), _shown(right)
     where = ""
@@ -224,9 +290,11 @@ def _refutation(values: list[Any], left: sp.Expr, right: sp.Expr, flat: int,
         row, col = divmod(flat, values[0].cols)
         example["entry"] = f"({row + 1}, {col + 1})"
         where = f"entry {example['entry']} "
+    how = (f"their difference, not a rational number there, evaluated to {DIGITS} correct significant digits"
+           if digits else "in exact arithmetic")
     detail = (f"{where}differs at the rational point of the counterexample, where both sides are defined: "
-              f"left side {_relation(example['lhs'])}, right side {_relation(example['rhs'])}, in exact "
-              "arithmetic (the exact symbolic check at this size ran out of time; one such point decides)")
+              f"left side {_relation(example['lhs'])}, right side {_relation(example['rhs'])}, {how} "
+              "(the exact symbolic check at this size ran out of time; one such point decides)")
     return Outcome("refuted", REFUTING_METHOD, detail, example, points=1)
 
 
