@@ -38,11 +38,15 @@ from .shapes import MAX_DERIVATIVE_ORDER
 
 
 def _sign(arg: Any) -> Any:
-    """``sign``, as SymPy defines it (z/|z|), written out when ``arg`` may be non-real: SymPy 1.14 folds
-    ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved."""
+    """``sign``, as SymPy defines it (z/|z|, and 0 at 0), written out when ``arg`` may be non-real: SymPy
+    1.14 folds ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved. Written as
+    z/|z| alone it had no value at 0, where a sample point was then skipped, and ``Abs(sign(z)) = 1`` (false
+    at z = 0) got numeric evidence."""
     if arg.is_extended_real:
         return sp.sign(arg)
-    return arg / sp.Abs(arg)
+    if arg.is_zero is False:
+        return arg / sp.Abs(arg)
+    return sp.Piecewise((0, sp.Eq(arg, 0)), (arg / sp.Abs(arg), True))
 
 
 _UNARY = {
