@@ -255,6 +255,19 @@ def test_a_symlinked_spec_is_refused_without_reading_its_target(tmp_path: Path,
     assert "secret.txt" not in out  # named as the link, not as its target
 
 
+def test_a_symlinked_specs_folder_is_refused_without_reading_its_files(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`derivations -> ../outside` (git stores the link) had every file beyond it read and quoted."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "config.yml").write_text("version: 1\nghp_SECRET_TOKEN: 1\n")
+    (tmp_path / "derivations").symlink_to(outside)
+    code, out = run(capsys, str(tmp_path / "derivations"))
+    assert code == 2
+    assert "config.yml: the folder `derivations` holding this spec is a symbolic link" in out
+    assert "SECRET" not in out
+
+
 @pytest.mark.parametrize("make, message", [
     (lambda path: path.symlink_to(path), "a spec file may not be a symbolic link"),  # a link loop
     (lambda path: path.symlink_to(path.parent / "gone.yml"), "a spec file may not be a symbolic link"),

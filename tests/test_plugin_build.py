@@ -311,6 +311,8 @@ def test_a_spec_that_fails_to_load_is_a_load_error_not_a_claim(tmp_path: Path) -
     ("memory_limit_mb: 0", "option 'memory_limit_mb': must be a positive number of MiB"),
     ("output_dir: ../elsewhere", "option 'output_dir': `../elsewhere` must be a folder inside docs_dir"),
     ("output_dir: /abs", "option 'output_dir': `/abs` must be a folder inside docs_dir"),
+    ("specs_dir: ''", "option 'specs_dir': must name the folder of the spec files"),
+    ("specs_dir: .", "option 'specs_dir': must name the folder of the spec files"),
 ])
 def test_a_bad_plugin_option_is_a_configuration_error(tmp_path: Path, option: str, problem: str) -> None:
     from mkdocs.config import load_config
@@ -332,6 +334,23 @@ def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:
     assert result.returncode == 0
     assert "specs_dir: the folder specs does not exist, so no derivation pages are generated" in result.stderr
     assert mkdocs_build(site, "--strict").returncode != 0
+
+
+def test_an_empty_specs_folder_is_a_warning(tmp_path: Path) -> None:
+    """`check` refuses a folder without specs (exit 2); the build made a site without derivations in silence."""
+    site = site_support.make_site(tmp_path, {}, specs_dir="specs")
+    result = mkdocs_build(site)
+    assert result.returncode == 0
+    assert "specs_dir: no spec files (*.yml, *.yaml) in specs, so no derivation pages are generated" in result.stderr
+    assert mkdocs_build(site, "--strict").returncode != 0
+
+
+def test_a_spec_named_with_a_leading_dot_is_an_error_not_a_lost_page(tmp_path: Path) -> None:
+    """MkDocs leaves dot-files out of the site: `.chain-rule.yml` was "ok", counted and linked, never built."""
+    site = make_site(tmp_path, {"good.yml": GOOD, ".hidden.yml": GOOD})
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode != 0
+    assert "`.hidden` starts with a dot, and MkDocs leaves such files out of the site" in result.stderr
 
 
 def test_the_build_log_ends_with_the_site_total_and_what_sympy_checked(tmp_path: Path) -> None:

@@ -177,3 +177,22 @@ def test_a_reference_to_a_page_named_with_capitals_says_to_rename_the_file() -> 
     [message, *_] = [e.message for e in reference_errors("user", pages[1].layout, registry)]
     assert message == ("reference `{eq:base#base}` names no equation (no page `base`; the page `Base` is named after "
                        "a file with capital letters, which a reference cannot name: rename the file to `base.yml`)")
+
+
+def test_text_written_like_a_reference_is_an_error_and_code_is_left_alone() -> None:
+    """`{eq: base}` and `{eq:Base}` stayed on the page as literal text with the check and the strict build
+    passing; a reference shown as an example in backticks or a fenced block was turned into a link (or, if
+    its label did not exist, reported)."""
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    text = ("  - text: |\n      Typos {eq: base}, {eq:Base} and {eq:}; in code `{eq:base}`, ``{eq:nope}`` and\n\n"
+            "      ```yaml\n      text: see {eq:nope}\n      ```\n\n      then {eq:base}.\n")
+    user = page("user", BASE + text)
+    assert user.layout is not None
+    registry = build_registry([("user", user.layout)])
+    errors = reference_errors("user", user.layout, registry)
+    assert [(e.message.split(" is not")[0], e.location.line, e.location.column) for e in errors] == [
+        ("`{eq: base}`", 10, 13), ("`{eq:Base}`", 10, 25), ("`{eq:}`", 10, 39)]
+    [markdown] = [p.markdown for p in render_site_pages([user])]
+    assert "in code `{eq:base}`, ``{eq:nope}``" in markdown and "text: see {eq:nope}" in markdown
+    assert "then [(1)](#eq-base){.deriv-ref}." in markdown

@@ -38,7 +38,7 @@ def find_specs(folder: Path) -> list[Path]:
     would lose a contributor's page without a word."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix in {".yml", ".yaml"})
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yml", ".yaml"})  # `x.YML` too
 
 
 def _sympy_version() -> str:

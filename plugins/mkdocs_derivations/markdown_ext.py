@@ -146,7 +146,7 @@ class DerivationsExtension(Extension):
             return self._failed(name, f"`!derivation {name}`: the path cannot be followed: {err}")
         if not path.is_relative_to(base):
             return self._failed(name, f"`!derivation {name}`: the path leaves base_dir {base}")
-        if path.suffix not in {".yml", ".yaml"} or not path.is_file():
+        if path.suffix.lower() not in {".yml", ".yaml"} or not path.is_file():
             return self._failed(name, f"`!derivation {name}`: no spec file at {path}")
         try:
             checker = self.checker()

@@ -62,6 +62,22 @@ class _CheckingOption(c.Type):
         return value
 
 
+class _SpecsFolder(c.Type):
+    """The specs folder: not empty or `.`, which named the folder of `mkdocs.yml` and read it as a spec
+    ("unknown key `site_name`")."""
+
+    def __init__(self, default: str) -> None:
+        super().__init__(str, default=default)
+
+    def run_validation(self, value: object) -> object:
+        value = super().run_validation(value)
+        assert isinstance(value, str)
+        if PurePosixPath(value.strip().replace("\\", "/") or ".") == PurePosixPath("."):
+            raise c.ValidationError("must name the folder of the spec files, such as `derivations`, not the "
+                                    "folder of mkdocs.yml itself")
+        return value
+
+
 class _FolderInDocs(c.Type):
     """A folder below ``docs_dir``: generated pages written through ``..`` or an absolute path would land
     outside the site's sources (or overwrite other pages' URLs) without a word."""
@@ -82,7 +98,7 @@ class _FolderInDocs(c.Type):
 class DerivationsConfig(base.Config):
     enabled = c.Type(bool, default=True)
     """Turn the plugin off without removing it from `mkdocs.yml`."""
-    specs_dir = c.Type(str, default="derivations")
+    specs_dir = _SpecsFolder(default="derivations")
     """Folder (relative to `mkdocs.yml`) holding the `*.yml` derivation specs."""
     output_dir = _FolderInDocs(default="derivations")
     """Folder below `docs_dir` where the generated pages appear (their URL prefix)."""
@@ -225,6 +241,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
                 log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
                             display_path(specs_dir, self._root))
             paths = find_specs(specs_dir)
+            if specs_dir.is_dir() and not paths:  # as `check` refuses an empty folder, and for the same reason
+                log.warning("specs_dir: no spec files (*.yml, *.yaml) in %s, so no derivation pages are generated",
+                            display_path(specs_dir, self._root))
         except OSError as err:
             message = (f"derivations: specs_dir: cannot read the folder {display_path(specs_dir, self._root)}: "
                        f"{err.strerror or err}")

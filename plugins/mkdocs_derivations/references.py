@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -22,6 +22,70 @@ GRAPH_SLUG = "graph"
 GENERATED_SLUGS = (DASHBOARD_SLUG, GRAPH_SLUG)
 
 REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
+# Anything that starts like a reference: one that is not also a REFERENCE is written wrong (`{eq: a}`, `{eq:A}`)
+# and stayed on the page as literal text, with the check and the strict build passing.
+_REFERENCE_LIKE = re.compile(r"\{eq:[^}\n]{0,80}\}?")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"`+")
+
+
+def mask_code(markdown: str) -> str:
+    """``markdown`` with the inside of code spans and fenced code blocks blanked (same length, newlines
+    kept), so that a reference written there as an example is neither checked nor turned into a link: the
+    offsets of what is left are the original's."""
+    out: list[str] = []
+    fence: str | None = None
+    for line in markdown.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is not None:
+            if opening and opening.group(1)[0] == fence[0] and len(opening.group(1)) >= len(fence) \
+                    and not line[opening.end():].strip():
+                fence = None
+            out.append(_blank(line))
+        elif opening and not (opening.group(1)[0] == "`" and "`" in line[opening.end():]):
+            fence = opening.group(1)
+            out.append(_blank(line))
+        else:
+            out.append(line)
+    return _mask_spans("".join(out))
+
+
+def _mask_spans(text: str) -> str:
+    """Blank inline code: a run of n backticks up to the next run of exactly n (CommonMark's rule)."""
+    chars = list(text)
+    runs = list(_BACKTICKS.finditer(text))
+    index = 0
+    while index < len(runs):
+        opening = runs[index]
+        closing = next((k for k in range(index + 1, len(runs))
+                        if len(runs[k].group()) == len(opening.group())), None)
+        if closing is None:
+            index += 1
+            continue
+        for position in range(opening.end(), runs[closing].start()):
+            if chars[position] != "\n":
+                chars[position] = " "
+        index = closing + 1
+    return "".join(chars)
+
+
+def _blank(line: str) -> str:
+    return " " * len(line.rstrip("\n")) + "\n" * line.endswith("\n")
+
+
+def references_in(markdown: str) -> Iterator[re.Match[str]]:
+    """The references of a prose text that are outside code (matched in :func:`mask_code`'s text, whose
+    offsets are the original's)."""
+    return REFERENCE.finditer(mask_code(markdown))
+
+
+def substitute_references(markdown: str, replace: Callable[[re.Match[str]], str]) -> str:
+    """``markdown`` with each reference outside code replaced by ``replace(match)``."""
+    pieces, last = [], 0
+    for match in references_in(markdown):
+        pieces += [markdown[last:match.start()], replace(match)]
+        last = match.end()
+    return "".join(pieces) + markdown[last:]
 
 
 @dataclass(frozen=True)
@@ -60,16 +124,29 @@ def split(match: re.Match[str], here: str) -> tuple[str, str]:
     return (first, second) if second else (here, first)
 
 
-def text_references(item: TextItem) -> Iterator[tuple[re.Match[str], Location]]:
-    """Every reference in a prose block with its exact location (lines of a block scalar are kept)."""
-    for lineno, line in enumerate(item.markdown.splitlines()):
-        for match in REFERENCE.finditer(line):
+def text_references(item: TextItem, pattern: re.Pattern[str] = REFERENCE) -> Iterator[tuple[re.Match[str], Location]]:
+    """Every reference (or, with ``pattern``, anything like one) outside code in a prose block, with its
+    exact location (lines of a block scalar are kept)."""
+    for lineno, line in enumerate(mask_code(item.markdown).splitlines()):
+        for match in pattern.finditer(line):
             if item.location.line:
                 # Lines of a block scalar share its indentation; other scalars arrive on one line.
                 column = item.location.column + match.start() if item.location.column else 0
                 yield match, Location(item.location.path, item.location.line + lineno, column)
             else:
                 yield match, Location(item.location.path)
+
+
+def malformed_references(layout: Layout) -> list[SpecError]:
+    """Located errors for text that starts like a reference but is not one (``{eq: a}``, ``{eq:A}``)."""
+    errors = []
+    for item in (i for i in walk_items(layout.items) if isinstance(i, TextItem)):
+        for match, location in text_references(item, _REFERENCE_LIKE):
+            if not REFERENCE.fullmatch(match.group(0)):
+                errors.append(SpecError(f"`{match.group(0)}` is not a reference: write `{{eq:label}}` or "
+                                        "`{eq:page#label}` with the label in lower-case letters, digits and `-`, "
+                                        "no spaces (in backticks it is left as code)", location))
+    return errors
 
 
 def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Location]]:
@@ -91,8 +168,9 @@ def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Loca
 def reference_errors(slug: str, layout: Layout, registry: Registry,
                      broken: frozenset[str] | set[str] = frozenset()) -> list[SpecError]:
     """Located errors for every reference of one page that names no equation; ``broken`` names the pages
-    that exist but could not be loaded (their labels are unknown, which is not the citing page's fault)."""
-    errors: list[SpecError] = []
+    that exist but could not be loaded (their labels are unknown, which is not the citing page's fault),
+    and for text written like a reference that is not one."""
+    errors: list[SpecError] = malformed_references(layout)
     for target_slug, label, written, location in _references(slug, layout):
         if label in registry.get(target_slug, {}):
             continue
@@ -129,7 +207,11 @@ def page_name_errors(pages: list[tuple[str, str]]) -> list[tuple[int, SpecError,
     first: dict[str, tuple[int, str, str]] = {}
     for index, (slug, shown) in enumerate(pages):
         key = slug.casefold()
-        if key in GENERATED_SLUGS:
+        if slug.startswith("."):
+            errors.append((index, SpecError(f"`{slug}` starts with a dot, and MkDocs leaves such files out of the "
+                                            "site, so this spec has no page; rename it without the dot",
+                                            Location(shown, 1)), False))
+        elif key in GENERATED_SLUGS:
             errors.append((index, SpecError(f"`{slug}` is the name of a page the plugin generates (the verification "
                                             "dashboard or the dependency graph), so this spec has no page; rename "
                                             "this spec", Location(shown, 1)), False))

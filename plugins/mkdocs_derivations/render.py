@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
-from .references import REFERENCE, Registry, pages_registry, split
+from .references import Registry, pages_registry, split, substitute_references
 from .sanitize import defuse_script_words, sanitize_markdown
 from .slots import Immediate, Slots
 from .verdict import DEFINITION_WORDS, VERIFIED, Status, Verdict, badge, sizes_text, weakest
@@ -78,7 +78,7 @@ class _PageRenderer:
         return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
 
     def text(self, item: TextItem) -> str:
-        return sanitize_markdown(REFERENCE.sub(self.resolve, item.markdown).strip("\n"))
+        return sanitize_markdown(substitute_references(item.markdown, self.resolve).strip("\n"))
 
     # ----- equations -------------------------------------------------------------------------------------
     def row_tex(self, row: Row, chain: int | None = None) -> str:

@@ -92,6 +92,10 @@ def read_spec_file(path: Path, name: str) -> bytes:
         # in the log) any file the runner can: a link to a secret, or to /proc/self/environ.
         raise SpecError("a spec file may not be a symbolic link; put the spec itself in the folder",
                         Location(name))
+    if path.parent.is_symlink():  # `derivations -> ../outside` is a link git stores like any other
+        raise SpecError(f"the folder `{path.parent.name}` holding this spec is a symbolic link; a specs folder "
+                        "may not be one (it could point outside the repository): make it a real folder",
+                        Location(name))
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # reading a named pipe would wait for a writer for ever
