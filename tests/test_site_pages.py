@@ -196,3 +196,17 @@ def test_text_written_like_a_reference_is_an_error_and_code_is_left_alone() -> N
     [markdown] = [p.markdown for p in render_site_pages([user])]
     assert "in code `{eq:base}`, ``{eq:nope}``" in markdown and "text: see {eq:nope}" in markdown
     assert "then [(1)](#eq-base){.deriv-ref}." in markdown
+
+
+def test_a_cross_page_by_error_points_at_the_by_value_and_names_the_step() -> None:
+    """It pointed at the row's first line (the block's `start:` for a first step) and named no step."""
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    text = ("  - math:\n      start: {tex: a, sympy: 't'}\n      steps:\n        - tex: b\n          sympy: 't'\n"
+            "        - tex: c\n          sympy: 't'\n          by: base#nope\n")
+    pages = [page("base", BASE), page("user", text)]
+    registry = build_registry([(p.slug, p.layout) for p in pages if p.layout is not None])
+    assert pages[1].layout is not None
+    [error] = reference_errors("user", pages[1].layout, registry)
+    assert (error.location.line, error.location.column) == (12, 15)
+    assert str(error).startswith("user.yml:12:15: [block 1 (math), step 2] `by: base#nope` names no equation")

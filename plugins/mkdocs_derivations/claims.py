@@ -78,6 +78,9 @@ class Row:
     parts: list[Part]
     claims: list[int]  # indices into Layout.claims
     location: Location
+    # `by: page#label` citations of its steps, resolved once every page is laid out: (page#label, where the
+    # `by:` value is written, the step), so that an error points at that value, not at the row's start
+    cited_elsewhere: list[tuple[str, Location, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -437,6 +440,7 @@ class _Builder:
                 # Another page's equation: a reference for the reader, resolved when the site is rendered.
                 # Its definitions are not substituted (each page is checked on its own).
                 refs.append(("", cited.value))
+                current.cited_elsewhere.append((cited.value, cited.location, where))
                 continue
             row = self.labels.get(cited.value)
             if row is current:

@@ -149,20 +149,19 @@ def malformed_references(layout: Layout) -> list[SpecError]:
     return errors
 
 
-def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Location]]:
-    """(target page, label, as written, location) of every reference and cross-page `by:` of one page."""
+def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Location, str]]:
+    """(target page, label, as written, location, step) of every reference and cross-page `by:` of one page
+    (the step is "" for prose)."""
     items = list(walk_items(layout.items))
     for item in (i for i in items if isinstance(i, TextItem)):
         for match, location in text_references(item):
             target_slug, label = split(match, slug)
-            yield target_slug, label, match.group(0), location
+            yield target_slug, label, match.group(0), location, ""
     for math in (i for i in items if isinstance(i, MathItem)):
         for row in math.rows:
-            for part in row.parts:
-                for number, anchor in part.by:
-                    if not number:  # a number means it was resolved on the page itself when laid out
-                        target_slug, label = anchor.split("#", 1)
-                        yield target_slug, label, f"by: {anchor}", row.location
+            for anchor, location, where in row.cited_elsewhere:
+                target_slug, label = anchor.split("#", 1)
+                yield target_slug, label, f"by: {anchor}", location, where
 
 
 def reference_errors(slug: str, layout: Layout, registry: Registry,
@@ -171,7 +170,7 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
     that exist but could not be loaded (their labels are unknown, which is not the citing page's fault),
     and for text written like a reference that is not one."""
     errors: list[SpecError] = malformed_references(layout)
-    for target_slug, label, written, location in _references(slug, layout):
+    for target_slug, label, written, location, where in _references(slug, layout):
         if label in registry.get(target_slug, {}):
             continue
         if target_slug in broken:
@@ -187,7 +186,7 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
             close = difflib.get_close_matches(target_slug, registry, n=1)
             what = f"no page `{target_slug}`" + (f"; did you mean `{close[0]}#{label}`?" if close else "")
         if written.startswith("by: "):
-            errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location))
+            errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location, where))
         else:
             errors.append(SpecError(f"reference `{written}` names no equation ({what})", location))
     return errors
@@ -230,5 +229,5 @@ def page_name_errors(pages: list[tuple[str, str]]) -> list[tuple[int, SpecError,
 
 def cited_pages(slug: str, layout: Layout, registry: Registry) -> set[str]:
     """The other pages whose equations this page cites (references that resolve), for the graph."""
-    return {target for target, label, _, _ in _references(slug, layout)
+    return {target for target, label, _, _, _ in _references(slug, layout)
             if target != slug and label in registry.get(target, {})}
