@@ -538,7 +538,7 @@ def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, l
     assert _verdict_of(lhs, rhs, head=head).status == "refuted"
 
 
-CONSTANT_NOTE = ("`L` has no definition on this page and is not a function of `t`, so its derivative is 0; define "
+CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `t`, so its derivative is 0; define "
                  "it (`:=`) or declare it `function(t)`")
 
 
@@ -548,6 +548,8 @@ CONSTANT_NOTE = ("`L` has no definition on this page and is not a function of `t
      [CONSTANT_NOTE]),  # through a definition, which a derivative substitutes
     ("symbols:\n  t: real\n  L: real\nwhere:\n  L: 't**2'\n", "diff(L, t)", "2*t", "proved", []),
     ("symbols:\n  t: real\n  L: real\n", "diff(t**2, t) + L", "3*t", "refuted", []),  # L is not differentiated
+    # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is
+    ("symbols:\n  x: real\n  y: positive\nwhere:\n  y: 'x - 5'\n", "diff(sqrt(y**2), y)", "1", "refuted", []),
 ])
 def test_a_refuted_derivative_of_an_undefined_scalar_says_it_is_a_constant(head: str, lhs: str, rhs: str,
                                                                            status: str, notes: list[str]) -> None:

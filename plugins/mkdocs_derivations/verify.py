@@ -114,9 +114,10 @@ class _Context:
         self.unproved_sizes = [] if claim.sizes else unproved_sizes(self.dims, self.mentioned)
         self.points_apply = rational_points.applies(self.env, self.mentioned)
 
-    def reachable(self, start: set[str], *, function_arguments: bool = True) -> set[str]:
+    def reachable(self, start: set[str], *, function_arguments: bool = True,
+                  opaque: frozenset[str] = frozenset()) -> set[str]:
         """``start`` and every name its definitions use, transitively (and, if asked, the declared
-        arguments of the functions met)."""
+        arguments of the functions met); the definitions of the ``opaque`` names are not followed."""
         todo = set(start)
         seen: set[str] = set()
         while todo:
@@ -124,7 +125,7 @@ class _Context:
             if name in seen:
                 continue
             seen.add(name)
-            if name in self.definitions:
+            if name in self.definitions and name not in opaque:
                 todo |= names(self.definitions[name].node)
             decl = self.env.get(name)
             if function_arguments and isinstance(decl, FunctionDecl):
@@ -362,10 +363,11 @@ def _constant_notes(ctx: _Context) -> list[str]:
             if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
                 continue
             variable = node.args[1].id
-            # Definitions are substituted inside a derivative, so follow them.
-            for name in ctx.reachable(names(node.args[0]), function_arguments=False):
+            # Definitions are substituted inside a derivative, so follow them; but not the variable's own: with
+            # y := x - 5, d/dy sqrt(y²) keeps y a variable, and a note blaming the constant x misled (red team).
+            for name in ctx.reachable(names(node.args[0]), function_arguments=False, opaque=frozenset({variable})):
                 if name not in ctx.definitions and name != variable and isinstance(ctx.env.get(name), ScalarDecl):
-                    notes.add(f"`{name}` has no definition on this page and is not a function of `{variable}`, "
+                    notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
                               f"so its derivative is 0; define it (`:=`) or declare it `function({variable})`")
     return sorted(notes)
 
