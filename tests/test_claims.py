@@ -9,7 +9,7 @@ import pytest
 
 from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.checking import Checker
-from mkdocs_derivations.claims import build_layout
+from mkdocs_derivations.claims import Claim, build_layout
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.render import render_page
@@ -710,3 +710,15 @@ def test_a_bad_identity_or_zero_matrix_is_a_located_error(lhs: str, rhs: str, si
 def test_eye_and_zeros_cannot_be_declared(name: str) -> None:
     error = only_error(math("a", "t", "t"), head=f"symbols:\n  t: real\n  {name}: real\n")
     assert error.message == f"`{name}` is a builtin function or constant and cannot be used as a symbol name"
+
+
+def test_a_claim_names_the_definitions_it_reaches_in_document_order() -> None:
+    """The details showed `diff(f, x) = pi/2*exp(-pi/2)` with nothing saying x = pi/2 (a box's `where`):
+    out of context it read as a false identity (docs walkthrough)."""
+    from mkdocs_derivations.errors import Location
+
+    claim = Claim("equal", "diff(f, x)", "2*g", (), (("g", "x + 1"), ("f", "x**2 + g*t"), ("x", "pi/2"),
+                                                   ("h", "7")), (), (), Location("p.yml"), "")
+    assert claim.definitions_used() == [("g", "x + 1"), ("f", "x**2 + g*t"), ("x", "pi/2")]
+    definition = Claim("define", "g", "x + 1", (), (("g", "x + 1"), ("x", "pi/2")), (), (), Location("p.yml"), "")
+    assert definition.definitions_used() == [("x", "pi/2")]  # not the name it defines

@@ -17,6 +17,7 @@ the error keeps from being checked become ``error`` claims whose verdict repeats
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -33,6 +34,9 @@ from .verdict import SPEC_ERROR, Verdict, sizes_text
 
 # "error": a step that a spec error kept from being checked (the error itself is among the page's errors).
 ClaimKind = Literal["equal", "define", "given", "shape", "unchecked", "error"]
+
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,23 @@ class Claim:
     sizes: tuple[tuple[tuple[str, int], ...], ...]
     location: Location
     where: str
+
+    def definitions_used(self) -> list[tuple[str, str]]:
+        """The definitions in scope that the claim's sides reach, directly or through other definitions, in
+        document order: what a reader needs beside the checked form (``diff(f, x) = pi/2*exp(-pi/2)`` read as
+        a false identity without ``x = pi/2`` from the box's ``where``). A name found in a string only
+        names a declared symbol or a builtin, so scanning the text is enough."""
+        texts = dict(self.definitions)
+        todo = set(_NAME.findall(self.rhs))
+        if self.kind != "define":  # a definition's left side is the name it defines
+            todo |= set(_NAME.findall(self.lhs))
+        used: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in texts and name not in used:
+                used.add(name)
+                todo |= set(_NAME.findall(texts[name]))
+        return [(name, text) for name, text in self.definitions if name in used]
 
     def key_parts(self) -> list[str]:
         """Everything the verdict depends on (the cache adds engine and SymPy versions)."""

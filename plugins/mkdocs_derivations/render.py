@@ -41,6 +41,11 @@ def _esc(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _shorten(text: str, most: int = 120) -> str:
+    """A definition as the details show it: a long one cut, since its own row shows it whole."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 class _PageRenderer:
     def __init__(self, checked: CheckedSpec, registry: Registry, directory_urls: bool = True,
                  slots: Slots | Immediate | None = None) -> None:
@@ -128,6 +133,10 @@ class _PageRenderer:
             if claim.rhs:
                 checked += f" {rel} " + _esc(claim.rhs)
             lines.append(f"<p>Checked form: <code>{checked}</code></p>")
+            used = claim.definitions_used()
+            if used:
+                shown = ", ".join(f"<code>{_esc(name)} := {_esc(_shorten(text))}</code>" for name, text in used)
+                lines.append(f"<p>With: {shown}</p>")
         if verdict.detail:
             lines.append(f"<p>{_esc(verdict.detail)}</p>")
         if verdict.sizes:
