@@ -175,6 +175,21 @@ def _string(node: YNode, what: str, where: str, allow_empty: bool = False) -> st
     return scalar.value
 
 
+def _one_line(node: YNode, what: str, where: str, why: str) -> str:
+    """A non-empty string without a line break inside (its ends are stripped).
+
+    Titles, the citation and the URL are written into a heading, a paragraph or a link: a line break there
+    ends the heading and starts a paragraph (or a `## heading`) that the format does not offer.
+    """
+    value = _string(node, what, where)
+    stripped = value.strip()
+    if "\n" in stripped:
+        assert isinstance(node, YScalar)  # _string accepted it
+        offset = value.index(stripped) + stripped.index("\n")
+        raise SpecError(f"{what} must be one line: {why}; join the lines", _located(node).at(offset), where)
+    return stripped
+
+
 def _text(node: YNode, what: str, where: str) -> model.Text:
     scalar = _scalar_text(node, what, where)
     return _located(scalar)
@@ -250,7 +265,7 @@ class _Loader:
         if version != FORMAT_VERSION:
             raise SpecError(f"unsupported format `version: {version}`; this plugin reads version "
                             f"{FORMAT_VERSION}", root.values["version"].location)
-        title = _string(root.values["title"], "`title`", "")
+        title = _one_line(root.values["title"], "`title`", "", "a line break would split the page's heading")
         source = self.source(root.values["source"]) if "source" in root.values else None
         numbering = model.Numbering()
         if "numbering" in root.values:
@@ -275,9 +290,13 @@ class _Loader:
         where = "source"
         ymap = _map(node, "`source`", where)
         _check_keys(ymap, SOURCE_KEYS, "source", where, required=("citation",))
-        citation = _string(ymap.values["citation"], "`citation`", where)
-        url = _string(ymap.values["url"], "`url`", where) if "url" in ymap.values else None
-        return model.Source(citation=citation.strip(), url=url.strip() if url is not None else None)
+        citation = _one_line(ymap.values["citation"], "`citation`", where,
+                             "a line break could start a paragraph or a heading of its own (fold a long "
+                             "citation with `>-`)")
+        url = None
+        if "url" in ymap.values:
+            url = _one_line(ymap.values["url"], "`url`", where, "a line break would end the link")
+        return model.Source(citation=citation, url=url)
 
     def numbering(self, node: YNode) -> model.Numbering:
         where = "numbering"
@@ -501,7 +520,8 @@ class _Loader:
                     block_where(parent, index, kind))
         title = ""
         if "title" in ymap.values:
-            title = _string(ymap.values["title"], "`title`", block_where(parent, index, kind)).strip()
+            title = _one_line(ymap.values["title"], "`title`", block_where(parent, index, kind),
+                              "a line break would split the box's title")
         where = block_where(parent, index, kind, title)
         allowed = EXAMPLE_KEYS if kind == "example" else REMARK_KEYS
         required = ("title", "blocks") if kind == "example" else ("blocks",)
