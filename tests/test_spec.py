@@ -260,6 +260,18 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
                         "`start` must be at least 0", "numbering"),
     "numbering prefix": (doc(*HEAD, "numbering: {prefix: 5.}", TEXT), (3, 21),
                          "`prefix` must be a string; found `5.`, a number; quote it", "numbering"),
+    "numbering prefix closing the tag": (doc(*HEAD, "numbering: {prefix: '}\\tag{x'}", TEXT), (3, 22),
+                                         "`prefix` may hold only ASCII letters, digits, `.` and `-`", "numbering"),
+    "numbering prefix with math": (doc(*HEAD, "numbering: {prefix: 'A$$'}", TEXT), (3, 23), "found `$`",
+                                   "numbering"),
+    "numbering prefix with a TeX link": (doc(*HEAD, "numbering:", r"  prefix: '5\href{javascript:x}{y}'", TEXT),
+                                         (4, 13), "found `\\`", "numbering"),
+    "numbering prefix with a newline": (doc(*HEAD, 'numbering: {prefix: "5.\\n"}', TEXT), (3, 24), "U+000A",
+                                        "numbering"),
+    "numbering prefix with a space": (doc(*HEAD, "numbering: {prefix: '5 '}", TEXT), (3, 23), "U+0020",
+                                      "numbering"),
+    "numbering prefix too long": (doc(*HEAD, f"numbering: {{prefix: '{'A' * 17}'}}", TEXT), (3, 21),
+                                  "`prefix` has 17 characters; at most 16", "numbering"),
     "source no citation": (doc(*HEAD, "source: {url: 'u'}", TEXT), (3, 9),
                            "missing the required key `citation`", "source"),
     "block two keys": (doc(*HEAD, "blocks:", "  - text: hi", "    label: x"), (5, 5),
@@ -314,6 +326,12 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
     "sizes empty entry": (doc(*HEAD, "sizes: [{}]", TEXT), (3, 9),
                           "must give at least one dimension", "sizes, entry 1"),
 }
+
+
+@pytest.mark.parametrize("prefix", ["", "5.", "A.", "2.3-", "IIb."])
+def test_textbook_number_prefixes_are_accepted(prefix: str) -> None:
+    spec = load_spec_text(doc(*HEAD, f"numbering: {{prefix: '{prefix}'}}", TEXT), "spec.yml")
+    assert spec.numbering.prefix == prefix
 
 
 @pytest.mark.parametrize("name", list(CASES))

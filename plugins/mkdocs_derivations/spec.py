@@ -46,6 +46,10 @@ _POSITIVE_INT_RE = re.compile(r"[1-9][0-9]*\Z")
 _INT_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 # An equation number as the page shows it: `13`, `5.2` or `(13)`.
 _EQUATION_NUMBER_RE = re.compile(r"\(?[0-9]+(\.[0-9]+)*\)?\Z")
+# An equation-number prefix as textbooks use them (`5.`, `A.`, `2.3-`): it is written into every row's
+# `\tag{...}` and into the link text of every reference, where TeX or Markdown in it would be live.
+_PREFIX_CHARACTER = re.compile(r"[A-Za-z0-9.-]")
+MAX_PREFIX = 16
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -306,8 +310,26 @@ class _Loader:
         if "start" in ymap.values:
             result.start = _int(ymap.values["start"], "`start`", where, minimum=0)
         if "prefix" in ymap.values:
-            result.prefix = _string(ymap.values["prefix"], "`prefix`", where, allow_empty=True)
+            result.prefix = self.prefix(ymap.values["prefix"], where)
         return result
+
+    @staticmethod
+    def prefix(node: YNode, where: str) -> str:
+        """The prefix goes unescaped into TeX (`\tag{5.1}`) and Markdown (the link text of a reference), so
+        it is held to what a textbook's number prefix needs rather than checked like a `tex` field."""
+        value = _string(node, "`prefix`", where, allow_empty=True)
+        assert isinstance(node, YScalar)  # _string accepted it
+        rule = "ASCII letters, digits, `.` and `-` (such as `5.` or `A.`)"
+        for offset, character in enumerate(value):
+            if not _PREFIX_CHARACTER.match(character):
+                shown = f"`{character}`" if character.isprintable() and not character.isspace() \
+                    else f"U+{ord(character):04X}"
+                raise SpecError(f"`prefix` may hold only {rule}, since it is written into every equation "
+                                f"number; found {shown}", _located(node).at(offset), where)
+        if len(value) > MAX_PREFIX:
+            raise SpecError(f"`prefix` has {len(value)} characters; at most {MAX_PREFIX} are allowed",
+                            node.location, where)
+        return value
 
     # scopes
 
