@@ -466,3 +466,42 @@ def test_valid_variants_load() -> None:
     assert [d.value for d in shaped.steps[1].shape or []] == ["1", "n_2", "3"]
     sizes = load_spec_text(MINIMAL.replace("blocks:", "sizes: [{N: 2, D: 3}, {N: 3}]\nblocks:"), "s.yml")
     assert sizes.scope.sizes == [{"N": 2, "D": 3}, {"N": 3}]
+
+
+# --- footnotes -------------------------------------------------------------------------------------------
+
+FOOTNOTES = """\
+version: 1
+title: T
+blocks:
+  - text: |
+      A[^n] and B[^m].
+
+      [^n]: The first note.
+      ```
+      [^m]: a line of code, not a definition
+      ```
+  - example:
+      title: E
+      blocks:
+        - text: |
+            C[^m]
+
+            [^m]: Defined once.
+"""
+
+
+def test_footnote_names_may_be_used_once_each_and_in_code() -> None:
+    load_spec_text(FOOTNOTES, "spec.yml")
+
+
+def test_a_footnote_name_defined_twice_on_a_page_is_refused_at_the_second() -> None:
+    text = FOOTNOTES + "  - text: '[^n]: Defined again.'\n"
+    exc = fail(text)
+    assert (exc.location.line, exc.location.column) == (18, 12)
+    assert "the footnote `[^n]` is already defined (line 7)" in exc.message
+    assert exc.where == "block 3 (text)"
+    nested = FOOTNOTES.replace("Defined once.", "Defined once.\n\n               [^n]: Again.")
+    exc = fail(nested)
+    assert (exc.location.line, exc.location.column) == (19, 16)
+    assert exc.where == "block 2 (example 'E'), block 1 (text)"

@@ -50,6 +50,10 @@ _EQUATION_NUMBER_RE = re.compile(r"\(?[0-9]+(\.[0-9]+)*\)?\Z")
 # `\tag{...}` and into the link text of every reference, where TeX or Markdown in it would be live.
 _PREFIX_CHARACTER = re.compile(r"[A-Za-z0-9.-]")
 MAX_PREFIX = 16
+# A footnote definition as Python-Markdown's `footnotes` extension reads it, and a code fence (its lines are
+# code, not definitions).
+_FOOTNOTE_DEFINITION = re.compile(r"[ ]{0,3}\[\^([^\]]*)\]:")
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -253,6 +257,36 @@ def _identifier(name: str, location: Location, what: str, where: str) -> None:
                         location, where)
 
 
+def _check_footnotes(blocks: list[model.Block], seen: dict[str, Location]) -> None:
+    """Refuse a footnote name defined twice on a page: the footnotes of all text blocks are collected at the
+    page's end, and Markdown keeps the last definition in silence, so the first reference showed a note its
+    author never wrote for it."""
+    for block in blocks:
+        if isinstance(block, model.Container):
+            _check_footnotes(block.blocks, seen)
+        if not isinstance(block, model.TextBlock):
+            continue
+        fence = ""
+        for number, line in enumerate(block.markdown.split("\n")):
+            opener = _FENCE.match(line)
+            if opener and (not fence or opener.group(1).startswith(fence)):
+                fence = "" if fence else opener.group(1)
+                continue
+            definition = _FOOTNOTE_DEFINITION.match(line) if not fence else None
+            if definition is None:
+                continue
+            start = block.location
+            location = replace(start, line=start.line + number,
+                               column=start.column + definition.start(1) - 2) if start.line else start
+            name = definition.group(1)
+            first = seen.get(name)
+            if first is not None:
+                raise SpecError(f"the footnote `[^{name}]` is already defined (line {first.line}); a page "
+                                "collects all its footnotes at its end, so each name must be unique within "
+                                "the page: rename one", location, block.where)
+            seen[name] = location
+
+
 # --- the loader ----------------------------------------------------------------------------------------
 
 
@@ -288,6 +322,7 @@ class _Loader:
             version=version,
         )
         check_page_limits(spec)
+        _check_footnotes(spec.blocks, {})
         return spec
 
     def source(self, node: YNode) -> model.Source:
