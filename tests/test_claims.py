@@ -155,8 +155,23 @@ def test_undeclared_symbol_is_located_at_its_column() -> None:
     body = math("a", "t + zz", "t")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "zz") == (10, 33)
-    assert str(err) == ("t.yml:10:33: [block 1 (math 'a'), step 1] undeclared symbol `zz` (declare it under "
+    assert str(err) == ("t.yml:10:33: [block 1 (math 'a'), start] undeclared symbol `zz` (declare it under "
                         "`symbols:`, e.g. zz: real)")
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    # The start term's `sympy` is named `start`, as an error in its `tex` is (it was called step 1).
+    (math("a", "y", "t"), "block 1 (math 'a'), start"),
+    (math("a", "t", "y"), "block 1 (math 'a'), step 1"),
+    (math("a", "x + t", "x", ", rel: in, shape: [N]").replace(", sympy: 'x'", ""), "block 1 (math 'a'), start"),
+    # Step 1 is unchecked (the start has no `sympy`), so its own `sympy` is first read by step 2.
+    ("  - math:\n      start: {tex: a}\n      steps: [{tex: b, sympy: 'y'}, {tex: c, sympy: 't'}]\n",
+     "block 1 (math), step 1"),
+])
+def test_an_error_in_a_term_names_the_term_where_it_is_written(body: str, where: str) -> None:
+    err = only_error(body)
+    assert err.where == where, str(err)
+    assert err.location.line > 0
 
 
 def test_calling_a_declared_scalar_says_it_is_not_a_function() -> None:
@@ -698,7 +713,7 @@ def test_a_bad_identity_or_zero_matrix_is_a_located_error(lhs: str, rhs: str, si
                                                           message: str) -> None:
     error = only_error(math("a", lhs, rhs), head=RIDGE)
     assert message in error.message, error
-    assert error.where == "block 1 (math 'a'), step 1"
+    assert error.where == ("block 1 (math 'a'), start" if side == "lhs" else "block 1 (math 'a'), step 1")
     source = lhs if side == "lhs" else rhs
     line, start = position(spec_text(math("a", lhs, rhs), RIDGE), f"sympy: '{source}'", offset=len("sympy: '"))
     assert (error.location.line, error.location.column) == (line, start + column - 1)

@@ -316,6 +316,7 @@ class _Builder:
         row.parts.append(Part(self.shown_tex(block.start.tex, block.start.location, f"{where}, start", errors)))
         rows.append(row)
         previous = block.start
+        previous_where = f"{where}, start"  # errors in the previous term's `sympy` name where it is written
         for index, step in enumerate(block.steps, start=1):
             here = step_where(where, index)
             if index > 1 and not step.same_row:
@@ -343,7 +344,7 @@ class _Builder:
             if cause is None:
                 assert env is not None  # set whenever nothing is blocked and the block has no error
                 try:
-                    row.claims.append(self.claim(step, previous, scope, env, by_names, here))
+                    row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
                 except SpecError as err:
                     errors.append(err.with_where(here))
                     cause = errors[-1]
@@ -359,7 +360,7 @@ class _Builder:
                     outer.refused.setdefault(name, cause)
                     scope.refused.setdefault(name, cause)
             if step.rel != "in":
-                previous = step.term
+                previous, previous_where = step.term, here
         self.errors.extend(errors)
         return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
 
@@ -483,8 +484,11 @@ class _Builder:
 
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
-              cited: list[str], where: str) -> int:
-        """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim)."""
+              cited: list[str], where: str, previous_where: str) -> int:
+        """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim).
+
+        An error inside the previous term is named by ``previous_where``, where that term is written: the
+        block's start term is not step 1, as its TeX errors already said."""
         lhs_text, rhs_text = previous.sympy, step.term.sympy
         kind: ClaimKind
         verdict: Verdict | None = None
@@ -493,15 +497,18 @@ class _Builder:
             if lhs_text is None:
                 verdict = Verdict("unchecked", detail="the term before `in` has no `sympy:` form")
             else:
-                verdict = self.shape_verdict(step, lhs_text, env, where)
+                verdict = self.shape_verdict(step, lhs_text, env, where, previous_where)
         elif lhs_text is None or rhs_text is None:
             kind = "unchecked"
             missing = "this step" if rhs_text is None else "the previous term"
             verdict = Verdict("unchecked", detail=f"{missing} has no `sympy:` form, so nothing was checked")
         else:
             try:
-                lhs, rhs = self.parse(lhs_text, env), self.parse(rhs_text, env)
-                ls, rs = infer_shape(lhs, env, lhs_text), infer_shape(rhs, env, rhs_text)
+                ls = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+            except SpecError as err:
+                raise err.with_where(previous_where) from None
+            try:
+                rs = infer_shape(self.parse(rhs_text, env), env, rhs_text)
             except SpecError as err:
                 raise err.with_where(where) from None
             if not same_shape(ls, rs):
@@ -562,13 +569,17 @@ class _Builder:
             self.verdicts[index] = verdict
         return index
 
-    def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str) -> Verdict:
+    def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str,
+                      lhs_where: str) -> Verdict:
         assert step.shape is not None
         try:
             wanted = claimed_shape(step.shape, env)
         except SpecError as err:
             raise err.with_where(where).at(step.location) from None
-        actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+        try:
+            actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+        except SpecError as err:
+            raise err.with_where(lhs_where) from None
         if same_shape(actual, wanted):
             return Verdict("proved-all", method="shape inference",
                            detail=f"the expression is {shape_text(actual)} for all dimensions")
