@@ -220,6 +220,33 @@ def test_definition_cycle_is_an_error() -> None:
     assert "circle" in err.message
 
 
+PAGE_WHERE = "symbols:\n  a: real\n  b: real\n  t: real\n  x: vector(N)\nwhere:\n"
+BOX = "  - example:\n      title: E\n      where: {{{where}}}\n      blocks:\n" + \
+    "        - math: {{start: {{tex: a, sympy: 't'}}, steps: [{{tex: b, sympy: 't'}}]}}\n"
+
+
+@pytest.mark.parametrize(("head", "body", "fragment", "where", "at"), [
+    # The page's `where` was named after the first block that checked it: "[block 2 (math)]".
+    (PAGE_WHERE + "  a: 'b + 1'\n  b: 'a - 1'\n", "  - text: hi\n" + math("q", "t", "t"),
+     "in a circle: a → b → a", "where", "a - 1"),  # at the definition that closes the circle
+    (PAGE_WHERE + "  c: 't + 1'\n", math("q", "t", "t"), "`c` is defined but not declared", "where", "c:"),
+    (PAGE_WHERE + "  a: 'zz'\n", math("q", "t", "t"), "undeclared symbol `zz`", "where", "zz"),
+    (PAGE_WHERE + "  a: 'x'\n", math("q", "t", "t"), "`a` is declared as a scalar", "where", "x'"),
+    (PAGE_WHERE.removesuffix("where:\n"), BOX.format(where="a: 'x'"), "`a` is declared as a scalar",
+     "block 1 (example 'E'), where", "x'"),
+    (PAGE_WHERE.removesuffix("where:\n"), "  - math:\n      label: q\n      where: {a: 'b + 1', b: 'a'}\n"
+     "      start: {tex: a, sympy: 't'}\n      steps: [{tex: b, sympy: 't'}]\n",
+     "in a circle", "block 1 (math 'q'), where", "a'}"),
+    # A `:=` step that closes a circle with the page's `where` is named as the step.
+    (PAGE_WHERE + "  a: 'b + 1'\n", math("q", "b", "a - 1", ", rel: ':='"), "in a circle",
+     "block 1 (math 'q'), step 1", "a - 1"),
+])
+def test_an_error_in_a_where_names_that_where(head: str, body: str, fragment: str, where: str, at: str) -> None:
+    err = only_error(body, head=head)
+    assert fragment in err.message and err.where == where, str(err)
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), at), str(err)
+
+
 def test_a_second_definition_of_a_name_is_an_error_at_it() -> None:
     head = "symbols:\n  x: real\n  y: real\nwhere:\n  y: 'x'\n"
     body = math("again", "y", "x + 1", ", rel: ':='")

@@ -190,6 +190,15 @@ class _Builder:
         # Per `sizes:` key, the sizes it gives and the dimensions of the blocks it governs (None once one of
         # them could not be laid out): a name no governed block uses was ignored in silence, typo or not.
         self._sizes_governed: dict[Location, tuple[list[dict[str, int]], set[str] | None]] = {}
+        # How messages name the `where:` mapping each definition was written in (by id of its Text), so that a
+        # fault in a page's or a box's `where` is named there and not after the block that happened to check it.
+        self.where_owners: dict[int, str] = {}
+
+    def note_where(self, scope: model.Scope, owner: str) -> None:
+        """Remember that the definitions of ``scope``'s `where` are written under ``owner`` (a block, or the
+        page when empty), named as the loader names that mapping."""
+        for text in scope.where.values():
+            self.where_owners[id(text)] = f"{owner}, where" if owner else "where"
 
     # ----- numbering -------------------------------------------------------------------------------------
     def number(self) -> str:
@@ -210,6 +219,7 @@ class _Builder:
             elif isinstance(block, model.MathBlock):
                 out.append(self.math(block, scope, here, blocked))
             else:
+                self.note_where(block.scope, here)
                 inner = scope.child(block.scope)
                 assumptions: list[str] = []
                 inner_blocked = blocked
@@ -287,6 +297,7 @@ class _Builder:
         """The rows of a block and a claim per step. The block's first error (or ``blocked``) stops its
         checking, not its layout: every row is still made, numbered and labelled, and every step from there
         on becomes an "error" claim, so that no later number shifts and no reference loses its anchor."""
+        self.note_where(block.scope, where)
         scope = outer.child(block.scope)
         errors: list[SpecError] = []  # this block's own, in order
         env: Environment | None = None
@@ -453,33 +464,48 @@ class _Builder:
         return names_, refs
 
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
+        """Check the definitions in scope not yet checked in ``env``. ``where`` names the block (or the `:=`
+        step) being laid out; an error in a definition written under a `where:` key names that key's owner."""
         fresh = [(name, text) for name, text in scope.definitions
                  if (id(text), id(env)) not in self._checked_definitions]  # both live as long as the build
+
+        def written(text: model.Text) -> str:
+            return self.where_owners.get(id(text), where)
+
         if not fresh:
             return
         first: dict[str, model.Text] = {}
         for name, text in scope.definitions:
             first.setdefault(name, text)
         for name, text in fresh:
-            _refuse_redefinition(first[name], name, text, where)
+            _refuse_redefinition(first[name], name, text, written(text))
         for name, text in fresh:
             if name not in env:
                 raise SpecError(f"`{name}` is defined but not declared under `symbols:`",
-                                text.name_location, where)
-            node = self.parse(text, env)
+                                text.name_location, written(text))
+            try:
+                node = self.parse(text, env)
+            except SpecError as err:
+                raise err.with_where(written(text)) from None
             declared = env[name]
             if isinstance(declared, FunctionDecl | DimDecl):
                 raise SpecError(f"`{name}` is declared as a {type(declared).__name__[:-4].lower()}; only "
-                                "scalars, vectors and matrices can be defined", text.location, where)
-            shape = infer_shape(node, env, text)
+                                "scalars, vectors and matrices can be defined", text.location, written(text))
+            try:
+                shape = infer_shape(node, env, text)
+            except SpecError as err:
+                raise err.with_where(written(text)) from None
             wanted = infer_shape(Name(name), env, text)
             if not same_shape(shape, wanted):
                 raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
-                                f"{shape_text(shape)}", text.location, where)
+                                f"{shape_text(shape)}", text.location, written(text))
         cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
         if cycle is not None:
+            # Reported at the definition written last: the one that closed the circle.
+            order = {name: index for index, (name, _) in enumerate(scope.definitions)}
+            closing = dict(scope.definitions)[max(cycle, key=order.__getitem__)]
             raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
-                            dict(scope.definitions)[cycle[-1]].location, where)
+                            closing.location, written(closing))
         self._checked_definitions.update((id(text), id(env)) for _, text in fresh)
 
     # ----- claims ----------------------------------------------------------------------------------------
@@ -641,6 +667,7 @@ def _dimension_hint(names: list[str], dims: Iterable[str]) -> str:
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     """Resolve a spec; located errors are returned (not raised) so one bad block does not hide others."""
     builder = _Builder(spec)
+    builder.note_where(spec.scope, "")
     root = _Scope(layers=[spec.scope.symbols] if spec.scope.symbols else [],
                   definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
                   sizes_location=spec.scope.sizes_location)
