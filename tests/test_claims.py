@@ -155,8 +155,23 @@ def test_undeclared_symbol_is_located_at_its_column() -> None:
     body = math("a", "t + zz", "t")
     err = only_error(body)
     assert (err.location.line, err.location.column) == position(spec_text(body), "zz") == (10, 33)
-    assert str(err) == ("t.yml:10:33: [block 1 (math 'a'), step 1] undeclared symbol `zz` (declare it under "
+    assert str(err) == ("t.yml:10:33: [block 1 (math 'a'), start] undeclared symbol `zz` (declare it under "
                         "`symbols:`, e.g. zz: real)")
+
+
+@pytest.mark.parametrize(("body", "where"), [
+    # The start term's `sympy` is named `start`, as an error in its `tex` is (it was called step 1).
+    (math("a", "y", "t"), "block 1 (math 'a'), start"),
+    (math("a", "t", "y"), "block 1 (math 'a'), step 1"),
+    (math("a", "x + t", "x", ", rel: in, shape: [N]").replace(", sympy: 'x'", ""), "block 1 (math 'a'), start"),
+    # Step 1 is unchecked (the start has no `sympy`), so its own `sympy` is first read by step 2.
+    ("  - math:\n      start: {tex: a}\n      steps: [{tex: b, sympy: 'y'}, {tex: c, sympy: 't'}]\n",
+     "block 1 (math), step 1"),
+])
+def test_an_error_in_a_term_names_the_term_where_it_is_written(body: str, where: str) -> None:
+    err = only_error(body)
+    assert err.where == where, str(err)
+    assert err.location.line > 0
 
 
 def test_calling_a_declared_scalar_says_it_is_not_a_function() -> None:
@@ -203,6 +218,33 @@ def test_definition_cycle_is_an_error() -> None:
     head = "symbols:\n  a: real\n  b: real\nwhere:\n  a: 'b + 1'\n  b: 'a - 1'\n"
     err = only_error(math("q", "a", "a"), head=head)
     assert "circle" in err.message
+
+
+PAGE_WHERE = "symbols:\n  a: real\n  b: real\n  t: real\n  x: vector(N)\nwhere:\n"
+BOX = "  - example:\n      title: E\n      where: {{{where}}}\n      blocks:\n" + \
+    "        - math: {{start: {{tex: a, sympy: 't'}}, steps: [{{tex: b, sympy: 't'}}]}}\n"
+
+
+@pytest.mark.parametrize(("head", "body", "fragment", "where", "at"), [
+    # The page's `where` was named after the first block that checked it: "[block 2 (math)]".
+    (PAGE_WHERE + "  a: 'b + 1'\n  b: 'a - 1'\n", "  - text: hi\n" + math("q", "t", "t"),
+     "in a circle: a → b → a", "where", "a - 1"),  # at the definition that closes the circle
+    (PAGE_WHERE + "  c: 't + 1'\n", math("q", "t", "t"), "`c` is defined but not declared", "where", "c:"),
+    (PAGE_WHERE + "  a: 'zz'\n", math("q", "t", "t"), "undeclared symbol `zz`", "where", "zz"),
+    (PAGE_WHERE + "  a: 'x'\n", math("q", "t", "t"), "`a` is declared as a scalar", "where", "x'"),
+    (PAGE_WHERE.removesuffix("where:\n"), BOX.format(where="a: 'x'"), "`a` is declared as a scalar",
+     "block 1 (example 'E'), where", "x'"),
+    (PAGE_WHERE.removesuffix("where:\n"), "  - math:\n      label: q\n      where: {a: 'b + 1', b: 'a'}\n"
+     "      start: {tex: a, sympy: 't'}\n      steps: [{tex: b, sympy: 't'}]\n",
+     "in a circle", "block 1 (math 'q'), where", "a'}"),
+    # A `:=` step that closes a circle with the page's `where` is named as the step.
+    (PAGE_WHERE + "  a: 'b + 1'\n", math("q", "b", "a - 1", ", rel: ':='"), "in a circle",
+     "block 1 (math 'q'), step 1", "a - 1"),
+])
+def test_an_error_in_a_where_names_that_where(head: str, body: str, fragment: str, where: str, at: str) -> None:
+    err = only_error(body, head=head)
+    assert fragment in err.message and err.where == where, str(err)
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), at), str(err)
 
 
 def test_a_second_definition_of_a_name_is_an_error_at_it() -> None:
@@ -700,7 +742,7 @@ def test_a_bad_identity_or_zero_matrix_is_a_located_error(lhs: str, rhs: str, si
                                                           message: str) -> None:
     error = only_error(math("a", lhs, rhs), head=RIDGE)
     assert message in error.message, error
-    assert error.where == "block 1 (math 'a'), step 1"
+    assert error.where == ("block 1 (math 'a'), start" if side == "lhs" else "block 1 (math 'a'), step 1")
     source = lhs if side == "lhs" else rhs
     line, start = position(spec_text(math("a", lhs, rhs), RIDGE), f"sympy: '{source}'", offset=len("sympy: '"))
     assert (error.location.line, error.location.column) == (line, start + column - 1)

@@ -188,6 +188,10 @@ def test_true_step_is_accepted(results: Results, case: Case) -> None:
         assert verdict.notes == EXPECTED_NOTES[case.label]
 
 
+# Shape errors inside the start term itself (not between the two sides), named `start`.
+START_TERM_ERRORS = {"shape-vector-sum.yml"}
+
+
 @pytest.mark.parametrize("name", LOAD_ERROR_FILES)
 def test_false_step_is_a_located_load_error(results: Results, name: str) -> None:
     """A shape mismatch (or sizes that would hide a false step) stops the block with a located error."""
@@ -198,11 +202,13 @@ def test_false_step_is_a_located_load_error(results: Results, name: str) -> None
     err = spec.errors[0]
     assert str(err.location) == f"{display_path(CORPUS / name)}:{where}", str(err)
     assert message in err.message
-    # ... and names the step (a shape error) or the block (a sizes error) for a reader of a CI log.
+    # ... and names the term (a shape error: the start term's own, or step 1's) or the block (a sizes error)
+    # for a reader of a CI log.
     math = load_spec(CORPUS / name).blocks[0]
     assert isinstance(math, model.MathBlock) and math.label is not None
     block = f"block 1 (math '{math.label.value}')"
-    assert err.where == (f"{block}, step 1" if name.startswith("shape-") else block), str(err)
+    term = "start" if name in START_TERM_ERRORS else "step 1"
+    assert err.where == (f"{block}, {term}" if name.startswith("shape-") else block), str(err)
     # The failing block keeps its rows, but each of its claims is an error that the error stopped: nothing
     # about it can be shown as checked.
     assert spec.layout is not None and spec.layout.claims and spec.layout.rows

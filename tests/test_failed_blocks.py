@@ -223,7 +223,7 @@ def test_a_nested_block_error_keeps_its_row_inside_the_example() -> None:
     assert checked.layout is not None
     assert [(r.number, r.anchor) for r in checked.layout.rows] == [("1", "eq-inner"), ("2", "eq-after")]
     assert statuses(checked, "inner") == ["error"]
-    assert checked.errors[0].where == "block 1 (example 'E'), block 1 (math 'inner'), step 1"
+    assert checked.errors[0].where == "block 1 (example 'E'), block 1 (math 'inner'), start"
 
 
 def test_a_page_level_error_marks_every_step_and_is_reported_once() -> None:

@@ -72,7 +72,7 @@ def test_many_definitions_and_blocks_load_in_linear_time(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("line", ["1. " * 60, "> " * 60, "- " * 30 + "1. " * 30, " " * 4 * 51 + "x",
-                                  "    " * 20 + "* " * 31])
+                                  "    " * 20 + "* " * 31, ">" * 51 + " x", ">" * 2000, "> >" * 10 + ">>- " * 11])
 def test_prose_nested_past_the_limit_is_refused(line: str) -> None:
     """800 list markers on one line made Python-Markdown raise RecursionError, aborting the whole build."""
     text = spec() + f"  - text: |\n      Fine.\n      {line}\n"
@@ -83,6 +83,12 @@ def test_prose_nested_past_the_limit_is_refused(line: str) -> None:
 def test_ordinary_lists_quotes_and_code_are_not_nesting_errors() -> None:
     prose = "1. one\n      - a\n          > quote\n      2. two\n      " + "    " * 10 + "code\n      - 3 - 2 = 1\n"
     load_spec_text(spec() + f"  - text: |\n      {prose}", "p.yml")
+
+
+def test_unspaced_quote_markers_count_like_spaced_ones() -> None:
+    """`>>>>` nests as deep as `> > > >`; only the spaced form was counted, so 2000 levels passed."""
+    load_spec_text(spec() + "  - text: '" + ">" * MAX_PROSE_NESTING + " x'\n", "p.yml")
+    load_spec_text(spec() + "  - text: '-> not a quote, >> nor this'\n", "p.yml")
 
 
 def test_a_line_at_the_nesting_limit_renders() -> None:

@@ -237,6 +237,20 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
     "version 2": (doc("version: 2", "title: T", TEXT), (1, 10), "unsupported format `version: 2`", ""),
     "version text": (doc("version: one", "title: T", TEXT), (1, 10), "`version` must be a whole", ""),
     "title number": (doc("version: 1", "title: 2024", TEXT), (2, 8), "must be a string; found `2024`", ""),
+    "title over two lines": (doc("version: 1", "title: |", "  A title", "  # Injected heading", TEXT), (3, 10),
+                             "`title` must be one line", ""),
+    "title with an escaped newline": (doc("version: 1", 'title: "A\\n\\nparagraph"', TEXT), (2, 10),
+                                      "`title` must be one line", ""),
+    "citation with a paragraph": (doc(*HEAD, "source:", "  citation: >-", "    A. Author,", "", "    # Book",
+                                      TEXT), (6, 1), "`citation` must be one line", "source"),
+    "url over two lines": (doc(*HEAD, "source: {citation: C, url: 'https://a.org/\n\n  # x'}", TEXT), (4, 1),
+                           "`url` must be one line", "source"),
+    "example title over two lines": (doc(*HEAD, "blocks:", "  - example:", '      title: "Ex\\n# h"',
+                                         "      blocks: [{text: hi}]"), (5, 17), "`title` must be one line",
+                                     "block 1 (example)"),
+    "remark title over two lines": (doc(*HEAD, "blocks:", "  - remark:", "      title: |", "        R",
+                                        "        S", "      blocks: [{text: hi}]"), (6, 10),
+                                    "`title` must be one line", "block 1 (remark)"),
     "unknown top key": (doc(*HEAD, "block: []"), (3, 1),
                         "unknown key `block` in the spec; did you mean `blocks`?", ""),
     "blocks missing": (doc(*HEAD), (1, 1), "missing the required key `blocks`", ""),
@@ -246,6 +260,18 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
                         "`start` must be at least 0", "numbering"),
     "numbering prefix": (doc(*HEAD, "numbering: {prefix: 5.}", TEXT), (3, 21),
                          "`prefix` must be a string; found `5.`, a number; quote it", "numbering"),
+    "numbering prefix closing the tag": (doc(*HEAD, "numbering: {prefix: '}\\tag{x'}", TEXT), (3, 22),
+                                         "`prefix` may hold only ASCII letters, digits, `.` and `-`", "numbering"),
+    "numbering prefix with math": (doc(*HEAD, "numbering: {prefix: 'A$$'}", TEXT), (3, 23), "found `$`",
+                                   "numbering"),
+    "numbering prefix with a TeX link": (doc(*HEAD, "numbering:", r"  prefix: '5\href{javascript:x}{y}'", TEXT),
+                                         (4, 13), "found `\\`", "numbering"),
+    "numbering prefix with a newline": (doc(*HEAD, 'numbering: {prefix: "5.\\n"}', TEXT), (3, 24), "U+000A",
+                                        "numbering"),
+    "numbering prefix with a space": (doc(*HEAD, "numbering: {prefix: '5 '}", TEXT), (3, 23), "U+0020",
+                                      "numbering"),
+    "numbering prefix too long": (doc(*HEAD, f"numbering: {{prefix: '{'A' * 17}'}}", TEXT), (3, 21),
+                                  "`prefix` has 17 characters; at most 16", "numbering"),
     "source no citation": (doc(*HEAD, "source: {url: 'u'}", TEXT), (3, 9),
                            "missing the required key `citation`", "source"),
     "block two keys": (doc(*HEAD, "blocks:", "  - text: hi", "    label: x"), (5, 5),
@@ -300,6 +326,12 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
     "sizes empty entry": (doc(*HEAD, "sizes: [{}]", TEXT), (3, 9),
                           "must give at least one dimension", "sizes, entry 1"),
 }
+
+
+@pytest.mark.parametrize("prefix", ["", "5.", "A.", "2.3-", "IIb."])
+def test_textbook_number_prefixes_are_accepted(prefix: str) -> None:
+    spec = load_spec_text(doc(*HEAD, f"numbering: {{prefix: '{prefix}'}}", TEXT), "spec.yml")
+    assert spec.numbering.prefix == prefix
 
 
 @pytest.mark.parametrize("name", list(CASES))
@@ -434,3 +466,42 @@ def test_valid_variants_load() -> None:
     assert [d.value for d in shaped.steps[1].shape or []] == ["1", "n_2", "3"]
     sizes = load_spec_text(MINIMAL.replace("blocks:", "sizes: [{N: 2, D: 3}, {N: 3}]\nblocks:"), "s.yml")
     assert sizes.scope.sizes == [{"N": 2, "D": 3}, {"N": 3}]
+
+
+# --- footnotes -------------------------------------------------------------------------------------------
+
+FOOTNOTES = """\
+version: 1
+title: T
+blocks:
+  - text: |
+      A[^n] and B[^m].
+
+      [^n]: The first note.
+      ```
+      [^m]: a line of code, not a definition
+      ```
+  - example:
+      title: E
+      blocks:
+        - text: |
+            C[^m]
+
+            [^m]: Defined once.
+"""
+
+
+def test_footnote_names_may_be_used_once_each_and_in_code() -> None:
+    load_spec_text(FOOTNOTES, "spec.yml")
+
+
+def test_a_footnote_name_defined_twice_on_a_page_is_refused_at_the_second() -> None:
+    text = FOOTNOTES + "  - text: '[^n]: Defined again.'\n"
+    exc = fail(text)
+    assert (exc.location.line, exc.location.column) == (18, 12)
+    assert "the footnote `[^n]` is already defined (line 7)" in exc.message
+    assert exc.where == "block 3 (text)"
+    nested = FOOTNOTES.replace("Defined once.", "Defined once.\n\n               [^n]: Again.")
+    exc = fail(nested)
+    assert (exc.location.line, exc.location.column) == (19, 16)
+    assert exc.where == "block 2 (example 'E'), block 1 (text)"

@@ -282,6 +282,48 @@ def test_control_character_is_refused_with_its_position() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "position", "shown"),
+    [
+        ("version: 1\ntitle: Looks like one line\x85where: {}\n", (2, 27), "U+0085 NEXT LINE (NEL)"),
+        ("title: ls\u2028x\nsymbols:\n  t: real\n", (1, 10), "U+2028 LINE SEPARATOR"),
+        ("a: 1\n# note\u2029\nb: 2\n", (2, 7), "U+2029 PARAGRAPH SEPARATOR"),  # in a comment too
+        ("a: |\n  x\n  y\u2028z\n", (3, 4), "U+2028 LINE SEPARATOR"),  # counted in \n lines, as editors do
+    ],
+)
+def test_line_breaks_only_yaml_sees_are_refused_where_an_editor_shows_them(
+        text: str, position: tuple[int, int], shown: str) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert shown in exc.message and "remove it" in exc.message
+
+
+@pytest.mark.parametrize(
+    ("text", "position", "code"),
+    [
+        ('version: 1\ntitle: nul\nblocks:\n  - text: "hi \\0 there"\n', (4, 15), "U+0000"),
+        ('a: "x\\ey"\n', (1, 6), "U+001B"),
+        ('a: "ok"\nb: "two\\\n    li\\x7fne"\n', (3, 7), "U+007F"),  # on the second line of the value
+        ('a: "\\N"\n', (1, 5), "U+0085"),  # C1
+        ('a: "\\u009b"\n', (1, 5), "U+009B"),
+        ('a: "x\\ry"\n', (1, 6), "U+000D"),
+        ('a: "\\L"\n', (1, 5), "U+2028"),
+        ('"k\\x01": 1\n', (1, 3), "U+0001"),  # a key
+        ("a: [1, \"\\v\"]\n", (1, 9), "U+000B"),
+    ],
+)
+def test_control_characters_written_as_escapes_are_refused_at_the_escape(
+        text: str, position: tuple[int, int], code: str) -> None:
+    exc = error(text)
+    assert at(exc) == position
+    assert code in exc.message and "remove it" in exc.message
+
+
+def test_line_feed_and_tab_stay_allowed_in_values() -> None:
+    root = load_yaml('a: "x\\ty\\nz"\nb: "p\tq"\nc: |\n  one\n  two\n', "spec.yml")
+    assert [scalar(root.values[k]).value for k in "abc"] == ["x\ty\nz", "p\tq", "one\ntwo\n"]
+
+
+@pytest.mark.parametrize(
     ("text", "position", "fragment"),
     [
         ("a: [1, 2\nb: 3\n", (2, 2), "expected ',' or ']'"),
@@ -353,7 +395,8 @@ def test_positions_of_characters_inside_scalars(doc: str, needle: str, expected:
         assert_positions_reproduce(doc, node)
 
 
-_VALUES = st.text(alphabet="ab x+)('\"\\\n\t#:-\u00e9\u2212\x01", min_size=1, max_size=40)
+# U+FEFF is written as an escape by the dumper (a control character, also escaped, would be refused).
+_VALUES = st.text(alphabet="ab x+)('\"\\\n\t#:-\u00e9\u2212\ufeff", min_size=1, max_size=40)
 
 
 @settings(max_examples=400, deadline=None)
@@ -390,7 +433,7 @@ def test_positions_reproduce_every_generated_scalar(value: str, style: str | Non
         "k: |\n\n  \n  a\n   b # not a comment\n# a comment\n",
         'k: "a \\\n    b\\\n  c\n\n  d  "\n',
         "k: 'a  \n   b'\n",
-        "k: \"\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\N\\_\\0\"\n",
+        "k: \"\\x41\\u00e9\\U0001F600\\t\\\\\\\"\\/\\_\\uFEFF\"\n",
     ],
 )
 def test_positions_reproduce_hand_written_scalars(doc: str) -> None:

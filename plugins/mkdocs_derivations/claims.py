@@ -214,6 +214,15 @@ class _Builder:
         # Per `sizes:` key, the sizes it gives and the dimensions of the blocks it governs (None once one of
         # them could not be laid out): a name no governed block uses was ignored in silence, typo or not.
         self._sizes_governed: dict[Location, tuple[list[dict[str, int]], set[str] | None]] = {}
+        # How messages name the `where:` mapping each definition was written in (by id of its Text), so that a
+        # fault in a page's or a box's `where` is named there and not after the block that happened to check it.
+        self.where_owners: dict[int, str] = {}
+
+    def note_where(self, scope: model.Scope, owner: str) -> None:
+        """Remember that the definitions of ``scope``'s `where` are written under ``owner`` (a block, or the
+        page when empty), named as the loader names that mapping."""
+        for text in scope.where.values():
+            self.where_owners[id(text)] = f"{owner}, where" if owner else "where"
 
     # ----- numbering -------------------------------------------------------------------------------------
     def number(self) -> str:
@@ -234,6 +243,7 @@ class _Builder:
             elif isinstance(block, model.MathBlock):
                 out.append(self.math(block, scope, here, blocked))
             else:
+                self.note_where(block.scope, here)
                 inner = scope.child(block.scope)
                 assumptions: list[str] = []
                 inner_blocked = blocked
@@ -311,6 +321,7 @@ class _Builder:
         """The rows of a block and a claim per step. The block's first error (or ``blocked``) stops its
         checking, not its layout: every row is still made, numbered and labelled, and every step from there
         on becomes an "error" claim, so that no later number shifts and no reference loses its anchor."""
+        self.note_where(block.scope, where)
         scope = outer.child(block.scope)
         errors: list[SpecError] = []  # this block's own, in order
         env: Environment | None = None
@@ -340,6 +351,7 @@ class _Builder:
         row.parts.append(Part(self.shown_tex(block.start.tex, block.start.location, f"{where}, start", errors)))
         rows.append(row)
         previous = block.start
+        previous_where = f"{where}, start"  # errors in the previous term's `sympy` name where it is written
         for index, step in enumerate(block.steps, start=1):
             here = step_where(where, index)
             if index > 1 and not step.same_row:
@@ -367,7 +379,7 @@ class _Builder:
             if cause is None:
                 assert env is not None  # set whenever nothing is blocked and the block has no error
                 try:
-                    row.claims.append(self.claim(step, previous, scope, env, by_names, here))
+                    row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
                 except SpecError as err:
                     errors.append(err.with_where(here))
                     cause = errors[-1]
@@ -383,7 +395,7 @@ class _Builder:
                     outer.refused.setdefault(name, cause)
                     scope.refused.setdefault(name, cause)
             if step.rel != "in":
-                previous = step.term
+                previous, previous_where = step.term, here
         self.errors.extend(errors)
         return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
 
@@ -477,39 +489,57 @@ class _Builder:
         return names_, refs
 
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
+        """Check the definitions in scope not yet checked in ``env``. ``where`` names the block (or the `:=`
+        step) being laid out; an error in a definition written under a `where:` key names that key's owner."""
         fresh = [(name, text) for name, text in scope.definitions
                  if (id(text), id(env)) not in self._checked_definitions]  # both live as long as the build
+
+        def written(text: model.Text) -> str:
+            return self.where_owners.get(id(text), where)
+
         if not fresh:
             return
         first: dict[str, model.Text] = {}
         for name, text in scope.definitions:
             first.setdefault(name, text)
         for name, text in fresh:
-            _refuse_redefinition(first[name], name, text, where)
+            _refuse_redefinition(first[name], name, text, written(text))
         for name, text in fresh:
             if name not in env:
                 raise SpecError(f"`{name}` is defined but not declared under `symbols:`",
-                                text.name_location, where)
-            node = self.parse(text, env)
+                                text.name_location, written(text))
+            try:
+                node = self.parse(text, env)
+            except SpecError as err:
+                raise err.with_where(written(text)) from None
             declared = env[name]
             if isinstance(declared, FunctionDecl | DimDecl):
                 raise SpecError(f"`{name}` is declared as a {type(declared).__name__[:-4].lower()}; only "
-                                "scalars, vectors and matrices can be defined", text.location, where)
-            shape = infer_shape(node, env, text)
+                                "scalars, vectors and matrices can be defined", text.location, written(text))
+            try:
+                shape = infer_shape(node, env, text)
+            except SpecError as err:
+                raise err.with_where(written(text)) from None
             wanted = infer_shape(Name(name), env, text)
             if not same_shape(shape, wanted):
                 raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
-                                f"{shape_text(shape)}", text.location, where)
+                                f"{shape_text(shape)}", text.location, written(text))
         cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
         if cycle is not None:
+            # Reported at the definition written last: the one that closed the circle.
+            order = {name: index for index, (name, _) in enumerate(scope.definitions)}
+            closing = dict(scope.definitions)[max(cycle, key=order.__getitem__)]
             raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
-                            dict(scope.definitions)[cycle[-1]].location, where)
+                            closing.location, written(closing))
         self._checked_definitions.update((id(text), id(env)) for _, text in fresh)
 
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
-              cited: list[str], where: str) -> int:
-        """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim)."""
+              cited: list[str], where: str, previous_where: str) -> int:
+        """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim).
+
+        An error inside the previous term is named by ``previous_where``, where that term is written: the
+        block's start term is not step 1, as its TeX errors already said."""
         lhs_text, rhs_text = previous.sympy, step.term.sympy
         kind: ClaimKind
         verdict: Verdict | None = None
@@ -518,15 +548,18 @@ class _Builder:
             if lhs_text is None:
                 verdict = Verdict("unchecked", detail="the term before `in` has no `sympy:` form")
             else:
-                verdict = self.shape_verdict(step, lhs_text, env, where)
+                verdict = self.shape_verdict(step, lhs_text, env, where, previous_where)
         elif lhs_text is None or rhs_text is None:
             kind = "unchecked"
             missing = "this step" if rhs_text is None else "the previous term"
             verdict = Verdict("unchecked", detail=f"{missing} has no `sympy:` form, so nothing was checked")
         else:
             try:
-                lhs, rhs = self.parse(lhs_text, env), self.parse(rhs_text, env)
-                ls, rs = infer_shape(lhs, env, lhs_text), infer_shape(rhs, env, rhs_text)
+                ls = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+            except SpecError as err:
+                raise err.with_where(previous_where) from None
+            try:
+                rs = infer_shape(self.parse(rhs_text, env), env, rhs_text)
             except SpecError as err:
                 raise err.with_where(where) from None
             if not same_shape(ls, rs):
@@ -587,13 +620,17 @@ class _Builder:
             self.verdicts[index] = verdict
         return index
 
-    def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str) -> Verdict:
+    def shape_verdict(self, step: model.Step, lhs_text: model.Text, env: Environment, where: str,
+                      lhs_where: str) -> Verdict:
         assert step.shape is not None
         try:
             wanted = claimed_shape(step.shape, env)
         except SpecError as err:
             raise err.with_where(where).at(step.location) from None
-        actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+        try:
+            actual = infer_shape(self.parse(lhs_text, env), env, lhs_text)
+        except SpecError as err:
+            raise err.with_where(lhs_where) from None
         if same_shape(actual, wanted):
             return Verdict("proved-all", method="shape inference",
                            detail=f"the expression is {shape_text(actual)} for all dimensions")
@@ -655,6 +692,7 @@ def _dimension_hint(names: list[str], dims: Iterable[str]) -> str:
 def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
     """Resolve a spec; located errors are returned (not raised) so one bad block does not hide others."""
     builder = _Builder(spec)
+    builder.note_where(spec.scope, "")
     root = _Scope(layers=[spec.scope.symbols] if spec.scope.symbols else [],
                   definitions=list(spec.scope.where.items()), def_labels={}, sizes=spec.scope.sizes,
                   sizes_location=spec.scope.sizes_location)

@@ -29,8 +29,9 @@ MAX_PROSE_NESTING = 50
 MAX_DECLARATIONS = 500
 MAX_DEFINITIONS = 500
 
-# The container openers a Markdown line can start with, several in a row: list items and quotes.
-_OPENERS = re.compile(r"(?:[ ]*(?:[-*+>]|[0-9]{1,9}[.)])(?=[ ]|$))+")
+# The container openers a Markdown line can start with, several in a row: list items and quotes. A list
+# marker needs a space after it, a quote marker does not (`>>>>` is four quotes deep, as `> > > >` is).
+_OPENERS = re.compile(r"(?:[ ]*(?:>|(?:[-*+]|[0-9]{1,9}[.)])(?=[ ]|$)))+")
 _OPENER = re.compile(r"[-*+>]|[0-9]{1,9}[.)]")
 
 

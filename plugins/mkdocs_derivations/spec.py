@@ -46,6 +46,14 @@ _POSITIVE_INT_RE = re.compile(r"[1-9][0-9]*\Z")
 _INT_RE = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 # An equation number as the page shows it: `13`, `5.2` or `(13)`.
 _EQUATION_NUMBER_RE = re.compile(r"\(?[0-9]+(\.[0-9]+)*\)?\Z")
+# An equation-number prefix as textbooks use them (`5.`, `A.`, `2.3-`): it is written into every row's
+# `\tag{...}` and into the link text of every reference, where TeX or Markdown in it would be live.
+_PREFIX_CHARACTER = re.compile(r"[A-Za-z0-9.-]")
+MAX_PREFIX = 16
+# A footnote definition as Python-Markdown's `footnotes` extension reads it, and a code fence (its lines are
+# code, not definitions).
+_FOOTNOTE_DEFINITION = re.compile(r"[ ]{0,3}\[\^([^\]]*)\]:")
+_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -179,6 +187,21 @@ def _string(node: YNode, what: str, where: str, allow_empty: bool = False) -> st
     return scalar.value
 
 
+def _one_line(node: YNode, what: str, where: str, why: str) -> str:
+    """A non-empty string without a line break inside (its ends are stripped).
+
+    Titles, the citation and the URL are written into a heading, a paragraph or a link: a line break there
+    ends the heading and starts a paragraph (or a `## heading`) that the format does not offer.
+    """
+    value = _string(node, what, where)
+    stripped = value.strip()
+    if "\n" in stripped:
+        assert isinstance(node, YScalar)  # _string accepted it
+        offset = value.index(stripped) + stripped.index("\n")
+        raise SpecError(f"{what} must be one line: {why}; join the lines", _located(node).at(offset), where)
+    return stripped
+
+
 def _text(node: YNode, what: str, where: str) -> model.Text:
     scalar = _scalar_text(node, what, where)
     return _located(scalar)
@@ -238,6 +261,36 @@ def _identifier(name: str, location: Location, what: str, where: str) -> None:
                         location, where)
 
 
+def _check_footnotes(blocks: list[model.Block], seen: dict[str, Location]) -> None:
+    """Refuse a footnote name defined twice on a page: the footnotes of all text blocks are collected at the
+    page's end, and Markdown keeps the last definition in silence, so the first reference showed a note its
+    author never wrote for it."""
+    for block in blocks:
+        if isinstance(block, model.Container):
+            _check_footnotes(block.blocks, seen)
+        if not isinstance(block, model.TextBlock):
+            continue
+        fence = ""
+        for number, line in enumerate(block.markdown.split("\n")):
+            opener = _FENCE.match(line)
+            if opener and (not fence or opener.group(1).startswith(fence)):
+                fence = "" if fence else opener.group(1)
+                continue
+            definition = _FOOTNOTE_DEFINITION.match(line) if not fence else None
+            if definition is None:
+                continue
+            start = block.location
+            location = replace(start, line=start.line + number,
+                               column=start.column + definition.start(1) - 2) if start.line else start
+            name = definition.group(1)
+            first = seen.get(name)
+            if first is not None:
+                raise SpecError(f"the footnote `[^{name}]` is already defined (line {first.line}); a page "
+                                "collects all its footnotes at its end, so each name must be unique within "
+                                "the page: rename one", location, block.where)
+            seen[name] = location
+
+
 # --- the loader ----------------------------------------------------------------------------------------
 
 
@@ -254,7 +307,7 @@ class _Loader:
         if version != FORMAT_VERSION:
             raise SpecError(f"unsupported format `version: {version}`; this plugin reads version "
                             f"{FORMAT_VERSION}", root.values["version"].location)
-        title = _string(root.values["title"], "`title`", "")
+        title = _one_line(root.values["title"], "`title`", "", "a line break would split the page's heading")
         source = self.source(root.values["source"]) if "source" in root.values else None
         numbering = model.Numbering()
         if "numbering" in root.values:
@@ -273,15 +326,20 @@ class _Loader:
             version=version,
         )
         check_page_limits(spec)
+        _check_footnotes(spec.blocks, {})
         return spec
 
     def source(self, node: YNode) -> model.Source:
         where = "source"
         ymap = _map(node, "`source`", where)
         _check_keys(ymap, SOURCE_KEYS, "source", where, required=("citation",))
-        citation = _string(ymap.values["citation"], "`citation`", where)
-        url = _string(ymap.values["url"], "`url`", where) if "url" in ymap.values else None
-        return model.Source(citation=citation.strip(), url=url.strip() if url is not None else None)
+        citation = _one_line(ymap.values["citation"], "`citation`", where,
+                             "a line break could start a paragraph or a heading of its own (fold a long "
+                             "citation with `>-`)")
+        url = None
+        if "url" in ymap.values:
+            url = _one_line(ymap.values["url"], "`url`", where, "a line break would end the link")
+        return model.Source(citation=citation, url=url)
 
     def numbering(self, node: YNode) -> model.Numbering:
         where = "numbering"
@@ -291,8 +349,26 @@ class _Loader:
         if "start" in ymap.values:
             result.start = _int(ymap.values["start"], "`start`", where, minimum=0)
         if "prefix" in ymap.values:
-            result.prefix = _string(ymap.values["prefix"], "`prefix`", where, allow_empty=True)
+            result.prefix = self.prefix(ymap.values["prefix"], where)
         return result
+
+    @staticmethod
+    def prefix(node: YNode, where: str) -> str:
+        """The prefix goes unescaped into TeX (`\tag{5.1}`) and Markdown (the link text of a reference), so
+        it is held to what a textbook's number prefix needs rather than checked like a `tex` field."""
+        value = _string(node, "`prefix`", where, allow_empty=True)
+        assert isinstance(node, YScalar)  # _string accepted it
+        rule = "ASCII letters, digits, `.` and `-` (such as `5.` or `A.`)"
+        for offset, character in enumerate(value):
+            if not _PREFIX_CHARACTER.match(character):
+                shown = f"`{character}`" if character.isprintable() and not character.isspace() \
+                    else f"U+{ord(character):04X}"
+                raise SpecError(f"`prefix` may hold only {rule}, since it is written into every equation "
+                                f"number; found {shown}", _located(node).at(offset), where)
+        if len(value) > MAX_PREFIX:
+            raise SpecError(f"`prefix` has {len(value)} characters; at most {MAX_PREFIX} are allowed",
+                            node.location, where)
+        return value
 
     # scopes
 
@@ -505,7 +581,8 @@ class _Loader:
                     block_where(parent, index, kind))
         title = ""
         if "title" in ymap.values:
-            title = _string(ymap.values["title"], "`title`", block_where(parent, index, kind)).strip()
+            title = _one_line(ymap.values["title"], "`title`", block_where(parent, index, kind),
+                              "a line break would split the box's title")
         where = block_where(parent, index, kind, title)
         allowed = EXAMPLE_KEYS if kind == "example" else REMARK_KEYS
         required = ("title", "blocks") if kind == "example" else ("blocks",)

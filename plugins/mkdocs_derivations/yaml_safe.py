@@ -156,9 +156,11 @@ def load_yaml(data: bytes | str, path: str) -> YMap:
 
     Raises :class:`SpecError` (at the offending line and column) for anything a spec has no use for and an
     attacker or a slip of the keyboard might put there: tags, anchors and aliases, duplicate or non-string
-    keys, several documents, tab indentation, excessive size or depth, invalid UTF-8.
+    keys, several documents, tab indentation, excessive size or depth, invalid UTF-8, line breaks that only
+    YAML sees, control characters in values.
     """
     text = _decode(data, path)
+    _refuse_hidden_breaks(text, path)
     try:
         try:
             return _Builder(text, path).build(fast=True)
@@ -204,6 +206,35 @@ def _decode(data: bytes | str, path: str) -> str:
     if text.startswith("\ufeff"):
         text = text[1:]
     return text.replace("\r\n", "\n")
+
+
+# YAML 1.1 counts these as line breaks; editors, GitHub and diffs show them as nothing, on the same line.
+_HIDDEN_BREAKS = {"\x85": "U+0085 NEXT LINE (NEL)", "\u2028": "U+2028 LINE SEPARATOR",
+                  "\u2029": "U+2029 PARAGRAPH SEPARATOR"}
+_HIDDEN_BREAK = re.compile("[\x85\u2028\u2029]")
+
+
+def _refuse_hidden_breaks(text: str, path: str) -> None:
+    """Refuse the line breaks that YAML sees and a reader of the file does not.
+
+    After one, every line YAML reports is one further down than the line an editor shows, and a key can hide
+    on a visible line (``title: x<NEL>where: {}`` reads as two keys). The error is therefore placed by
+    counting ``\n`` only, as the contributor's editor does.
+    """
+    found = _HIDDEN_BREAK.search(text)
+    if found is None:
+        return
+    index = found.start()
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    raise SpecError(f"the file contains the invisible character {_HIDDEN_BREAKS[found.group()]}, which YAML "
+                    "reads as a line break although editors show none; remove it", Location(path, line, column))
+
+
+# Control characters (C0 but line feed and tab, DEL, C1) and the Unicode line and paragraph separators: the
+# reader refuses them written raw, but a double-quoted escape (`"\0"`, `"\x1b"`, `"\L"`) puts them in a
+# value, from where they would reach the published page unseen.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def size_error(size: int, path: str) -> SpecError:
@@ -393,6 +424,8 @@ class _Builder:
         value: str = event.value
         location = _location(event.start_mark, self.path)
         self._note_content_lines(event)
+        if _CONTROL.search(value):
+            self._refuse_control(event)
         tag = self._resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
         if tag != STR_TAG:
             shown = value or "an empty key"
@@ -411,7 +444,27 @@ class _Builder:
             last = end.line if end.column > 0 else end.line - 1
             self.content_lines.update(range(start.line + 1, last + 1))
 
+    def _refuse_control(self, event: ScalarEvent) -> NoReturn:
+        """Raise at the first control character of a scalar, where its escape is written."""
+        value: str = event.value
+        found = _CONTROL.search(value)
+        assert found is not None
+        index = found.start()
+        style = _STYLES.get(event.style, "plain")
+        location = _location(event.start_mark, self.path)
+        span = self._span(event.start_mark, event.end_mark)
+        positions = span.positions(style, value) if span is not None else None
+        if positions is not None and len(positions) == len(value) + 1:
+            line, column = positions[index]
+            location = Location(self.path, line, column)
+        character = ord(found.group())
+        kind = "an invisible line break" if character in (0x2028, 0x2029) else "a control character"
+        raise SpecError(f"the value contains {kind} (U+{character:04X}, written as a `\\` escape) that would "
+                        "reach the page unseen; remove it", location)
+
     def _scalar(self, event: ScalarEvent) -> YScalar:
+        if _CONTROL.search(event.value):
+            self._refuse_control(event)
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
         if style == "plain":

@@ -327,7 +327,7 @@ SPEC_CASES = [
          at("{eq:nope}"), r"names no equation"),
     Case("definition-cycle", spec_with("        - tex: y\n          sympy: 'a'\n",
                                        symbols="  x: real\n  a: real\n  b: real\n",
-                                       extra="where:\n  a: 'b + 1'\n  b: 'a - 1'\n"), at("'b + 1'", 1, 1),
+                                       extra="where:\n  a: 'b + 1'\n  b: 'a - 1'\n"), at("'a - 1'", 1, 1),
          r"definitions refer to each other in a circle: a → b → a"),
     Case("definition-self-cycle", spec_with("        - tex: y\n          sympy: 'a'\n",
                                             symbols="  x: real\n  a: real\n", extra="where:\n  a: '2*a'\n"),
