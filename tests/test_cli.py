@@ -119,6 +119,53 @@ def test_junit_report_has_a_case_per_claim(tmp_path: Path, capsys: pytest.Captur
     assert sum(1 for _ in root.iter("testcase")) == 4  # a load case and a claim case per spec
 
 
+FORGED = "::error file=a.yml,line=1::forged"
+# A symbol name (a load error quotes it) carrying a second line for GitHub Actions to run.
+INJECTED = GOOD.replace("  t: real\n", '  t: real\n  "x\\n::error file=a.yml,line=1::forged": real\n')
+
+
+@pytest.mark.parametrize("output", ["human", "github"])
+def test_contributor_text_cannot_start_a_line_of_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            output: str) -> None:
+    """GitHub Actions runs every line of the log that starts with ``::``: the only such line is the
+    annotation the CLI writes itself, and the newline it was sent shows as ``\\n``."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.yml", INJECTED)
+    code, out = run(capsys, "--format", output, "a.yml")
+    assert code == 2
+    commands = [ln for ln in out.splitlines() if ln.startswith("::")]
+    assert commands == ([] if output == "human" else [commands[0]])
+    assert all(ln.startswith("::error file=a.yml,line=5,col=3,title=derivation spec error::") for ln in commands)
+    assert f"`x\\n{FORGED}` is not a valid name" in out
+
+
+def test_every_report_escapes_control_characters_in_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name is contributor text too, and may hold ESC, a carriage return, C1 controls and Unicode's
+    line separators; JSON keeps its escaping (and parses back to the name) and JUnit stays well-formed XML."""
+    monkeypatch.chdir(tmp_path)
+    name = "x\r\x1b[2J\x85\u2028" + FORGED + ".yml"
+    write(tmp_path, name, BROKEN)
+    shown = "x\\r\\x1b[2J\\x85\\u2028" + FORGED + ".yml"
+    for output in ("human", "github"):
+        code, out = run(capsys, "--format", output, "--junit-xml", "junit.xml", name)
+        assert code == 2 and out.count("\n") == len(out.splitlines()) and shown in out
+        assert not [ln for ln in out.splitlines() if ln.startswith("::error file=a.yml")]
+    code, out = run(capsys, "--format", "json", name)
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["file"] == name and "\x85" not in out and "\u2028" not in out
+    [error] = ET.parse(tmp_path / "junit.xml").getroot().iter("error")
+    assert (error.text or "").startswith(shown + ":3:1: ")
+
+
+def test_printable_shows_each_control_character_as_an_escape() -> None:
+    from mkdocs_derivations.printable import printable
+
+    assert printable("a\tb\nc\rd\x00\x1b\x7f\x85\x9b\u2028\u2029 é √ \\n") == (
+        "a\\tb\\nc\\rd\\x00\\x1b\\x7f\\x85\\x9b\\u2028\\u2029 é √ \\n")
+
+
 def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(5):
         write(tmp_path, f"s{i}.yml", GOOD)

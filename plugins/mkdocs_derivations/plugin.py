@@ -33,11 +33,12 @@ from .options import (
     CheckOptions,
     option_problem,
 )
+from .printable import plugin_logger
 from .render import counted
 from .sanitize import sanitize_html
 from .site_pages import SitePages
 
-log = logging.getLogger("mkdocs.plugins.derivations")
+log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
 _ASSETS = Path(__file__).parent / "assets"
 _ASSET_FOLDER = "assets/derivations"
