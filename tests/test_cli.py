@@ -199,12 +199,19 @@ def test_a_bad_shard_is_a_usage_error_not_an_internal_one(shard: str, capsys: py
 
 
 @pytest.mark.parametrize(("option", "value", "problem"), [
-    ("--jobs", "-1", "must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("--jobs", "-1", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("--jobs", "65", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("--jobs", "100000", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("--jobs", "two", "`two` is not an integer"),
-    ("--time-limit", "0", "must be a positive, finite number of seconds"),
-    ("--time-limit", "inf", "must be a positive, finite number of seconds"),
-    ("--time-limit", "nan", "must be a positive, finite number of seconds"),
-    ("--memory-limit", "0", "must be a positive number of MiB"),
+    ("--time-limit", "0", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "0.000001", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "3600.5", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "1e300", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "inf", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "nan", "must be a number of seconds from 0.1 to 3600"),
+    ("--memory-limit", "0", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("--memory-limit", "1048577", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("--memory-limit", "99999999999999999999", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
 ])
 def test_a_checking_option_out_of_bounds_is_a_usage_error(option: str, value: str, problem: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:

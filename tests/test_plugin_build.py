@@ -318,11 +318,16 @@ def test_a_spec_that_fails_to_load_is_a_load_error_not_a_claim(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("option", "problem"), [
-    ("jobs: -1", "option 'jobs': must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("jobs: -1", "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("jobs: 100000", "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("jobs: true", "option 'jobs': must be a number"),
-    ("time_limit: 0", "option 'time_limit': must be a positive, finite number of seconds"),
-    ("time_limit: .inf", "option 'time_limit': must be a positive, finite number of seconds"),
-    ("memory_limit_mb: 0", "option 'memory_limit_mb': must be a positive number of MiB"),
+    ("time_limit: 0", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: .inf", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: 1.0e+300", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: 0.000001", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("memory_limit_mb: 0", "option 'memory_limit_mb': must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("memory_limit_mb: 99999999999999999999",
+     "option 'memory_limit_mb': must be a number of MiB from 1 to 1048576 (1 TiB)"),
     ("output_dir: ../elsewhere", "option 'output_dir': `../elsewhere` must be a folder inside docs_dir"),
     ("output_dir: /abs", "option 'output_dir': `/abs` must be a folder inside docs_dir"),
 ])
