@@ -166,6 +166,24 @@ def test_printable_shows_each_control_character_as_an_escape() -> None:
         "a\\tb\\nc\\rd\\x00\\x1b\\x7f\\x85\\x9b\\u2028\\u2029 é √ \\n")
 
 
+def test_a_junit_report_that_cannot_be_written_names_its_path(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder is refused before anything is checked; a file under a file is found on writing, after the
+    report, and fails the run all the same: a job whose report is missing must not pass."""
+    good = str(write(tmp_path, "good.yml", GOOD))
+    (tmp_path / "reports").mkdir()
+    code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", str(tmp_path / "reports"), good])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err == f"cannot write the JUnit report to {tmp_path / 'reports'}: it is a folder\n"
+    target = tmp_path / "good.yml" / "junit.xml"
+    code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", str(target), good])
+    captured = capsys.readouterr()
+    assert code == 2 and "1 proved" in captured.out
+    assert captured.err.startswith(f"cannot write the JUnit report to {target}: ")
+    assert "internal error" not in captured.err
+
+
 def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(5):
         write(tmp_path, f"s{i}.yml", GOOD)

@@ -216,7 +216,31 @@ def _unreadable(err: OSError) -> int:
     return EXIT_LOAD
 
 
+def _junit_refused(path: Path, err: OSError | None = None) -> bool:
+    """Says why the JUnit report cannot be written to ``path`` (a folder is found before any checking, so the
+    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was."""
+    if path.is_dir():
+        reason = "it is a folder"
+    elif err is not None:
+        reason = err.strerror or str(err)
+    else:
+        return False
+    _line(sys.stderr, f"cannot write the JUnit report to {path}: {reason}")
+    return True
+
+
+def _wrote_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> bool:
+    try:
+        write_junit(results, failing, path)
+    except OSError as err:  # the verdicts stand, but a job whose report is missing must fail
+        _junit_refused(path, err)
+        return False
+    return True
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.junit_xml and _junit_refused(Path(args.junit_xml)):
+        return EXIT_LOAD
     try:
         collected = _collect(args.paths)
     except OSError as unreadable:
@@ -262,8 +286,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (`| head`): the verdicts, and so the exit code, stand
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor may the exit's flush fail again
-    if args.junit_xml:
-        write_junit(results, failing, Path(args.junit_xml))
+    if args.junit_xml and not _wrote_junit(results, failing, Path(args.junit_xml)):
+        return EXIT_LOAD
     if any(r.errors for r in results):
         return EXIT_LOAD
     if any(v.status in failing for r in results for _, _, v in r.claim_records()):
