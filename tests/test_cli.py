@@ -184,6 +184,19 @@ def test_a_junit_report_that_cannot_be_written_names_its_path(tmp_path: Path,
     assert "internal error" not in captured.err
 
 
+def test_a_file_named_twice_is_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """By itself and through its folder, or by two spellings of one path: not a second spec taking its own
+    page name ("rename one of them")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "derivations").mkdir()
+    write(tmp_path / "derivations", "good.yml", GOOD)
+    code, out = run(capsys, "derivations", "derivations/good.yml", "./derivations/../derivations/good.yml")
+    assert code == 0 and "rename" not in out
+    assert out.splitlines()[0] == "        ok  derivations/good.yml  (1 proved)"
+    assert out.endswith("claims: 1 proved\nspecs: 1, load errors: 0\n")
+
+
 def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(5):
         write(tmp_path, f"s{i}.yml", GOOD)

@@ -164,14 +164,14 @@ _WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]]
 
 
 def _collect(paths: list[str]) -> list[Path]:
-    out: list[Path] = []
+    """The spec files named, each once: a file given both by itself and through its folder (or as
+    ``./a.yml`` and ``a.yml``) was checked twice and reported as taking its own page name."""
+    out: dict[Path, Path] = {}
     for raw in paths or ["derivations"]:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(find_specs(p))
-        else:
-            out.append(p)
-    return out
+        for spec in find_specs(p) if p.is_dir() else [p]:
+            out.setdefault(unfollowed(spec), spec)
+    return list(out.values())
 
 
 def shard_option(text: str) -> tuple[int, int]:
