@@ -344,6 +344,20 @@ def test_a_bad_plugin_option_is_a_configuration_error(tmp_path: Path, option: st
     assert result.returncode == 1 and problem in result.stderr and "Traceback" not in result.stderr
 
 
+def test_the_plugin_listed_twice_is_refused_and_the_site_kept(tmp_path: Path) -> None:
+    """Two instances each staged the site, the second inside the first's staging folder: a plain build
+    passed with no site_dir at all, the new site left in `site.derivations-staging`."""
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    assert mkdocs_build(site).returncode == 0
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - derivations:\n      time_limit: 10\n")
+    result = mkdocs_build(site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the derivations plugin is listed twice in mkdocs.yml" in result.stderr
+    assert (site / "site" / "derivations" / "good" / "index.html").is_file()
+    assert [p.name for p in site.iterdir() if p.name.startswith("site")] == ["site"]
+
+
 def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:
     site = site_support.make_site(tmp_path, {}, specs_dir="specs")
     shutil.rmtree(site / "specs")
