@@ -119,6 +119,84 @@ def test_junit_report_has_a_case_per_claim(tmp_path: Path, capsys: pytest.Captur
     assert sum(1 for _ in root.iter("testcase")) == 4  # a load case and a claim case per spec
 
 
+FORGED = "::error file=a.yml,line=1::forged"
+# A symbol name (a load error quotes it) carrying a second line for GitHub Actions to run.
+INJECTED = GOOD.replace("  t: real\n", '  t: real\n  "x\\n::error file=a.yml,line=1::forged": real\n')
+
+
+@pytest.mark.parametrize("output", ["human", "github"])
+def test_contributor_text_cannot_start_a_line_of_the_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str],
+                                                            output: str) -> None:
+    """GitHub Actions runs every line of the log that starts with ``::``: the only such line is the
+    annotation the CLI writes itself, and the newline it was sent shows as ``\\n``."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.yml", INJECTED)
+    code, out = run(capsys, "--format", output, "a.yml")
+    assert code == 2
+    commands = [ln for ln in out.splitlines() if ln.startswith("::")]
+    assert commands == ([] if output == "human" else [commands[0]])
+    assert all(ln.startswith("::error file=a.yml,line=5,col=3,title=derivation spec error::") for ln in commands)
+    assert f"`x\\n{FORGED}` is not a valid name" in out
+
+
+def test_every_report_escapes_control_characters_in_file_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name is contributor text too, and may hold ESC, a carriage return, C1 controls and Unicode's
+    line separators; JSON keeps its escaping (and parses back to the name) and JUnit stays well-formed XML."""
+    monkeypatch.chdir(tmp_path)
+    name = "x\r\x1b[2J\x85\u2028" + FORGED + ".yml"
+    write(tmp_path, name, BROKEN)
+    shown = "x\\r\\x1b[2J\\x85\\u2028" + FORGED + ".yml"
+    for output in ("human", "github"):
+        code, out = run(capsys, "--format", output, "--junit-xml", "junit.xml", name)
+        assert code == 2 and out.count("\n") == len(out.splitlines()) and shown in out
+        assert not [ln for ln in out.splitlines() if ln.startswith("::error file=a.yml")]
+    code, out = run(capsys, "--format", "json", name)
+    [record] = [json.loads(line) for line in out.splitlines()]
+    assert record["file"] == name and "\x85" not in out and "\u2028" not in out
+    [error] = ET.parse(tmp_path / "junit.xml").getroot().iter("error")
+    assert (error.text or "").startswith(shown + ":3:1: ")
+
+
+def test_printable_shows_each_control_character_as_an_escape() -> None:
+    from mkdocs_derivations.printable import printable
+
+    assert printable("a\tb\nc\rd\x00\x1b\x7f\x85\x9b\u2028\u2029 é √ \\n") == (
+        "a\\tb\\nc\\rd\\x00\\x1b\\x7f\\x85\\x9b\\u2028\\u2029 é √ \\n")
+
+
+def test_a_junit_report_that_cannot_be_written_names_its_path(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """A folder is refused before anything is checked; a file under a file is found on writing, after the
+    report, and fails the run all the same: a job whose report is missing must not pass."""
+    good = str(write(tmp_path, "good.yml", GOOD))
+    (tmp_path / "reports").mkdir()
+    code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", str(tmp_path / "reports"), good])
+    captured = capsys.readouterr()
+    assert code == 2 and captured.out == ""
+    assert captured.err == f"cannot write the JUnit report to {tmp_path / 'reports'}: it is a folder\n"
+    target = tmp_path / "good.yml" / "junit.xml"
+    code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", str(target), good])
+    captured = capsys.readouterr()
+    assert code == 2 and "1 proved" in captured.out
+    assert captured.err.startswith(f"cannot write the JUnit report to {target}: ")
+    assert "internal error" not in captured.err
+
+
+def test_a_file_named_twice_is_checked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """By itself and through its folder, or by two spellings of one path: not a second spec taking its own
+    page name ("rename one of them")."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "derivations").mkdir()
+    write(tmp_path / "derivations", "good.yml", GOOD)
+    code, out = run(capsys, "derivations", "derivations/good.yml", "./derivations/../derivations/good.yml")
+    assert code == 0 and "rename" not in out
+    assert out.splitlines()[0] == "        ok  derivations/good.yml  (1 proved)"
+    assert out.endswith("claims: 1 proved\nspecs: 1, load errors: 0\n")
+
+
 def test_shard_partitions_the_specs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for i in range(5):
         write(tmp_path, f"s{i}.yml", GOOD)
@@ -152,12 +230,19 @@ def test_a_bad_shard_is_a_usage_error_not_an_internal_one(shard: str, capsys: py
 
 
 @pytest.mark.parametrize(("option", "value", "problem"), [
-    ("--jobs", "-1", "must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("--jobs", "-1", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("--jobs", "65", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("--jobs", "100000", "must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("--jobs", "two", "`two` is not an integer"),
-    ("--time-limit", "0", "must be a positive, finite number of seconds"),
-    ("--time-limit", "inf", "must be a positive, finite number of seconds"),
-    ("--time-limit", "nan", "must be a positive, finite number of seconds"),
-    ("--memory-limit", "0", "must be a positive number of MiB"),
+    ("--time-limit", "0", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "0.000001", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "3600.5", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "1e300", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "inf", "must be a number of seconds from 0.1 to 3600"),
+    ("--time-limit", "nan", "must be a number of seconds from 0.1 to 3600"),
+    ("--memory-limit", "0", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("--memory-limit", "1048577", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("--memory-limit", "99999999999999999999", "must be a number of MiB from 1 to 1048576 (1 TiB)"),
 ])
 def test_a_checking_option_out_of_bounds_is_a_usage_error(option: str, value: str, problem: str,
                                                           capsys: pytest.CaptureFixture[str]) -> None:

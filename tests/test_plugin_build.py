@@ -94,6 +94,20 @@ def test_broken_spec_gets_an_error_page_and_other_pages_survive(tmp_path: Path) 
     assert "deriv-proved" in (site / "site" / "derivations" / "good" / "index.html").read_text()
 
 
+def test_contributor_text_cannot_start_a_line_of_the_build_log(tmp_path: Path) -> None:
+    """A CI job that runs ``mkdocs build`` on a pull request gets its log read by GitHub Actions as the CLI's
+    report is: the newline of a symbol name shows as ``\\n`` in the warning and on the error page."""
+    forged = "::error file=a.yml,line=1::forged"
+    injected = GOOD.replace("  t: real\n", f'  t: real\n  "x\\n{forged}\\e[2J": real\n')
+    site = make_site(tmp_path, {"a.yml": injected})
+    result = mkdocs_build(site)
+    assert result.returncode == 0, result.stderr
+    assert not [ln for ln in result.stderr.splitlines() if ln.startswith("::")]
+    assert f"symbol name `x\\n{forged}\\x1b[2J` is not a valid name" in result.stderr
+    page = (site / "site" / "derivations" / "a" / "index.html").read_text()
+    assert f"symbol name `x\\n{forged}\\x1b[2J` is not a valid name" in page
+
+
 def test_a_block_with_an_error_keeps_its_number_and_anchor_in_the_built_site(tmp_path: Path) -> None:
     """The serve audit: a shape mismatch made its block vanish, the next number skip and a reference lead
     to an anchor MkDocs could not find. The block stays, marked as not checked, and the link resolves."""
@@ -304,11 +318,16 @@ def test_a_spec_that_fails_to_load_is_a_load_error_not_a_claim(tmp_path: Path) -
 
 
 @pytest.mark.parametrize(("option", "problem"), [
-    ("jobs: -1", "option 'jobs': must be 0 (one worker per CPU core) or a positive number of workers"),
+    ("jobs: -1", "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
+    ("jobs: 100000", "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("jobs: true", "option 'jobs': must be a number"),
-    ("time_limit: 0", "option 'time_limit': must be a positive, finite number of seconds"),
-    ("time_limit: .inf", "option 'time_limit': must be a positive, finite number of seconds"),
-    ("memory_limit_mb: 0", "option 'memory_limit_mb': must be a positive number of MiB"),
+    ("time_limit: 0", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: .inf", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: 1.0e+300", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("time_limit: 0.000001", "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("memory_limit_mb: 0", "option 'memory_limit_mb': must be a number of MiB from 1 to 1048576 (1 TiB)"),
+    ("memory_limit_mb: 99999999999999999999",
+     "option 'memory_limit_mb': must be a number of MiB from 1 to 1048576 (1 TiB)"),
     ("output_dir: ../elsewhere", "option 'output_dir': `../elsewhere` must be a folder inside docs_dir"),
     ("output_dir: /abs", "option 'output_dir': `/abs` must be a folder inside docs_dir"),
     ("specs_dir: ''", "option 'specs_dir': must name the folder of the spec files"),
@@ -325,6 +344,20 @@ def test_a_bad_plugin_option_is_a_configuration_error(tmp_path: Path, option: st
         load_config(str(config))
     result = mkdocs_build(site)
     assert result.returncode == 1 and problem in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_plugin_listed_twice_is_refused_and_the_site_kept(tmp_path: Path) -> None:
+    """Two instances each staged the site, the second inside the first's staging folder: a plain build
+    passed with no site_dir at all, the new site left in `site.derivations-staging`."""
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    assert mkdocs_build(site).returncode == 0
+    config = site / "mkdocs.yml"
+    config.write_text(config.read_text() + "  - derivations:\n      time_limit: 10\n")
+    result = mkdocs_build(site)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "the derivations plugin is listed twice in mkdocs.yml" in result.stderr
+    assert (site / "site" / "derivations" / "good" / "index.html").is_file()
+    assert [p.name for p in site.iterdir() if p.name.startswith("site")] == ["site"]
 
 
 def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:

@@ -30,18 +30,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .printable import plugin_logger
+
 FORMAT = "mkdocs-derivations/verdict-cache/1"
 _KEY = re.compile(r"[0-9a-f]{64}")
 _MAX_ENTRY_BYTES = 4 * 1024 * 1024  # a verdict is a few hundred bytes; anything huge is not ours
 
-log = logging.getLogger("mkdocs.plugins.derivations")
+log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
 
 @dataclass

@@ -29,6 +29,7 @@ from .options import (
     CheckOptions,
     option_problem,
 )
+from .printable import json_printable, printable
 from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
@@ -56,8 +57,15 @@ def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdic
     }
 
 
+def _line(out: TextIO, text: str) -> None:
+    """Every line the CLI prints but JSON: one line, whatever contributor text it quotes."""
+    out.write(printable(text) + "\n")
+
+
 def _github_escape(text: str, *, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Control characters are shown as escapes (not as GitHub's ``%0A``), so an annotation reads as the log
+    line does."""
+    text = printable(text).replace("%", "%25")
     if prop:
         text = text.replace(":", "%3A").replace(",", "%2C")
     return text
@@ -79,14 +87,15 @@ def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO
         state = "LOAD ERROR" if checked.layout is None else ("FAIL" if any(
             s in failing for s in counts) or checked.errors else "ok")
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
-        out.write(f"{state:>10}  {checked.shown_path}  ({summary or 'no claims'})\n")
+        _line(out, f"{state:>10}  {checked.shown_path}  ({summary or 'no claims'})")
         for err, claim, row, verdict in _problem_lines(checked, failing):
             if err is not None:
-                out.write(f"{err}\n")
+                _line(out, str(err))
             elif claim is not None and verdict is not None:
-                out.write(f"{claim_message(claim, row, verdict)}\n")
-    out.write("\nclaims: " + (", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "none") + "\n")
-    out.write(f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}\n")
+                _line(out, claim_message(claim, row, verdict))
+    out.write("\n")
+    _line(out, "claims: " + (", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "none"))
+    _line(out, f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}")
 
 
 def write_json(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
@@ -96,9 +105,9 @@ def write_json(results: list[CheckedSpec], failing: frozenset[str], out: TextIO)
         for err in checked.errors:
             record = {"file": checked.shown_path, "line": err.location.line, "column": err.location.column,
                       "where": err.where, "verdict": "load-error", "detail": err.message}
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(json_printable(json.dumps(record, ensure_ascii=False)) + "\n")
         for claim, row, verdict in checked.claim_records():
-            out.write(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False) + "\n")
+            out.write(json_printable(json.dumps(_record(checked, claim, row, verdict), ensure_ascii=False)) + "\n")
 
 
 def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
@@ -116,29 +125,32 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
             if loc.column:
                 props += f",col={loc.column}"
             props += f",title={_github_escape(title, prop=True)}"
-            out.write(f"::error {props}::{_github_escape(message)}\n")
+            _line(out, f"::error {props}::{_github_escape(message)}")
     write_human(results, failing, out)
 
 
 def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
+    """Every attribute and text passes :func:`printable`: XML 1.0 cannot hold most control characters at all,
+    and a CI system shows a test's message as one line of its log."""
     suites = ET.Element("testsuites", name="mkdocs-derivations")
     for checked in results:
         records = list(checked.claim_records())
-        suite = ET.SubElement(suites, "testsuite", name=checked.shown_path, tests=str(len(records) + 1))
-        load = ET.SubElement(suite, "testcase", classname=checked.shown_path, name="load")
+        shown = printable(checked.shown_path)
+        suite = ET.SubElement(suites, "testsuite", name=shown, tests=str(len(records) + 1))
+        load = ET.SubElement(suite, "testcase", classname=shown, name="load")
         for err in checked.errors:
-            ET.SubElement(load, "error", message=err.message, type="SpecError").text = str(err)
+            ET.SubElement(load, "error", message=printable(err.message), type="SpecError").text = printable(str(err))
         failures = 0
         for claim, row, verdict in records:
             eq = f"({row.number}) " if row and row.number else ""
-            case = ET.SubElement(suite, "testcase", classname=checked.shown_path,
-                                 name=f"{eq}{claim.where} line {claim.location.line}",
+            case = ET.SubElement(suite, "testcase", classname=shown,
+                                 name=printable(f"{eq}{claim.where} line {claim.location.line}"),
                                  time=f"{verdict.seconds:.4f}")
             if verdict.status in failing:
                 failures += 1
                 tag = "failure" if verdict.status == "refuted" else "error"
-                ET.SubElement(case, tag, message=describe_claim(claim, row, verdict), type=verdict.status).text = (
-                    claim_message(claim, row, verdict))
+                ET.SubElement(case, tag, message=printable(describe_claim(claim, row, verdict)),
+                              type=verdict.status).text = printable(claim_message(claim, row, verdict))
             elif verdict.status in {"unchecked", "definition"}:
                 ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
         suite.set("failures", str(failures))
@@ -152,14 +164,14 @@ _WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]]
 
 
 def _collect(paths: list[str]) -> list[Path]:
-    out: list[Path] = []
+    """The spec files named, each once: a file given both by itself and through its folder (or as
+    ``./a.yml`` and ``a.yml``) was checked twice and reported as taking its own page name."""
+    out: dict[Path, Path] = {}
     for raw in paths or ["derivations"]:
         p = Path(raw)
-        if p.is_dir():
-            out.extend(find_specs(p))
-        else:
-            out.append(p)
-    return out
+        for spec in find_specs(p) if p.is_dir() else [p]:
+            out.setdefault(unfollowed(spec), spec)
+    return list(out.values())
 
 
 def shard_option(text: str) -> tuple[int, int]:
@@ -200,23 +212,47 @@ def _shard(paths: list[Path], shard: tuple[int, int] | None) -> list[Path]:
 
 def _unreadable(err: OSError) -> int:
     """A folder that cannot be listed (a spec file's own read errors are load errors of that spec)."""
-    print(f"{err.filename or ''}: cannot read the folder: {err.strerror or err}", file=sys.stderr)
+    _line(sys.stderr, f"{err.filename or ''}: cannot read the folder: {err.strerror or err}")
     return EXIT_LOAD
 
 
+def _junit_refused(path: Path, err: OSError | None = None) -> bool:
+    """Says why the JUnit report cannot be written to ``path`` (a folder is found before any checking, so the
+    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was."""
+    if path.is_dir():
+        reason = "it is a folder"
+    elif err is not None:
+        reason = err.strerror or str(err)
+    else:
+        return False
+    _line(sys.stderr, f"cannot write the JUnit report to {path}: {reason}")
+    return True
+
+
+def _wrote_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> bool:
+    try:
+        write_junit(results, failing, path)
+    except OSError as err:  # the verdicts stand, but a job whose report is missing must fail
+        _junit_refused(path, err)
+        return False
+    return True
+
+
 def cmd_check(args: argparse.Namespace) -> int:
+    if args.junit_xml and _junit_refused(Path(args.junit_xml)):
+        return EXIT_LOAD
     try:
         collected = _collect(args.paths)
     except OSError as unreadable:
         return _unreadable(unreadable)
     if not collected:  # a CI job pointed at the wrong folder must not pass with nothing checked
-        print(f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}", file=sys.stderr)
+        _line(sys.stderr, f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}")
         return EXIT_LOAD
     paths = _shard(collected, args.shard)
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]  # the rest say why when loaded
     if missing:
         for p in missing:
-            print(f"{p}: no such spec file", file=sys.stderr)
+            _line(sys.stderr, f"{p}: no such spec file")
         return EXIT_LOAD
     cache_dir = None if args.no_cache else Path(args.cache_dir)
     options = CheckOptions.from_settings(time_limit=args.time_limit, memory_limit_mb=args.memory_limit,
@@ -228,7 +264,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     def progress(checked: CheckedSpec, index: int, verdict: Verdict) -> None:
         done[0] += 1
         if progress_out is not None:
-            progress_out.write(f"\rchecked {done[0]} claims ({checked.shown_path})\033[K")
+            progress_out.write(f"\rchecked {done[0]} claims ({printable(checked.shown_path)})\033[K")
             progress_out.flush()
 
     # Other specs in the same folders are loaded (not checked) so that references to them resolve.
@@ -250,8 +286,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     except BrokenPipeError:  # the reader stopped early (`| head`): the verdicts, and so the exit code, stand
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nor may the exit's flush fail again
-    if args.junit_xml:
-        write_junit(results, failing, Path(args.junit_xml))
+    if args.junit_xml and not _wrote_junit(results, failing, Path(args.junit_xml)):
+        return EXIT_LOAD
     if any(r.errors for r in results):
         return EXIT_LOAD
     if any(v.status in failing for r in results for _, _, v in r.claim_records()):
@@ -291,16 +327,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     folder = Path(args.dir)
     target = folder / f"{args.slug}.yml"
     if target.exists():
-        print(f"{target}: already exists; not overwritten", file=sys.stderr)
+        _line(sys.stderr, f"{target}: already exists; not overwritten")
         return EXIT_LOAD
     try:
         text = starter_spec(args.slug, schema_path=_schema_reference(folder), path=target.as_posix())
     except ValueError as err:
-        print(f"mkdocs-derivations new: {err}", file=sys.stderr)
+        _line(sys.stderr, f"mkdocs-derivations new: {err}")
         return EXIT_LOAD
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"wrote {target}; check it with: mkdocs-derivations check {target}")
+    _line(sys.stdout, f"wrote {target}; check it with: mkdocs-derivations check {target}")
     return EXIT_OK
 
 
@@ -321,10 +357,10 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        _line(sys.stderr, "interrupted")
         return EXIT_LOAD
     except Exception as err:  # noqa: BLE001 - an internal crash must never look like a green run
-        print(f"mkdocs-derivations: internal error: {type(err).__name__}: {err}", file=sys.stderr)
+        _line(sys.stderr, f"mkdocs-derivations: internal error: {type(err).__name__}: {err}")
         return EXIT_LOAD
 
 

@@ -20,7 +20,6 @@ instead of logging a warning).
 
 from __future__ import annotations
 
-import logging
 import re
 import secrets
 from pathlib import Path
@@ -41,13 +40,14 @@ from .options import (
     CheckOptions,
     OptionError,
 )
+from .printable import plugin_logger, printable
 from .references import pages_registry
 from .render import error_box, render_page
 from .sanitize import sanitize_html
 
 # The plugin's logger: under MkDocs (the extension listed in `markdown_extensions`) only the `mkdocs` logger
 # tree counts toward `--strict`, so a refuted step must be warned about there to fail a strict build.
-log = logging.getLogger("mkdocs.plugins.derivations")
+log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
 DIRECTIVE = re.compile(r"^[ ]{0,3}!derivation[ \t]+(?P<path>\S+)[ \t]*$")
 
@@ -165,14 +165,14 @@ class DerivationsExtension(Extension):
         page = render_page(checked, pages_registry([checked, *others]))
         if page.problems:
             if self.getConfig("strict"):
-                raise DerivationProblems("\n".join(page.problems))
+                raise DerivationProblems("\n".join(printable(problem) for problem in page.problems))
             for problem in page.problems:
                 log.warning(problem)
         return page.markdown
 
     def _failed(self, name: str, message: str) -> str:
         if self.getConfig("strict"):
-            raise DerivationProblems(message)
+            raise DerivationProblems(printable(message))
         log.warning(message)
         return error_box([SpecError(message)])
 

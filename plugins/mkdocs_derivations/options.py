@@ -7,7 +7,6 @@ error in each.
 
 from __future__ import annotations
 
-import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,16 +19,29 @@ DEFAULT_JOBS = 0  # one worker per CPU core
 DEFAULT_CACHE_DIR = ".cache/derivations"
 
 
+# The bounds (documented in docs/configuration.md and docs/cli.md). Above them a value is a mistake, not a
+# wish: a 1e300 s limit overflowed the worker's setrlimit and failed every claim as an internal error, and
+# 100000 jobs hung the build starting processes. Below MIN_TIME_LIMIT_S a claim is stopped before SymPy has
+# parsed it, and reported as an overloaded machine.
+MIN_TIME_LIMIT_S = 0.1
+MAX_TIME_LIMIT_S = 3600.0  # an hour for one claim
+MAX_MEMORY_LIMIT_MB = 1024 * 1024  # 1 TiB
+MAX_JOBS = 64
+
+
 def option_problem(name: str, value: float) -> str | None:
     """Why ``value`` cannot be the checking option ``name`` (``jobs``, ``time_limit``, ``memory_limit``), or
     None. One rule for the CLI's arguments and the plugin's config, so that a bad value is a usage error in
     both rather than an internal error (a zero time limit) or a silent change (``jobs: -1`` ran one worker)."""
     if name == "jobs":
-        return None if value >= 0 else "must be 0 (one worker per CPU core) or a positive number of workers"
+        return None if 0 <= value <= MAX_JOBS else (
+            f"must be 0 (one worker per CPU core) or a number of workers from 1 to {MAX_JOBS}")
     if name == "time_limit":
-        return None if 0 < value < math.inf else "must be a positive, finite number of seconds"
+        return None if MIN_TIME_LIMIT_S <= value <= MAX_TIME_LIMIT_S else (
+            f"must be a number of seconds from {MIN_TIME_LIMIT_S:g} to {MAX_TIME_LIMIT_S:g}")
     if name == "memory_limit":
-        return None if value > 0 else "must be a positive number of MiB"
+        return None if 1 <= value <= MAX_MEMORY_LIMIT_MB else (
+            f"must be a number of MiB from 1 to {MAX_MEMORY_LIMIT_MB} (1 TiB)")
     raise KeyError(name)
 
 

@@ -33,11 +33,12 @@ from .options import (
     CheckOptions,
     option_problem,
 )
+from .printable import plugin_logger
 from .render import counted
 from .sanitize import sanitize_html
 from .site_pages import SitePages
 
-log = logging.getLogger("mkdocs.plugins.derivations")
+log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
 _ASSETS = Path(__file__).parent / "assets"
 _ASSET_FOLDER = "assets/derivations"
@@ -179,6 +180,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
             return config
+        self._refuse_a_second_instance(config)
         self._root = Path(config.config_file_path or ".").resolve().parent
         config.watch.append(str(self._specs_dir()))
         extra_js = [f"{_ASSET_FOLDER}/derivations.js"]
@@ -218,6 +220,16 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         return config
 
     on_config = CombinedEvent(_count_strict_warnings, _configure)
+
+    def _refuse_a_second_instance(self, config: MkDocsConfig) -> None:
+        """Two instances each staged the site, the second inside the first's staging folder, and the swaps
+        then left no site_dir at all (the build in `site.derivations-staging`), with every page's verdict
+        placeholders reported missing; MkDocs' own note about it is a warning a plain build passes."""
+        others = [p for p in config.plugins.values()
+                  if isinstance(p, DerivationsPlugin) and p is not self and p.config.enabled]
+        if others:
+            raise PluginError("derivations: the derivations plugin is listed twice in mkdocs.yml; keep one "
+                              "`- derivations:` entry under `plugins:`, with all its options")
 
     def _specs_dir(self) -> Path:
         return self._root / self.config.specs_dir

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
+from .printable import printable
 from .references import Registry, pages_registry, split, substitute_references
 from .sanitize import defuse_script_words, sanitize_markdown
 from .slots import Immediate, Slots
@@ -285,7 +286,9 @@ ERRORS_ANCHOR = "deriv-errors"
 
 
 def error_box(errors: list[SpecError]) -> str:
-    items = "".join(f"<li><code>{_esc(str(e))}</code></li>" for e in errors)
+    """The errors as the build log shows them (:func:`printable`): one line each, and no blank line to end
+    the raw HTML block half way and leave the rest of a message to Markdown."""
+    items = "".join(f"<li><code>{_esc(printable(str(e)))}</code></li>" for e in errors)
     return (f'<div class="admonition failure deriv-load-error" id="{ERRORS_ANCHOR}">'
             '<p class="admonition-title">This derivation has errors</p>'
             f"<ul>{items}</ul></div>")
