@@ -562,7 +562,7 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
     entry.sampler = _Sampler(sampling.iter_points(symbols), symbols, min(screen, count), count)
     entry.sample = []
     if sampling.feasibility_varies(symbols):
-        _complete_sample(entry)
+        _complete_sample(entry, budget)
     else:
         _points(entry, 1)
 
@@ -583,10 +583,12 @@ def _points(entry: _Entry, n: int) -> list[Point]:
     return entry.sample[:n]
 
 
-def _complete_sample(entry: _Entry) -> None:
+def _complete_sample(entry: _Entry, budget: float) -> None:
     """Build every point, once: the screen points, the literal-scale points, the other generic ones, the
-    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points`), then the far points
-    (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
+    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points` for linear arguments,
+    then :func:`sampling.root_points` for polynomial and trigonometric ones and between their zeros, within
+    ``budget``: it finds exact roots, and an argument with huge coefficients must not stall the check),
+    then the far points (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -609,8 +611,10 @@ def _complete_sample(entry: _Entry) -> None:
         _unsampleable(entry, exc)
         return
     kinks = new(sampling.kink_points(sampler.symbols, *sides))
+    run = budgeted(lambda: sampling.root_points(sampler.symbols, *sides), budget)
+    roots = new(run.value) if run.ok else []
     far = new(sampling.far_points(sampler.symbols))
-    entry.sample = entry.sample + literal + rest + kinks + far
+    entry.sample = entry.sample + literal + rest + kinks + roots + far
     entry.sampler = None
 
 
@@ -893,7 +897,7 @@ class _Stages:
     def more_points(self) -> Outcome | None:
         """6. numeric agreement at more points; every entry left ends numeric or unknown here."""
         for e in self.pending():
-            _complete_sample(e)
+            _complete_sample(e, self.budget)
             deadline = time.process_time() + self.stage_cap
             _run_points(e, e.sample[self.screen_points:], self.working_digits(), self.budget, deadline)
             if e.outcome is not None:
