@@ -585,10 +585,12 @@ def _points(entry: _Entry, n: int) -> list[Point]:
 
 def _complete_sample(entry: _Entry, budget: float) -> None:
     """Build every point, once: the screen points, the literal-scale points, the other generic ones, the
-    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points` for linear arguments,
-    then :func:`sampling.root_points` for polynomial and trigonometric ones and between their zeros, within
-    ``budget``: it finds exact roots, and an argument with huge coefficients must not stall the check),
-    then the far points (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
+    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points`), the far points
+    (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values), then the zeros of
+    polynomial and trigonometric arguments of those functions and the points between them
+    (:func:`sampling.root_points`). Those come last and are searched for within ``budget``, keeping the
+    ones found in time: their values can be ``CRootOf`` numbers, slow to find and to evaluate, and they must
+    not take the stage's time from the points that came before them."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -611,10 +613,15 @@ def _complete_sample(entry: _Entry, budget: float) -> None:
         _unsampleable(entry, exc)
         return
     kinks = new(sampling.kink_points(sampler.symbols, *sides))
-    run = budgeted(lambda: sampling.root_points(sampler.symbols, *sides), budget)
-    roots = new(run.value) if run.ok else []
     far = new(sampling.far_points(sampler.symbols))
-    entry.sample = entry.sample + literal + rest + kinks + roots + far
+    found: list[Point] = []
+
+    def search() -> None:
+        for point in sampling.root_points(sampler.symbols, *sides):
+            found.append(point)  # kept when the budget runs out at the next one
+
+    budgeted(search, budget)
+    entry.sample = entry.sample + literal + rest + kinks + far + new(found)
     entry.sampler = None
 
 

@@ -423,7 +423,7 @@ _TRIG_ZEROS: dict[type[sympy.Function], tuple[sympy.Expr, ...]] = {
 _JUMPS = (sympy.sign, sympy.Abs, sympy.atan2, sympy.Heaviside, sympy.DiracDelta)
 
 
-def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int = SEED) -> list[Point]:
+def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int = SEED) -> Iterator[Point]:
     """Points where a ``sign``, ``Abs`` or ``atan2`` argument (as in :func:`kink_points`) that is not linear
     vanishes, and rational points between adjacent such zeros: ``sign(x**2 - 2)**2 = 1`` fails at
     ``x = sqrt(2)`` alone, ``sign((n - 4)**2) = 1`` at ``n = 4``, ``sign(cos(x))**2 = 1`` at ``pi/2``, and
@@ -442,7 +442,9 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
     ``sign`` of such a 0 is -1, 0 or 1 by chance). So a point is kept only when the argument of every
     ``sign``, ``Abs``, ``atan2``, ``Heaviside`` and ``DiracDelta`` of ``exprs`` is, there, either recognised
     by SymPy as exactly 0 (then the jump folds exactly, as it will in the evaluation) or certified non-zero
-    by strict evaluation. At most :data:`_ROOT_POINTS`; seeded. Callers bound its time (``identity``).
+    by strict evaluation. At most :data:`_ROOT_POINTS`; seeded. Points are yielded as they are found, so
+    that a caller that bounds the time (``identity``) keeps those found before the bound: recognising a 0
+    at a ``CRootOf`` of a quartic with large coefficients can take a second.
     """
     ordered = sorted(set(symbols), key=sympy.default_sort_key)
     arguments = _kink_arguments(*exprs)
@@ -450,6 +452,8 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
     rng = random.Random(seed + 15485863 + len(ordered))
     points: list[Point] = []
     for symbol in ordered:
+        if len(points) >= _ROOT_POINTS:
+            return
         relevant = [a for a in arguments if symbol in a.free_symbols]
         if not relevant:
             continue
@@ -468,9 +472,9 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
                 continue
             if _jumps_exact(jumps, point):
                 points.append(point)
+                yield point
                 if len(points) >= _ROOT_POINTS:
-                    return points
-    return points
+                    return
 
 
 def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
