@@ -549,13 +549,14 @@ def test_literal_points_come_right_after_the_screen() -> None:
     extra = sampling.literal_points([x], Abs(x - 10**15))
     assert entry.sample == generic[:1]  # the other points are built only when needed
     assert identity._points(entry, identity.SCREEN_POINTS) == generic[: identity.SCREEN_POINTS]
-    identity._complete_sample(entry)
+    identity._complete_sample(entry, 1.0)
     kinks = sampling.kink_points([x], Abs(x - 10**15), 10**15 - x)
     assert kinks == [{x: 10**15}]
+    assert _roots([x], Abs(x - 10**15), 10**15 - x) == kinks  # the same zero, taken once
     far = [p for p in sampling.far_points([x]) if p not in kinks]
     assert entry.sample == (generic[: identity.SCREEN_POINTS] + extra + generic[identity.SCREEN_POINTS :] + kinks
                             + far)
-    identity._complete_sample(entry)  # once
+    identity._complete_sample(entry, 1.0)  # once
     assert len(entry.sample) == 24 + len(extra) + len(kinks) + len(far)
 
 
@@ -1043,6 +1044,61 @@ def test_kink_points_respect_assumptions_and_skip_non_linear_arguments() -> None
     assert sampling.kink_points([xp], sympy.sign(xp + 1), Abs(xp**2 - 2), sympy.sign(sin(xp))) == []
     assert sampling.kink_points([xp], sympy.sign(2 * xp - 1)) == [{xp: Rational(1, 2)}]
     assert sampling.kink_points([x], sin(x)) == []
+
+
+def _roots(symbols: list[sympy.Basic], *exprs: sympy.Basic) -> list[dict[sympy.Basic, sympy.Expr]]:
+    return list(sampling.root_points(symbols, *exprs))
+
+
+def test_root_points_take_the_real_roots_of_polynomial_and_trigonometric_arguments() -> None:
+    """The red team's n1 to n4: false only where a non-linear argument of sign or |.| vanishes, or between
+    the zeros of two arguments, which no generic point hits."""
+    assert _roots([x], sympy.sign(x**2 - 2)) == [{x: -sqrt(2)}, {x: 0}, {x: sqrt(2)}]
+    assert _roots([x], sympy.sign(cos(x))) == [{x: pi / 2}, {x: -pi / 2}]
+    # assumptions respected: integer roots for an integer, positive ones for a positive symbol
+    integer = _roots([n], sympy.sign((n - 4) ** 2), Abs(n**2 - 2))
+    assert {n: 4} in integer and all(p[n].is_Integer for p in integer)
+    assert _roots([xp], Abs(xp**2 - 2), sympy.sign(sin(xp))) == [{xp: sqrt(2)}, {xp: pi}]
+    # between the zeros of two different arguments: 1 and (1 + 10**-12)**(1/3)
+    points = _roots([x], Abs(x**3 - 1) + Abs(x**3 - 1 - Rational(1, 10**12)))
+    assert [p[x] for p in points][0::2] == [1, sympy.root(1 + Rational(1, 10**12), 3)]
+    assert 1 < points[1][x] ** 3 < 1 + Rational(1, 10**12) and points[1][x].is_Rational
+    # irreducible cubics: exact CRootOf values, rationals between them
+    cubic = [p[x] for p in _roots([x], Abs(x**3 - 3 * x + 1))]
+    assert cubic[0::2] == [sympy.CRootOf(x**3 - 3 * x + 1, i) for i in range(3)]
+    assert all(v.is_Rational for v in cubic[1::2])
+    # the other symbols at generic values; beyond degree 4 and other non-polynomials nothing is guessed
+    assert all(p[y] == p[x] ** 2 for p in _roots([x, y], Abs(x**2 - y)))
+    assert _roots([x], Abs(x**5 - x - 1), sympy.sign(exp(x) - 2), sympy.sign(sin(x**2))) == []
+
+
+def test_root_points_come_last() -> None:
+    """After the far points, so that they never take the stage's time from the points that came before."""
+    entry = identity._Entry("", sympy.sign(x**2 - 2) ** 2, sympy.S.One)
+    identity._prepare_numeric(entry, 24, identity.SCREEN_POINTS, 1.0)
+    identity._complete_sample(entry, 1.0)
+    far = sampling.far_points([x])
+    assert entry.sample[-len(far) - 2:] == far + [{x: -sqrt(2)}, {x: sqrt(2)}]  # x = 0 is a far point already
+
+
+def test_root_points_keep_only_points_where_every_jump_is_exact() -> None:
+    """A sign of a 0 that SymPy does not recognise is evaluated as rounding noise: no point is kept there."""
+    hidden_zero = log(6) - log(2) - log(3)
+    assert not sampling._jumps_exact([x + hidden_zero], {x: 0})
+    assert sampling._jumps_exact([x - 1, x**2 - 2], {x: sqrt(2)})
+    assert _roots([x], sympy.sign(x**2 - 2) * sympy.sign(x + hidden_zero)) == [
+        {x: -sqrt(2)}, {x: sqrt(2)}]  # x = 0, between the two roots, is where the hidden zero is
+
+
+def test_non_linear_kinks_refute_false_steps() -> None:
+    for lhs in (sympy.sign(x**2 - 2) ** 2, sympy.sign(cos(x)) ** 2, sympy.sign((n - 4) ** 2)):
+        assert decide(lhs, 1).status == "refuted", lhs
+    gap = Rational(1, 10**12)
+    outcome = decide(Abs(x**3 - 1) + Abs(x**3 - 1 - gap), Abs(2 * x**3 - 2 - gap))
+    assert outcome.status == "refuted", outcome
+    # true, and sampled at the golden ratio: there both sides are exactly 0
+    golden = sympy.sign(x**2 - x - 1)
+    assert decide(atan(golden * exp(x)), golden * atan(exp(x))).status == "numeric"
 
 
 class _FoldsAtAThird(sympy.Function):

@@ -562,7 +562,7 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
     entry.sampler = _Sampler(sampling.iter_points(symbols), symbols, min(screen, count), count)
     entry.sample = []
     if sampling.feasibility_varies(symbols):
-        _complete_sample(entry)
+        _complete_sample(entry, budget)
     else:
         _points(entry, 1)
 
@@ -583,10 +583,14 @@ def _points(entry: _Entry, n: int) -> list[Point]:
     return entry.sample[:n]
 
 
-def _complete_sample(entry: _Entry) -> None:
+def _complete_sample(entry: _Entry, budget: float) -> None:
     """Build every point, once: the screen points, the literal-scale points, the other generic ones, the
-    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points`), then the far points
-    (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values)."""
+    points where a ``sign``, ``Abs`` or ``atan2`` turns (:func:`sampling.kink_points`), the far points
+    (:func:`sampling.far_points`: huge, tiny, irrational and modest complex values), then the zeros of
+    polynomial and trigonometric arguments of those functions and the points between them
+    (:func:`sampling.root_points`). Those come last and are searched for within ``budget``, keeping the
+    ones found in time: their values can be ``CRootOf`` numbers, slow to find and to evaluate, and they must
+    not take the stage's time from the points that came before them."""
     sampler = entry.sampler
     if sampler is None or entry.num_lhs is None or entry.num_rhs is None:
         return
@@ -610,7 +614,14 @@ def _complete_sample(entry: _Entry) -> None:
         return
     kinks = new(sampling.kink_points(sampler.symbols, *sides))
     far = new(sampling.far_points(sampler.symbols))
-    entry.sample = entry.sample + literal + rest + kinks + far
+    found: list[Point] = []
+
+    def search() -> None:
+        for point in sampling.root_points(sampler.symbols, *sides):
+            found.append(point)  # kept when the budget runs out at the next one
+
+    budgeted(search, budget)
+    entry.sample = entry.sample + literal + rest + kinks + far + new(found)
     entry.sampler = None
 
 
@@ -893,7 +904,7 @@ class _Stages:
     def more_points(self) -> Outcome | None:
         """6. numeric agreement at more points; every entry left ends numeric or unknown here."""
         for e in self.pending():
-            _complete_sample(e)
+            _complete_sample(e, self.budget)
             deadline = time.process_time() + self.stage_cap
             _run_points(e, e.sample[self.screen_points:], self.working_digits(), self.budget, deadline)
             if e.outcome is not None:

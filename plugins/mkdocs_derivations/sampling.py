@@ -375,12 +375,9 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
     :data:`_KINK_POINTS`; seeded.
     """
     ordered = sorted(set(symbols), key=sympy.default_sort_key)
-    arguments: set[sympy.Basic] = set()
-    for expr in exprs:
-        arguments.update(f.args[0] for f in expr.atoms(sympy.sign, sympy.Abs, sympy.atan2))
     rng = random.Random(seed + 7919 + len(ordered))
     points: list[Point] = []
-    for argument in sorted(arguments, key=sympy.default_sort_key):
+    for argument in _kink_arguments(*exprs):
         for symbol in ordered:
             if symbol not in argument.free_symbols:
                 continue
@@ -402,6 +399,160 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
             if len(points) >= _KINK_POINTS:
                 return points
     return points
+
+
+def _kink_arguments(*exprs: sympy.Basic) -> list[sympy.Basic]:
+    """The arguments of every ``sign`` and ``Abs``, and the ``y`` of every ``atan2(y, x)``, in a fixed order."""
+    arguments: set[sympy.Basic] = set()
+    for expr in exprs:
+        arguments.update(f.args[0] for f in expr.atoms(sympy.sign, sympy.Abs, sympy.atan2))
+    return sorted(arguments, key=sympy.default_sort_key)
+
+
+_ROOT_DEGREE = 4
+"""Highest degree of a polynomial factor whose roots :func:`root_points` takes (exact roots of higher degree
+are CRootOf objects of every degree, but one argument of degree 4 is already rare in a derivation)."""
+_ROOT_POLYNOMIALS = 6  # polynomial factors per symbol, all arguments together
+_ROOT_POINTS = 8
+_REFINEMENTS = 12  # refinements of an isolating interval, each 2**-16 of the last: gaps down to about 1e-58
+_TRIG_ZEROS: dict[type[sympy.Function], tuple[sympy.Expr, ...]] = {
+    sympy.sin: (sympy.S.Zero, sympy.pi),
+    sympy.cos: (sympy.pi / 2, -sympy.pi / 2),
+    sympy.tan: (sympy.S.Zero, sympy.pi),
+}
+_JUMPS = (sympy.sign, sympy.Abs, sympy.atan2, sympy.Heaviside, sympy.DiracDelta)
+
+
+def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int = SEED) -> Iterator[Point]:
+    """Points where a ``sign``, ``Abs`` or ``atan2`` argument (as in :func:`kink_points`) that is not linear
+    vanishes, and rational points between adjacent such zeros: ``sign(x**2 - 2)**2 = 1`` fails at
+    ``x = sqrt(2)`` alone, ``sign((n - 4)**2) = 1`` at ``n = 4``, ``sign(cos(x))**2 = 1`` at ``pi/2``, and
+    ``|x**3 - 1| + |x**3 - 1 - 10**-12| = |2*x**3 - 2 - 10**-12|`` only for ``1 < x**3 < 1 + 10**-12``,
+    between the zeros of two different arguments, where no generic point lands.
+
+    For each symbol in turn the others are fixed at generic rational values; every multiplicative factor
+    of an argument that is then a polynomial of degree at most :data:`_ROOT_DEGREE` with rational
+    coefficients contributes its real roots (exact: rationals, radicals or ``CRootOf``), and a ``sin``,
+    ``cos`` or ``tan`` of a linear form its zeros ``0, pi`` or ``pi/2, -pi/2``. Between two adjacent real
+    roots of all the polynomials together (isolated by exact intervals) a rational point is taken. Complex
+    roots are not sampled. Assumptions are respected (an integer symbol only gets integer roots).
+
+    A root is an irrational algebraic number that the evaluation never sees as a rational, and a jump
+    evaluated at an argument that is 0 in a form SymPy does not recognise would be rounding noise (a
+    ``sign`` of such a 0 is -1, 0 or 1 by chance). So a point is kept only when the argument of every
+    ``sign``, ``Abs``, ``atan2``, ``Heaviside`` and ``DiracDelta`` of ``exprs`` is, there, either recognised
+    by SymPy as exactly 0 (then the jump folds exactly, as it will in the evaluation) or certified non-zero
+    by strict evaluation. At most :data:`_ROOT_POINTS`; seeded. Points are yielded as they are found, so
+    that a caller that bounds the time (``identity``) keeps those found before the bound: recognising a 0
+    at a ``CRootOf`` of a quartic with large coefficients can take a second.
+    """
+    ordered = sorted(set(symbols), key=sympy.default_sort_key)
+    arguments = _kink_arguments(*exprs)
+    jumps = sorted({a for expr in exprs for f in expr.atoms(*_JUMPS) for a in f.args}, key=sympy.default_sort_key)
+    rng = random.Random(seed + 15485863 + len(ordered))
+    points: list[Point] = []
+    for symbol in ordered:
+        if len(points) >= _ROOT_POINTS:
+            return
+        relevant = [a for a in arguments if symbol in a.free_symbols]
+        if not relevant:
+            continue
+        try:
+            others = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
+                      for s in ordered if s != symbol}
+        except Unsampleable:
+            continue
+        polynomials: list[sympy.Poly] = []
+        values: list[sympy.Expr] = []
+        for argument in relevant:
+            _zeros(argument.xreplace(others), symbol, polynomials, values)
+        for value in _polynomial_zeros(polynomials[:_ROOT_POLYNOMIALS]) + values:
+            point = {**others, symbol: value}
+            if point in points or not value.is_finite or not consistent(symbol, value):
+                continue
+            if _jumps_exact(jumps, point):
+                points.append(point)
+                yield point
+                if len(points) >= _ROOT_POINTS:
+                    return
+
+
+def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
+    """``expr`` as a polynomial in ``symbol`` with rational coefficients, or None."""
+    try:
+        return sympy.Poly(expr, symbol, domain=sympy.QQ)
+    except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed):
+        return None
+
+
+def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Poly],
+           values: list[sympy.Expr]) -> None:
+    """Collect the zeros of ``argument`` in ``symbol`` by factor: a polynomial factor of modest degree
+    goes to ``polynomials``, the zeros of a trigonometric function of a linear form to ``values``."""
+    for factor in sympy.Mul.make_args(argument):
+        if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0:
+            factor = factor.base
+        if symbol not in factor.free_symbols:
+            continue
+        poly = _rational_poly(factor, symbol)
+        if poly is not None:
+            if 1 <= poly.degree() <= _ROOT_DEGREE:
+                polynomials.append(poly)
+            continue
+        zeros = _TRIG_ZEROS.get(type(factor))
+        inner = _rational_poly(factor.args[0], symbol) if zeros else None
+        if zeros and inner is not None and inner.degree() == 1:
+            slope, offset = inner.all_coeffs()
+            values.extend((zero - offset.as_expr()) / slope.as_expr() for zero in zeros)
+
+
+def _polynomial_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
+    """The distinct real roots of the product of ``polynomials`` in increasing order, each followed by a
+    rational point strictly between it and the next."""
+    if not polynomials:
+        return []
+    product = functools.reduce(lambda p, q: p * q, polynomials).sqf_part()
+    roots = product.real_roots()
+    intervals = [interval for interval, _ in product.intervals()]
+    found: list[sympy.Expr] = []
+    for i, root in enumerate(roots):
+        found.append(root)
+        if i + 1 < len(intervals):
+            between = _rational_between(product, intervals[i], intervals[i + 1])
+            if between is not None:
+                found.append(between)
+    return found
+
+
+def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any, Any]) -> sympy.Rational | None:
+    """A rational strictly between the roots isolated by ``lower`` and ``upper`` (adjacent isolating
+    intervals of the square-free ``poly``, ``lower`` first), refining them while they touch."""
+    (a0, b0), (a1, b1) = lower, upper
+    for _ in range(_REFINEMENTS):
+        if b0 < a1:
+            return sympy.Rational(b0 + a1) / 2
+        if b0 == a1 and poly.eval(b0) != 0:  # a shared end that is no root lies between the two
+            return sympy.Rational(b0)
+        if b0 - a0 >= b1 - a1:
+            a0, b0 = poly.refine_root(a0, b0, eps=sympy.Rational(b0 - a0) / 2**16)
+        else:
+            a1, b1 = poly.refine_root(a1, b1, eps=sympy.Rational(b1 - a1) / 2**16)
+    return None
+
+
+def _jumps_exact(arguments: list[sympy.Basic], point: Point) -> bool:
+    """Whether each of ``arguments`` is, at ``point``, recognised as exactly 0 or certified non-zero."""
+    for argument in arguments:
+        value = argument.xreplace(point)
+        if value == 0 or value.is_zero is True:
+            continue
+        try:
+            found = evaluate(value, {}, 30)
+        except NotNumeric:
+            return False
+        if found is None or found.approx == 0:
+            return False
+    return True
 
 
 # ------------------------------------------------------------------------------------ concrete functions
