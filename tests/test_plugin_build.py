@@ -98,14 +98,15 @@ def test_contributor_text_cannot_start_a_line_of_the_build_log(tmp_path: Path) -
     """A CI job that runs ``mkdocs build`` on a pull request gets its log read by GitHub Actions as the CLI's
     report is: the newline of a symbol name shows as ``\\n`` in the warning and on the error page."""
     forged = "::error file=a.yml,line=1::forged"
-    injected = GOOD.replace("  t: real\n", f'  t: real\n  "x\\n{forged}\\e[2J": real\n')
+    # (an escaped ESC is refused by the reader now; a line break in a key is not, being plain YAML)
+    injected = GOOD.replace("  t: real\n", f'  t: real\n  "x\\n{forged}": real\n')
     site = make_site(tmp_path, {"a.yml": injected})
     result = mkdocs_build(site)
     assert result.returncode == 0, result.stderr
     assert not [ln for ln in result.stderr.splitlines() if ln.startswith("::")]
-    assert f"symbol name `x\\n{forged}\\x1b[2J` is not a valid name" in result.stderr
+    assert f"symbol name `x\\n{forged}` is not a valid name" in result.stderr
     page = (site / "site" / "derivations" / "a" / "index.html").read_text()
-    assert f"symbol name `x\\n{forged}\\x1b[2J` is not a valid name" in page
+    assert f"symbol name `x\\n{forged}` is not a valid name" in page
 
 
 def test_a_block_with_an_error_keeps_its_number_and_anchor_in_the_built_site(tmp_path: Path) -> None:
