@@ -455,3 +455,18 @@ def test_a_bad_argument_of_eye_or_zeros_is_a_located_error(tmp_path: Path, monke
         "eye.yml:26:38: [block 5 (math), step 1] eye() takes dimensions, got `2.5`: write a dimension name such as "
         "N (from vector(N), matrix(N, D) or `N: dim`) or a whole number from 1 to 100",
     ]
+
+
+def test_more_jobs_than_cores_start_only_as_tasks_wait(tmp_path: Path) -> None:
+    """`--jobs 64` for one claim forked 64 workers, each importing SymPy: 60 s on 2 cores (red team)."""
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
+
+    path = write(tmp_path, "one.yml", GOOD)
+    checker = Checker(CheckOptions(jobs=16, cache_dir=None))
+    try:
+        [checked] = checker.check_paths([path])
+        assert checked.errors == [] and checker._pool is not None
+        assert len(checker._pool.worker_pids()) <= min(16, os.cpu_count() or 1)
+    finally:
+        checker.close()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import itertools
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -97,12 +98,16 @@ class Checker:
 
     def _get_pool(self, start_workers: int | None = None) -> WorkerPool:
         """The pool, forked now if it is not running; ``start_workers`` bounds how many workers a new pool
-        starts with (it grows as tasks come)."""
+        starts with (it grows as tasks come); by default one per core, at most ``jobs``."""
         if self._pool is None:
             # Workers import SymPy in their initializer, not this process: the imports then run on the other
             # cores while this process goes on loading specs. (A worker that replaces a killed one imports
-            # it again, about 0.4 s, paid only after a time or memory limit.)
-            self._pool = WorkerPool(check_in_worker, jobs=max(1, self.options.jobs),
+            # it again, about 0.4 s, paid only after a time or memory limit.) More workers than cores start
+            # only when tasks wait for them: `--jobs 64` for one claim on 2 cores took 60 s of SymPy imports.
+            jobs = max(1, self.options.jobs)
+            if start_workers is None:
+                start_workers = min(jobs, os.cpu_count() or 1)
+            self._pool = WorkerPool(check_in_worker, jobs=jobs,
                                     time_limit_s=self.options.time_limit_s,
                                     memory_limit_mb=self.options.memory_limit_mb, initializer=warm_up_worker,
                                     start_workers=start_workers)
