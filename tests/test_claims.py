@@ -229,6 +229,8 @@ BOX = "  - example:\n      title: E\n      where: {{{where}}}\n      blocks:\n" 
     # The page's `where` was named after the first block that checked it: "[block 2 (math)]".
     (PAGE_WHERE + "  a: 'b + 1'\n  b: 'a - 1'\n", "  - text: hi\n" + math("q", "t", "t"),
      "in a circle: a → b → a", "where", "a - 1"),  # at the definition that closes the circle
+    # on a page without math the page's `where` was never checked: the circle was accepted in silence
+    (PAGE_WHERE + "  a: 'b + 1'\n  b: 'a - 1'\n", "  - text: hi\n", "in a circle: a → b → a", "where", "a - 1"),
     (PAGE_WHERE + "  c: 't + 1'\n", math("q", "t", "t"), "`c` is defined but not declared", "where", "c:"),
     (PAGE_WHERE + "  a: 'zz'\n", math("q", "t", "t"), "undeclared symbol `zz`", "where", "zz"),
     (PAGE_WHERE + "  a: 'x'\n", math("q", "t", "t"), "`a` is declared as a scalar", "where", "x'"),

@@ -704,6 +704,13 @@ def build_layout(spec: model.Spec) -> tuple[Layout, list[SpecError]]:
         blocked = err.with_where("symbols")
         builder.errors.append(blocked)
     items = builder.items(spec.blocks, root, blocked)
+    if blocked is None and root.definitions:
+        # Blocks check the definitions in their scope; this catches the page's own on a page without math
+        # (a cycle there was accepted in silence), and is free where a block checked them already.
+        try:
+            builder.check_definitions(root, builder.layers_environment(root.layers), "where")
+        except SpecError as err:
+            builder.errors.append(err)
     builder.unused_sizes()
     layout = Layout(spec, items, builder.claims, builder.verdicts, builder.labels, assumptions)
     return layout, _once_each(builder.errors)
