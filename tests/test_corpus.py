@@ -46,6 +46,10 @@ NUMERIC_ONLY: dict[str, str] = {
         "does not cancel, and equals() answers False (VERIFICATION-FINDINGS.md); the only proof is "
         "'derivative 0 on a connected domain + one exact value', which the checker does not attempt"
     ),
+    "sign-at-a-heptagon-zero": (
+        "cos(pi/7) + cos(3pi/7) + cos(5pi/7) = 1/2 is a fact about 14th roots of unity that no simplification "
+        "the checker tries reaches; the case is here so that the sign of that hidden 0 is never read as 1"
+    ),
 }
 
 #: True cases whose verdict must carry exactly these notes (what the page tells the reader about the proof;

@@ -1249,3 +1249,19 @@ def test_abs_is_split_into_the_cases_of_its_arguments_sign() -> None:
     assert identity._by_cases(Abs(x) - x) is False  # holds only in the case x ≥ 0
     assert identity._by_cases(Abs(w) ** 2 - w**2) is False
     assert decide(Abs(w) ** 2, w**2).status == "refuted"
+
+
+def test_a_jump_at_a_zero_sympy_does_not_recognise_has_no_value_at_that_point() -> None:
+    """Strict evalf follows the digits of a sum but not through a jump: sign of the hidden 0 cos(x) +
+    cos(x + 2pi/3) + cos(x + 4pi/3) came out as 1 and refuted a true step at an ordinary point (red team)."""
+    hidden = cos(x) + cos(x + 2 * pi / 3) + cos(x + 4 * pi / 3)
+    point = {x: sympy.Rational(40200000000, 43)}
+    assert sampling.evaluate(sympy.sign(hidden), point, 40) is None
+    assert sampling.evaluate(sympy.Heaviside(hidden), point, 40) is None
+    shown = sampling.evaluate(sympy.sign(hidden + 1), point, 40)  # certainly positive: a value as before
+    assert shown is not None and shown.approx == 1
+    from mkdocs_derivations import rational_points
+
+    h = sympy.sqrt(sympy.Rational(1, 14) + 2 * sympy.sqrt(sympy.Rational(1, 14) - 1)) - 1 \
+        - sympy.sqrt(sympy.Rational(1, 14) - 1)  # exactly 0
+    assert not rational_points._certainly_nonzero(sympy.sign(h), sympy.S.Zero)

@@ -260,12 +260,14 @@ def _certainly_nonzero(left: Any, right: Any) -> bool:
     return bool(run.ok and run.value)
 
 
-_ALGEBRAIC = (sp.Add, sp.Mul, sp.Abs, sp.re, sp.im, sp.conjugate, sp.sign)
+# Not sign: strict evaluation does not follow the digits through a jump, so the sign of a hidden 0 came out
+# as a certain ±1 (red team).
+_ALGEBRAIC = (sp.Add, sp.Mul, sp.Abs, sp.re, sp.im, sp.conjugate)
 
 
 def _algebraic(value: Any) -> bool:
     """Whether ``value`` is built from rationals and ``i`` by arithmetic, rational powers, ``Abs``, ``re``,
-    ``im``, ``conjugate`` and ``sign`` only."""
+    ``im`` and ``conjugate`` only."""
     if not isinstance(value, sp.Expr) or value.free_symbols:
         return False
     for node in sp.preorder_traversal(value):

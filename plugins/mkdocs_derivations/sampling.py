@@ -703,6 +703,8 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int, *, simplify: bool = Tr
         return None
     if exact.free_symbols or has_non_numeric(exact):
         raise NotNumeric(f"cannot evaluate {exact}")
+    if not _steps_decided(exact, digits):
+        return None
     try:
         approx = exact.evalf(digits, strict=True)
     except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
@@ -717,6 +719,28 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int, *, simplify: bool = Tr
         if not all(mpmath.isfinite(p) for p in parts):
             return None
         return Value(None, mpmath.mpc(parts[0], parts[1]))
+
+
+_STEPS = (sympy.sign, sympy.Heaviside, sympy.DiracDelta, sympy.atan2)
+
+
+def _steps_decided(exact: sympy.Expr, digits: int) -> bool:
+    """Whether every function of ``exact`` that jumps where its (first) argument is 0 has an argument that
+    is exactly 0 (SymPy then folded it) or certainly not 0 here: strict evalf follows the digits of a sum
+    but not through a jump, so ``sign`` of a 0 that SymPy does not recognise (``cos(x) + cos(x + 2pi/3)
+    + cos(x + 4pi/3)``) read the rounding noise as 1 and refuted a true step (red team). Such a point has
+    no reliable value and is skipped."""
+    for step in exact.atoms(*_STEPS):
+        argument = step.args[0]
+        if argument.is_zero is True:
+            continue
+        try:
+            value = argument.evalf(digits, strict=True)
+        except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
+            return False
+        if value == 0:
+            return False
+    return True
 
 
 def agree(a: Value, b: Value, digits: int) -> bool:
