@@ -566,9 +566,11 @@ def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
     try:
         return value.xreplace(mapping)
     except ValueError as err:
-        raise EvaluationError(f"a derivative of an undefined function by a defined variable cannot be "
-                              f"evaluated at that variable's definition ({err}); differentiate by the "
-                              "variables the function is declared with") from None
+        # Also reached by a derivative SymPy leaves unevaluated for another reason (of |vᵀv| by a defined v).
+        raise EvaluationError(f"a derivative that SymPy leaves unevaluated (of an undefined function, or of "
+                              f"Abs or sign of a non-real argument) by a defined variable cannot be evaluated "
+                              f"at that variable's definition ({err}); differentiate by the variables the "
+                              "function is declared with, or by the variables of the definition") from None
 
 
 def _dimension_of(node: Node) -> str | int:
