@@ -766,3 +766,13 @@ def test_a_claim_names_the_definitions_it_reaches_in_document_order() -> None:
     assert claim.definitions_used() == [("g", "x + 1"), ("f", "x**2 + g*t"), ("x", "pi/2")]
     definition = Claim("define", "g", "x + 1", (), (("g", "x + 1"), ("x", "pi/2")), (), (), Location("p.yml"), "")
     assert definition.definitions_used() == [("x", "pi/2")]  # not the name it defines
+
+
+def test_an_unevaluated_derivative_by_a_defined_vector_is_an_error_that_names_abs_too() -> None:
+    """d|vᵀv|/dv with v := sqrt(q)·y (q real, so v may be non-real) said "of an undefined function", and
+    there was none (second red team)."""
+    head = "symbols:\n  q: real\n  y: vector(N)\n  v: vector(N)\nwhere:\n  v: 'sqrt(q)*y'\n"
+    verdict = _verdict_of("jacobian(Abs(v.T*v), v)", "2*v.T", head=head)
+    assert verdict.status == "error"
+    assert verdict.detail.startswith("a derivative that SymPy leaves unevaluated (of an undefined function, or of "
+                                     "Abs or sign of a non-real argument) by a defined variable")
