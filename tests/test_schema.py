@@ -104,6 +104,8 @@ BAD_SPECS = {
     "empty blocks": HEAD + "blocks: []\n",
     "example without title": HEAD + "blocks:\n  - example: {blocks: [{text: hi}]}\n",
     "zero size": HEAD + "sizes: [{N: 0}]\nblocks: [{text: hi}]\n",
+    "two-line title": 'version: 1\ntitle: "A\\n## injected"\nblocks: [{text: hi}]\n',
+    "two-line example title": HEAD + 'blocks:\n  - example: {title: "a\\nb", blocks: [{text: hi}]}\n',
 }
 
 
