@@ -342,15 +342,24 @@ def test_a_symlinked_spec_is_refused_without_reading_its_target(tmp_path: Path,
 
 def test_a_symlinked_specs_folder_is_refused_without_reading_its_files(tmp_path: Path,
                                                                       capsys: pytest.CaptureFixture[str]) -> None:
-    """`derivations -> ../outside` (git stores the link) had every file beyond it read and quoted."""
+    """`derivations -> ../outside` (git stores the link) had every file beyond it read and quoted. A link
+    that stays inside the folder holding it (`lnk -> real`, or macOS's /tmp) is not refused: it can only
+    show what is there anyway, and `check lnk/a.yml` worked before."""
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "config.yml").write_text("version: 1\nghp_SECRET_TOKEN: 1\n")
-    (tmp_path / "derivations").symlink_to(outside)
-    code, out = run(capsys, str(tmp_path / "derivations"))
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "derivations").symlink_to(Path("..") / "outside")
+    code, out = run(capsys, str(repo / "derivations"))
     assert code == 2
-    assert "config.yml: the folder `derivations` holding this spec is a symbolic link" in out
+    assert "config.yml: the folder `derivations` holding this spec is a symbolic link that leads out" in out
     assert "SECRET" not in out
+    (repo / "real").mkdir()
+    write(repo / "real", "ok.yml", GOOD)
+    (repo / "lnk").symlink_to("real")
+    code, out = run(capsys, str(repo / "lnk" / "ok.yml"))
+    assert code == 0, out
 
 
 @pytest.mark.parametrize("make, message", [

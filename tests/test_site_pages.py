@@ -210,3 +210,24 @@ def test_a_cross_page_by_error_points_at_the_by_value_and_names_the_step() -> No
     [error] = reference_errors("user", pages[1].layout, registry)
     assert (error.location.line, error.location.column) == (12, 15)
     assert str(error).startswith("user.yml:12:15: [block 1 (math), step 2] `by: base#nope` names no equation")
+
+
+def test_code_is_masked_as_markdown_reads_it_and_nothing_more() -> None:
+    """Spans do not cross a blank line (TeX-style quotes ``like this'' hid every reference after them), an
+    escaped backtick opens none, and a fence inside a list item is still a fence; an indented line may be an
+    indented code block, so a malformed reference there is not an error (a regression hunt)."""
+    from mkdocs_derivations.references import build_registry, mask_code, reference_errors
+
+    assert "{eq:a}" in mask_code("the ``normal equations'' of it.\n\nBy {eq:a}, the ``Hessian''.")
+    assert "{eq:a}" in mask_code("Type \\` to quote, see {eq:a}, or `code`.")
+    assert "{eq:a}" not in mask_code("1. Write:\n\n    ~~~yaml\n    text: see {eq:a}\n    ~~~\n")
+    text = ("  - text: |\n      The ``normal equations'' of it.\n\n      By {eq:base} and {eq:nope}.\n\n"
+            "      Shown as code:\n\n          {eq: label}\n\n      and {eq:least_squares#loss}.\n")
+    user = page("user", BASE + text)
+    assert user.layout is not None
+    messages = [e.message for e in reference_errors("user", user.layout, build_registry([("user", user.layout)]))]
+    assert messages == [
+        "`{eq:least_squares#loss}` is not a reference: a page is named in a reference by its file name, and "
+        "`least_squares` is not lower-case letters, digits and `-`: rename the file",
+        "reference `{eq:nope}` names no equation (page `user`)",
+    ]

@@ -315,7 +315,7 @@ def test_control_characters_written_as_escapes_are_refused_at_the_escape(
         text: str, position: tuple[int, int], code: str) -> None:
     exc = error(text)
     assert at(exc) == position
-    assert code in exc.message and "remove it" in exc.message
+    assert code in exc.message and "inside double quotes a backslash starts an escape" in exc.message
 
 
 def test_line_feed_and_tab_stay_allowed_in_values() -> None:
@@ -489,3 +489,10 @@ def test_other_syntax_errors_get_no_quote_hint(text: str) -> None:
     with pytest.raises(SpecError) as err:
         load_yaml(text, "p.yml")
     assert "twice" not in str(err.value)
+
+
+def test_tex_in_double_quotes_gets_the_fix_not_remove_it() -> None:
+    """`tex: "x \\Phi"`: YAML reads `\\P` as U+2029; "remove it" would have left `hi` (a regression hunt)."""
+    with pytest.raises(SpecError) as err:
+        load_yaml('a: {tex: "x \\Phi"}\n', "p.yml")
+    assert "U+2029" in str(err.value) and str(err.value).endswith("write TeX in single quotes: `tex: '\\Phi'`")

@@ -25,8 +25,10 @@ REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
 # Anything that starts like a reference: one that is not also a REFERENCE is written wrong (`{eq: a}`, `{eq:A}`)
 # and stayed on the page as literal text, with the check and the strict build passing.
 _REFERENCE_LIKE = re.compile(r"\{eq:[^}\n]{0,80}\}?")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_BACKTICKS = re.compile(r"`+")
+# A fence at any indentation: inside a list item or an admonition it is indented by 4 or more.
+_FENCE = re.compile(r"^[ \t]*(`{3,}|~{3,})")
+_BACKTICKS = re.compile(r"(?<!\\)`+")  # `\`` is a literal backtick, not a code span's
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 
 
 def mask_code(markdown: str) -> str:
@@ -51,7 +53,17 @@ def mask_code(markdown: str) -> str:
 
 
 def _mask_spans(text: str) -> str:
-    """Blank inline code: a run of n backticks up to the next run of exactly n (CommonMark's rule)."""
+    """Blank inline code: a run of n backticks up to the next run of exactly n in the same paragraph
+    (CommonMark's rule). Across a blank line, TeX-style quotes (``like this'') hid every reference after them
+    from the check and from the links (a regression hunt)."""
+    pieces, last = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        pieces += [_mask_paragraph(text[last:gap.start()]), gap.group()]
+        last = gap.end()
+    return "".join(pieces) + _mask_paragraph(text[last:])
+
+
+def _mask_paragraph(text: str) -> str:
     chars = list(text)
     runs = list(_BACKTICKS.finditer(text))
     index = 0
@@ -124,28 +136,44 @@ def split(match: re.Match[str], here: str) -> tuple[str, str]:
     return (first, second) if second else (here, first)
 
 
-def text_references(item: TextItem, pattern: re.Pattern[str] = REFERENCE) -> Iterator[tuple[re.Match[str], Location]]:
-    """Every reference (or, with ``pattern``, anything like one) outside code in a prose block, with its
-    exact location (lines of a block scalar are kept)."""
-    for lineno, line in enumerate(mask_code(item.markdown).splitlines()):
-        for match in pattern.finditer(line):
+def text_references(item: TextItem) -> Iterator[tuple[re.Match[str], Location]]:
+    """Every reference outside code in a prose block, with its exact location."""
+    for _, match, location in _matches(item, REFERENCE):
+        yield match, location
+
+
+def _matches(item: TextItem, pattern: re.Pattern[str]) -> Iterator[tuple[str, re.Match[str], Location]]:
+    """(line, match, location) of every match of ``pattern`` outside code in a prose block (lines of a block
+    scalar are kept; other scalars arrive on one line)."""
+    lines = item.markdown.splitlines()
+    for lineno, masked in enumerate(mask_code(item.markdown).splitlines()):
+        for match in pattern.finditer(masked):
             if item.location.line:
-                # Lines of a block scalar share its indentation; other scalars arrive on one line.
                 column = item.location.column + match.start() if item.location.column else 0
-                yield match, Location(item.location.path, item.location.line + lineno, column)
+                yield lines[lineno], match, Location(item.location.path, item.location.line + lineno, column)
             else:
-                yield match, Location(item.location.path)
+                yield lines[lineno], match, Location(item.location.path)
 
 
 def malformed_references(layout: Layout) -> list[SpecError]:
-    """Located errors for text that starts like a reference but is not one (``{eq: a}``, ``{eq:A}``)."""
+    """Located errors for text that starts like a reference but is not one (``{eq: a}``, ``{eq:A}``).
+
+    A line indented by four or more is skipped: it may be an indented code block (or a fence's content in a
+    list) showing the syntax, which Markdown prints as code; a missed typo there is the lesser harm."""
     errors = []
     for item in (i for i in walk_items(layout.items) if isinstance(i, TextItem)):
-        for match, location in text_references(item, _REFERENCE_LIKE):
-            if not REFERENCE.fullmatch(match.group(0)):
-                errors.append(SpecError(f"`{match.group(0)}` is not a reference: write `{{eq:label}}` or "
-                                        "`{eq:page#label}` with the label in lower-case letters, digits and `-`, "
-                                        "no spaces (in backticks it is left as code)", location))
+        for line, match, location in _matches(item, _REFERENCE_LIKE):
+            written = match.group(0)
+            if REFERENCE.fullmatch(written) or len(line) - len(line.lstrip(" \t")) >= 4:
+                continue
+            page = written[4:].split("#", 1)[0] if "#" in written else ""
+            if page and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", page):
+                why = (f"a page is named in a reference by its file name, and `{page}` is not lower-case letters, "
+                       "digits and `-`: rename the file")
+            else:
+                why = ("write `{eq:label}` or `{eq:page#label}` with the label in lower-case letters, digits and "
+                       "`-`, no spaces (in backticks it is left as code)")
+            errors.append(SpecError(f"`{written}` is not a reference: {why}", location))
     return errors
 
 

@@ -100,10 +100,10 @@ def read_spec_file(path: Path, name: str) -> bytes:
         # in the log) any file the runner can: a link to a secret, or to /proc/self/environ.
         raise SpecError("a spec file may not be a symbolic link; put the spec itself in the folder",
                         Location(name))
-    if path.parent.is_symlink():  # `derivations -> ../outside` is a link git stores like any other
-        raise SpecError(f"the folder `{path.parent.name}` holding this spec is a symbolic link; a specs folder "
-                        "may not be one (it could point outside the repository): make it a real folder",
-                        Location(name))
+    if _links_out(path.parent):  # `derivations -> ../outside` is a link git stores like any other
+        raise SpecError(f"the folder `{path.parent.name}` holding this spec is a symbolic link that leads out of "
+                        "the folder it is in; a specs folder may not (it could point outside the repository): "
+                        "make it a real folder", Location(name))
     try:
         status = path.stat()
         if not stat.S_ISREG(status.st_mode):  # reading a named pipe would wait for a writer for ever
@@ -114,6 +114,19 @@ def read_spec_file(path: Path, name: str) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise SpecError(f"cannot read the spec file: {exc.strerror or exc}", Location(name)) from None
+
+
+def _links_out(folder: Path) -> bool:
+    """Whether ``folder`` is a symbolic link to somewhere outside the folder that holds it. A link inside
+    it (`derivations -> docs/specs`) can only show files the repository has anyway, and a link higher up
+    (macOS's /tmp) is the machine's, not a pull request's."""
+    if not folder.is_symlink():
+        return False
+    try:
+        target, home = folder.resolve(strict=True), folder.absolute().parent.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return True
+    return not target.is_relative_to(home)
 
 
 def load_spec_text(data: bytes | str, path: str) -> model.Spec:
@@ -335,7 +348,7 @@ class _Loader:
         _check_keys(ymap, SOURCE_KEYS, "source", where, required=("citation",))
         citation = _one_line(ymap.values["citation"], "`citation`", where,
                              "a line break could start a paragraph or a heading of its own (fold a long "
-                             "citation with `>-`)")
+                             "citation with `>-`, without blank lines: `>-` keeps those as line breaks)")
         url = None
         if "url" in ymap.values:
             url = _one_line(ymap.values["url"], "`url`", where, "a line break would end the link")

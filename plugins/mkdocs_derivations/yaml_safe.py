@@ -459,8 +459,12 @@ class _Builder:
             location = Location(self.path, line, column)
         character = ord(found.group())
         kind = "an invisible line break" if character in (0x2028, 0x2029) else "a control character"
+        # `tex: "\Phi"` in double quotes: YAML reads `\P` as U+2029 (`\a`, `\b`, `\e`, `\v` alike), and "remove
+        # it" would leave `hi`; the fix is the quotes.
+        fix = ("inside double quotes a backslash starts an escape, so write TeX in single quotes: "
+               "`tex: '\\Phi'`" if style == "double" else "remove it")
         raise SpecError(f"the value contains {kind} (U+{character:04X}, written as a `\\` escape) that would "
-                        "reach the page unseen; remove it", location)
+                        f"reach the page unseen; {fix}", location)
 
     def _scalar(self, event: ScalarEvent) -> YScalar:
         if _CONTROL.search(event.value):
