@@ -1265,3 +1265,11 @@ def test_a_jump_at_a_zero_sympy_does_not_recognise_has_no_value_at_that_point() 
     h = sympy.sqrt(sympy.Rational(1, 14) + 2 * sympy.sqrt(sympy.Rational(1, 14) - 1)) - 1 \
         - sympy.sqrt(sympy.Rational(1, 14) - 1)  # exactly 0
     assert not rational_points._certainly_nonzero(sympy.sign(h), sympy.S.Zero)
+
+
+def test_a_complex_symbol_is_sampled_at_the_non_real_roots_of_a_jump_argument() -> None:
+    """|sign(z² + 1)| = 1 is false at z = ±i only, and real roots never reach it; a real symbol gets none."""
+    w = symbols("w")  # complex
+    points = list(sampling.root_points([w], sympy.Abs(sympy.sign(w**2 + 1))))
+    assert {p[w] for p in points} >= {sympy.I, -sympy.I}
+    assert all(p[x].is_real for p in sampling.root_points([x], sympy.sign(x**2 + 1) + sympy.sign(x**2 - 2)))

@@ -434,8 +434,9 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
     of an argument that is then a polynomial of degree at most :data:`_ROOT_DEGREE` with rational
     coefficients contributes its real roots (exact: rationals, radicals or ``CRootOf``), and a ``sin``,
     ``cos`` or ``tan`` of a linear form its zeros ``0, pi`` or ``pi/2, -pi/2``. Between two adjacent real
-    roots of all the polynomials together (isolated by exact intervals) a rational point is taken. Complex
-    roots are not sampled. Assumptions are respected (an integer symbol only gets integer roots).
+    roots of all the polynomials together (isolated by exact intervals) a rational point is taken. A symbol
+    not declared real also gets the non-real roots. Assumptions are respected (an integer symbol only gets
+    integer roots).
 
     A root is an irrational algebraic number that the evaluation never sees as a rational, and a jump
     evaluated at an argument that is 0 in a form SymPy does not recognise would be rounding noise (a
@@ -466,7 +467,10 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
         values: list[sympy.Expr] = []
         for argument in relevant:
             _zeros(argument.xreplace(others), symbol, polynomials, values)
-        for value in _polynomial_zeros(polynomials[:_ROOT_POLYNOMIALS]) + values:
+        found = _polynomial_zeros(polynomials[:_ROOT_POLYNOMIALS]) + values
+        if symbol.is_extended_real is not True:  # a complex symbol: Abs(sign(z**2 + 1)) = 1 fails at z = i only
+            found += _complex_zeros(polynomials[:_ROOT_POLYNOMIALS])
+        for value in found:
             point = {**others, symbol: value}
             if point in points or not value.is_finite or not consistent(symbol, value):
                 continue
@@ -522,6 +526,14 @@ def _polynomial_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
             if between is not None:
                 found.append(between)
     return found
+
+
+def _complex_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
+    """The non-real roots of the product of ``polynomials``, exact (radicals or ``CRootOf``)."""
+    if not polynomials:
+        return []
+    product = functools.reduce(lambda p, q: p * q, polynomials).sqf_part()
+    return [root for root in product.all_roots() if root.is_real is False]
 
 
 def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any, Any]) -> sympy.Rational | None:
