@@ -216,7 +216,8 @@ def test_code_is_masked_as_markdown_reads_it_and_nothing_more() -> None:
     """Spans do not cross a blank line (TeX-style quotes ``like this'' hid every reference after them), an
     escaped backtick opens none, and a fence inside a list item is still a fence; an indented line may be an
     indented code block, so a malformed reference there is not an error (a regression hunt)."""
-    from mkdocs_derivations.references import build_registry, mask_code, reference_errors
+    from mkdocs_derivations.markdown_code import mask_code
+    from mkdocs_derivations.references import build_registry, reference_errors
 
     assert "{eq:a}" in mask_code("the ``normal equations'' of it.\n\nBy {eq:a}, the ``Hessian''.")
     assert "{eq:a}" in mask_code("Type \\` to quote, see {eq:a}, or `code`.")

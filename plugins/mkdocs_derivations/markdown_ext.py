@@ -32,6 +32,7 @@ from markdown.preprocessors import Preprocessor
 
 from .checking import Checker, find_specs
 from .errors import SpecError
+from .markdown_code import mask_code
 from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
@@ -63,16 +64,9 @@ class _IncludePreprocessor(Preprocessor):
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
-        in_fence: str | None = None
-        for line in lines:
-            fence = re.match(r"^[ ]{0,3}(`{3,}|~{3,})", line)
-            if fence:
-                marker = fence.group(1)
-                if in_fence is None:
-                    in_fence = marker[0] * len(marker)
-                elif marker.startswith(in_fence):
-                    in_fence = None
-            match = DIRECTIVE.match(line) if in_fence is None else None
+        masked = mask_code("\n".join(lines)).split("\n")  # a directive shown in a code block stays code
+        for line, visible in zip(lines, masked, strict=True):
+            match = DIRECTIVE.match(visible)
             if match is None:
                 out.append(line)
                 continue

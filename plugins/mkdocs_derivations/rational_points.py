@@ -247,16 +247,8 @@ def _certainly_nonzero(left: Any, right: Any) -> bool:
     gap = left - right
     if not _algebraic(gap):
         return False
-
-    def evaluate() -> bool:
-        try:
-            value = sp.N(gap, DIGITS, strict=True, maxn=MAX_WORKING_DIGITS)
-        except (ArithmeticError, ValueError, TypeError, NotImplementedError, AttributeError, RecursionError,
-                MemoryError):
-            return False  # PrecisionExhausted is an ArithmeticError: fewer digits than asked, so no decision
-        return bool(value.is_number and value != 0)
-
-    run = budgeted(evaluate, POINT_BUDGET_S, catch=False)
+    run = budgeted(functools.partial(sampling.certainly_nonzero, gap, DIGITS, maxn=MAX_WORKING_DIGITS),
+                   POINT_BUDGET_S, catch=False)
     return bool(run.ok and run.value)
 
 

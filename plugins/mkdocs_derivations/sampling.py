@@ -467,9 +467,12 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
         values: list[sympy.Expr] = []
         for argument in relevant:
             _zeros(argument.xreplace(others), symbol, polynomials, values)
-        found = _polynomial_zeros(polynomials[:_ROOT_POLYNOMIALS]) + values
-        if symbol.is_extended_real is not True:  # a complex symbol: Abs(sign(z**2 + 1)) = 1 fails at z = i only
-            found += _complex_zeros(polynomials[:_ROOT_POLYNOMIALS])
+        found = list(values)
+        if polynomials:
+            product = functools.reduce(lambda p, q: p * q, polynomials[:_ROOT_POLYNOMIALS]).sqf_part()
+            found = _real_zeros(product) + found
+            if symbol.is_extended_real is not True:  # complex: Abs(sign(z**2 + 1)) = 1 fails at z = i only
+                found += [root for root in product.all_roots() if root.is_real is False]
         for value in found:
             point = {**others, symbol: value}
             if point in points or not value.is_finite or not consistent(symbol, value):
@@ -510,12 +513,9 @@ def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Po
             values.extend((zero - offset.as_expr()) / slope.as_expr() for zero in zeros)
 
 
-def _polynomial_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
-    """The distinct real roots of the product of ``polynomials`` in increasing order, each followed by a
-    rational point strictly between it and the next."""
-    if not polynomials:
-        return []
-    product = functools.reduce(lambda p, q: p * q, polynomials).sqf_part()
+def _real_zeros(product: sympy.Poly) -> list[sympy.Expr]:
+    """The real roots of the square-free ``product`` in increasing order, each followed by a rational point
+    strictly between it and the next."""
     roots = product.real_roots()
     intervals = [interval for interval, _ in product.intervals()]
     found: list[sympy.Expr] = []
@@ -528,14 +528,6 @@ def _polynomial_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
     return found
 
 
-def _complex_zeros(polynomials: list[sympy.Poly]) -> list[sympy.Expr]:
-    """The non-real roots of the product of ``polynomials``, exact (radicals or ``CRootOf``)."""
-    if not polynomials:
-        return []
-    product = functools.reduce(lambda p, q: p * q, polynomials).sqf_part()
-    return [root for root in product.all_roots() if root.is_real is False]
-
-
 def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any, Any]) -> sympy.Rational | None:
     """A rational strictly between the roots isolated by ``lower`` and ``upper`` (adjacent isolating
     intervals of the square-free ``poly``, ``lower`` first), refining them while they touch."""
@@ -543,7 +535,7 @@ def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any
     for _ in range(_REFINEMENTS):
         if b0 < a1:
             return sympy.Rational(b0 + a1) / 2
-        if b0 == a1 and poly.eval(b0) != 0:  # a shared end that is no root lies between the two
+        if b0 == a1 and poly(b0) != 0:  # a shared end that is no root lies between the two
             return sympy.Rational(b0)
         if b0 - a0 >= b1 - a1:
             a0, b0 = poly.refine_root(a0, b0, eps=sympy.Rational(b0 - a0) / 2**16)
@@ -554,17 +546,7 @@ def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any
 
 def _jumps_exact(arguments: list[sympy.Basic], point: Point) -> bool:
     """Whether each of ``arguments`` is, at ``point``, recognised as exactly 0 or certified non-zero."""
-    for argument in arguments:
-        value = argument.xreplace(point)
-        if value == 0 or value.is_zero is True:
-            continue
-        try:
-            found = evaluate(value, {}, 30)
-        except NotNumeric:
-            return False
-        if found is None or found.approx == 0:
-            return False
-    return True
+    return all(_zero_or_certain(argument.xreplace(point), 30) for argument in arguments)
 
 
 # ------------------------------------------------------------------------------------ concrete functions
@@ -742,17 +724,29 @@ def _steps_decided(exact: sympy.Expr, digits: int) -> bool:
     but not through a jump, so ``sign`` of a 0 that SymPy does not recognise (``cos(x) + cos(x + 2pi/3)
     + cos(x + 4pi/3)``) read the rounding noise as 1 and refuted a true step (red team). Such a point has
     no reliable value and is skipped."""
-    for step in exact.atoms(*_STEPS):
-        argument = step.args[0]
-        if argument.is_zero is True:
-            continue
-        try:
-            value = argument.evalf(digits, strict=True)
-        except (PrecisionExhausted, ValueError, ZeroDivisionError, OverflowError, ArithmeticError):
-            return False
-        if value == 0:
-            return False
-    return True
+    return all(_zero_or_certain(step.args[0], digits) for step in exact.atoms(*_STEPS))
+
+
+def _zero_or_certain(value: sympy.Basic, digits: int) -> bool:
+    """Whether ``value`` is recognised as exactly 0 or is :func:`certainly_nonzero`."""
+    return value == 0 or value.is_zero is True or certainly_nonzero(value, digits)
+
+
+def certainly_nonzero(value: sympy.Basic, digits: int, *, maxn: int = 100) -> bool:
+    """True if ``value`` is a number that strict evaluation gives to ``digits`` correct significant digits
+    (working precision up to ``maxn`` digits), not all 0, with every jump inside it decided as well. A hidden
+    0 (``sqrt(3 + 2 sqrt(2)) - 1 - sqrt(2)``) makes strict evalf raise rather than return noise, so it is
+    never certified; neither is anything that is not a number."""
+    if not isinstance(value, sympy.Expr) or value.free_symbols or value.has(*NON_FINITE) or has_non_numeric(value):
+        return False
+    if not _steps_decided(value, digits):
+        return False
+    try:
+        approx = value.evalf(digits, strict=True, maxn=maxn)
+    except (ArithmeticError, ValueError, TypeError, NotImplementedError, AttributeError, RecursionError,
+            MemoryError):  # PrecisionExhausted is an ArithmeticError: fewer digits than asked, no decision
+        return False
+    return bool(approx.is_number and approx != 0)
 
 
 def agree(a: Value, b: Value, digits: int) -> bool:

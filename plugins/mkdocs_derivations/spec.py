@@ -20,6 +20,7 @@ from typing import Literal
 from . import model
 from .errors import Location, SpecError, block_where, nearest, step_where
 from .expr import is_identifier
+from .markdown_code import mask_code
 from .page_limits import check_page_limits
 from .yaml_safe import (
     BOOL_TAG,
@@ -50,10 +51,8 @@ _EQUATION_NUMBER_RE = re.compile(r"\(?[0-9]+(\.[0-9]+)*\)?\Z")
 # `\tag{...}` and into the link text of every reference, where TeX or Markdown in it would be live.
 _PREFIX_CHARACTER = re.compile(r"[A-Za-z0-9.-]")
 MAX_PREFIX = 16
-# A footnote definition as Python-Markdown's `footnotes` extension reads it, and a code fence (its lines are
-# code, not definitions).
+# A footnote definition as Python-Markdown's `footnotes` extension reads it (in code it is none).
 _FOOTNOTE_DEFINITION = re.compile(r"[ ]{0,3}\[\^([^\]]*)\]:")
-_FENCE = re.compile(r"[ ]{0,3}(`{3,}|~{3,})")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -283,13 +282,8 @@ def _check_footnotes(blocks: list[model.Block], seen: dict[str, Location]) -> No
             _check_footnotes(block.blocks, seen)
         if not isinstance(block, model.TextBlock):
             continue
-        fence = ""
-        for number, line in enumerate(block.markdown.split("\n")):
-            opener = _FENCE.match(line)
-            if opener and (not fence or opener.group(1).startswith(fence)):
-                fence = "" if fence else opener.group(1)
-                continue
-            definition = _FOOTNOTE_DEFINITION.match(line) if not fence else None
+        for number, line in enumerate(mask_code(block.markdown).split("\n")):
+            definition = _FOOTNOTE_DEFINITION.match(line)
             if definition is None:
                 continue
             start = block.location
