@@ -110,11 +110,11 @@ def test_exponent_rule_accepts_ordinary_powers() -> None:
 
 
 def test_limits_at_the_edge_are_accepted() -> None:
-    parse("9" * 30)
-    parse("0." + "1" * 30)
-    parse("-" * (MAX_DEPTH - 1) + "x")
-    parse("+".join(["x"] * MAX_DEPTH))
-    parse("(" * 150 + "x" + ")" * 150)  # parentheses make no nodes
+    assert parse("9" * 30) == Num(int("9" * 30))
+    assert parse("0." + "1" * 30) == Num(Fraction(int("1" * 30), 10**30))
+    assert to_source(parse("-" * (MAX_DEPTH - 1) + "x")).replace(" ", "") == "-" * (MAX_DEPTH - 1) + "x"
+    assert to_source(parse("+".join(["x"] * MAX_DEPTH))).replace(" ", "") == "+".join(["x"] * MAX_DEPTH)
+    assert parse("(" * 150 + "x" + ")" * 150) == Name("x")  # parentheses make no nodes
 
 
 def test_builtins_table() -> None:

@@ -82,17 +82,22 @@ def test_prose_nested_past_the_limit_is_refused(line: str) -> None:
 
 def test_ordinary_lists_quotes_and_code_are_not_nesting_errors() -> None:
     prose = "1. one\n      - a\n          > quote\n      2. two\n      " + "    " * 10 + "code\n      - 3 - 2 = 1\n"
-    load_spec_text(spec() + f"  - text: |\n      {prose}", "p.yml")
+    loaded = load_spec_text(spec() + f"  - text: |\n      {prose}", "p.yml")
+    text = loaded.blocks[-1]
+    assert isinstance(text, model.TextBlock) and text.markdown == prose.replace("\n      ", "\n")  # kept whole
 
 
 def test_unspaced_quote_markers_count_like_spaced_ones() -> None:
     """`>>>>` nests as deep as `> > > >`; only the spaced form was counted, so 2000 levels passed."""
-    load_spec_text(spec() + "  - text: '" + ">" * MAX_PROSE_NESTING + " x'\n", "p.yml")
-    load_spec_text(spec() + "  - text: '-> not a quote, >> nor this'\n", "p.yml")
+    for prose in (">" * MAX_PROSE_NESTING + " x", "-> not a quote, >> nor this"):
+        text = load_spec_text(spec() + f"  - text: '{prose}'\n", "p.yml").blocks[-1]
+        assert isinstance(text, model.TextBlock) and text.markdown.strip() == prose
+    assert "at most" in error_of(spec() + "  - text: '" + ">" * (MAX_PROSE_NESTING + 1) + " x'\n").message
 
 
 def test_a_line_at_the_nesting_limit_renders() -> None:
     """The limit itself must be safe for Markdown (with the page's own nesting around the prose)."""
     import markdown
 
-    markdown.markdown("!!! note\n    " + "1. " * MAX_PROSE_NESTING + "x", extensions=["admonition"])
+    html = markdown.markdown("!!! note\n    " + "1. " * MAX_PROSE_NESTING + "x", extensions=["admonition"])
+    assert html.count("<ol>") == MAX_PROSE_NESTING and "<li>x</li>" in html

@@ -492,7 +492,10 @@ blocks:
 
 
 def test_footnote_names_may_be_used_once_each_and_in_code() -> None:
-    load_spec_text(FOOTNOTES, "spec.yml")
+    loaded = load_spec_text(FOOTNOTES, "spec.yml")
+    text, example = loaded.blocks
+    assert isinstance(text, model.TextBlock) and "[^m]: a line of code" in text.markdown
+    assert isinstance(example, model.Container) and example.kind == "example"
 
 
 def test_a_footnote_name_defined_twice_on_a_page_is_refused_at_the_second() -> None:
