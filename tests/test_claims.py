@@ -266,6 +266,49 @@ def test_a_block_where_cannot_redefine_a_page_definition() -> None:
     assert (err.location.line, err.location.column) == position(spec_text(body, head), "x + 1")
 
 
+LOCAL_WHERE_HEAD = "symbols:\n  t: real\n  u: real\n  g: real\n  h: real\n  k: real\n"
+
+
+@pytest.mark.parametrize(("definition", "leak"), [
+    ("t + 1", "t"),  # directly
+    ("diff(g, t)", "t"),  # as the variable of a derivative, evaluated at the block's value
+    ("k + 1", "t"),  # through another definition (k := t**2, made before the block)
+])
+def test_a_definition_cannot_use_what_its_block_where_defines(definition: str, leak: str) -> None:
+    """A block's `where` holds in that block only, a `:=` in the later blocks too: they read the name the `where`
+    defined as a free symbol. `x1 := x0 - inv(H)*jacobian(f, x).T` under the block's `x: x0` was the Newton step at
+    x0 in its block and at a free x after it, where two uses were refuted at a point of `x`."""
+    body = (math("g-def", "g", "t**2", ", rel: ':='") + math("k-def", "k", "t**2", ", rel: ':='")
+            + "  - math:\n      where: {t: 'u + 1'}\n      start: {tex: a, sympy: 'h'}\n"
+            f"      steps: [{{tex: b, sympy: '{definition}', rel: ':='}}]\n"
+            + math("use", "h", "h"))
+    layout, errors = layout_of(body, head=LOCAL_WHERE_HEAD)
+    assert len(errors) == 2, errors
+    assert errors[0].message.startswith(f"the definition of `h` uses `{leak}`, which this block's own `where` "
+                                        "defines"), errors[0]
+    assert f"define `{leak}` with a `:=` row before this block" in errors[0].message
+    assert (errors[0].location.line, errors[0].location.column) == position(
+        spec_text(body, LOCAL_WHERE_HEAD), definition + "'")
+    assert "this step uses `h`, whose definition" in errors[1].message  # the later use is not checked either
+
+
+def test_a_definition_beside_a_block_where_that_it_does_not_use_is_fine() -> None:
+    body = ("  - math:\n      where: {t: 'u + 1'}\n      start: {tex: a, sympy: 'h'}\n"
+            "      steps: [{tex: b, sympy: 'u**2', rel: ':='}, {tex: c, sympy: 't**2 - 2*u - 1'}]\n"
+            + math("use", "h", "u**2"))
+    _, errors = layout_of(body, head=LOCAL_WHERE_HEAD)
+    assert errors == []
+
+
+def test_a_definition_in_a_box_may_use_the_box_where() -> None:
+    """A box's `where` and the `:=` made inside the box have the same reach: nothing leaks."""
+    body = ("  - remark:\n      where: {t: 'u + 1'}\n      blocks:\n"
+            "        - math:\n            start: {tex: a, sympy: 'h'}\n"
+            "            steps: [{tex: b, sympy: 't**2', rel: ':='}, {tex: c, sympy: '(u + 1)**2'}]\n")
+    _, errors = layout_of(body, head=LOCAL_WHERE_HEAD)
+    assert errors == []
+
+
 def test_term_without_sympy_is_unchecked() -> None:
     body = "  - math:\n      start: {tex: a}\n      steps: [{tex: b, sympy: 't'}]\n"
     layout, errors = layout_of(body)

@@ -27,7 +27,7 @@ DOCS = ROOT / "docs"
 SCHEMA = ROOT / "plugins" / "mkdocs_derivations" / "schema" / "derivation.schema.json"
 
 # Pages whose complete specs must not only load but also pass `check`.
-VERIFIED_PAGES = ("tutorial.md", "format.md")
+VERIFIED_PAGES = ("tutorial.md", "format.md", "expressions.md")
 
 _FENCE = re.compile(
     r"^(?P<indent>[ \t]*)```(?P<lang>[A-Za-z0-9_+-]*)[^\n]*\n(?P<body>.*?)^(?P=indent)```[ \t]*$",
@@ -153,7 +153,7 @@ def test_every_yaml_fence_of_the_docs_is_seen_by_the_example_tests() -> None:
     assert found == {name: len(opening.findall(_read(name))) for name in _doc_pages()}
     assert sum(found.values()) >= 19
     specs = {name: sum(_is_spec(body) for _, body in _yaml_blocks(name)) for name in VERIFIED_PAGES}
-    assert specs["tutorial.md"] >= 2 and specs["format.md"] >= 3, specs
+    assert specs["tutorial.md"] >= 2 and specs["format.md"] >= 3 and specs["expressions.md"] >= 1, specs
 
 
 @pytest.mark.parametrize("name", _doc_pages())

@@ -248,6 +248,12 @@ REJECTED: list[tuple[str, int, str]] = [
     ("2*Identity(N)", 3, "unknown function `Identity`: the identity matrix is eye(n), with n a dimension"),
     ("ZeroMatrix(N, D)", 1, "unknown function `ZeroMatrix`: the zero matrix is zeros(m, n)"),
     ("I(N)", 1, "`I` is a constant, not a function (the identity matrix is eye(n))"),
+    # sums, the all-ones vector and `ln` too: declared as functions they would silently mean something else
+    ("Sum((x - mu)**2, (i, 1, N))", 1, "unknown function `Sum`: the language has no sums: stack the terms in a "
+                                       "vector, `x: vector(N)`, declare `one: vector(N)`"),
+    ("2*sum(x)", 3, "unknown function `sum`: the language has no sums"),
+    ("ones(N).T*x", 1, "unknown function `ones`: there is no all-ones vector: declare one, `one: vector(N)`"),
+    ("ln(y) + 1", 1, "unknown function `ln`: the natural logarithm is log(x)"),
 ]
 
 

@@ -230,5 +230,15 @@ def test_code_is_masked_as_markdown_reads_it_and_nothing_more() -> None:
     assert messages == [
         "`{eq:least_squares#loss}` is not a reference: a page is named in a reference by its file name, and "
         "`least_squares` is not lower-case letters, digits and `-`: rename the file",
-        "reference `{eq:nope}` names no equation (page `user`)",
+        "reference `{eq:nope}` names no equation (on this page, `user`)",
     ]
+
+
+def test_a_misspelt_reference_on_the_same_page_suggests_the_same_page_syntax() -> None:
+    """`{eq:dervative}` suggested `e#derivative`, the syntax for another page."""
+    from mkdocs_derivations.references import build_registry, reference_errors
+
+    user = page("user", BASE + "  - text: See {eq:bsae}.\n")
+    assert user.layout is not None
+    messages = [e.message for e in reference_errors("user", user.layout, build_registry([("user", user.layout)]))]
+    assert messages == ["reference `{eq:bsae}` names no equation (on this page, `user`; did you mean `{eq:base}`?)"]

@@ -379,6 +379,8 @@ class _Builder:
             if cause is None:
                 assert env is not None  # set whenever nothing is blocked and the block has no error
                 try:
+                    if step.rel == ":=" and block.scope.where:
+                        self.refuse_local_where(step, previous, block.scope.where, scope, env, here)
                     row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
                 except SpecError as err:
                     errors.append(err.with_where(here))
@@ -398,6 +400,38 @@ class _Builder:
                 previous, previous_where = step.term, here
         self.errors.extend(errors)
         return MathItem(rows, self.assumptions(block.scope, env) if env is not None else [])
+
+    def refuse_local_where(self, step: model.Step, previous: model.Term, local: dict[str, model.Text],
+                           scope: _Scope, env: Environment, where: str) -> None:
+        """Refuse a `:=` whose definition reaches a name that its block's own `where` defines (directly or
+        through other definitions). The `where` holds for that block only, but the `:=` for the later blocks
+        too, which then read the name as a free symbol: `x1 := x0 - inv(H)*jacobian(f, x).T` under the block's
+        `x: x0` meant the Newton step at x0 in its block and at a free x after it, and two uses were refuted
+        at a point of `x` that the contributor had never left free."""
+        if step.term.sympy is None or previous.sympy is None:
+            return  # :meth:`claim` says what is missing
+        defined = dict(scope.definitions)
+        try:
+            used = set(names(self.parse(step.term.sympy, env)))
+            frontier = set(used)
+            while frontier:
+                reached: set[str] = set()
+                for name in frontier & defined.keys():
+                    reached |= names(self.parse(defined[name], env))
+                frontier = reached - used
+                used |= reached
+        except SpecError:
+            return  # :meth:`claim` reports what is wrong with the expression
+        leaks = sorted(used & local.keys())
+        if not leaks:
+            return
+        name, leak = previous.sympy.value.strip(), leaks[0]
+        raise SpecError(
+            f"the definition of `{name}` uses `{leak}`, which this block's own `where` defines; that `where` "
+            f"holds in this block only, but `{name} := ...` holds in the later blocks too, where `{leak}` would be "
+            f"a free symbol and `{name}` a different quantity: define `{leak}` with a `:=` row before this block "
+            f"instead (it then holds from there on), or put this block, and the blocks that use `{name}`, in a "
+            f"`remark` or `example` whose `where` defines `{leak}`", step.term.sympy.location, where)
 
     def stopped_use(self, previous: model.Term, step: model.Step, scope: _Scope, env: Environment,
                     where: str) -> SpecError | None:

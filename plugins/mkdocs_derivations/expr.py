@@ -139,8 +139,17 @@ _LIST_POSITIONS: Mapping[str, frozenset[int]] = MappingProxyType({
 # `symbols:` (as for any unknown function) sent them the wrong way.
 _EYE = "the identity matrix is eye(n), with n a dimension or a positive integer"
 _ZEROS = "the zero matrix is zeros(m, n), with m and n dimensions or positive integers"
+# The same for sums, the all-ones vector and the logarithm: "declare it, e.g. Sum: function(t)" made `Sum` or `ln`
+# an undefined function, and the check then meant something else entirely.
+_NO_SUM = ("the language has no sums: stack the terms in a vector, `x: vector(N)`, declare `one: vector(N)` for the "
+        "all-ones vector and write the sum of the x_i as one.T*x (see Expressions, Sums over data points)")
+_NO_ONES = ("there is no all-ones vector: declare one, `one: vector(N)`, and write N as one.T*one (see Expressions, "
+         "Sums over data points)")
+_LOG = "the natural logarithm is log(x)"
 _OTHER_NAMES: Mapping[str, str] = MappingProxyType({
     "Identity": _EYE, "identity": _EYE, "Eye": _EYE, "ZeroMatrix": _ZEROS, "Zeros": _ZEROS,
+    "Sum": _NO_SUM, "sum": _NO_SUM, "summation": _NO_SUM, "ones": _NO_ONES, "Ones": _NO_ONES, "OneMatrix": _NO_ONES,
+    "ln": _LOG, "Ln": _LOG,
 })
 
 _BINOPS: Mapping[type, BinOpName] = MappingProxyType({

@@ -147,7 +147,11 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
             what = f"page `{target_slug}` has errors that stop it loading; fix those first"
         elif target_slug in registry:
             close = difflib.get_close_matches(label, registry[target_slug], n=1)
-            what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close[0]}`?" if close else "")
+            if target_slug == slug and "#" not in written:
+                # A reference on the same page: "did you mean `e#derivative`" sent the author to the other syntax.
+                what = f"on this page, `{slug}`" + (f"; did you mean `{{eq:{close[0]}}}`?" if close else "")
+            else:
+                what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close[0]}`?" if close else "")
         elif cased := [name for name in registry if name.casefold() == target_slug.casefold()]:
             # A reference is written in lower case, so a page named after `B.yml` cannot be cited at all.
             what = (f"no page `{target_slug}`; the page `{cased[0]}` is named after a file with capital letters, "
