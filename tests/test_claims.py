@@ -118,6 +118,15 @@ def test_by_to_missing_label_is_located() -> None:
                         "(labels so far: earlier)")
 
 
+def test_by_to_a_label_further_down_says_so() -> None:
+    """A label that exists but comes later (in a later block, or inside a later box) is not 'no equation'."""
+    body = math("a", "t", "t", extra=", by: later") + math("later", "t", "t")
+    err = only_error(body)
+    assert err.message == ("`by: later` names an equation further down (line 14); `by` cites an earlier equation "
+                           "that justifies the step: move this step after it, or cite what the step rests on")
+    assert (err.location.line, err.location.column) == position(spec_text(body), "later}")
+
+
 def test_by_to_an_equation_number_says_to_cite_a_label() -> None:
     body = math("a", "t", "t", extra=", by: '1'")  # quoted, it could be a label: only the layout can tell
     err = only_error(body)

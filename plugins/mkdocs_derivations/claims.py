@@ -193,12 +193,26 @@ def _anchor(label: str) -> str:
     return f"eq-{label}"
 
 
+def _labels_in(blocks: list[model.Block]) -> dict[str, Location]:
+    """Every label of a page (math blocks and steps, inside boxes too), where it is written."""
+    found: dict[str, Location] = {}
+    for block in blocks:
+        if isinstance(block, model.Container):
+            found.update(_labels_in(block.blocks))
+        elif isinstance(block, model.MathBlock):
+            for label in [block.label, *(step.label for step in block.steps)]:
+                if label is not None:
+                    found[label.value] = label.location
+    return found
+
+
 class _Builder:
     def __init__(self, spec: model.Spec) -> None:
         self.spec = spec
         self.claims: list[Claim] = []
         self.verdicts: dict[int, Verdict] = {}
         self.labels: dict[str, Row] = {}
+        self.every_label = _labels_in(spec.blocks)  # also those further down: "names no earlier equation" misled
         self.errors: list[SpecError] = []
         # Names whose `:=` step an error stopped, with that error. A later step that mentions one is stopped
         # too: checked without its definition, `diff(f, x) = 0` was "proved" with `f` a free symbol.
@@ -515,6 +529,11 @@ class _Builder:
                                 "equation that justifies the step", cited.location, where)
             if row is None:
                 known = ", ".join(sorted(label for label, r in self.labels.items() if r is not current)) or "none yet"
+                later = self.every_label.get(cited.value)
+                if later is not None:
+                    raise SpecError(f"`by: {cited.value}` names an equation further down (line {later.line}); `by` "
+                                    "cites an earlier equation that justifies the step: move this step after it, "
+                                    "or cite what the step rests on", cited.location, where)
                 message = (by_number_message(cited.value) if looks_like_equation_number(cited.value)
                            else f"`by: {cited.value}` names no earlier equation")
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
