@@ -386,7 +386,8 @@ def test_a_one_sign_mistake_is_refuted_at_the_second_screen_point() -> None:
     second = sampling.sample_points([x], 2)[1][x]
     assert second == Rational(-146, 141)
     assert decide(sqrt(x**2), x) == Outcome(
-        "refuted", "numeric", "at x = -146/141: left side = 146/141, right side = -146/141",
+        "refuted", "numeric", "at x = -146/141: left side = 146/141, right side = -146/141; "
+        "here the left side is the negative of the right side",
         {"x": "-146/141", "lhs": "146/141", "rhs": "-146/141"}, 1)
 
 
@@ -395,7 +396,8 @@ def test_a_claim_false_only_far_from_the_origin_is_refuted_at_the_large_profile(
     scale (only literals above 10**3 do), so only the screen's large-magnitude profile (10**6 .. 10**12,
     the third point for one symbol) finds it; the two generic points before it agree."""
     assert decide(Abs(x - 1000), 1000 - x) == Outcome(
-        "refuted", "numeric", "at x = 40200000000/43: left side = 40199957000/43, right side = -40199957000/43",
+        "refuted", "numeric", "at x = 40200000000/43: left side = 40199957000/43, right side = -40199957000/43; "
+        "here the left side is the negative of the right side",
         {"x": "40200000000/43", "lhs": "40199957000/43", "rhs": "-40199957000/43"}, 2)
 
 
@@ -854,7 +856,8 @@ def test_a_point_check_refutes_only_a_gap_stable_under_doubled_precision(monkeyp
     entry.num_lhs, entry.num_rhs = x, x
     monkeypatch.setattr(identity, "_evaluate_pair", lambda e, p, digits: (_value("1"), _value("2")))
     assert identity._check_point(entry, point, 40, 1.0) == "refuted"
-    assert entry.outcome == Outcome("refuted", "numeric", "at x = 1/3: left side = 1.0, right side = 2.0",
+    assert entry.outcome == Outcome("refuted", "numeric", "at x = 1/3: left side = 1.0, right side = 2.0; "
+                                    "here the left side is half the right side",
                                     {"x": "1/3", "lhs": "1.0", "rhs": "2.0"}, 0)
 
 
@@ -1273,3 +1276,16 @@ def test_a_complex_symbol_is_sampled_at_the_non_real_roots_of_a_jump_argument() 
     points = list(sampling.root_points([w], sympy.Abs(sympy.sign(w**2 + 1))))
     assert {p[w] for p in points} >= {sympy.I, -sympy.I}
     assert all(p[x].is_real for p in sampling.root_points([x], sympy.sign(x**2 + 1) + sympy.sign(x**2 - 2)))
+
+
+def test_a_refutation_names_a_lost_sign_or_factor_of_two_at_its_point() -> None:
+    """A slip that keeps the form (a sign, a factor 2) is said in words, for exact and for decimal values;
+    other disagreements, and sides that are each other's negative only by accident of a zero, get no note."""
+    sign = decide(-1 / (1 + exp(x)), 1 / (1 + exp(x)))
+    assert sign.status == "refuted" and sign.detail.endswith("; here the left side is the negative of the right side")
+    double = decide(2 * x**3, x**3)
+    assert double.status == "refuted" and double.detail.endswith("; here the left side is twice the right side")
+    half = decide(sin(x) / 2, sin(x))
+    assert half.status == "refuted" and half.detail.endswith("; here the left side is half the right side")
+    for other in (decide(sin(x), cos(x)), decide(x, sympy.Integer(0))):
+        assert other.status == "refuted" and "here the left side" not in other.detail, other.detail

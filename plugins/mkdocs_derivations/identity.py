@@ -692,6 +692,9 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     gap = sampling.show_gap(a2, b2, 2 * digits)
     if gap is not None:
         values += f" (left - right = {gap})"
+    slip = sampling.slip_hint(a2, b2, 2 * digits)
+    if slip is not None:
+        values += f"; {slip}"
     if entry.label:
         example["entry"] = entry.label
         detail = f"entry {entry.label} differs" + (f" at {where}: {values}" if where else f": {values}")

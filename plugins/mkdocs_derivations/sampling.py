@@ -787,6 +787,22 @@ def show_gap(a: Value, b: Value, digits: int) -> str | None:
     return f"{im_}*I" if re_ is None else f"{re_} + ({im_})*I"
 
 
+def slip_hint(a: Value, b: Value, digits: int) -> str | None:
+    """How two differing values are related when the relation is a common slip (a lost sign, a lost factor of
+    2), said of this point only: a contributor reading "left side = -0.0632, right side = 0.0632" should not
+    have to notice it. None otherwise, and when the right side is 0."""
+    for num, den, text in ((-1, 1, "the negative of"), (2, 1, "twice"), (1, 2, "half")):
+        if a.exact is not None and b.exact is not None:
+            related = b.exact != 0 and den * a.exact == num * b.exact
+        else:
+            with mpmath.workdps(2 * digits + 10):
+                scaled = Value(None, b.approx * num / den)
+            related = b.approx != 0 and agree(a, scaled, digits)
+        if related:
+            return f"here the left side is {text} the right side"
+    return None
+
+
 def _short(value: Any) -> bool:
     """Whether an exact rational prints in at most about 25 characters, judged without printing it (Python
     refuses to print integers of more than 4300 digits)."""
