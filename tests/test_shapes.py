@@ -26,7 +26,7 @@ def env_of(**decls: str) -> Environment:
 LINEAR = env_of(theta="vector(D)", Phi="matrix(N, D)", y="vector(N)", e="vector(N)", L="real",
                 S="matrix(N, N, symmetric)", t="real", x="vector(n)", f="function(x)",
                 F="function(x) -> vector(m)", u="vector(m)", G="function(u) -> vector(k)", x1="function(t)",
-                x2="function(t)", h="function(x1, x2)")
+                x2="function(t)", h="function(x1, x2)", j="integer", r="function(t) -> integer")
 
 
 def shape(source: str, env: Environment = LINEAR) -> Shape:
@@ -114,6 +114,10 @@ MISMATCHES: list[tuple[str, int, str]] = [
     ("jacobian(L, [t, theta])", 17, "`theta` is D×1, not a scalar"),
     ("diff(L, theta)", 9, "not a scalar"),
     ("diff(L, 2*t)", 10, "declared scalar symbol"),
+    # a derivative by a whole-number variable: SymPy folds sin(pi*j) to 0 first (d sin(pi j)/dj = 0 was proved)
+    ("diff(sin(pi*j), j)", 17, "`j` is declared `integer`"),
+    ("diff(L, r)", 9, "`r` is declared `integer`"),
+    ("jacobian([L], [t, j])", 19, "`j` is declared `integer`"),
     ("diff(L, t, 0)", 12, "order of a derivative"),
     ("diff(L, t, 100)", 12, "order of a derivative"),
     ("Matrix([[1, 2], [3]])", 17, "ragged Matrix: row 2 has 1 entries, row 1 has 2"),

@@ -415,19 +415,47 @@ class Evaluator:
         if name == "norm2":
             v = self.value(args[0], expand)
             return v.T * v if isinstance(v, sp.MatrixBase | MatrixExpr) else v * v
+        if name == "det" and self.sizes is not None:
+            inverse = self._inverse_power(args[0], expand)
+            if inverse is not None:
+                return inverse
         if name in ("trace", "det", "inv"):
             m = self.value(args[0], expand)
             if not isinstance(m, sp.MatrixBase | MatrixExpr):  # a 1×1 product already became a scalar
                 return sp.Integer(1) / m if name == "inv" else m
             if name == "trace":
-                return sp.Trace(m).doit() if isinstance(m, MatrixExpr) else m.trace()
+                return _doit(sp.Trace(m)) if isinstance(m, MatrixExpr) else m.trace()
             if name == "det":  # Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product
-                return sp.Determinant(m).doit() if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
+                return _doit(sp.Determinant(m)) if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
             return m.I if isinstance(m, MatrixExpr) else self._inverse_once(m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])
         raise EvaluationError(f"unknown function {name}")
+
+    def _inverse_power(self, node: Node, expand: frozenset[str]) -> Any:
+        """det(inv(M)) as 1/det(M) and det(M**-k) as det(M)**-k at a concrete size, or None for any other
+        argument. The determinant of the inverse of a 3×3 matrix of symbols (rational-function entries) ran
+        past the exact check's time, and det(inv(A B)) = 1/(det A det B) got numeric evidence only (red
+        team 3). A singular M is refused as ``inv`` refuses it."""
+        if isinstance(node, Call) and node.func == "inv":
+            inner, power = node.args[0], 1
+        elif isinstance(node, BinOp) and node.op == "**":
+            exponent = self.value(node.right, frozenset())
+            if not (isinstance(exponent, sp.Integer) and exponent < 0):
+                return None
+            inner, power = node.left, int(-exponent)
+        else:
+            return None
+        m = self.value(inner, expand)
+        if not isinstance(m, sp.MatrixBase):
+            return None
+        if not m.is_square:
+            raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
+        d = m.det(method="berkowitz")
+        if not _invertible_at_a_point(m) and sp.expand(d) == 0:
+            raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+        return d ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
         """``eye(n)`` and ``zeros(m, n)``: ``Identity``/``ZeroMatrix`` of the same dimension symbols as the
@@ -504,6 +532,17 @@ class Evaluator:
             rows = [[self.value(x, expand) for x in row.items] for row in arg.items if isinstance(row, ListExpr)]
             return sp.Matrix(rows)
         return sp.Matrix([self.value(x, expand) for x in arg.items])
+
+
+def _doit(expr: Any) -> Any:
+    """``doit`` until nothing changes (at most three times): Determinant(inv(A B)) becomes
+    Determinant(A⁻¹)·Determinant(B⁻¹) at the first, 1/(det A det B) only at the second."""
+    for _ in range(3):
+        done = expr.doit()
+        if done == expr:
+            break
+        expr = done
+    return expr
 
 
 def undefined(value: Any) -> bool:

@@ -412,6 +412,8 @@ def _kink_arguments(*exprs: sympy.Basic) -> list[sympy.Basic]:
 _ROOT_DEGREE = 4
 """Highest degree of a polynomial factor whose roots :func:`root_points` takes (exact roots of higher degree
 are CRootOf objects of every degree, but one argument of degree 4 is already rare in a derivation)."""
+_HIGH_DEGREE = 12
+"""Highest degree of a polynomial factor whose real roots are only separated (:func:`root_points`)."""
 _ROOT_POLYNOMIALS = 6  # polynomial factors per symbol, all arguments together
 _ROOT_POINTS = 8
 _REFINEMENTS = 12  # refinements of an isolating interval, each 2**-16 of the last: gaps down to about 1e-58
@@ -465,14 +467,20 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
             continue
         polynomials: list[sympy.Poly] = []
         values: list[sympy.Expr] = []
+        high: list[sympy.Poly] = []
         for argument in relevant:
-            _zeros(argument.xreplace(others), symbol, polynomials, values)
+            _zeros(argument.xreplace(others), symbol, polynomials, values, high)
         found = list(values)
         if polynomials:
             product = functools.reduce(lambda p, q: p * q, polynomials[:_ROOT_POLYNOMIALS]).sqf_part()
             found = _real_zeros(product) + found
             if symbol.is_extended_real is not True:  # complex: Abs(sign(z**2 + 1)) = 1 fails at z = i only
                 found += [root for root in product.all_roots() if root.is_real is False]
+        if high:
+            # Of a higher degree only the rational points between adjacent real roots (no slow exact root):
+            # |x**5 - 2| + |x**5 - 3| = |2*x**5 - 5| fails only for 2 < x**5 < 3 (red team; numeric evidence).
+            everything = functools.reduce(lambda p, q: p * q, (polynomials + high)[:_ROOT_POLYNOMIALS]).sqf_part()
+            found += _real_zeros(everything, roots=False)
         for value in found:
             point = {**others, symbol: value}
             if point in points or not value.is_finite or not consistent(symbol, value):
@@ -482,6 +490,56 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
                 yield point
                 if len(points) >= _ROOT_POINTS:
                     return
+    yield from _critical_points(ordered, arguments, jumps, points, rng)
+
+
+_CRITICAL_DEGREE = 4
+"""Highest total degree of a jump argument whose critical points :func:`_critical_points` solves for."""
+_CRITICAL_POINTS = 4
+
+
+def _critical_points(ordered: list[sympy.Basic], arguments: list[sympy.Basic], jumps: list[sympy.Basic],
+                     taken: list[Point], rng: random.Random) -> Iterator[Point]:
+    """Where a polynomial argument of several variables has a zero gradient, and is 0 there: a zero that no
+    search in one variable with the others at generic values finds, because the argument only touches 0.
+    ``sign(x**2 + y**2)**2 = 1`` is false at the origin alone, and for every fixed ``y != 0`` the argument
+    has no real root in ``x`` (found by the red team: numeric evidence). A non-negative polynomial's zeros
+    are among its critical points. Variables the solution leaves free get generic values; only real points
+    that fit the declarations, where the argument is recognised as exactly 0, are kept (and, as for every
+    root point, where every jump argument is exactly 0 or certified non-zero). At most
+    :data:`_CRITICAL_POINTS`."""
+    found = 0
+    for argument in arguments:
+        variables = sorted(argument.free_symbols & set(ordered), key=sympy.default_sort_key)
+        if len(variables) < 2:
+            continue  # one variable: its roots are root_points' own
+        try:
+            poly = sympy.Poly(argument, *variables, domain=sympy.QQ)
+        except (sympy.PolynomialError, sympy.polys.polyerrors.CoercionFailed):
+            continue
+        if poly.total_degree() > _CRITICAL_DEGREE:
+            continue
+        try:
+            solutions = sympy.solve([poly.diff(v).as_expr() for v in variables], variables, dict=True)
+        except (NotImplementedError, sympy.PolynomialError):
+            continue
+        for solution in solutions:
+            try:
+                free = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
+                        for s in ordered if s not in solution}
+            except Unsampleable:
+                continue
+            point = {**free, **{s: v.xreplace(free) for s, v in solution.items()}}
+            if point in taken or any(v.free_symbols or not v.is_finite or not consistent(s, v)
+                                     for s, v in point.items()):
+                continue
+            if argument.xreplace(point) != 0 or not _jumps_exact(jumps, point):
+                continue
+            taken.append(point)
+            yield point
+            found += 1
+            if found >= _CRITICAL_POINTS:
+                return
 
 
 def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
@@ -493,9 +551,10 @@ def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
 
 
 def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Poly],
-           values: list[sympy.Expr]) -> None:
+           values: list[sympy.Expr], high: list[sympy.Poly]) -> None:
     """Collect the zeros of ``argument`` in ``symbol`` by factor: a polynomial factor of modest degree
-    goes to ``polynomials``, the zeros of a trigonometric function of a linear form to ``values``."""
+    goes to ``polynomials``, one of a higher degree (up to :data:`_HIGH_DEGREE`) to ``high``, the zeros of a
+    trigonometric function of a linear form to ``values``."""
     for factor in sympy.Mul.make_args(argument):
         if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0:
             factor = factor.base
@@ -505,6 +564,8 @@ def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Po
         if poly is not None:
             if 1 <= poly.degree() <= _ROOT_DEGREE:
                 polynomials.append(poly)
+            elif _ROOT_DEGREE < poly.degree() <= _HIGH_DEGREE:
+                high.append(poly)
             continue
         zeros = _TRIG_ZEROS.get(type(factor))
         inner = _rational_poly(factor.args[0], symbol) if zeros else None
@@ -513,14 +574,14 @@ def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Po
             values.extend((zero - offset.as_expr()) / slope.as_expr() for zero in zeros)
 
 
-def _real_zeros(product: sympy.Poly) -> list[sympy.Expr]:
+def _real_zeros(product: sympy.Poly, *, roots: bool = True) -> list[sympy.Expr]:
     """The real roots of the square-free ``product`` in increasing order, each followed by a rational point
-    strictly between it and the next."""
-    roots = product.real_roots()
+    strictly between it and the next (only those points when not ``roots``)."""
     intervals = [interval for interval, _ in product.intervals()]
     found: list[sympy.Expr] = []
-    for i, root in enumerate(roots):
-        found.append(root)
+    for i, root in enumerate(product.real_roots() if roots else [None] * len(intervals)):
+        if root is not None:
+            found.append(root)
         if i + 1 < len(intervals):
             between = _rational_between(product, intervals[i], intervals[i + 1])
             if between is not None:

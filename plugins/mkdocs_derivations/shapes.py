@@ -269,6 +269,12 @@ class _Checker:
         if not isinstance(value, ScalarDecl):
             raise self.fail(node, f"{context}: `{node.id}` is {shape_text(self.name(node))}, not a scalar "
                                   "(use jacobian for vectors)")
+        if "integer" in value.assumptions:
+            # SymPy folds sin(pi*n) to 0 and cos(pi*n) to (-1)**n for an integer n before differentiating, so
+            # d sin(pi n)/dn = 0 was proved and the true d sin(pi n)/dn = pi cos(pi n) refuted (red team).
+            raise self.fail(node, f"{context}: `{node.id}` is declared `integer`, and a derivative by a variable "
+                                  "that takes only whole values has no meaning; declare it `real` to "
+                                  "differentiate by it")
 
     def derivative(self, node: Call) -> Shape:
         expr, var = node.args[0], node.args[1]
