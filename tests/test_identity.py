@@ -1072,7 +1072,11 @@ def test_root_points_take_the_real_roots_of_polynomial_and_trigonometric_argumen
     assert all(v.is_Rational for v in cubic[1::2])
     # the other symbols at generic values; beyond degree 4 and other non-polynomials nothing is guessed
     assert all(p[y] == p[x] ** 2 for p in _roots([x, y], Abs(x**2 - y)))
-    assert _roots([x], Abs(x**5 - x - 1), sympy.sign(exp(x) - 2), sympy.sign(sin(x**2))) == []
+    assert _roots([x], Abs(x**5 - x - 1), sympy.sign(sin(x**2))) == []
+    # an exp or log of a linear form: its exact zero, and the simplest rational between two of them
+    assert _roots([x], sympy.sign(exp(x) - 2)) == [{x: sympy.log(2)}]
+    logs = [p[xp] for p in _roots([xp], Abs(sympy.log(xp) - 30) + Abs(2 * sympy.log(xp) - 62))]
+    assert logs[0::2] == [exp(30), exp(31)] and logs[1].is_Integer and exp(30) < logs[1] < exp(31)
 
 
 def test_root_points_come_last() -> None:

@@ -28,6 +28,7 @@ import math
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import mpmath
@@ -468,9 +469,10 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
         polynomials: list[sympy.Poly] = []
         values: list[sympy.Expr] = []
         high: list[sympy.Poly] = []
+        monotone: list[sympy.Expr] = []
         for argument in relevant:
-            _zeros(argument.xreplace(others), symbol, polynomials, values, high)
-        found = list(values)
+            _zeros(argument.xreplace(others), symbol, polynomials, values, high, monotone)
+        found = list(values) + _numbers_between(monotone)
         if polynomials:
             product = functools.reduce(lambda p, q: p * q, polynomials[:_ROOT_POLYNOMIALS]).sqf_part()
             found = _real_zeros(product) + found
@@ -551,10 +553,11 @@ def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
 
 
 def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Poly],
-           values: list[sympy.Expr], high: list[sympy.Poly]) -> None:
+           values: list[sympy.Expr], high: list[sympy.Poly], monotone: list[sympy.Expr]) -> None:
     """Collect the zeros of ``argument`` in ``symbol`` by factor: a polynomial factor of modest degree
     goes to ``polynomials``, one of a higher degree (up to :data:`_HIGH_DEGREE`) to ``high``, the zeros of a
-    trigonometric function of a linear form to ``values``."""
+    trigonometric function of a linear form to ``values``, the zero of an exp or log of one
+    (:func:`_monotone_zero`) to ``monotone``."""
     for factor in sympy.Mul.make_args(argument):
         if factor.is_Pow and factor.exp.is_Integer and factor.exp > 0:
             factor = factor.base
@@ -568,10 +571,72 @@ def _zeros(argument: sympy.Expr, symbol: sympy.Basic, polynomials: list[sympy.Po
                 high.append(poly)
             continue
         zeros = _TRIG_ZEROS.get(type(factor))
-        inner = _rational_poly(factor.args[0], symbol) if zeros else None
+        inner = _rational_poly(factor.args[0], symbol) if zeros and factor.args else None
         if zeros and inner is not None and inner.degree() == 1:
             slope, offset = inner.all_coeffs()
             values.extend((zero - offset.as_expr()) / slope.as_expr() for zero in zeros)
+            continue
+        zero = _monotone_zero(factor, symbol)
+        if zero is not None:
+            monotone.append(zero)
+
+
+_INVERSES: dict[type[sympy.Function], Callable[[sympy.Expr], sympy.Expr]] = {
+    sympy.exp: sympy.log,
+    sympy.log: sympy.exp,
+}
+
+
+def _monotone_zero(factor: sympy.Expr, symbol: sympy.Basic) -> sympy.Expr | None:
+    """The real zero of ``c + a*g(s*x + o)`` for ``g`` exp or log (a, s non-zero rationals, c a real number):
+    ``|log(x) - 30| + |log(x) - 31| = 2*|log(x) - 61/2|`` fails only for e**30 < x < e**31, and
+    ``sign(exp(x) - 2)**2 = 1`` only at log 2 (red team: numeric evidence)."""
+    constant, dependent = factor.as_independent(symbol, as_Add=True)
+    coefficient, call = dependent.as_independent(symbol, as_Add=False)
+    inverse = _INVERSES.get(type(call))
+    if inverse is None or not coefficient.is_Rational or coefficient == 0:
+        return None
+    if not constant.is_number or constant.is_extended_real is not True:
+        return None
+    inner = _rational_poly(call.args[0], symbol)
+    if inner is None or inner.degree() != 1:
+        return None
+    target = -constant / coefficient
+    if isinstance(call, sympy.exp) and target.is_positive is not True:
+        return None  # exp is never 0 or negative
+    slope, offset = inner.all_coeffs()
+    return (inverse(target) - offset.as_expr()) / slope.as_expr()
+
+
+def _numbers_between(values: list[sympy.Expr]) -> list[sympy.Expr]:
+    """``values`` (real numbers) in increasing order, each followed by the simplest rational strictly between
+    it and the next one (kept only if it really lies between): a counterexample reads x = 15 rather than a
+    30-digit fraction."""
+    ordered = sorted(set(values), key=lambda v: sympy.N(v, 30))
+    found: list[sympy.Expr] = []
+    for low, high in itertools.zip_longest(ordered, ordered[1:]):
+        found.append(low)
+        if high is None:
+            continue
+        # 30-digit decimals just inside the two ends, then the simplest fraction between those
+        inside = [Fraction(str(sympy.N(low + (high - low) * sympy.Rational(q, 8), 30))) for q in (1, 7)]
+        middle = sympy.Rational(*_simplest_between(*inside).as_integer_ratio())
+        if (middle - low).is_positive and (high - middle).is_positive:
+            found.append(middle)
+    return found
+
+
+def _simplest_between(low: Fraction, high: Fraction) -> Fraction:
+    """The fraction with the smallest denominator (then numerator) in [low, high], by continued fractions."""
+    if low <= 0 <= high:
+        return Fraction(0)
+    if high < 0:
+        return -_simplest_between(-high, -low)
+    whole = math.ceil(low)
+    if whole <= high:
+        return Fraction(whole)
+    floor = whole - 1  # low and high lie strictly between floor and floor + 1
+    return floor + 1 / _simplest_between(1 / (high - floor), 1 / (low - floor))
 
 
 def _real_zeros(product: sympy.Poly, *, roots: bool = True) -> list[sympy.Expr]:
