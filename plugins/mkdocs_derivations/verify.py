@@ -112,6 +112,9 @@ class _Context:
         self.dims = self.dimensions()  # the same for every set of substituted definitions
         self.sizes = [dict(s) for s in claim.sizes] or default_sizes(self.dims)
         self.unproved_sizes = [] if claim.sizes else unproved_sizes(self.dims, self.mentioned)
+        # Every dimension 1, only to refute (see :func:`_refuted_at_size_one`); hand-written sizes are the
+        # author's statement of where the claim is meant to hold.
+        self.size_one = [] if claim.sizes or not self.dims else [dict.fromkeys(self.dims, 1)]
         self.points_apply = rational_points.applies(self.env, self.mentioned)
 
     def reachable(self, start: set[str], *, function_arguments: bool = True,
@@ -242,6 +245,13 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
         method = _METHOD_NAMES.get(outcome.method, outcome.method)
         if method not in methods:
             methods.append(method)
+    refuted = _refuted_at_size_one(ctx, expand)
+    if refuted is not None:
+        if all_dims:
+            return Verdict("error", method="engine disagreement",
+                           detail="the symbolic-dimension proof and a concrete-size check disagree; "
+                                  "please report this", sizes=refuted.sizes)
+        return refuted
     if weakest_numeric:
         detail = "agreement at random points at the listed sizes: evidence, not proof"
         if ran_out:
@@ -254,6 +264,26 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
                        detail="proved with symbolic dimensions; cross-checked exactly at the listed sizes")
     return Verdict("sizes", method=", ".join(methods), sizes=checked,
                    detail="exact check with symbolic entries at each listed size")
+
+
+def _refuted_at_size_one(ctx: _Context, expand: frozenset[str]) -> Verdict | None:
+    """The refutation at size 1 of a claim that held at its default sizes, or None.
+
+    Size 1 is never evidence (many false identities hold there: (AB)ᵀ = AᵀBᵀ), but a counterexample there
+    is one: det(x yᵀ) = 0 for vectors x, y of size n holds from n = 2 on and was "checked at sizes n = 2,
+    n = 3" although it fails at n = 1 (red team 3). Only a counterexample counts: a singular matrix, a time
+    limit or a 1×1 matrix that the evaluator made a scalar on one side only (a shape "refutation") say
+    nothing about the claim."""
+    for sizes in ctx.size_one:
+        try:
+            outcome = _decide_at(ctx, expand, sizes)
+        except (SingularMatrix, EvaluationError):
+            continue
+        if outcome is not None and outcome.status == "refuted" and outcome.method != "shape":
+            verdict = _from_outcome(outcome, status_if_proved="sizes")
+            verdict.sizes = [sizes]
+            return verdict
+    return None
 
 
 _PROVISIONAL_NOTE = "a longer `time_limit` may prove it; this verdict is not cached"
