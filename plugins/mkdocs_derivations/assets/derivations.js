@@ -193,8 +193,35 @@
     });
   }
 
+  // ----- a site opened from the file system -----------------------------------------------------------
+
+  // With MkDocs' directory URLs a link names a folder ("../least-squares/"): a web server answers with its
+  // index.html, a browser showing files from disk (file://, how an offline copy is often opened) with a
+  // folder listing, so every page but the first was a listing. Opened as file://, links to a folder of the
+  // site are pointed at its index.html: the navigation, prose references, the graph's boxes and, once
+  // typeset, "by (13)" links inside math.
+  function fileLinks() {
+    if (window.location.protocol !== "file:") return;
+    document.querySelectorAll("a[href]").forEach(function (link) {
+      var href = link.getAttribute("href");
+      if (!href || href.charAt(0) === "#") return;
+      var url;
+      try {
+        url = new URL(href, window.location.href);
+      } catch (err) {
+        return;
+      }
+      if (url.protocol !== "file:" || url.pathname.slice(-1) !== "/") return;
+      url.pathname += "index.html";
+      link.setAttribute("href", url.href);
+    });
+  }
+
+  fileLinks();
+
   function afterTypeset() {
     nameMathLinks();
+    fileLinks();
     layOut();
   }
 
@@ -416,6 +443,11 @@
     if (samePage(url)) {
       var row = document.getElementById(id);
       fill(link, row ? localContent(row) : null, token);
+      return;
+    }
+    // Opened from disk, the browser refuses to fetch another file (and logs an error): no preview then.
+    if (url.protocol === "file:") {
+      hide();
       return;
     }
     var pageUrl = url.href.split("#")[0];
