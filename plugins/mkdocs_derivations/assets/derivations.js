@@ -519,7 +519,19 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && popup && !popup.hidden) hide();
+    if (event.key !== "Escape") return;
+    if (popup && !popup.hidden) {
+      hide();
+      return;
+    }
+    // An open badge closes with Escape too, as a popup would, when the focus is on it or in its details
+    // (a <details> element alone only closes with Enter or Space on its summary); the focus returns to
+    // its summary.
+    var open = document.activeElement instanceof Element
+      ? document.activeElement.closest("details.deriv-verdict[open]") : null;
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
   });
 
   window.addEventListener("resize", function () {
