@@ -17,6 +17,7 @@ from .references import DASHBOARD_SLUG, Registry, cited_pages, pages_registry
 from .render import counted
 from .slots import Immediate, Slots
 
+GRAPH_MIN_WIDTH = 640  # px: the narrowest the graph is drawn at, so that its labels stay readable
 _COLOURS = {"verified": ("#2e7d32", "#e8f5e9"), "partial": ("#b26a00", "#fff8e1"), "failing": ("#c62828", "#ffebee")}
 
 
@@ -87,8 +88,12 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
     height = 40 + max((len(m) for m in columns.values()), default=1) * (height_box + gap_y) - gap_y
     # role "group", not "img": an image's content is presentational in ARIA, so assistive technology that
     # follows the spec would hide the boxes' links inside it.
+    # Scaled to fit a phone, the boxes' 14 px labels were 5.6 px high: the graph shrinks to at most
+    # GRAPH_MIN_WIDTH (labels >= 10 px) and scrolls in its box below that (derivations.css).
+    least = min(width, GRAPH_MIN_WIDTH)
     parts = [f'<svg class="deriv-graph" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'width="{width}" height="{height}" role="group" aria-label="Dependency graph of the derivations">',
+             f'width="{width}" height="{height}" style="min-width: {least}px" role="group" '
+             'aria-label="Dependency graph of the derivations">',
              '<defs><marker id="deriv-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="8" '
              'markerHeight="8" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#777"/>'
              "</marker></defs>"]

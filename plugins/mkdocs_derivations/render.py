@@ -163,10 +163,12 @@ class _PageRenderer:
         number = f' data-eq-number="{_esc(row.number)}"' if row.number else ""
         number += f' data-deriv-chain="{chain}"' if chain is not None else ""
         ident = f' id="{_esc(row.anchor)}"' if row.anchor else ""
+        # data-search-exclude: mkdocs-material's search index leaves the TeX out. Search results showed rows as
+        # raw source ("\\[{}\\stackrel{\\href{#eq-re..."), and TeX is not what a reader types into a search box.
         status = self.slots.attribute(lambda: self.row_status(row))
         return (
             f'<div class="deriv-eq deriv-{status}"{ident}{number}>\n'
-            f'<div class="arithmatex">\\[{tex}\\]</div>\n'
+            f'<div class="arithmatex" data-search-exclude="tex">\\[{tex}\\]</div>\n'
             f"{self.slots.text(lambda: self.verdict_box(row))}\n"
             "</div>"
         )

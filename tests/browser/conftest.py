@@ -154,14 +154,15 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def browser_page(browser: Any) -> Iterator[BrowserPage]:
-    """A fresh page (own context: no shared storage) that may only talk to 127.0.0.1/localhost."""
+    """A fresh page (own context: no shared storage) that may only talk to 127.0.0.1/localhost (or read
+    files, for a site opened from disk)."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
     probe = BrowserPage(page)
 
     def route(route: Any) -> None:
         url = route.request.url
-        if urlsplit(url).hostname in LOCAL_HOSTS:
+        if urlsplit(url).hostname in LOCAL_HOSTS or urlsplit(url).scheme == "file":  # a site opened from disk
             route.continue_()
         else:
             probe.blocked.append(url)

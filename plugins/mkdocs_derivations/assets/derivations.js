@@ -193,8 +193,35 @@
     });
   }
 
+  // ----- a site opened from the file system -----------------------------------------------------------
+
+  // With MkDocs' directory URLs a link names a folder ("../least-squares/"): a web server answers with its
+  // index.html, a browser showing files from disk (file://, how an offline copy is often opened) with a
+  // folder listing, so every page but the first was a listing. Opened as file://, links to a folder of the
+  // site are pointed at its index.html: the navigation, prose references, the graph's boxes and, once
+  // typeset, "by (13)" links inside math.
+  function fileLinks() {
+    if (window.location.protocol !== "file:") return;
+    document.querySelectorAll("a[href]").forEach(function (link) {
+      var href = link.getAttribute("href");
+      if (!href || href.charAt(0) === "#") return;
+      var url;
+      try {
+        url = new URL(href, window.location.href);
+      } catch (err) {
+        return;
+      }
+      if (url.protocol !== "file:" || url.pathname.slice(-1) !== "/") return;
+      url.pathname += "index.html";
+      link.setAttribute("href", url.href);
+    });
+  }
+
+  fileLinks();
+
   function afterTypeset() {
     nameMathLinks();
+    fileLinks();
     layOut();
   }
 
@@ -418,6 +445,11 @@
       fill(link, row ? localContent(row) : null, token);
       return;
     }
+    // Opened from disk, the browser refuses to fetch another file (and logs an error): no preview then.
+    if (url.protocol === "file:") {
+      hide();
+      return;
+    }
     var pageUrl = url.href.split("#")[0];
     box.textContent = "Loading…";
     box.setAttribute("aria-busy", "true");
@@ -487,7 +519,19 @@
   });
 
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && popup && !popup.hidden) hide();
+    if (event.key !== "Escape") return;
+    if (popup && !popup.hidden) {
+      hide();
+      return;
+    }
+    // An open badge closes with Escape too, as a popup would, when the focus is on it or in its details
+    // (a <details> element alone only closes with Enter or Space on its summary); the focus returns to
+    // its summary.
+    var open = document.activeElement instanceof Element
+      ? document.activeElement.closest("details.deriv-verdict[open]") : null;
+    if (!open) return;
+    open.open = false;
+    open.querySelector("summary").focus();
   });
 
   window.addEventListener("resize", function () {
