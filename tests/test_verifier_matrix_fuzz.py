@@ -379,8 +379,9 @@ def local_rewrites(n: Node) -> list[tuple[str, Node]]:
             out.append(("double-inverse", a.args[0]))
     if n.op == "trace":
         (a,) = n.args
-        if a.op == "mul":
-            out.append(("trace-cyclic", trace(mul(a.args[1], a.args[0]))))
+        if a.op == "mul":  # trace(θ θᵀ) = θᵀθ: a rotation to 1×1 is the number itself, not its trace
+            rotated = mul(a.args[1], a.args[0])
+            out.append(("trace-cyclic", rotated if rotated.shape == SCALAR else trace(rotated)))
         if a.op == "add":
             out.append(("trace-sum", add(trace(a.args[0]), trace(a.args[1]))))
         if a.op == "T":
