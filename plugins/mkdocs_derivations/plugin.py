@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Callable
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -20,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from . import mathjax_assets, staging
 from .checking import Checker, find_specs
@@ -37,6 +41,9 @@ from .printable import plugin_logger
 from .render import counted
 from .sanitize import sanitize_html
 from .site_pages import SitePages
+
+if TYPE_CHECKING:  # imported by `mkdocs serve` only, not by every build
+    from mkdocs.livereload import LiveReloadServer
 
 log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
@@ -154,6 +161,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._strict_warnings: _StrictWarnings | None = None
         self._checked_before = 0  # the checker's count of claims sent to workers when this build started
         self._mathjax_files: list[tuple[Path, str]] = []
+        self._server: LiveReloadServer | None = None  # `mkdocs serve`'s, which watches the specs folder
+        self._watch_lock = threading.Lock()
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -182,7 +191,6 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             return config
         self._refuse_a_second_instance(config)
         self._root = Path(config.config_file_path or ".").resolve().parent
-        config.watch.append(str(self._specs_dir()))
         extra_js = [f"{_ASSET_FOLDER}/derivations.js"]
         if self.config.serve_mathjax:
             # Found now, so that a missing package stops the build before anything is written.
@@ -234,6 +242,41 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def _specs_dir(self) -> Path:
         return self._root / self.config.specs_dir
 
+    # `mkdocs serve` watches the specs folder, but only while it exists. Given to MkDocs' `watch` list, a
+    # missing folder stopped `mkdocs serve` at its start with a traceback, and the watch of a folder that was
+    # deleted or moved away ended for good: once it was back, no edit of a spec rebuilt the site. So the
+    # plugin arms the watch itself whenever the folder exists: when serving starts, at each rebuild, and as
+    # soon as the folder appears in its parent folder (which is watched for that alone).
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: object) -> LiveReloadServer | None:
+        if not self.config.enabled:
+            return server
+        self._server = server
+        self._watch_specs_folder()
+        parent = self._specs_dir().parent
+        if parent.is_dir():
+            server.observer.schedule(_FolderAppears(self._specs_dir(), self._watch_specs_folder), str(parent))
+        return server
+
+    def _watch_specs_folder(self) -> None:
+        """Watch the specs folder if it exists and no live watch has it (its watch stops when it is deleted)."""
+        server = self._server
+        if server is None:
+            return
+        folder = os.path.abspath(self._specs_dir())
+        with self._watch_lock:
+            if not os.path.isdir(folder):
+                return
+            if any(os.path.abspath(emitter.watch.path) == folder and not emitter.stopped_event.is_set()
+                   for emitter in list(server.observer.emitters)):
+                return
+            while True:  # drop the dead watch, however many `watch` calls MkDocs counted for the folder
+                try:
+                    server.unwatch(folder)
+                except KeyError:
+                    break
+            server.watch(folder)
+
     # Generated pages must exist before the navigation is built, so they are added here, not later.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self._checker is None:
@@ -248,6 +291,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         # renders the pages. A generated page's Markdown shows its verdicts as slots (slots.py), filled in
         # its final HTML in on_post_page, which waits for that page's verdicts only.
         specs_dir = self._specs_dir()
+        self._watch_specs_folder()  # before the files are read: a save from now on rebuilds again
         try:
             if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
                 log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
@@ -354,3 +398,20 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self._site is not None:
             self._site.pending.cancel()
             self._site = None
+
+
+class _FolderAppears(FileSystemEventHandler):
+    """Calls ``arm`` when ``folder`` is created in (or moved into) the watched folder.
+
+    The observer calls handlers holding its own lock, which arming the watch takes too, from the build
+    thread as well; so the call is made from a thread of its own, after this handler has returned."""
+
+    def __init__(self, folder: Path, arm: Callable[[], None]) -> None:
+        super().__init__()
+        self._folder = os.path.abspath(folder)
+        self._arm = arm
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if event.is_directory and self._folder in [os.path.abspath(os.fsdecode(p)) for p in paths if p]:
+            threading.Thread(target=self._arm, daemon=True, name="derivations-watch").start()
