@@ -132,3 +132,22 @@ def test_a_specs_folder_made_deleted_and_restored_while_serving_is_watched_again
     server.wait_for_build(before)
     assert _badges(server.page("derivations/tiny/")) == ["deriv-refuted"]
     assert "Traceback" not in server.log()
+
+
+def test_disabling_the_plugin_while_serving_stops_its_workers(tmp_path: Path, serve: type[Server]) -> None:
+    """`enabled: false` saved in mkdocs.yml while serving left the checking workers (a SymPy import each,
+    about 85 MB of memory) idle until `mkdocs serve` exited."""
+    site = site_support.make_site(tmp_path / "site", {"tiny.yml": GOOD}, cache_dir="")
+    server = serve(site)
+    assert _badges(server.page("derivations/tiny/")) == ["deriv-proved"]
+    assert len(server.workers()) == 1
+    config = site / "mkdocs.yml"
+    before = server.builds()
+    config.write_text(config.read_text().replace("  - derivations:\n", "  - derivations:\n      enabled: false\n"))
+    server.wait_for_build(before)
+    assert server.workers() == []
+    before = server.builds()
+    config.write_text(config.read_text().replace("      enabled: false\n", ""))
+    server.wait_for_build(before)
+    assert _badges(server.page("derivations/tiny/")) == ["deriv-proved"]
+    assert len(server.workers()) == 1

@@ -188,6 +188,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
+            # `enabled: false` saved while serving: the workers of the earlier builds would idle until exit.
+            self._close_checker()
             return config
         self._refuse_a_second_instance(config)
         self._root = Path(config.config_file_path or ".").resolve().parent
@@ -389,6 +391,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     @event_priority(-100)
     def on_shutdown(self) -> None:
         self._cancel_check()
+        self._close_checker()
+
+    def _close_checker(self) -> None:
         if self._checker is not None:
             self._checker.close()
             self._checker = None
