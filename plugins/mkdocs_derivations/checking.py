@@ -170,6 +170,7 @@ class Checker:
         generated page waits only for its own spec's verdicts (:meth:`PendingCheck.wait`) before they are
         filled into its HTML. The workers are forked here, in the calling thread, and only for misses.
         """
+        self.cache.retry()  # a folder that refused a write in an earlier build may have been fixed
         misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
         missed = 0
         can_start = True
