@@ -163,6 +163,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._mathjax_files: list[tuple[Path, str]] = []
         self._server: LiveReloadServer | None = None  # `mkdocs serve`'s, which watches the specs folder
         self._watch_lock = threading.Lock()
+        self._awaited: set[str] = set()  # specs folders whose parent is watched for their return
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -251,22 +252,23 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     # soon as the folder appears in its parent folder (which is watched for that alone).
     def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
                  builder: object) -> LiveReloadServer | None:
-        if not self.config.enabled:
-            return server
-        self._server = server
-        self._watch_specs_folder()
-        parent = self._specs_dir().parent
-        if parent.is_dir():
-            server.observer.schedule(_FolderAppears(self._specs_dir(), self._watch_specs_folder), str(parent))
+        self._server = server  # also when disabled: `enabled: true` saved later arms the watch at that rebuild
+        if self.config.enabled:
+            self._watch_specs_folder()
         return server
 
     def _watch_specs_folder(self) -> None:
-        """Watch the specs folder if it exists and no live watch has it (its watch stops when it is deleted)."""
+        """Watch the specs folder if it exists and no live watch has it (its watch stops when it is deleted),
+        and its parent folder for the folder's return."""
         server = self._server
         if server is None:
             return
         folder = os.path.abspath(self._specs_dir())
         with self._watch_lock:
+            parent = os.path.dirname(folder)
+            if folder not in self._awaited and os.path.isdir(parent):
+                server.observer.schedule(_FolderAppears(folder, self._watch_specs_folder), parent)
+                self._awaited.add(folder)
             if not os.path.isdir(folder):
                 return
             if any(os.path.abspath(emitter.watch.path) == folder and not emitter.stopped_event.is_set()
@@ -411,7 +413,7 @@ class _FolderAppears(FileSystemEventHandler):
     The observer calls handlers holding its own lock, which arming the watch takes too, from the build
     thread as well; so the call is made from a thread of its own, after this handler has returned."""
 
-    def __init__(self, folder: Path, arm: Callable[[], None]) -> None:
+    def __init__(self, folder: str, arm: Callable[[], None]) -> None:
         super().__init__()
         self._folder = os.path.abspath(folder)
         self._arm = arm
