@@ -385,6 +385,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_counting()
         self._cancel_check()
+        self._discard_staging()
+
+    def _discard_staging(self) -> None:
         if self._final_site_dir is not None and self._staging_dir is not None:
             staging.discard(self._staging_dir)
             self._final_site_dir, self._staging_dir = None, None
@@ -394,6 +397,10 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def on_shutdown(self) -> None:
         self._cancel_check()
         self._close_checker()
+        # A Ctrl-C in a build raises KeyboardInterrupt, which MkDocs does not report as a build error: its
+        # staging folder was left behind, a whole site, under a new name each time for `mkdocs serve --clean`
+        # (whose site_dir is a fresh temporary folder).
+        self._discard_staging()
 
     def _close_checker(self) -> None:
         if self._checker is not None:
