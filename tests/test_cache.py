@@ -161,7 +161,7 @@ def test_unwritable_folder_serves_hits_and_warns_once(
         assert cache.get(key("new 0")) is None
     first = cache.path_for(key("new 0"))
     assert [r.getMessage() for r in caplog.records] == [
-        f"verdict cache is read-only from now on: cannot write {first} (Permission denied)"]
+        f"verdict cache is read-only for this run: cannot write {first} (Permission denied)"]
     assert cache.stats.writes == 0
     assert (tmp_path / old[:2] / f"{old}.json").read_bytes() == before
 
@@ -240,3 +240,19 @@ def test_a_cache_folder_deleted_while_in_use_is_made_again(tmp_path: Path) -> No
     cache.put(second, {"status": "refuted"})
     assert cache.get(second) == {"status": "refuted"} and cache.get(first) is None
     assert cache.stats.writes == 2
+
+
+def test_retry_takes_a_folder_that_was_a_file_once_it_is_fixed(tmp_path: Path) -> None:
+    """`mkdocs serve` keeps one cache object for the session: a folder that could not be created at its
+    start (a file in its place) is tried again at each rebuild, silently while it still cannot be."""
+    folder = tmp_path / "cache"
+    folder.write_text("not a folder")
+    cache = VerdictCache(folder)
+    assert not cache.enabled
+    cache.retry()
+    assert not cache.enabled
+    folder.unlink()
+    cache.retry()
+    assert cache.enabled
+    cache.put(key("after"), VERDICT)
+    assert VerdictCache(folder).get(key("after")) == VERDICT

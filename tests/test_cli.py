@@ -47,6 +47,19 @@ def test_exit_0_when_every_claim_holds(tmp_path: Path, capsys: pytest.CaptureFix
     assert "1 proved" in out
 
 
+def test_an_editor_lock_file_beside_a_spec_is_no_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Emacs links `.#good.yml` while a buffer of `good.yml` has unsaved changes: it was reported as a spec
+    that is a symbolic link and starts with a dot (exit 2, and a failed strict build or a dashboard error
+    under `mkdocs serve`) for as long as the file was being edited. A dot-file that is a spec still is one."""
+    write(tmp_path, "good.yml", GOOD)
+    (tmp_path / ".#good.yml").symlink_to("someone@host.4242:1700000000")  # dangling, as Emacs makes it
+    code, out = run(capsys, str(tmp_path))
+    assert (code, ".#good" in out) == (0, False), out
+    write(tmp_path, ".hidden.yml", GOOD)
+    code, out = run(capsys, str(tmp_path))
+    assert code == 2 and "`.hidden` starts with a dot" in out
+
+
 def test_exit_1_on_refuted_with_location_and_counterexample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """The whole line: file, line and column of the step, its equation, block and step, and the point with

@@ -291,8 +291,41 @@ def test_a_write_refused_in_a_worker_warns_once_and_stops_the_writes(
         checker.close()
     assert {v.status for v in first.verdicts.values()} == {"proved"}  # the verdicts do not suffer
     warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
-    assert len(warnings) == 1 and "read-only from now on" in warnings[0] and "Permission denied" in warnings[0]
+    assert len(warnings) == 1 and "read-only for this run" in warnings[0] and "Permission denied" in warnings[0]
     assert checker.cache.stats.writes == 0 and checker.cache.entry_for_writing("0" * 64) is None
+
+
+def test_a_serve_rebuild_writes_again_once_the_cache_folder_is_fixed(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """`mkdocs serve` keeps its checker between rebuilds: one refused write (the cache folder replaced by a
+    file, a full disk) stopped the writes for the rest of the session, with one warning long scrolled away,
+    however soon the folder was fixed. Each rebuild (`Checker.start`) tries the folder again."""
+    paths = _spec_paths(tmp_path)
+    refusing = tmp_path / "refusing"
+    refusing.touch()
+    real_write = cache_module._write_atomically
+
+    def refuse_while_flagged(path: Path, text: str) -> None:  # runs in the forked workers
+        if refusing.exists():
+            raise PermissionError(13, "Permission denied")
+        real_write(path, text)
+
+    monkeypatch.setattr(cache_module, "_write_atomically", refuse_while_flagged)
+    checker = _checker(tmp_path / "cache", jobs=1)
+    try:
+        with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
+            checker.start(paths).wait_all()
+            refusing.unlink()  # fixed
+            paths[0].write_text(paths[0].read_text().replace("x + x", "2*x - x + x"))  # a claim to check
+            rebuilt = checker.start(paths)
+            rebuilt.wait_all()
+    finally:
+        checker.close()
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1 and "read-only for this run" in warnings[0]
+    assert {v.status for v in rebuilt.specs[0].verdicts.values()} == {"proved"}
+    assert checker.cache.stats.writes == 1  # the rebuild's new claim was filed
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == 1
 
 
 # ----- identical claims are checked once, also across specs streamed to the pool ---------------------

@@ -394,3 +394,29 @@ def test_the_build_log_ends_with_the_site_total_and_what_sympy_checked(tmp_path:
     total += "0 for all dimensions, 0 at sizes), 0 definitions or assumptions, none refuted"
     assert total in first.stderr and "none refuted; SymPy checked 1 claim in this build" in first.stderr
     assert "none refuted; SymPy checked 0 claims in this build" in second.stderr  # answered by the cache
+
+
+def test_pages_of_any_file_name_are_linked_from_the_dashboard_graph_and_connections(tmp_path: Path) -> None:
+    """A spec's file name is its page's name, and any name makes a page; the links to it were written as
+    the bare name: `a#b` and `c?d` linked to nothing, `e%20f` to `e f` (a strict build failed on that, naming
+    the dashboard), `x:y` read as a URL scheme and was removed, and `p|q` split the dashboard's table row,
+    dropping a verdict placeholder."""
+    from urllib.parse import unquote
+
+    cites = GOOD.replace("See {eq:tiny}.", "See {eq:tiny} and {eq:good#tiny}.")
+    names = ["a#b", "c?d", "e%20f", "x:y", "p|q", "p(q", "sp ace"]
+    site = make_site(tmp_path, {"good.yml": GOOD, **{f"{name}.yml": cites for name in names}})
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    out = site / "site" / "derivations"
+
+    def targets(page: str, pattern: str) -> set[str]:
+        html = (out / page / "index.html").read_text()
+        return {unquote(link) for link in re.findall(pattern, html)}
+
+    pages = set(names) | {"good"}
+    assert targets("dashboard", r'<td><a href="\.\./([^"]+)/">') == pages
+    assert targets("graph", r'class="deriv-node-link" href="\.\./([^"]+)/"') == pages
+    used_by = (out / "good" / "index.html").read_text().split("Used by:")[1].split("</p>")[0]
+    assert {unquote(link) for link in re.findall(r'href="\.\./([^"]+)/"', used_by)} == set(names)
+    assert all((out / name / "index.html").is_file() for name in pages)

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from typing import Any
@@ -360,7 +361,7 @@ import os, sys, threading, time
 sys.path.insert(0, {tests!r})
 from test_pool import work
 from mkdocs_derivations.pool import WorkerPool
-pool = WorkerPool(work, jobs=2, time_limit_s=0.5)
+pool = WorkerPool(work, jobs=2, time_limit_s={limit!r})
 if {busy!r}:
     threading.Thread(target=pool.map, args=([("spin", None)] * 2,), daemon=True).start()
     time.sleep(0.3)
@@ -377,10 +378,12 @@ def _gone(pid: int) -> bool:
         return True
 
 
-def _orphans_end(busy: bool, within_s: float) -> None:
-    script = ORPHAN_SCRIPT.format(tests=os.path.dirname(__file__), busy=busy)
-    output = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    pids = [int(pid) for pid in output.stdout.split()]
+def _orphans_end(busy: bool, within_s: float, limit: float = 0.5) -> None:
+    script = ORPHAN_SCRIPT.format(tests=os.path.dirname(__file__), busy=busy, limit=limit)
+    with tempfile.TemporaryFile("w+") as output:  # not a pipe: a stray worker would hold it open
+        subprocess.run([sys.executable, "-c", script], stdout=output, check=True, timeout=60)
+        output.seek(0)
+        pids = [int(pid) for pid in output.read().split()]
     assert len(pids) == 2
     deadline = time.monotonic() + within_s
     while not all(_gone(pid) for pid in pids) and time.monotonic() < deadline:
@@ -399,6 +402,13 @@ def test_idle_workers_exit_when_the_parent_dies() -> None:
 def test_busy_workers_end_by_cpu_backstop_when_the_parent_dies() -> None:
     """Orphans spinning on a task stop after 4 x limit + 1 CPU seconds (3 s here)."""
     _orphans_end(busy=True, within_s=8.0)
+
+
+def test_busy_workers_end_soon_when_the_parent_dies_whatever_the_time_limit() -> None:
+    """`mkdocs serve` ended by SIGTERM or SIGHUP (a closed terminal) runs no shutdown: a worker in a claim
+    went on for its CPU backstop, 4 x the time limit + 1 s (two minutes at the site's 30 s, four hours at the
+    largest limit). A thread in each worker watches the parent's pid."""
+    _orphans_end(busy=True, within_s=3.0, limit=600.0)
 
 
 def test_lazy_tasks_are_run_while_the_rest_are_still_being_produced(pool: WorkerPool) -> None:

@@ -15,7 +15,8 @@ step nobody checked. Hence:
   because a file torn by a power cut fails the checks above and is a miss;
 * a folder that cannot be created degrades to a disabled cache; one that cannot be written keeps serving
   its valid entries but stops writing; either way one warning (which fails a ``--strict`` build: the folder
-  is the user's to fix) and never an exception, every verdict still being computed;
+  is the user's to fix) and never an exception, every verdict still being computed; the next run of the
+  same object (:meth:`VerdictCache.retry`, a `mkdocs serve` rebuild) tries the folder again;
 * an entry may be written by another process (the checker's workers file the verdicts they compute, see
   :meth:`VerdictCache.entry_for_writing`) and its outcome reported back with :meth:`VerdictCache.written`;
   a writer killed between creating its temporary file and the rename leaves a dot-file that readers never
@@ -64,6 +65,7 @@ class VerdictCache:
 
     def __init__(self, folder: Path | None) -> None:
         self.stats = CacheStats()
+        self._configured = folder
         self._folder: Path | None = None
         self._writable = False
         if folder is None:
@@ -74,6 +76,23 @@ class VerdictCache:
             log.warning("verdict cache disabled: cannot create %s (%s)", folder, exc.strerror or exc)
             return
         self._folder = folder
+        self._writable = True
+
+    def retry(self) -> None:
+        """For a new run with this object (a `mkdocs serve` rebuild): take writes again, and create the
+        folder if it could not be created, since it may have been fixed meanwhile. Silent when it still
+        cannot be created; a write that fails again warns again.
+
+        Without it, one failed write (the folder replaced by a file, a full disk) stopped the writes for the
+        rest of a serve session, however soon the folder was fixed, and every verdict was computed again at
+        the next start."""
+        if self._configured is None or self._writable:
+            return
+        try:
+            self._configured.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return
+        self._folder = self._configured
         self._writable = True
 
     @property
@@ -137,7 +156,7 @@ class VerdictCache:
             self.stats.writes += 1
         elif self._writable:
             self._writable = False
-            log.warning("verdict cache is read-only from now on: cannot write %s (%s)", path, error)
+            log.warning("verdict cache is read-only for this run: cannot write %s (%s)", path, error)
 
     def _read(self, path: Path, key: str) -> dict[str, Any] | None:
         try:

@@ -30,16 +30,22 @@ from .worker_task import Task, check_in_worker, unpack, verdict_from_result, war
 
 ENGINE_VERSION = f"{__version__}+engine37"  # bump when a verdict (or its method text) can change
 
+_EDITOR_LOCK = ".#"  # Emacs names its lock file of `a.yml` `.#a.yml`
+
 
 def find_specs(folder: Path) -> list[Path]:
     """The spec files of a folder (not its subfolders: a page's slug is its file stem), in a stable order.
 
     Every entry named like a spec is returned, also one that is not a readable file (a symbolic link, a
     link loop, a folder named ``x.yml``): loading it then says why it makes no page, where skipping it
-    would lose a contributor's page without a word."""
+    would lose a contributor's page without a word. Except Emacs' lock files (`.#a.yml`, a link that exists
+    while a buffer of `a.yml` has unsaved changes): no one's page, they were an error on the dashboard and in
+    the build log (a failed `--strict` build, a failed `check`) for as long as the file was being edited."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir() if p.suffix.lower() in {".yml", ".yaml"})  # `x.YML` too
+    return sorted(p for p in folder.iterdir()
+                  if p.suffix.lower() in {".yml", ".yaml"} and not p.name.startswith(_EDITOR_LOCK))  # `x.YML` too
+
 
 
 def _sympy_version() -> str:
@@ -170,6 +176,7 @@ class Checker:
         generated page waits only for its own spec's verdicts (:meth:`PendingCheck.wait`) before they are
         filled into its HTML. The workers are forked here, in the calling thread, and only for misses.
         """
+        self.cache.retry()  # a folder that refused a write in an earlier build may have been fixed
         misses: list[tuple[CheckedSpec, list[tuple[int, Claim, str]]]] = []
         missed = 0
         can_start = True

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .checked import CheckedSpec, claim_message
-from .references import GRAPH_SLUG
+from .references import GRAPH_SLUG, page_link
 from .render import counted
 from .slots import Immediate, Slots
 from .verdict import BADGES, DEFINITION_WORDS, FAILING, VERIFIED
@@ -55,7 +55,7 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None,
     for checked in sorted(pages, key=lambda c: c.title.lower()):
         cells = " | ".join(count([checked], s) for s in statuses)
         title = html.escape(checked.title).replace("|", "&#124;")
-        rows.append(f"| [{title}]({checked.slug}.md) | {count([checked])} | {cells} |")
+        rows.append(f"| [{title}]({page_link(checked.slug)}) | {count([checked])} | {cells} |")
     cells = " | ".join(f"**{count(pages, s)}**" for s in statuses)
     rows.append(f"| **All ({counted(len(pages), 'derivation')})** | **{count(pages)}** | {cells} |")
     # A `given` step shows "≔ assumption" on its page and is counted with the definitions here.

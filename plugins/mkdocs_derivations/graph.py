@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .checked import CheckedSpec
 from .dashboard import page_state
-from .references import DASHBOARD_SLUG, Registry, cited_pages, pages_registry
+from .references import DASHBOARD_SLUG, Registry, cited_pages, page_link, pages_registry
 from .render import counted
 from .slots import Immediate, Slots
 
@@ -47,7 +47,7 @@ def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[Pa
 
 
 def _link(slug: str, directory_urls: bool) -> str:
-    return f"../{slug}/" if directory_urls else f"{slug}.html"
+    return f"../{page_link(slug, '/')}" if directory_urls else page_link(slug, ".html")
 
 
 def _layers(graph: list[PageNode]) -> dict[str, int]:
@@ -153,9 +153,9 @@ def connections_markdown(slug: str, graph: list[PageNode]) -> str:
         return ""
     lines = ["", "## Connections", ""]
     if uses:
-        lines.append("Uses: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in uses) + ".")
+        lines.append("Uses: " + ", ".join(f"[{html.escape(titles[s])}]({page_link(s)})" for s in uses) + ".")
         lines.append("")
     if used_by:
-        lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({s}.md)" for s in used_by) + ".")
+        lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({page_link(s)})" for s in used_by) + ".")
         lines.append("")
     return "\n".join(lines)

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections.abc import Callable
 from html import escape
 from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
 
 from mkdocs.config import base
 from mkdocs.config import config_options as c
@@ -20,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
 from . import mathjax_assets, staging
 from .checking import Checker, find_specs
@@ -37,6 +41,9 @@ from .printable import plugin_logger
 from .render import counted
 from .sanitize import sanitize_html
 from .site_pages import SitePages
+
+if TYPE_CHECKING:  # imported by `mkdocs serve` only, not by every build
+    from mkdocs.livereload import LiveReloadServer
 
 log = plugin_logger()  # "mkdocs.plugins.derivations", each message held to one line
 
@@ -154,6 +161,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._strict_warnings: _StrictWarnings | None = None
         self._checked_before = 0  # the checker's count of claims sent to workers when this build started
         self._mathjax_files: list[tuple[Path, str]] = []
+        self._server: LiveReloadServer | None = None  # `mkdocs serve`'s, which watches the specs folder
+        self._watch_lock = threading.Lock()
+        self._awaited: set[str] = set()  # specs folders whose parent is watched for their return
 
     # Defining on_startup makes MkDocs keep this object across `mkdocs serve` rebuilds, so the worker pool
     # and the verdicts of unchanged specs survive an edit of one file.
@@ -179,10 +189,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
 
     def _configure(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
+            # `enabled: false` saved while serving: the workers of the earlier builds would idle until exit.
+            self._close_checker()
             return config
         self._refuse_a_second_instance(config)
         self._root = Path(config.config_file_path or ".").resolve().parent
-        config.watch.append(str(self._specs_dir()))
         extra_js = [f"{_ASSET_FOLDER}/derivations.js"]
         if self.config.serve_mathjax:
             # Found now, so that a missing package stops the build before anything is written.
@@ -234,6 +245,42 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def _specs_dir(self) -> Path:
         return self._root / self.config.specs_dir
 
+    # `mkdocs serve` watches the specs folder, but only while it exists. Given to MkDocs' `watch` list, a
+    # missing folder stopped `mkdocs serve` at its start with a traceback, and the watch of a folder that was
+    # deleted or moved away ended for good: once it was back, no edit of a spec rebuilt the site. So the
+    # plugin arms the watch itself whenever the folder exists: when serving starts, at each rebuild, and as
+    # soon as the folder appears in its parent folder (which is watched for that alone).
+    def on_serve(self, server: LiveReloadServer, *, config: MkDocsConfig,
+                 builder: object) -> LiveReloadServer | None:
+        self._server = server  # also when disabled: `enabled: true` saved later arms the watch at that rebuild
+        if self.config.enabled:
+            self._watch_specs_folder()
+        return server
+
+    def _watch_specs_folder(self) -> None:
+        """Watch the specs folder if it exists and no live watch has it (its watch stops when it is deleted),
+        and its parent folder for the folder's return."""
+        server = self._server
+        if server is None:
+            return
+        folder = os.path.abspath(self._specs_dir())
+        with self._watch_lock:
+            parent = os.path.dirname(folder)
+            if folder not in self._awaited and os.path.isdir(parent):
+                server.observer.schedule(_FolderAppears(folder, self._watch_specs_folder), parent)
+                self._awaited.add(folder)
+            if not os.path.isdir(folder):
+                return
+            if any(os.path.abspath(emitter.watch.path) == folder and not emitter.stopped_event.is_set()
+                   for emitter in list(server.observer.emitters)):
+                return
+            while True:  # drop the dead watch, however many `watch` calls MkDocs counted for the folder
+                try:
+                    server.unwatch(folder)
+                except KeyError:
+                    break
+            server.watch(folder)
+
     # Generated pages must exist before the navigation is built, so they are added here, not later.
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         if not self.config.enabled or self._checker is None:
@@ -248,6 +295,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         # renders the pages. A generated page's Markdown shows its verdicts as slots (slots.py), filled in
         # its final HTML in on_post_page, which waits for that page's verdicts only.
         specs_dir = self._specs_dir()
+        self._watch_specs_folder()  # before the files are read: a save from now on rebuilds again
         try:
             if not specs_dir.is_dir():  # a typo in `specs_dir` would otherwise build a site without its derivations
                 log.warning("specs_dir: the folder %s does not exist, so no derivation pages are generated",
@@ -337,6 +385,9 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         self._stop_counting()
         self._cancel_check()
+        self._discard_staging()
+
+    def _discard_staging(self) -> None:
         if self._final_site_dir is not None and self._staging_dir is not None:
             staging.discard(self._staging_dir)
             self._final_site_dir, self._staging_dir = None, None
@@ -345,6 +396,13 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     @event_priority(-100)
     def on_shutdown(self) -> None:
         self._cancel_check()
+        self._close_checker()
+        # A Ctrl-C in a build raises KeyboardInterrupt, which MkDocs does not report as a build error: its
+        # staging folder was left behind, a whole site, under a new name each time for `mkdocs serve --clean`
+        # (whose site_dir is a fresh temporary folder).
+        self._discard_staging()
+
+    def _close_checker(self) -> None:
         if self._checker is not None:
             self._checker.close()
             self._checker = None
@@ -354,3 +412,20 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         if self._site is not None:
             self._site.pending.cancel()
             self._site = None
+
+
+class _FolderAppears(FileSystemEventHandler):
+    """Calls ``arm`` when ``folder`` is created in (or moved into) the watched folder.
+
+    The observer calls handlers holding its own lock, which arming the watch takes too, from the build
+    thread as well; so the call is made from a thread of its own, after this handler has returned."""
+
+    def __init__(self, folder: str, arm: Callable[[], None]) -> None:
+        super().__init__()
+        self._folder = os.path.abspath(folder)
+        self._arm = arm
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        paths = [event.src_path, getattr(event, "dest_path", "")]
+        if event.is_directory and self._folder in [os.path.abspath(os.fsdecode(p)) for p in paths if p]:
+            threading.Thread(target=self._arm, daemon=True, name="derivations-watch").start()

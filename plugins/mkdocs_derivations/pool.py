@@ -18,9 +18,12 @@ Workers are plain ``os.fork`` children talking over a socket pair (``multiproces
 ``multiprocessing.Process``: that was ~1 ms cheaper per start, gives the exit status for the error message,
 and lets each child close its siblings' pipe ends, so that a worker notices its parent's death through EOF.
 An idle worker whose parent dies (say ``mkdocs serve`` killed with SIGKILL) thus exits at once; a busy one
-is stopped by an ``RLIMIT_CPU`` backstop armed before each task at several times the time limit, which the
-parent's own kill always beats while it lives. (``PR_SET_PDEATHSIG`` was rejected: it fires when the
-forking *thread* ends, and a serve process builds from more than one thread.)
+exits within :data:`_PARENT_POLL_S` through a thread of its own that watches its parent's pid (a SIGTERM or
+SIGHUP, a closed terminal, ends ``mkdocs serve`` without its shutdown: the busy worker went on computing for
+4 x the time limit, two minutes at the site's 30 s). An ``RLIMIT_CPU`` backstop armed before each task at
+several times the time limit, which the parent's own kill always beats while it lives, remains for a task
+that keeps that thread from running (C code holding the GIL). (``PR_SET_PDEATHSIG`` was rejected: it fires
+when the forking *thread* ends, and a serve process builds from more than one thread.)
 
 The limit counts CPU time, not wall-clock time, so that whether a claim is checked does not depend on what
 else the machine is doing: on a CI runner shared with other jobs, or beside four test processes, a claim of
@@ -67,6 +70,8 @@ _MIN_QUEUE, _MAX_QUEUE = 2, 16
 # Bytes of tasks waiting in a worker's socket behind its running one, far below the socket's buffer (~200
 # KiB): a send that filled it would block this process until the worker finished, deadlines unenforced.
 _QUEUED_BYTES = 64 * 1024
+# How often a worker looks whether its parent is still alive (a thread in the worker; see the docstring).
+_PARENT_POLL_S = 0.25
 #: A task still running after this many times its time limit in wall-clock time is stopped even if it has
 #: not used its CPU time: the limit on how long a starved or waiting worker can hold up a build.
 WALL_FACTOR = 3
@@ -544,6 +549,7 @@ class WorkerPool:
         except OSError as err:
             raise WorkerStartError(f"pipe: {err.strerror or err}") from err
         siblings = [w.conn for w in self._workers.values()]
+        parent = os.getpid()
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()  # or the child would print the parent's buffered output again
@@ -562,7 +568,8 @@ class WorkerPool:
                 for conn in siblings:
                     conn.close()
                 self._waker.close_in_child()
-                code = _worker_main(child_end, self._fn, self._initializer, self._memory_mb, self._time_limit)
+                code = _worker_main(child_end, self._fn, self._initializer, self._memory_mb, self._time_limit,
+                                    parent)
             finally:
                 os._exit(code)
         child_end.close()
@@ -672,10 +679,13 @@ def _worker_main(
     initializer: Callable[[], None] | None,
     memory_mb: int | None,
     time_limit_s: float,
+    parent: int,
 ) -> int:  # pragma: no cover - runs in the child
     """The loop of one worker: limits, initializer, then tasks until EOF. Returns the exit code."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; it kills us
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Before the address-space cap is measured, which thus includes the thread's stack.
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True, name="parent-watch").start()
     cpu_budget = 4 * time_limit_s + 1
     try:
         resource.setrlimit(resource.RLIMIT_CORE, (0, resource.getrlimit(resource.RLIMIT_CORE)[1]))
@@ -712,6 +722,14 @@ def _worker_main(
             _send(conn, "err", f"internal error: result cannot be sent: {_describe(exc)}", result.seconds)
         if message[0] == "mem":
             return 0  # the heap may be fragmented or half-built objects alive: start afresh
+
+
+def _exit_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """End this worker at once when ``parent`` is no longer its parent (it died; the worker was re-parented),
+    even in the middle of a task, which EOF on the pipe would only tell after the task."""
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_S)
+    os._exit(0)
 
 
 def _send(conn: Connection, *message: Any) -> None:  # pragma: no cover - runs in the child

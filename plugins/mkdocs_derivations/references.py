@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
+from urllib.parse import quote
 
 from .claims import Layout, MathItem, TextItem, walk_items
 from .errors import Location, SpecError
@@ -22,6 +23,14 @@ from .spec import LABEL_RE
 DASHBOARD_SLUG = "dashboard"
 GRAPH_SLUG = "graph"
 GENERATED_SLUGS = (DASHBOARD_SLUG, GRAPH_SLUG)
+
+
+def page_link(slug: str, suffix: str = ".md") -> str:
+    """A generated page's name as it goes into a link: percent-encoded, since any file name makes a page. As
+    written, `a#b` and `c?d` linked to nothing, `e%20f` to `e f`, `x:y` read as a URL scheme and was
+    removed, and `p|q` or `p(q` broke the dashboard's table or its Markdown link. MkDocs decodes the link
+    to find the page."""
+    return quote(slug, safe="") + suffix
 
 REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
 # Anything that starts like a reference: one that is not also a REFERENCE is written wrong (`{eq: a}`, `{eq:A}`)

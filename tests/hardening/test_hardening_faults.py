@@ -285,3 +285,28 @@ def test_killed_build_leaves_no_stray_workers(tmp_path: Path) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(build.pid, signal.SIGKILL)  # whatever the assertions found left over
         build.communicate(timeout=60)
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_build_leaves_no_staging_folder(tmp_path: Path) -> None:
+    """Ctrl-C raises KeyboardInterrupt, which MkDocs does not report as a build error but follows with its
+    shutdown: the staging folder (a whole site) was left beside site_dir, and under a new name after each
+    interrupted rebuild of `mkdocs serve --clean`, whose site_dir is a fresh temporary folder."""
+    root = tmp_path
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n")
+    (root / "specs").mkdir()
+    (root / "specs" / "slow.yml").write_text(SLOW)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    build = _build(root)
+    try:
+        _wait_until_checking(build)
+        assert (root / "site.derivations-staging").is_dir()
+        os.killpg(build.pid, signal.SIGINT)  # what a terminal sends to the whole foreground group
+        out, _ = build.communicate(timeout=60)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build.pid, signal.SIGKILL)
+    assert "Traceback" not in out, out
+    leftovers = sorted(p.name for p in root.iterdir() if p.name not in {"docs", "specs", "mkdocs.yml", ".cache"})
+    assert leftovers == [], leftovers
