@@ -424,16 +424,8 @@ class _Builder:
         at a point of `x` that the contributor had never left free."""
         if step.term.sympy is None or previous.sympy is None:
             return  # :meth:`claim` says what is missing
-        defined = dict(scope.definitions)
         try:
-            used = set(names(self.parse(step.term.sympy, env)))
-            frontier = set(used)
-            while frontier:
-                reached: set[str] = set()
-                for name in frontier & defined.keys():
-                    reached |= names(self.parse(defined[name], env))
-                frontier = reached - used
-                used |= reached
+            used = self.names_reached([step.term.sympy], scope, env)
         except SpecError:
             return  # :meth:`claim` reports what is wrong with the expression
         leaks = sorted(used & local.keys())
@@ -446,6 +438,23 @@ class _Builder:
             f"a free symbol and `{name}` a different quantity: define `{leak}` with a `:=` row before this block "
             f"instead (it then holds from there on), or put this block, and the blocks that use `{name}`, in a "
             f"`remark` or `example` whose `where` defines `{leak}`", step.term.sympy.location, where)
+
+    def names_reached(self, texts: Iterable[model.Text | None], scope: _Scope, env: Environment) -> set[str]:
+        """The names ``texts`` use, and those their definitions in ``scope`` use, transitively; raises the
+        :class:`SpecError` of an expression that does not parse."""
+        defined = dict(scope.definitions)
+        used: set[str] = set()
+        for text in texts:
+            if text is not None:
+                used |= names(self.parse(text, env))
+        frontier = set(used)
+        while frontier:
+            reached: set[str] = set()
+            for name in frontier & defined.keys():
+                reached |= names(self.parse(defined[name], env))
+            frontier = reached - used
+            used |= reached
+        return used
 
     def stopped_use(self, previous: model.Term, step: model.Step, scope: _Scope, env: Environment,
                     where: str) -> SpecError | None:
@@ -460,17 +469,7 @@ class _Builder:
         texts = [step.term.sympy] if step.rel == ":=" else [previous.sympy, step.term.sympy]
         defined = dict(scope.definitions)
         try:
-            used: set[str] = set()
-            for text in texts:
-                if text is not None:
-                    used |= names(self.parse(text, env))
-            frontier = set(used)
-            while frontier:
-                reached: set[str] = set()
-                for name in frontier & defined.keys():
-                    reached |= names(self.parse(defined[name], env))
-                frontier = reached - used
-                used |= reached
+            used = self.names_reached(texts, scope, env)
         except SpecError:
             return None  # :meth:`claim` or the block's definitions check reports what is wrong
         for name in sorted(used & ((self.stopped.keys() - defined.keys()) | scope.refused.keys())):
