@@ -181,15 +181,21 @@ def _build(root: Path) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
 
 
+def _project(root: Path, home: str, specs: dict[str, str]) -> Path:
+    """A site in ``root``: the home page, the specs in `specs/`, and the plugin's mkdocs.yml."""
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text(home)
+    (root / "specs").mkdir()
+    for name, text in specs.items():
+        (root / "specs" / name).write_text(text)
+    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    return root
+
+
 @pytest.fixture
 def killed_build(tmp_path: Path) -> tuple[Path, dict[str, bytes]]:
     """Build once, add a slow spec, start a second build and SIGKILL it (and its workers) mid-check."""
-    root = tmp_path
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Home\n\nPrevious build.\n")
-    (root / "specs").mkdir()
-    (root / "specs" / "fast.yml").write_text(FAST)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    root = _project(tmp_path, "# Home\n\nPrevious build.\n", {"fast.yml": FAST})
     first = _build(root)
     out, _ = first.communicate(timeout=300)
     assert first.returncode == 0, out
@@ -292,12 +298,7 @@ def test_ctrl_c_in_a_build_leaves_no_staging_folder(tmp_path: Path) -> None:
     """Ctrl-C raises KeyboardInterrupt, which MkDocs does not report as a build error but follows with its
     shutdown: the staging folder (a whole site) was left beside site_dir, and under a new name after each
     interrupted rebuild of `mkdocs serve --clean`, whose site_dir is a fresh temporary folder."""
-    root = tmp_path
-    (root / "docs").mkdir()
-    (root / "docs" / "index.md").write_text("# Home\n")
-    (root / "specs").mkdir()
-    (root / "specs" / "slow.yml").write_text(SLOW)
-    (root / "mkdocs.yml").write_text(MKDOCS_YML)
+    root = _project(tmp_path, "# Home\n", {"slow.yml": SLOW})
     build = _build(root)
     try:
         _wait_until_checking(build)
