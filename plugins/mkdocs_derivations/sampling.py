@@ -616,7 +616,7 @@ def _numbers_between(values: list[sympy.Expr]) -> list[sympy.Expr]:
     found: list[sympy.Expr] = []
     for low, high in itertools.zip_longest(ordered, ordered[1:]):
         found.append(low)
-        if high is None:
+        if high is None or not (_modest(low) and _modest(high)):
             continue
         # 30-digit decimals just inside the two ends, then the simplest fraction between those
         inside = [Fraction(str(sympy.N(low + (high - low) * sympy.Rational(q, 8), 30))) for q in (1, 7)]
@@ -624,6 +624,18 @@ def _numbers_between(values: list[sympy.Expr]) -> list[sympy.Expr]:
         if (middle - low).is_positive and (high - middle).is_positive:
             found.append(middle)
     return found
+
+
+_MODEST = 10**100
+"""Largest magnitude (and reciprocal of the smallest) of a zero that :func:`_numbers_between` takes a point
+after: the 30-digit decimal of exp(10**20) is 2.4e+43429448190325182765, whose Fraction is an integer of
+4e19 digits (a single C-level power that no time guard interrupts; it ended in a MemoryError)."""
+
+
+def _modest(value: sympy.Expr) -> bool:
+    """Whether the real number ``value`` is 0 or has a magnitude within 1/:data:`_MODEST` .. :data:`_MODEST`."""
+    magnitude = abs(sympy.N(value, 15))
+    return bool(magnitude == 0 or sympy.Rational(1, _MODEST) < magnitude < _MODEST)
 
 
 def _simplest_between(low: Fraction, high: Fraction) -> Fraction:
