@@ -1081,6 +1081,9 @@ def test_root_points_take_the_real_roots_of_polynomial_and_trigonometric_argumen
     # (the Fraction of 2.4e+43429448190325182765 is one uninterruptible power of 10 that ran out of memory)
     huge = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) - 10**20) * sympy.sign(sympy.log(xp) - 10**20 - 1))]
     assert huge == [exp(10**20), exp(10**20 + 1)]
+    gap = Rational(1, 10**40)
+    close = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) - 30) * sympy.sign(sympy.log(xp) - 30 - gap))]
+    assert close[0::2] == [exp(30), exp(30 + Rational(1, 10**40))] and exp(30) < close[1] < close[2]
     tiny = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) + 10**20) * sympy.sign(sympy.log(xp) + 10**20 + 1))]
     assert tiny == [exp(-(10**20) - 1), exp(-(10**20))]
 
