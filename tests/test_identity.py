@@ -1077,6 +1077,15 @@ def test_root_points_take_the_real_roots_of_polynomial_and_trigonometric_argumen
     assert _roots([x], sympy.sign(exp(x) - 2)) == [{x: sympy.log(2)}]
     logs = [p[xp] for p in _roots([xp], Abs(sympy.log(xp) - 30) + Abs(2 * sympy.log(xp) - 62))]
     assert logs[0::2] == [exp(30), exp(31)] and logs[1].is_Integer and exp(30) < logs[1] < exp(31)
+    # zeros too large (or too small) for a 30-digit decimal's Fraction: the zeros only, no point between
+    # (the Fraction of 2.4e+43429448190325182765 is one uninterruptible power of 10 that ran out of memory)
+    huge = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) - 10**20) * sympy.sign(sympy.log(xp) - 10**20 - 1))]
+    assert huge == [exp(10**20), exp(10**20 + 1)]
+    gap = Rational(1, 10**40)
+    close = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) - 30) * sympy.sign(sympy.log(xp) - 30 - gap))]
+    assert close[0::2] == [exp(30), exp(30 + Rational(1, 10**40))] and exp(30) < close[1] < close[2]
+    tiny = [p[xp] for p in _roots([xp], sympy.sign(sympy.log(xp) + 10**20) * sympy.sign(sympy.log(xp) + 10**20 + 1))]
+    assert tiny == [exp(-(10**20) - 1), exp(-(10**20))]
 
 
 def test_root_points_come_last() -> None:

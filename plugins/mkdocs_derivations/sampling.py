@@ -612,18 +612,37 @@ def _numbers_between(values: list[sympy.Expr]) -> list[sympy.Expr]:
     """``values`` (real numbers) in increasing order, each followed by the simplest rational strictly between
     it and the next one (kept only if it really lies between): a counterexample reads x = 15 rather than a
     30-digit fraction."""
-    ordered = sorted(set(values), key=lambda v: sympy.N(v, 30))
+    ordered = sorted(set(values), key=lambda v: sympy.N(v, _BETWEEN_DIGITS))
     found: list[sympy.Expr] = []
     for low, high in itertools.zip_longest(ordered, ordered[1:]):
         found.append(low)
-        if high is None:
+        if high is None or not (_modest(low) and _modest(high)):
             continue
-        # 30-digit decimals just inside the two ends, then the simplest fraction between those
-        inside = [Fraction(str(sympy.N(low + (high - low) * sympy.Rational(q, 8), 30))) for q in (1, 7)]
+        # decimals just inside the two ends, then the simplest fraction between those
+        inside = [Fraction(str(sympy.N(low + (high - low) * sympy.Rational(q, 8), _BETWEEN_DIGITS)))
+                  for q in (1, 7)]
         middle = sympy.Rational(*_simplest_between(*inside).as_integer_ratio())
         if (middle - low).is_positive and (high - middle).is_positive:
             found.append(middle)
     return found
+
+
+_MODEST = 10**100
+"""Largest magnitude (and reciprocal of the smallest) of a zero that :func:`_numbers_between` takes a point
+after: the 30-digit decimal of exp(10**20) is 2.4e+43429448190325182765, whose Fraction is an integer of
+4e19 digits (a single C-level power that no time guard interrupts; it ended in a MemoryError)."""
+
+
+_BETWEEN_DIGITS = 80
+"""Digits at which :func:`_numbers_between` orders the zeros and places a point between two of them: at 30,
+exp(30) and exp(30 + 10**-40) sorted as equal (in the wrong order, so no point was taken between them) and
+|log x - 30| + |log x - 30 - 10**-40| = |2 log x - 60 - 10**-40| had numeric evidence only."""
+
+
+def _modest(value: sympy.Expr) -> bool:
+    """Whether the real number ``value`` is 0 or has a magnitude within 1/:data:`_MODEST` .. :data:`_MODEST`."""
+    magnitude = abs(sympy.N(value, 15))
+    return bool(magnitude == 0 or sympy.Rational(1, _MODEST) < magnitude < _MODEST)
 
 
 def _simplest_between(low: Fraction, high: Fraction) -> Fraction:
