@@ -442,8 +442,11 @@ class Evaluator:
             inner, power = node.args[0], 1
         elif isinstance(node, BinOp) and node.op == "**":
             exponent = self.value(node.right, frozenset())
-            if not (isinstance(exponent, sp.Integer) and exponent < 0):
+            if not isinstance(exponent, sp.Integer) or exponent == 0:
                 return None
+            if exponent > 0:  # det(inv(A)**2), det((A**-1)**2): the power of the inverse's determinant
+                base = self._inverse_power(node.left, expand)
+                return None if base is None else base ** int(exponent)
             inner, power = node.left, int(-exponent)
         else:
             return None
