@@ -107,10 +107,14 @@ def test_with_a_time_limit_woodbury_is_numeric_and_its_twin_refuted_instead_of_t
     assert (true.status, true.provisional, true.cacheable) == ("numeric", True, False)
     assert rational_points.METHOD in true.method and "ran out of time at k = 2, n = 3" in true.detail
     assert true.sizes == [{"k": 2, "n": 3}, {"k": 3, "n": 2}, {"k": 2, "n": 2}]
+    cpu = time.process_time()
     false = Verdict.from_dict(verify.check_claim(claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_WRONG), 2.0))
+    cpu = time.process_time() - cpu
     assert (false.status, false.method, false.provisional, false.cacheable) == (
         "refuted", rational_points.REFUTING_METHOD, False, True)
-    assert false.seconds < 2.0
+    # The limit is CPU time, as the pool counts it; the verdict's `seconds` are wall-clock time, which a
+    # loaded machine stretches (2.13 s was seen at load 2.2 on 2 cores).
+    assert cpu < 2.0
 
 
 def test_without_a_time_limit_the_exact_check_is_not_cut_short() -> None:
