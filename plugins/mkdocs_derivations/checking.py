@@ -47,7 +47,6 @@ def find_specs(folder: Path) -> list[Path]:
                   if p.suffix.lower() in {".yml", ".yaml"} and not p.name.startswith(_EDITOR_LOCK))  # `x.YML` too
 
 
-
 def _sympy_version() -> str:
     try:
         return importlib.metadata.version("sympy")

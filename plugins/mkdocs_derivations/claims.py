@@ -557,25 +557,10 @@ class _Builder:
         for name, text in fresh:
             _refuse_redefinition(first[name], name, text, written(text))
         for name, text in fresh:
-            if name not in env:
-                raise SpecError(f"`{name}` is defined but not declared under `symbols:`",
-                                text.name_location, written(text))
             try:
-                node = self.parse(text, env)
+                self.check_definition(name, text, env)
             except SpecError as err:
                 raise err.with_where(written(text)) from None
-            declared = env[name]
-            if isinstance(declared, FunctionDecl | DimDecl):
-                raise SpecError(f"`{name}` is declared as a {type(declared).__name__[:-4].lower()}; only "
-                                "scalars, vectors and matrices can be defined", text.location, written(text))
-            try:
-                shape = infer_shape(node, env, text)
-            except SpecError as err:
-                raise err.with_where(written(text)) from None
-            wanted = infer_shape(Name(name), env, text)
-            if not same_shape(shape, wanted):
-                raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
-                                f"{shape_text(shape)}", text.location, written(text))
         cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
         if cycle is not None:
             # Reported at the definition written last: the one that closed the circle.
@@ -584,6 +569,22 @@ class _Builder:
             raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
                             closing.location, written(closing))
         self._checked_definitions.update((id(text), id(env)) for _, text in fresh)
+
+    def check_definition(self, name: str, text: model.Text, env: Environment) -> None:
+        """One definition: declared, of a name that can be defined, and of the declared shape. The caller
+        names where it is written."""
+        if name not in env:
+            raise SpecError(f"`{name}` is defined but not declared under `symbols:`", text.name_location)
+        node = self.parse(text, env)
+        declared = env[name]
+        if isinstance(declared, FunctionDecl | DimDecl):
+            raise SpecError(f"`{name}` is declared as a {type(declared).__name__[:-4].lower()}; only "
+                            "scalars, vectors and matrices can be defined", text.location)
+        shape = infer_shape(node, env, text)
+        wanted = infer_shape(Name(name), env, text)
+        if not same_shape(shape, wanted):
+            raise SpecError(f"`{name}` is declared as {shape_text(wanted)} but its definition is "
+                            f"{shape_text(shape)}", text.location)
 
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,

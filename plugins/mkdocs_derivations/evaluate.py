@@ -22,7 +22,8 @@ scalar with respect to an n-vector is a 1×n row.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -453,12 +454,9 @@ class Evaluator:
         m = self.value(inner, expand)
         if not isinstance(m, sp.MatrixBase):
             return None
-        if not m.is_square:
-            raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
-        d = m.det(method="berkowitz")
-        if not _invertible_at_a_point(m) and sp.expand(d) == 0:
-            raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
-        return d ** -power
+        det = functools.cache(lambda: m.det(method="berkowitz"))  # computed once, for both uses
+        _refuse_singular(m, lambda: sp.expand(det()))
+        return det() ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
         """``eye(n)`` and ``zeros(m, n)``: ``Identity``/``ZeroMatrix`` of the same dimension symbols as the
@@ -559,11 +557,18 @@ def undefined(value: Any) -> bool:
 def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
     """``inv(M)`` and ``M**-k`` at a concrete size: a singular matrix is the step's problem, said as such
     (SymPy's own ValueError was reported as an internal error)."""
+    _refuse_singular(m, m.det)
+    return m.inv()
+
+
+def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> None:
+    """Raise unless ``m`` is square and invertible: a non-zero determinant at a rational point
+    (:func:`_invertible_at_a_point`) settles it, else ``det()`` (the slow symbolic determinant) must not be
+    0."""
     if not m.is_square:
         raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
-    if not _invertible_at_a_point(m) and m.det() == 0:
+    if not _invertible_at_a_point(m) and det() == 0:
         raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
-    return m.inv()
 
 
 def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:

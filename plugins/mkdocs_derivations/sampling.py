@@ -25,6 +25,7 @@ from __future__ import annotations
 import functools
 import itertools
 import math
+import operator
 import random
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -387,8 +388,7 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
                 if poly.degree() != 1:
                     continue
                 slope, offset = poly.all_coeffs()
-                others = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
-                          for s in ordered if s != symbol}
+                others = _generic_values([s for s in ordered if s != symbol], rng)
             except (sympy.PolynomialError, Unsampleable):
                 continue
             root = (-offset / slope).xreplace(others)
@@ -400,6 +400,12 @@ def kink_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
             if len(points) >= _KINK_POINTS:
                 return points
     return points
+
+
+def _generic_values(symbols: Sequence[sympy.Basic], rng: random.Random) -> dict[sympy.Basic, sympy.Expr]:
+    """A generic rational value of either sign for each of ``symbols``, as its declaration allows, for the
+    symbols held fixed while another one's zeros are sought; raises :class:`Unsampleable`."""
+    return {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None) for s in symbols}
 
 
 def _kink_arguments(*exprs: sympy.Basic) -> list[sympy.Basic]:
@@ -462,8 +468,7 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
         if not relevant:
             continue
         try:
-            others = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
-                      for s in ordered if s != symbol}
+            others = _generic_values([s for s in ordered if s != symbol], rng)
         except Unsampleable:
             continue
         polynomials: list[sympy.Poly] = []
@@ -474,15 +479,14 @@ def root_points(symbols: Sequence[sympy.Basic], *exprs: sympy.Basic, seed: int =
             _zeros(argument.xreplace(others), symbol, polynomials, values, high, monotone)
         found = list(values) + _numbers_between(monotone)
         if polynomials:
-            product = functools.reduce(lambda p, q: p * q, polynomials[:_ROOT_POLYNOMIALS]).sqf_part()
+            product = _square_free_product(polynomials)
             found = _real_zeros(product) + found
             if symbol.is_extended_real is not True:  # complex: Abs(sign(z**2 + 1)) = 1 fails at z = i only
                 found += [root for root in product.all_roots() if root.is_real is False]
         if high:
             # Of a higher degree only the rational points between adjacent real roots (no slow exact root):
             # |x**5 - 2| + |x**5 - 3| = |2*x**5 - 5| fails only for 2 < x**5 < 3 (red team; numeric evidence).
-            everything = functools.reduce(lambda p, q: p * q, (polynomials + high)[:_ROOT_POLYNOMIALS]).sqf_part()
-            found += _real_zeros(everything, roots=False)
+            found += _real_zeros(_square_free_product(polynomials + high), roots=False)
         for value in found:
             point = {**others, symbol: value}
             if point in points or not value.is_finite or not consistent(symbol, value):
@@ -527,8 +531,7 @@ def _critical_points(ordered: list[sympy.Basic], arguments: list[sympy.Basic], j
             continue
         for solution in solutions:
             try:
-                free = {s: _value_for(s, _magnitude("generic", rng), rng.choice((1, -1)), None)
-                        for s in ordered if s not in solution}
+                free = _generic_values([s for s in ordered if s not in solution], rng)
             except Unsampleable:
                 continue
             point = {**free, **{s: v.xreplace(free) for s, v in solution.items()}}
@@ -542,6 +545,11 @@ def _critical_points(ordered: list[sympy.Basic], arguments: list[sympy.Basic], j
             found += 1
             if found >= _CRITICAL_POINTS:
                 return
+
+
+def _square_free_product(polynomials: list[sympy.Poly]) -> sympy.Poly:
+    """The square-free part of the product of the first :data:`_ROOT_POLYNOMIALS` of ``polynomials``."""
+    return functools.reduce(operator.mul, polynomials[:_ROOT_POLYNOMIALS]).sqf_part()
 
 
 def _rational_poly(expr: sympy.Expr, symbol: sympy.Basic) -> sympy.Poly | None:
