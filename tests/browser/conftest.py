@@ -174,3 +174,18 @@ def browser_page(browser: Any) -> Iterator[BrowserPage]:
     page.on("pageerror", lambda e: probe.console_errors.append(str(e)))
     yield probe
     context.close()
+
+
+REPO_MKDOCS_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
+
+
+@pytest.fixture(scope="module")
+def site(built_site: Callable[[Path], Path]) -> Path:
+    """The repository's own site (built once per session), for the modules that test it; a module that
+    tests another site defines its own ``base_url``."""
+    return built_site(REPO_MKDOCS_YML)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path, serve: Callable[[Path], str]) -> str:
+    return serve(site)

@@ -17,7 +17,6 @@ from browser_support import BrowserPage
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SITE_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
 PHONE = {"width": 375, "height": 800}
 
@@ -75,16 +74,6 @@ _FOCUS_JS = """() => {
       + (e.textContent || '').trim().replace(/\\s+/g, ' ').slice(0, 40),
   };
 }"""
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Callable[[Path], Path]) -> Path:
-    return built_site(SITE_YML)
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path, serve: Callable[[Path], str]) -> str:
-    return serve(site)
 
 
 def tab_stops(probe: BrowserPage, until: Callable[[dict[str, Any]], bool], limit: int = 300) -> list[dict[str, Any]]:

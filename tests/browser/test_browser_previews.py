@@ -7,15 +7,11 @@ Instant navigation swaps the content without reloading scripts, so previews must
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from pathlib import Path
-
 import pytest
 from browser_support import MATH_TIMEOUT_MS, BrowserPage
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SITE_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
 LEAST_SQUARES = "derivations/least-squares/"
 POPUP = "#deriv-preview"
@@ -27,11 +23,6 @@ _POPUP_TAG_JS = """() => {
   const label = box.querySelector('mjx-container mjx-assistive-mml mlabeledtr > mtd:first-child');
   return label ? label.textContent.trim() : null;
 }"""
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -> str:
-    return serve(built_site(SITE_YML))
 
 
 def popup_tag(probe: BrowserPage) -> str:

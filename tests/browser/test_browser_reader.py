@@ -88,11 +88,6 @@ _PREVIEW_BORDER_JS = ("() => {" + _HELPERS
 
 
 @pytest.fixture(scope="module")
-def base_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -> str:
-    return serve(built_site(SITE_YML))
-
-
-@pytest.fixture(scope="module")
 def fixture_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -> str:
     return serve(built_site(FIXTURE_YML))
 

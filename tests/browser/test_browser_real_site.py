@@ -7,22 +7,14 @@ verdicts of the worked example and a working "by (13)" link, all offline.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from browser_support import BrowserPage, lined_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SITE_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
 RAW_TEX = ("\\[", "\\]", "\\(", "\\)", "$$")
-
-
-@pytest.fixture(scope="module")
-def base_url(built_site: Callable[[Path], Path], serve: Callable[[Path], str]) -> str:
-    return serve(built_site(SITE_YML))
 
 
 def test_chain_rule_page_numbers_like_the_book(browser_page: BrowserPage, base_url: str) -> None:

@@ -11,7 +11,6 @@ and the dependency graph on a phone.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -19,22 +18,11 @@ from browser_support import BrowserPage
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-SITE_YML = Path(__file__).resolve().parents[2] / "mkdocs.yml"
 CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
 LEAST_SQUARES = "derivations/least-squares/"
 GRAPH = "derivations/graph/"
 # What the TeX of an equation row brings along (inline math in prose, \\(x\\), is still indexed as written).
 ROW_TEX = ("\\[", "\\]", "\\tag{", "\\stackrel", "\\href")
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Callable[[Path], Path]) -> Path:
-    return built_site(SITE_YML)
-
-
-@pytest.fixture(scope="module")
-def base_url(site: Path, serve: Callable[[Path], str]) -> str:
-    return serve(site)
 
 
 def _search(browser_page: BrowserPage, query: str) -> list[str]:
