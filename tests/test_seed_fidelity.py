@@ -12,6 +12,7 @@ Verification is off: this is about what the page shows, not about its verdicts (
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +20,9 @@ from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.render import render_page
 from site_support import ROOT, SEED
+from source_prose import runs, words
+
+SHINGLES = Path(__file__).parent / "fixtures" / "source" / "mml-5-2-2-multivariate-chain-rule.shingles"
 
 # The extract's displayed equations, number -> TeX, as printed there.
 BOOK: dict[str, str] = {
@@ -181,3 +185,26 @@ def test_the_footnote_hangs_on_the_cancelling_mnemonic_between_3_and_4(markdown:
     assert len(references) == 1 and markdown.count("[^fraction]:") == 1
     assert markdown.index('data-eq-number="3"') < references[0] < markdown.index('data-eq-number="4"')
     assert re.findall(r"\[\^(\w+)\]:", markdown) == ["fraction"]
+
+
+def page_prose(markdown: str) -> str:
+    """What a reader reads as sentences: the page without its displays and verdict details."""
+    markdown = re.sub(r"<details\b.*?</details>", " ", markdown, flags=re.S)
+    return re.sub(r'<div class="arithmatex"[^>]*>.*?</div>', " ", markdown, flags=re.S)
+
+
+def test_no_six_word_run_of_the_pages_prose_is_the_books(markdown: str) -> None:
+    book = set(SHINGLES.read_text(encoding="utf-8").split())
+    assert len(book) > 400  # the fingerprints are there (an empty file would pass anything)
+    echoes = sorted({phrase for phrase, digest in runs(words(page_prose(markdown))) if digest in book})
+    assert echoes == []
+
+
+def test_the_echo_check_finds_a_sentence_of_the_book() -> None:
+    """The fingerprints are the book's: a phrase it prints (the footnote's, quoted in the commit that
+    reworded it) is found, and the same thought in other words is not."""
+    book = set(SHINGLES.read_text(encoding="utf-8").split())
+    quoted = "the partial derivative is not a fraction"
+    assert any(digest in book for _, digest in runs(words(quoted)))
+    reworded = "a factor such as $\\partial g / \\partial f$ is one symbol, not a quotient of two quantities"
+    assert not any(digest in book for _, digest in runs(words(reworded)))
