@@ -61,6 +61,33 @@ def test_by_13_jumps_to_the_residual_definition(browser_page: BrowserPage, base_
     browser_page.assert_clean()
 
 
+def test_the_footnote_is_linked_both_ways(browser_page: BrowserPage, base_url: str) -> None:
+    """The book's footnote on the "cancelling" mnemonic: its mark jumps to the note, the note's arrow back
+    to the mark, and the mark sits in the paragraph between (3) and (4), where the book has it."""
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    page = browser_page.page
+    placed = page.evaluate(
+        """() => {
+          const mark = document.getElementById('fnref:fraction');
+          const before = document.getElementById('eq-chain-rule');
+          const after = document.getElementById('eq-chain-one-parameter');
+          const follows = (a, b) => (a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0;
+          return {marks: document.querySelectorAll('article sup[id^="fnref"]').length,
+                  notes: document.querySelectorAll('article .footnote li').length,
+                  between: !!mark && follows(before, mark) && follows(mark, after)};
+        }"""
+    )
+    assert placed == {"marks": 1, "notes": 1, "between": True}
+    page.locator("article a.footnote-ref").click()
+    page.wait_for_function("() => location.hash === '#fn:fraction'", polling=100)
+    browser_page.wait_until_in_viewport("fn:fraction")
+    assert "not a quotient" in page.locator("article [id='fn:fraction']").inner_text()
+    page.locator("article a.footnote-backref").click()
+    page.wait_for_function("() => location.hash === '#fnref:fraction'", polling=100)
+    browser_page.wait_until_in_viewport("fnref:fraction")
+    browser_page.assert_clean()
+
+
 def test_instant_navigation_from_home_keeps_tags(browser_page: BrowserPage, base_url: str) -> None:
     browser_page.goto(f"{base_url}/")
     page = browser_page.page
