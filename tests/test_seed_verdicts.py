@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 EXPECTED: dict[str, list[str]] = {
     "1": ["sizes"],
     "2": ["sizes"],
-    "3": ["sizes", "sizes"],
+    "3": ["proved-all", "sizes"],  # (g ∘ f)(x) = g(f(x)) is one expression on both sides: notation
     "4": ["proved", "proved"],
     "5": ["proved"],
     "6": ["proved"],
