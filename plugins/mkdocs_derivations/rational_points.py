@@ -75,7 +75,8 @@ class _Shared:
 
     exact: Evaluator
     assumptions: dict[str, dict[str, bool] | None] = field(default_factory=dict)
-    entries: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # a defined matrix's: real, symmetric
+    # a defined matrix's entries: real, symmetric (None: judging them took too long)
+    entries: dict[str, tuple[bool, bool] | None] = field(default_factory=dict)
 
 
 class _AtPoint(Evaluator):
@@ -132,15 +133,24 @@ class _AtPoint(Evaluator):
         return found
 
     def _matrix_entries(self, name: str, decl: MatrixDecl) -> tuple[bool, bool]:
-        """The exact route's, for the reason given at :meth:`_defined_assumptions`; if judging the definition
-        takes too long, complex entries, not mirrored (the most general matrix)."""
+        """The exact route's, for the reason given at :meth:`_defined_assumptions`. If judging the definition
+        takes too long: for a name given a value at random, what its declaration says (real entries, mirrored
+        if declared symmetric: such a matrix is one the exact route's symbol can also be, so a point that
+        differs is still a counterexample); for a derivative's variable, complex entries, not mirrored (the
+        most general matrix, differentiated correctly everywhere). The most general matrix for every name made
+        a step citing another row fail at the larger sizes the verifier tries (an opaque symmetric
+        S := inv(A + Aᵀ), whose symmetry takes seconds to judge at 5×5, got mirror-less entries), and it was
+        told it "also uses the definition of S", which the exact check at its sizes had not needed."""
         if name not in self.definitions:
             return super()._matrix_entries(name, decl)
         if name not in self.shared.entries:
             run = budgeted(functools.partial(self.shared.exact._matrix_entries, name, decl), POINT_BUDGET_S,
                            catch=False)
-            self.shared.entries[name] = run.value if run.ok else (False, False)
-        return self.shared.entries[name]
+            self.shared.entries[name] = run.value if run.ok else None
+        found = self.shared.entries[name]
+        if found is None:
+            return (False, False) if name in self.kept else (True, decl.symmetric)
+        return found
 
     def _value(self, node: Node, expand: frozenset[str]) -> Any:
         result = super()._value(node, expand)
