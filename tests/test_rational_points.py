@@ -100,6 +100,32 @@ def test_steps_with_undefined_functions_are_not_evaluated_at_points() -> None:
     assert ctx.points_apply
 
 
+# 24 e4 in power sums of the eigenvalues: 0 for every n×n matrix with n ≤ 3, not at n = 4 (red team 4)
+E4 = "trace(A)**4 - 6*trace(A)**2*trace(A**2) + 3*trace(A**2)**2 + 8*trace(A)*trace(A**3) - 6*trace(A**4)"
+
+
+def test_a_claim_true_only_up_to_size_three_is_refuted_at_a_larger_size_by_an_exact_point() -> None:
+    """It holds at the default sizes n = 2, 3 (and 1) and was "checked at sizes"; larger sizes are tried at
+    rational points, only to refute, and the verdict names the size and says why it was tried."""
+    verdict = Verdict.from_dict(verify.check_claim(claim_of("symbols:\n  A: matrix(n, n)\n", E4, "0"), 10.0))
+    assert (verdict.status, verdict.method, verdict.sizes) == ("refuted", rational_points.REFUTING_METHOD,
+                                                               [{"n": 4}])
+    assert "tried only to refute" in verdict.detail and verdict.counterexample
+
+
+def test_larger_sizes_follow_the_dimensions_and_skip_hand_written_sizes_and_functions() -> None:
+    one = verify._Context(claim_of("symbols:\n  A: matrix(n, n)\n", E4, "0"))
+    assert one.larger_sizes == [{"n": 4}, {"n": 5}]
+    two = verify._Context(claim_of("symbols:\n  A: matrix(n, m)\n  B: matrix(m, n)\n", "trace(A*B)", "trace(B*A)"))
+    assert two.larger_sizes == [{"m": 3, "n": 3}, {"m": 4, "n": 4}, {"m": 4, "n": 5}, {"m": 5, "n": 4}]
+    with_det = verify._Context(claim_of("symbols:\n  A: matrix(n, m)\n  B: matrix(m, n)\n", "det(A*B)", "det(A*B)"))
+    assert {"m": 3, "n": 3} in with_det.unproved_sizes and {"m": 3, "n": 3} not in with_det.larger_sizes
+    hand = verify._Context(claim_of("symbols:\n  A: matrix(n, n)\nsizes: [{n: 2}, {n: 3}]\n", E4, "0"))
+    assert hand.larger_sizes == [] and hand.size_one == []
+    function = verify._Context(claim_of("symbols:\n  x: real\n  f: function(x)\n  A: matrix(n, n)\n", "f*A", "A*f"))
+    assert function.larger_sizes == []
+
+
 @pytest.mark.slow
 def test_with_a_time_limit_woodbury_is_numeric_and_its_twin_refuted_instead_of_timing_out() -> None:
     """Through the worker's entry point, with the limit the pool passes: the exact check stops at 3/4 of it."""
@@ -163,8 +189,9 @@ refutes them at the critical points of the jump's argument."""
 def test_over_the_corpus_and_the_site_no_true_step_is_refuted_and_false_ones_are() -> None:
     """Every matrix step of the corpus and of the site's pages, at every size it is checked at, through the
     fallback alone (definitions substituted): the soundness of "one differing point refutes" on real specs
-    (about 12 s). The true steps agree (or cannot be decided) at every size; the 32 false ones
-    are all refuted at some size (size 1 included, as the exact check tries it to refute)."""
+    (about 12 s). The true steps agree (or cannot be decided) at every size; the 34 false ones
+    are all refuted at some size (size 1 and the larger sizes included, as the exact check tries them to
+    refute)."""
     root = Path(__file__).resolve().parent.parent
     paths = [*sorted((root / "tests" / "corpus").glob("true-*.yml")),
              *sorted((root / "tests" / "corpus").glob("false-*.yml")), *sorted((root / "derivations").glob("*.yml"))]
@@ -181,7 +208,7 @@ def test_over_the_corpus_and_the_site_no_true_step_is_refuted_and_false_ones_are
                 continue
             outcomes = [rational_points.decide(ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs),
                                                frozenset(ctx.definitions), deadline=time.process_time() + 10)
-                        for sizes in ctx.sizes + ctx.unproved_sizes + ctx.size_one]
+                        for sizes in ctx.sizes + ctx.unproved_sizes + ctx.size_one + ctx.larger_sizes]
             statuses = {o.status if o is not None else None for o in outcomes}
             assert not (truth and "refuted" in statuses), (path.name, claim.location, claim.lhs, claim.rhs)
             if (claim.lhs, claim.rhs) in FALSE_ON_A_NULL_SET:
@@ -190,7 +217,7 @@ def test_over_the_corpus_and_the_site_no_true_step_is_refuted_and_false_ones_are
             assert truth or statuses != {"numeric"}, (path.name, claim.location, claim.lhs, claim.rhs)
             refuted[truth] += "refuted" in statuses
             agreed[truth] += statuses == {"numeric"}
-    assert refuted == {True: 0, False: 32} and agreed[True] >= 100, (refuted, agreed)
+    assert refuted == {True: 0, False: 34} and agreed[True] >= 100, (refuted, agreed)
 
 
 def test_an_error_in_the_timed_exact_check_propagates_without_keeping_its_frames_alive(
@@ -277,6 +304,19 @@ def test_complex_and_far_values_refute_what_tame_ones_agreed_on(head: str, lhs: 
     outcome = at_points(head, lhs, rhs, {"n": 2})
     assert outcome is not None and outcome.status == "refuted"
     assert outcome.counterexample is not None and shown in outcome.counterexample
+
+
+def test_an_opaque_symmetric_matrix_whose_symmetry_takes_too_long_to_judge_stays_symmetric(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """S := inv(A + Aᵀ) left opaque (the step cites another row) is symmetric, and the exact route knows it
+    at small sizes. Where judging that takes too long (seconds at 5×5, at the larger sizes the verifier tries
+    only to refute), S got the most general entries, and xᵀSy = yᵀSx "differed": the step was told it also
+    uses the definition of S. The declared properties are a domain the exact route's S also has."""
+    monkeypatch.setattr(rational_points, "POINT_BUDGET_S", 1e-4)  # judging the definition always times out
+    head = ("symbols:\n  A: matrix(n, n)\n  S: matrix(n, n, symmetric)\n  x: vector(n)\n  y: vector(n)\n"
+            "where:\n  S: 'inv(A + A.T)'\n")
+    outcome = at_points(head, "x.T*S*y", "y.T*S*x", {"n": 4}, expand=frozenset())
+    assert outcome is not None and outcome.status == "numeric"
 
 
 def test_a_point_too_slow_to_compute_is_given_up_not_waited_for() -> None:

@@ -75,7 +75,8 @@ class _Shared:
 
     exact: Evaluator
     assumptions: dict[str, dict[str, bool] | None] = field(default_factory=dict)
-    entries: dict[str, tuple[bool, bool]] = field(default_factory=dict)  # a defined matrix's: real, symmetric
+    # a defined matrix's entries: real, symmetric (None: judging them took too long)
+    entries: dict[str, tuple[bool, bool] | None] = field(default_factory=dict)
 
 
 class _AtPoint(Evaluator):
@@ -132,15 +133,24 @@ class _AtPoint(Evaluator):
         return found
 
     def _matrix_entries(self, name: str, decl: MatrixDecl) -> tuple[bool, bool]:
-        """The exact route's, for the reason given at :meth:`_defined_assumptions`; if judging the definition
-        takes too long, complex entries, not mirrored (the most general matrix)."""
+        """The exact route's, for the reason given at :meth:`_defined_assumptions`. If judging the definition
+        takes too long: for a name given a value at random, what its declaration says (real entries, mirrored
+        if declared symmetric: such a matrix is one the exact route's symbol can also be, so a point that
+        differs is still a counterexample); for a derivative's variable, complex entries, not mirrored (the
+        most general matrix, differentiated correctly everywhere). The most general matrix for every name made
+        a step citing another row fail at the larger sizes the verifier tries (an opaque symmetric
+        S := inv(A + Aᵀ), whose symmetry takes seconds to judge at 5×5, got mirror-less entries), and it was
+        told it "also uses the definition of S", which the exact check at its sizes had not needed."""
         if name not in self.definitions:
             return super()._matrix_entries(name, decl)
         if name not in self.shared.entries:
             run = budgeted(functools.partial(self.shared.exact._matrix_entries, name, decl), POINT_BUDGET_S,
                            catch=False)
-            self.shared.entries[name] = run.value if run.ok else (False, False)
-        return self.shared.entries[name]
+            self.shared.entries[name] = run.value if run.ok else None
+        found = self.shared.entries[name]
+        if found is None:
+            return (False, False) if name in self.kept else (True, decl.symmetric)
+        return found
 
     def _value(self, node: Node, expand: frozenset[str]) -> Any:
         result = super()._value(node, expand)
@@ -157,18 +167,27 @@ class _AtPoint(Evaluator):
         return self.value(node.left, expand) / right
 
 
+RAN_OUT = "the exact symbolic check at this size ran out of time"
+"""Why a size is decided at rational points, in the usual case (``decide``'s ``why``)."""
+
+
 def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition], sizes: Mapping[str, int],
-           sides: tuple[Node, Node], expand: frozenset[str], *, deadline: float) -> Outcome | None:
-    """Evaluate both sides at up to :data:`TRIES` rational points until one refutes, :data:`POINTS` agree or
-    the CPU clock (``time.process_time``) passes ``deadline``; ``None`` when too few points were conclusive."""
+           sides: tuple[Node, Node], expand: frozenset[str], *, deadline: float, enough: int = POINTS,
+           why: str = RAN_OUT, point_budget: float = POINT_BUDGET_S) -> Outcome | None:
+    """Evaluate both sides at up to :data:`TRIES` rational points until one refutes, ``enough`` agree or
+    the CPU clock (``time.process_time``) passes ``deadline``; ``None`` when too few points were conclusive
+    (fewer than :data:`FEWEST`, or than ``enough`` if that is smaller). ``why`` says in a refutation's detail
+    why this size was decided this way, and ``point_budget`` bounds each point: the verifier also uses the
+    points to look for a counterexample at sizes beyond the checked ones, where a few quick points are
+    enough."""
     kept = derivative_variables([*sides, *(d.node for d in definitions.values())])
     shared = _Shared(Evaluator(env, definitions, sizes))
     agreed = 0
     for index in range(TRIES):
-        if agreed >= POINTS or time.process_time() > deadline:
+        if agreed >= enough or time.process_time() > deadline:
             break
         evaluator = _AtPoint(env, definitions, sizes, index, kept, shared)
-        run = budgeted(functools.partial(_sides_at, evaluator, sides, expand), POINT_BUDGET_S, catch=False)
+        run = budgeted(functools.partial(_sides_at, evaluator, sides, expand), point_budget, catch=False)
         if not run.ok or run.value is None:
             continue  # no value here, or one too slow to compute (10**12 as an exponent)
         values, left, right = run.value
@@ -183,11 +202,11 @@ def decide(env: Mapping[str, Declaration], definitions: Mapping[str, Definition]
             digits = wrong is not None
         if wrong is not None:
             point = {s: v for s, v in evaluator.values.items() if s in evaluator.used}
-            return _refutation(values, left[wrong], right[wrong], wrong, point, digits=digits)
+            return _refutation(values, left[wrong], right[wrong], wrong, point, digits=digits, why=why)
         if any(gap is None for gap in gaps):
             continue  # some entry is not a (Gaussian) rational and not certainly different: cannot tell
         agreed += 1
-    if agreed < FEWEST:
+    if agreed < min(FEWEST, enough):
         return None
     return Outcome("numeric", METHOD, points=agreed,
                    detail=f"the exact symbolic check at this size ran out of time; the sides agree exactly "
@@ -276,7 +295,7 @@ MAX_WORKING_DIGITS = 300
 
 
 def _refutation(values: list[Any], left: sp.Expr, right: sp.Expr, flat: int,
-                point: dict[sp.Basic, sp.Expr], *, digits: bool = False) -> Outcome:
+                point: dict[sp.Basic, sp.Expr], *, digits: bool = False, why: str = RAN_OUT) -> Outcome:
     example = sampling.describe_point(point)
     example["lhs"], example["rhs"] = _shown(left), _shown(right)
     where = ""
@@ -288,7 +307,7 @@ def _refutation(values: list[Any], left: sp.Expr, right: sp.Expr, flat: int,
            if digits else "in exact arithmetic")
     detail = (f"{where}differs at the rational point of the counterexample, where both sides are defined: "
               f"left side {_relation(example['lhs'])}, right side {_relation(example['rhs'])}, {how} "
-              "(the exact symbolic check at this size ran out of time; one such point decides)")
+              f"({why}; one such point decides)")
     return Outcome("refuted", REFUTING_METHOD, detail, example, points=1)
 
 

@@ -93,6 +93,39 @@ def unproved_sizes(dims: list[str], mentioned: Collection[str]) -> list[dict[str
     return [dict.fromkeys(sorted(dims), 3)] if len(dims) > 1 and "det" in mentioned else []
 
 
+LARGER_POINTS = 1
+"""Agreeing rational points after which a larger size is left alone. It is tried only to refute, and a false
+step, a rational function that is not 0, differs at almost every point, the first one included."""
+LARGER_BUDGET_S = 1.0
+"""CPU seconds for all the larger sizes of one check together."""
+LARGER_SIZE_S = 0.3
+"""CPU seconds for one larger size. A size that decides nothing in its time, or that takes more than a
+quarter of it, ends the search, since the sizes after it are larger: a point costs milliseconds (the inverse
+of a 5×5 rational matrix) unless it keeps the variable of a derivative a symbol (the t of d/dt det(A + tB):
+0.2 s at 4×4, 6 s at 5×5)."""
+LARGER_POINT_S = 0.25
+
+
+def larger_sizes(dims: list[str], checked: list[dict[str, int]]) -> list[dict[str, int]]:
+    """Sizes beyond the default ones, tried at rational points only to refute (see
+    :func:`_refuted_at_larger_sizes`): 4 and 5 for one dimension; every dimension 3, then 4, then 4 and 5
+    alternating both ways for more (those already among ``checked`` left out). A trace formula for the
+    fourth elementary symmetric function of the eigenvalues, tr(A)⁴ - 6 tr(A)² tr(A²) + ... = 0, holds for
+    every n×n matrix with n ≤ 3 and was "checked at sizes n = 2; n = 3"; its third-order twin for the
+    product of an n×m and an m×n matrix holds whenever m or n is at most 2, so at every default size, and
+    failed only at m = n = 3 (red team 4)."""
+    ordered = sorted(dims)
+    if not ordered:
+        return []
+    if len(ordered) == 1:
+        candidates = [{ordered[0]: 4}, {ordered[0]: 5}]
+    else:
+        candidates = [dict.fromkeys(ordered, 3), dict.fromkeys(ordered, 4),
+                      {d: (4, 5)[i % 2] for i, d in enumerate(ordered)},
+                      {d: (5, 4)[i % 2] for i, d in enumerate(ordered)}]
+    return [s for s in candidates if s not in checked]
+
+
 class _Context:
     """The parsed claim: environment, both sides, definitions."""
 
@@ -116,6 +149,10 @@ class _Context:
         # author's statement of where the claim is meant to hold.
         self.size_one = [] if claim.sizes or not self.dims else [dict.fromkeys(self.dims, 1)]
         self.points_apply = rational_points.applies(self.env, self.mentioned)
+        # Larger sizes, only to refute and only at rational points (see :func:`_refuted_at_larger_sizes`); as
+        # for size 1, not with hand-written sizes.
+        self.larger_sizes = ([] if claim.sizes or not self.points_apply
+                             else larger_sizes(self.dims, self.sizes + self.unproved_sizes))
 
     def reachable(self, start: set[str], *, function_arguments: bool = True,
                   opaque: frozenset[str] = frozenset()) -> set[str]:
@@ -248,6 +285,8 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
         if method not in methods:
             methods.append(method)
     refuted = _refuted_at_size_one(ctx, expand)
+    if refuted is None and not all_dims:
+        refuted = _refuted_at_larger_sizes(ctx, expand)
     if refuted is not None:
         if all_dims:
             return Verdict("error", method="engine disagreement",
@@ -300,6 +339,43 @@ def _refuted_at_size_one(ctx: _Context, expand: frozenset[str]) -> Verdict | Non
             return verdict
     return None
 
+
+def _refuted_at_larger_sizes(ctx: _Context, expand: frozenset[str]) -> Verdict | None:
+    """The refutation at a size beyond the checked ones (:func:`larger_sizes`) of a claim that held at every
+    checked size and was not proved for all dimensions, or None.
+
+    "Checked at sizes" is a proof for the sizes it names, and a claim can hold at every default size and
+    fail at a larger one (a dimension-specific identity such as a trace formula that is true only while
+    n ≤ 3). A few exact rational points at the larger sizes (milliseconds each) catch such a claim; as at
+    size 1, agreement there is no evidence and is not reported, and a singular matrix or a point that takes
+    too long decides nothing. Exact arithmetic: a point where both sides are defined and differ is a
+    counterexample, with no rounding. Bounded by :data:`LARGER_BUDGET_S` and by the check's deadline."""
+    if not ctx.larger_sizes:
+        return None
+    stop = time.process_time() + LARGER_BUDGET_S
+    if ctx.deadlines is not None:
+        stop = min(stop, ctx.deadlines[1])
+    for sizes in ctx.larger_sizes:
+        now = time.process_time()
+        until = min(stop, now + LARGER_SIZE_S)
+        if until <= now:
+            return None
+        run = identity.budgeted(
+            functools.partial(rational_points.decide, ctx.env, ctx.definitions, sizes, (ctx.lhs, ctx.rhs), expand,
+                              deadline=until, enough=LARGER_POINTS, why=_LARGER_WHY, point_budget=LARGER_POINT_S),
+            until - now, catch=False)
+        outcome = run.value if run.ok else None
+        if outcome is not None and outcome.status == "refuted":
+            verdict = _from_outcome(outcome, status_if_proved="sizes")
+            verdict.sizes = [sizes]
+            return verdict
+        if outcome is None or time.process_time() - now > LARGER_SIZE_S / 4:
+            return None  # slow here: a larger size would take longer still
+    return None
+
+
+_LARGER_WHY = ("the step holds at the sizes checked before, and this larger size is tried only to refute it: "
+               "\"checked at sizes\" would have been a proof for those sizes only")
 
 _PROVISIONAL_NOTE = "a longer `time_limit` may prove it; this verdict is not cached"
 
