@@ -492,3 +492,39 @@ def test_more_jobs_than_cores_start_only_as_tasks_wait(tmp_path: Path) -> None:
         assert len(checker._pool.worker_pids()) <= min(16, os.cpu_count() or 1)
     finally:
         checker.close()
+
+
+INTERRUPTED_DURING_FORK = """\
+import os, signal, sys
+from mkdocs_derivations.cli import main
+
+sent = []
+
+
+def interrupt_once() -> None:
+    if not sent:
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C that arrives while a worker is forked
+
+
+os.register_at_fork(before=interrupt_once)
+sys.exit(main(["check", "--no-cache", "--jobs", "1", sys.argv[1]]))
+"""
+
+
+def test_a_ctrl_c_while_a_worker_is_forked_stops_the_run(tmp_path: Path) -> None:
+    """The interrupt landed in the standard library's at-fork hooks, where CPython only prints "Exception
+    ignored": the check went on to the end and exited 0 (red team: `--jobs 64`, Ctrl-C at 0.6 s, a green run
+    36 s later). Now it stops, says so, exits 130 as a shell reports a Ctrl-C, and leaves no worker."""
+    import subprocess
+    import sys
+
+    write(tmp_path, "good.yml", GOOD)
+    write(tmp_path, "fork.py", INTERRUPTED_DURING_FORK)
+    script = str(tmp_path / "fork.py")
+    proc = subprocess.run([sys.executable, script, "good.yml"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "plugins")})
+    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
+    assert proc.stderr == "mkdocs-derivations: interrupted\n"
+    left = subprocess.run(["pgrep", "-f", script], capture_output=True, text=True).stdout.split()
+    assert left == []  # the workers were killed when the pool closed, not left to notice their parent's death

@@ -2,7 +2,8 @@
 
 It never reads ``mkdocs.yml`` (whose ``hooks:`` a pull request could change to run code), only the spec files
 it is given. Exit codes: 0 every claim holds (definitions and unchecked claims allowed unless ``--strict``),
-1 some claim is refuted or could not be checked, 2 a spec could not be loaded or the tool itself failed.
+1 some claim is refuted or could not be checked, 2 a spec could not be loaded or the tool itself failed,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .printable import json_printable, printable
 from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C: not a spec's fault
 STRICT_FAILING = FAILING | {"unchecked", "numeric"}
 
 
@@ -357,8 +359,8 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except KeyboardInterrupt:
-        _line(sys.stderr, "interrupted")
-        return EXIT_LOAD
+        _line(sys.stderr, "mkdocs-derivations: interrupted")
+        return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - an internal crash must never look like a green run
         _line(sys.stderr, f"mkdocs-derivations: internal error: {type(err).__name__}: {err}")
         return EXIT_LOAD
