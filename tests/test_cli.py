@@ -528,3 +528,85 @@ def test_a_ctrl_c_while_a_worker_is_forked_stops_the_run(tmp_path: Path) -> None
     assert proc.stderr == "mkdocs-derivations: interrupted\n"
     left = subprocess.run(["pgrep", "-f", script], capture_output=True, text=True).stdout.split()
     assert left == []  # the workers were killed when the pool closed, not left to notice their parent's death
+
+
+def _junit_counts(report: Path) -> list[tuple[str, dict[str, str], dict[str, int]]]:
+    """Per suite: its count attributes, and what its test cases hold (each case counted once)."""
+    suites = []
+    for suite in ET.parse(report).getroot().iter("testsuite"):
+        cases = suite.findall("testcase")
+        held = {"tests": len(cases)}
+        for tag in ("failure", "error", "skipped"):
+            held[tag] = sum(1 for case in cases if case.find(tag) is not None)
+        attributes = {name: suite.get(name, "") for name in ("tests", "failures", "errors", "skipped")}
+        suites.append((suite.get("name", ""), attributes, held))
+    return suites
+
+
+def test_junit_counts_are_those_of_its_test_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A claim that could not be checked is an `<error>` case but was counted in `failures`, and a spec's
+    errors were counted one by one though they share the `load` case: a report reader showed 1 failure and
+    no failed case, or more errors than cases."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "undeclared.yml", GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(u)*cos(w)'"))
+    write(tmp_path, "wrong.yml", WRONG)
+    write(tmp_path, "unchecked.yml", UNCHECKED)
+    for strict in ([], ["--strict"]):
+        code, _ = run(capsys, *strict, "--junit-xml", "junit.xml", "undeclared.yml", "wrong.yml", "unchecked.yml")
+        assert code == 2
+        suites = _junit_counts(tmp_path / "junit.xml")
+        for _, attributes, held in suites:
+            assert attributes == {"tests": str(held["tests"]), "failures": str(held["failure"]),
+                                  "errors": str(held["error"]), "skipped": str(held["skipped"])}
+        assert [(name, held["failure"], held["error"], held["skipped"]) for name, _, held in suites] == [
+            ("undeclared.yml", 0, 2, 0), ("wrong.yml", 1, 0, 0), ("unchecked.yml", 0, 1 if strict else 0,
+                                                                  0 if strict else 1)]
+        root = ET.parse(tmp_path / "junit.xml").getroot()
+        assert {name: root.get(name) for name in ("tests", "failures", "errors", "skipped")} == {
+            "tests": "6", "failures": "1", "errors": "3" if strict else "2", "skipped": "0" if strict else "1"}
+
+
+def test_the_junit_report_replaces_the_old_one_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """It was written in place: a run stopped while writing it (a cancelled CI job, a full disk) left half a
+    report for the next step to upload or parse. Now it is written beside it and renamed over it."""
+    import mkdocs_derivations.cli as cli
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "good.yml", GOOD)
+    report = write(tmp_path, "junit.xml", "<old/>")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cli.os, "replace", full_disk)
+        code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", "junit.xml", "good.yml"])
+    refused = "cannot write the JUnit report to junit.xml: No space left on device\n"
+    assert (code, capsys.readouterr().err) == (2, refused)
+    assert report.read_text() == "<old/>" and sorted(p.name for p in tmp_path.iterdir()) == ["good.yml", "junit.xml"]
+    code, _ = run(capsys, "--junit-xml", "junit.xml", "good.yml")
+    assert code == 0 and [case.get("name") for case in ET.parse(report).getroot().iter("testcase")] == [
+        "load", "(1) block 1 (math 'ok'), step 1 line 10"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yml", "junit.xml"]
+
+
+def test_characters_xml_cannot_hold_leave_every_report_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name that is not UTF-8 (its bytes come back as lone surrogates) and a U+FFFF in a spec made
+    the JUnit report XML that no parser reads (a character reference to a surrogate, a raw U+FFFF) and
+    put bytes that are not UTF-8 in the JSON lines. Each is now shown as an escape, as control characters
+    are, and JSON escapes the surrogate, so the name still parses back."""
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"w\xff.yml")
+    write(tmp_path, name, WRONG)
+    write(tmp_path, "sym.yml", GOOD.replace("  t: real\n", '  t: real\n  "x\\uffffy": real\n'))
+    code, out = run(capsys, "--junit-xml", "junit.xml", name, "sym.yml")
+    assert code == 2 and "w\\xff.yml:10:11: " in out and "`x\\uffffy` is not a valid name" in out
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert [suite.get("name") for suite in root.iter("testsuite")] == ["w\\xff.yml", "sym.yml"]
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", name, "sym.yml"])
+    raw = capsys.readouterr().out.encode("utf-8", "surrogateescape")
+    records = [json.loads(line) for line in raw.decode("utf-8").splitlines()]  # strict UTF-8
+    assert [r["file"] for r in records] == [name, "sym.yml"]

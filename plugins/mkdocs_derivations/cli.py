@@ -133,32 +133,54 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
 
 def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
     """Every attribute and text passes :func:`printable`: XML 1.0 cannot hold most control characters at all,
-    and a CI system shows a test's message as one line of its log."""
+    and a CI system shows a test's message as one line of its log. The counts are of test cases, as JUnit
+    readers take them (a spec's errors share its `load` case), and the file is replaced whole (see
+    :func:`_replace_file`)."""
     suites = ET.Element("testsuites", name="mkdocs-derivations")
     for checked in results:
-        records = list(checked.claim_records())
-        shown = printable(checked.shown_path)
-        suite = ET.SubElement(suites, "testsuite", name=shown, tests=str(len(records) + 1))
-        load = ET.SubElement(suite, "testcase", classname=shown, name="load")
-        for err in checked.errors:
-            ET.SubElement(load, "error", message=printable(err.message), type="SpecError").text = printable(str(err))
-        failures = 0
-        for claim, row, verdict in records:
-            eq = f"({row.number}) " if row and row.number else ""
-            case = ET.SubElement(suite, "testcase", classname=shown,
-                                 name=printable(f"{eq}{claim.where} line {claim.location.line}"),
-                                 time=f"{verdict.seconds:.4f}")
-            if verdict.status in failing:
-                failures += 1
-                tag = "failure" if verdict.status == "refuted" else "error"
-                ET.SubElement(case, tag, message=printable(describe_claim(claim, row, verdict)),
-                              type=verdict.status).text = printable(claim_message(claim, row, verdict))
-            elif verdict.status in {"unchecked", "definition"}:
-                ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
-        suite.set("failures", str(failures))
-        suite.set("errors", str(len(checked.errors)))
+        _junit_suite(suites, checked, failing)
+    for count in ("tests", "failures", "errors", "skipped"):
+        suites.set(count, str(sum(int(suite.get(count, "0")) for suite in suites)))
+    _replace_file(path, ET.tostring(suites, encoding="utf-8", xml_declaration=True))
+
+
+def _junit_suite(suites: ET.Element, checked: CheckedSpec, failing: frozenset[str]) -> None:
+    """One spec's `testsuite`: a `load` case holding its errors, then a case per claim."""
+    shown = printable(checked.shown_path)
+    suite = ET.SubElement(suites, "testsuite", name=shown)
+    load = ET.SubElement(suite, "testcase", classname=shown, name="load")
+    for err in checked.errors:
+        ET.SubElement(load, "error", message=printable(err.message), type="SpecError").text = printable(str(err))
+    for claim, row, verdict in checked.claim_records():
+        eq = f"({row.number}) " if row and row.number else ""
+        case = ET.SubElement(suite, "testcase", classname=shown,
+                             name=printable(f"{eq}{claim.where} line {claim.location.line}"),
+                             time=f"{verdict.seconds:.4f}")
+        if verdict.status in failing:
+            tag = "failure" if verdict.status == "refuted" else "error"
+            ET.SubElement(case, tag, message=printable(describe_claim(claim, row, verdict)),
+                          type=verdict.status).text = printable(claim_message(claim, row, verdict))
+        elif verdict.status in {"unchecked", "definition"}:
+            ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
+    cases = suite.findall("testcase")
+    suite.set("tests", str(len(cases)))
+    for count, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+        suite.set(count, str(sum(1 for case in cases if case.find(tag) is not None)))
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path``: a run stopped while writing
+    (a cancelled CI job, a full disk) leaves the old report or none, never half of one for the next step
+    to upload or parse. The folder is created if missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 _WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]] = {

@@ -20,16 +20,22 @@ LOGGER_NAME = "mkdocs.plugins.derivations"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Control characters (C0, DEL, C1 including NEL U+0085) and the line and paragraph separators: the
 # characters a terminal, a log viewer or a line splitter (str.splitlines) may act on instead of showing.
-# (Unicode's categories Cc, Zl and Zp, all of them.)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# The same characters that json.dumps(ensure_ascii=False) writes raw (it escapes only C0 controls).
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# (Unicode's categories Cc, Zl and Zp, all of them.) Also what no UTF-8 text or XML 1.0 document can hold:
+# lone surrogates (a file name's bytes that are not UTF-8 come back as U+DC80-U+DCFF) and U+FFFE, U+FFFF,
+# which made the JUnit report unreadable XML and the JSON lines not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# The same characters that json.dumps(ensure_ascii=False) writes raw (it escapes only C0 controls); U+FFFE
+# and U+FFFF are valid UTF-8 and JSON, and stay.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNDECODED = range(0xDC80, 0xDD00)  # the byte 0xNN of a name that is not UTF-8, as os.fsdecode gives it
 
 
 def _escape(match: re.Match[str]) -> str:
     ch = match.group()
     if ch in _NAMED:
         return _NAMED[ch]
+    if ord(ch) in _UNDECODED:
+        return f"\\x{ord(ch) - 0xDC00:02x}"  # shown as the byte it was
     return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
 
 
