@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations.cli import main
+from mkdocs_derivations.printable import printable
 
 GOOD = """\
 version: 1
@@ -610,3 +612,62 @@ def test_characters_xml_cannot_hold_leave_every_report_readable(tmp_path: Path, 
     raw = capsys.readouterr().out.encode("utf-8", "surrogateescape")
     records = [json.loads(line) for line in raw.decode("utf-8").splitlines()]  # strict UTF-8
     assert [r["file"] for r in records] == [name, "sym.yml"]
+
+
+@pytest.mark.parametrize(("slug", "problem"), [
+    ("abc\n", "`abc\\n` is not a valid slug"),  # `$` matched before the newline: `abc\n.yml` was written
+    ("dashboard", "`dashboard` is the name of a page the plugin generates"),
+    ("graph", "`graph` is the name of a page the plugin generates"),
+])
+def test_new_refuses_a_slug_that_would_not_make_its_page(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         slug: str, problem: str) -> None:
+    assert main(["new", slug, "--dir", str(tmp_path)]) == 2
+    assert problem in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("existing", ["clash.yaml", "Clash.yml", "CLASH.YAML"])
+def test_new_refuses_a_page_name_another_spec_makes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    existing: str) -> None:
+    """`new clash` beside `clash.yaml` wrote `clash.yml`, and the starter that "passes check" then failed it:
+    two files making one page."""
+    write(tmp_path, existing, GOOD)
+    assert main(["new", "clash", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"{tmp_path / existing}: already makes the page `clash`; "
+                                       f"not writing {tmp_path / 'clash.yml'}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [existing]
+
+
+def test_new_never_writes_through_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A dangling link `new.yml` did not "exist", and the starter was written where it pointed, outside the
+    folder; the file is now created only if nothing, not even a link, has the name."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "new.yml").symlink_to(tmp_path / "elsewhere.yml")
+    assert main(["new", "new", "--dir", str(tmp_path / "specs")]) == 2
+    assert "already exists; not overwritten" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.yml").exists()
+
+
+def test_new_says_why_it_cannot_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A `--dir` that is a file, or under one, was an internal error with a Python exception's name."""
+    write(tmp_path, "file", "")
+    for folder in ("file", "file/sub"):
+        assert main(["new", "s", "--dir", str(tmp_path / folder)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"mkdocs-derivations new: cannot write {tmp_path / folder / 's.yml'}: ")
+        assert "internal error" not in err and "Error" not in err
+
+
+@pytest.mark.parametrize("folder", ["my specs", "new\nx: 1"])
+def test_the_starter_passes_check_in_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str], folder: str) -> None:
+    """The folder is quoted in the command the starter's comment and `new`'s message suggest; a newline in
+    it ended the comment, and the rest of the line became a key of the spec (`unknown key x`)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "s", "--dir", folder]) == 0
+    quoted = printable(shlex.quote(f"{folder}/s.yml"))
+    wrote = f"wrote {printable(folder)}/s.yml; check it with: mkdocs-derivations check {quoted}\n"
+    assert capsys.readouterr().out == wrote
+    assert f"# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {quoted}\n" in (
+        tmp_path / folder / "s.yml").read_text()
+    code, out = run(capsys, "--strict", f"{folder}/s.yml")
+    assert code == 0, out

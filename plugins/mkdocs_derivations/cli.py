@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -350,18 +351,44 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     folder = Path(args.dir)
     target = folder / f"{args.slug}.yml"
-    if target.exists():
-        _line(sys.stderr, f"{target}: already exists; not overwritten")
-        return EXIT_LOAD
     try:
-        text = starter_spec(args.slug, schema_path=_schema_reference(folder), path=target.as_posix())
+        # Both end up in comments of the spec: a newline in a folder's name made the rest of it YAML.
+        text = starter_spec(args.slug, schema_path=printable(_schema_reference(folder)),
+                            path=printable(shlex.quote(target.as_posix())))
     except ValueError as err:
         _line(sys.stderr, f"mkdocs-derivations new: {err}")
         return EXIT_LOAD
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    _line(sys.stdout, f"wrote {target}; check it with: mkdocs-derivations check {target}")
+    problem = _create_spec(folder, target, text)
+    if problem:
+        _line(sys.stderr, problem)
+        return EXIT_LOAD
+    _line(sys.stdout, f"wrote {target}; check it with: mkdocs-derivations check {shlex.quote(target.as_posix())}")
     return EXIT_OK
+
+
+def _create_spec(folder: Path, target: Path, text: str) -> str | None:
+    """Write a new spec ``target`` in ``folder``, or say why not: the name, or its page, is taken (the starter
+    would fail `check` beside a `SLUG.yaml`), or the folder cannot take it (a file, read-only: these were
+    internal errors). The file is created exclusively, so neither a file nor a link of that name (a dangling
+    one was written through, outside the folder) is ever overwritten."""
+    slug = target.stem
+    try:
+        taken = [p for p in find_specs(folder) if p.stem.casefold() == slug and p.name != target.name]
+        if taken:
+            return f"{taken[0]}: already makes the page `{slug}`; not writing {target}"
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # mkdir's word for "a file has the folder's name"
+        return f"mkdocs-derivations new: cannot write {target}: {folder} is not a folder"
+    except OSError as err:
+        return f"mkdocs-derivations new: cannot write {target}: {err.strerror or err}"
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return f"{target}: already exists; not overwritten"
+    except OSError as err:
+        return f"mkdocs-derivations new: cannot write {target}: {err.strerror or err}"
+    return None
 
 
 def _schema_reference(folder: Path) -> str:
