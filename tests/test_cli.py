@@ -671,3 +671,50 @@ def test_the_starter_passes_check_in_any_folder(tmp_path: Path, monkeypatch: pyt
         tmp_path / folder / "s.yml").read_text()
     code, out = run(capsys, "--strict", f"{folder}/s.yml")
     assert code == 0, out
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "good.json", "README"])
+def test_a_file_that_is_not_named_as_a_spec_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """`check good.json` checked it and passed, but neither the site nor a folder given to `check` takes it
+    as a spec: a green check of a page that will never be built."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, name, GOOD)
+    write(tmp_path, "good.yml", GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "good.yml", name]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"{name}: not a spec file (a spec's name ends in .yml or .yaml)\n")
+
+
+@pytest.mark.parametrize("args", [[""], ["--cache-dir", "", "good.yml"], ["--cache-dir=", "good.yml"]])
+def test_an_empty_path_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    """`""` is the working directory to pathlib: `check "$SPECS"` with the variable unset checked whatever
+    specs lay there, and `--cache-dir "$CACHE"` filled the working directory with cache folders."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "good.yml", GOOD)
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", *args])
+    assert exit_info.value.code == 2
+    assert "an empty path names no file or folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yml"]
+
+
+def test_a_shard_without_files_says_so_and_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A matrix of more shards than pages is no mistake of the specs (exit 0), but the job log should not
+    look like a run that checked something."""
+    for name in ("a.yml", "b.yml"):
+        write(tmp_path, name, GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "--shard", "3/4", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "shard 3/4 has no spec files: 2 page names were dealt out to 4 shards\n"
+    assert captured.out.endswith("specs: 0, load errors: 0\n")
+
+
+def test_an_unknown_option_of_check_shows_the_usage_of_check(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--stirct"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("usage: mkdocs-derivations check ")
+    assert err.endswith("mkdocs-derivations check: error: unrecognized arguments: --stirct\n")

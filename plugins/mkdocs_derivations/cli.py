@@ -199,6 +199,22 @@ def _collect(paths: list[str]) -> list[Path]:
     return list(out.values())
 
 
+def _named_as_spec(path: Path) -> bool:
+    """A path given to `check` names a folder, a spec (`*.yml`, `*.yaml`, as :func:`find_specs` takes them
+    from a folder), or nothing yet (reported as missing, later)."""
+    if path.suffix.lower() in {".yml", ".yaml"} or path.is_dir():
+        return True
+    return not (path.exists() or path.is_symlink())
+
+
+def nonempty_path(text: str) -> str:
+    """An argparse type: ``""`` is the working directory to pathlib, which an unset variable
+    (`check "$SPECS"`, `--cache-dir "$CACHE"`) must not silently mean."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file or folder")
+    return text
+
+
 def shard_option(text: str) -> tuple[int, int]:
     """``I/N`` as (I, N); a usage error (exit 2 with the usage line) otherwise, not an internal one."""
     index, slash, total = text.partition("/")
@@ -267,13 +283,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.junit_xml and _junit_refused(Path(args.junit_xml)):
         return EXIT_LOAD
     try:
+        not_specs = [raw for raw in args.paths if not _named_as_spec(Path(raw))]
         collected = _collect(args.paths)
     except OSError as unreadable:
         return _unreadable(unreadable)
+    if not_specs:  # it would pass here, and the site, or `check` of its folder, would never take it
+        for raw in not_specs:
+            _line(sys.stderr, f"{raw}: not a spec file (a spec's name ends in .yml or .yaml)")
+        return EXIT_LOAD
     if not collected:  # a CI job pointed at the wrong folder must not pass with nothing checked
         _line(sys.stderr, f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}")
         return EXIT_LOAD
     paths = _shard(collected, args.shard)
+    if args.shard and not paths:  # more shards than pages: nothing is wrong, but nothing was checked either
+        pages = len({p.stem.casefold() for p in collected})
+        _line(sys.stderr, f"shard {args.shard[0]}/{args.shard[1]} has no spec files: {pages} page "
+                          f"name{'s were' if pages != 1 else ' was'} dealt out to {args.shard[1]} shards")
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]  # the rest say why when loaded
     if missing:
         for p in missing:
@@ -324,7 +349,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="mkdocs-derivations", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="verify spec files (default: derivations/)")
-    check.add_argument("paths", nargs="*", help="spec files or folders (default: derivations)")
+    check.add_argument("paths", nargs="*", type=nonempty_path, help="spec files or folders (default: derivations)")
     check.add_argument("--format", choices=list(_WRITERS), default="human")
     check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
@@ -334,15 +359,15 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"seconds per claim (default {DEFAULT_TIME_LIMIT_S:g})")
     check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=DEFAULT_MEMORY_LIMIT_MB,
                        help=f"MiB per worker (default {DEFAULT_MEMORY_LIMIT_MB})")
-    check.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="verdict cache folder")
+    check.add_argument("--cache-dir", type=nonempty_path, default=DEFAULT_CACHE_DIR, help="verdict cache folder")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
     check.add_argument("--shard", metavar="I/N", type=shard_option,
                        help="check only the I-th of N deterministic shards")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=cmd_check, subparser=check)
     new = sub.add_parser("new", help="write a commented starter spec that passes `check`")
     new.add_argument("slug", help="file name without .yml, e.g. my-derivation")
     new.add_argument("--dir", default="derivations", help="folder for the new spec (default: derivations)")
-    new.set_defaults(func=cmd_new)
+    new.set_defaults(func=cmd_new, subparser=new)
     return parser
 
 
@@ -403,7 +428,9 @@ def _schema_reference(folder: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # with the usage of the subcommand, not of the whole program as parse_args would give
+        args.subparser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         code: int = args.func(args)
         return code
