@@ -718,3 +718,43 @@ def test_an_unknown_option_of_check_shows_the_usage_of_check(capsys: pytest.Capt
     assert exit_info.value.code == 2
     assert err.startswith("usage: mkdocs-derivations check ")
     assert err.endswith("mkdocs-derivations check: error: unrecognized arguments: --stirct\n")
+
+
+@pytest.mark.parametrize("output", ["human", "github"])
+def test_a_file_name_cannot_start_a_workflow_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str], output: str) -> None:
+    """A spec named `::add-mask::x.yml` in the working directory began its problem line, and GitHub Actions
+    ran it (after trimming leading spaces): it masked, or with `::stop-commands::` switched off, what the
+    log said next. The path is shown from `./` instead."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "::add-mask::x.yml", BROKEN)
+    write(tmp_path, "::stop-commands::y.yml", WRONG)
+    code, out = run(capsys, "--format", output, ".")
+    assert code == 2
+    commands = [ln for ln in out.splitlines() if ln.lstrip().startswith("::")]
+    assert all(ln.startswith("::error file=%3A%3A") for ln in commands) and len(commands) == (
+        2 if output == "github" else 0)
+    assert "\n./::add-mask::x.yml:3:1: unknown key `symbolz`" in out
+    assert "\n./::stop-commands::y.yml:10:11: equation (1)" in out
+
+
+LEGACY = GOOD.replace("  t: real\n", '  t: real\n  "x##[add-mask]y": real\n')
+
+
+@pytest.mark.parametrize("output", ["human", "github", "json"])
+def test_contributor_text_cannot_hold_a_legacy_workflow_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                output: str) -> None:
+    """GitHub Actions runs `##[add-mask]...`, `##[error]...` or `##[stop-commands]...` wherever it stands in a
+    line of the log; an error quoting a symbol name held one. The text reads `#\\x23[` (in JSON `#\\u0023[`,
+    which parses back to the name)."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.yml", LEGACY)
+    code, out = run(capsys, "--format", output, "--junit-xml", "junit.xml", "a.yml")
+    assert code == 2 and "##[" not in out
+    if output == "json":
+        [record] = [json.loads(line) for line in out.splitlines()]
+        assert record["detail"].startswith("symbol name `x##[add-mask]y` is not a valid name")
+    else:
+        assert "symbol name `x#\\x23[add-mask]y` is not a valid name" in out
+    assert "##[" not in (tmp_path / "junit.xml").read_text()

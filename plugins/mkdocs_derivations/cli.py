@@ -60,9 +60,16 @@ def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdic
     }
 
 
-def _line(out: TextIO, text: str) -> None:
-    """Every line the CLI prints but JSON: one line, whatever contributor text it quotes."""
-    out.write(printable(text) + "\n")
+def _line(out: TextIO, text: str, *, command: bool = False) -> None:
+    """Every line the CLI prints but JSON: one line, whatever contributor text it quotes, and none but a
+    ``command`` (an annotation of ``--format github``) starting with ``::``, which GitHub Actions runs as a
+    workflow command even after leading spaces. Only a file's path starts a line with contributor text, and
+    a spec named ``::add-mask::x.yml`` in the working directory started one: it is shown as ``./::add-...``,
+    the same file."""
+    shown = printable(text)
+    if not command and shown.lstrip().startswith("::"):
+        shown = "./" + shown.lstrip()
+    out.write(shown + "\n")
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
@@ -128,7 +135,7 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
             if loc.column:
                 props += f",col={loc.column}"
             props += f",title={_github_escape(title, prop=True)}"
-            _line(out, f"::error {props}::{_github_escape(message)}")
+            _line(out, f"::error {props}::{_github_escape(message)}", command=True)
     write_human(results, failing, out)
 
 

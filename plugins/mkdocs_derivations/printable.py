@@ -39,16 +39,24 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
 
 
+# GitHub Actions also runs its older command syntax, `##[add-mask]text` or `##[error]text`, found anywhere in a
+# log line (not only at its start, as `::error::`): contributor text quoting it forged an annotation, or
+# masked or stopped what the log said next. Its second `#` is shown as an escape.
+_LEGACY_COMMAND = "##["
+
+
 def printable(text: str) -> str:
-    """``text`` as one line with every control or line-separating character shown as an escape."""
-    return _UNPRINTABLE.sub(_escape, text)
+    """``text`` as one line with every control or line-separating character shown as an escape, and no
+    command GitHub Actions would run in it."""
+    return _UNPRINTABLE.sub(_escape, text).replace(_LEGACY_COMMAND, "#\\x23[")
 
 
 def json_printable(line: str) -> str:
-    """A line of ``json.dumps(..., ensure_ascii=False)`` output with DEL, C1 controls and U+2028/U+2029 as
-    ``\\uXXXX`` escapes too: the same JSON value, but a reader that splits lines on them, or a terminal that
-    acts on them, sees one line."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    """A line of ``json.dumps(..., ensure_ascii=False)`` output with DEL, C1 controls, U+2028/U+2029, lone
+    surrogates and the `#` that makes `##[` a workflow command as ``\\uXXXX`` escapes too: the same JSON
+    value, but a reader that splits lines on them, a terminal that acts on them, or GitHub Actions, sees one
+    line of text."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line).replace(_LEGACY_COMMAND, "#\\u0023[")
 
 
 class _OneLine(logging.Filter):
