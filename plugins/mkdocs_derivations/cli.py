@@ -68,7 +68,7 @@ def _line(out: TextIO, text: str, *, command: bool = False) -> None:
     the same file."""
     shown = printable(text)
     if not command and shown.lstrip().startswith("::"):
-        shown = "./" + shown.lstrip()
+        shown = "./" + shown  # (a path's own leading spaces, which GitHub would skip, kept: it is the name)
     out.write(shown + "\n")
 
 
