@@ -686,15 +686,18 @@ def test_a_file_that_is_not_named_as_a_spec_is_refused(tmp_path: Path, monkeypat
     assert (captured.out, captured.err) == ("", f"{name}: not a spec file (a spec's name ends in .yml or .yaml)\n")
 
 
-@pytest.mark.parametrize("args", [[""], ["--cache-dir", "", "good.yml"], ["--cache-dir=", "good.yml"]])
+@pytest.mark.parametrize("args", [["check", ""], ["check", "--cache-dir", "", "good.yml"],
+                                  ["check", "--cache-dir=", "good.yml"], ["check", "--junit-xml=", "good.yml"],
+                                  ["new", "s", "--dir", ""]])
 def test_an_empty_path_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                         capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     """`""` is the working directory to pathlib: `check "$SPECS"` with the variable unset checked whatever
-    specs lay there, and `--cache-dir "$CACHE"` filled the working directory with cache folders."""
+    specs lay there, `--cache-dir "$CACHE"` filled the working directory with cache folders, and
+    `new --dir "$DIR"` wrote the spec there."""
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "good.yml", GOOD)
     with pytest.raises(SystemExit) as exit_info:
-        main(["check", *args])
+        main(args)
     assert exit_info.value.code == 2
     assert "an empty path names no file or folder" in capsys.readouterr().err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yml"]

@@ -28,6 +28,10 @@ from .options import (
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
+    MAX_JOBS,
+    MAX_MEMORY_LIMIT_MB,
+    MAX_TIME_LIMIT_S,
+    MIN_TIME_LIMIT_S,
     CheckOptions,
     option_problem,
 )
@@ -353,27 +357,34 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mkdocs-derivations", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mkdocs-derivations", description="Check derivation specs without "
+                                     "building the site (what CI runs on pull requests), or start a new one.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="verify spec files (default: derivations/)")
-    check.add_argument("paths", nargs="*", type=nonempty_path, help="spec files or folders (default: derivations)")
-    check.add_argument("--format", choices=list(_WRITERS), default="human")
-    check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
+    check.add_argument("paths", nargs="*", type=nonempty_path, metavar="PATHS",
+                       help="spec files (*.yml, *.yaml) or folders (default: derivations)")
+    check.add_argument("--format", choices=list(_WRITERS), default="human", help="report format (default: human)")
+    check.add_argument("--junit-xml", metavar="FILE", type=nonempty_path,
+                       help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
-    check.add_argument("--jobs", type=bounded("jobs", int), default=DEFAULT_JOBS,
-                       help="worker processes (default: one per core)")
-    check.add_argument("--time-limit", type=bounded("time_limit", float), default=DEFAULT_TIME_LIMIT_S,
-                       help=f"seconds per claim (default {DEFAULT_TIME_LIMIT_S:g})")
-    check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=DEFAULT_MEMORY_LIMIT_MB,
-                       help=f"MiB per worker (default {DEFAULT_MEMORY_LIMIT_MB})")
-    check.add_argument("--cache-dir", type=nonempty_path, default=DEFAULT_CACHE_DIR, help="verdict cache folder")
+    check.add_argument("--jobs", metavar="N", type=bounded("jobs", int), default=DEFAULT_JOBS,
+                       help=f"worker processes, at most {MAX_JOBS} (default 0: one per core)")
+    check.add_argument("--time-limit", metavar="SECONDS", type=bounded("time_limit", float),
+                       default=DEFAULT_TIME_LIMIT_S, help=f"CPU seconds per claim, {MIN_TIME_LIMIT_S:g} to "
+                       f"{MAX_TIME_LIMIT_S:g} (default {DEFAULT_TIME_LIMIT_S:g})")
+    check.add_argument("--memory-limit", metavar="MIB", type=bounded("memory_limit", int),
+                       default=DEFAULT_MEMORY_LIMIT_MB, help=f"MiB each worker may add, 1 to {MAX_MEMORY_LIMIT_MB} "
+                       f"(default {DEFAULT_MEMORY_LIMIT_MB})")
+    check.add_argument("--cache-dir", metavar="DIR", type=nonempty_path, default=DEFAULT_CACHE_DIR,
+                       help=f"verdict cache folder (default {DEFAULT_CACHE_DIR})")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
     check.add_argument("--shard", metavar="I/N", type=shard_option,
                        help="check only the I-th of N deterministic shards")
     check.set_defaults(func=cmd_check, subparser=check)
     new = sub.add_parser("new", help="write a commented starter spec that passes `check`")
-    new.add_argument("slug", help="file name without .yml, e.g. my-derivation")
-    new.add_argument("--dir", default="derivations", help="folder for the new spec (default: derivations)")
+    new.add_argument("slug", metavar="SLUG", help="file name without .yml, e.g. my-derivation")
+    new.add_argument("--dir", metavar="DIR", type=nonempty_path, default="derivations",
+                     help="folder for the new spec (default: derivations)")
     new.set_defaults(func=cmd_new, subparser=new)
     return parser
 
