@@ -82,8 +82,15 @@ def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.Cap
     assert "broken.yml:3:1:" in out and "did you mean `symbols`" in out
 
 
-def test_missing_file_is_exit_2(tmp_path: Path) -> None:
-    assert main(["check", str(tmp_path / "nope.yml")]) == 2
+def test_missing_file_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing folder, the default one too, was reported as `derivations: no such spec file`."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "nope.yml", "nope/"]) == 2
+    assert capsys.readouterr().err == "nope.yml: no such file or folder\nnope: no such file or folder\n"
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        "derivations: no such file or folder (the folder checked when no path is given)\n")
 
 
 def test_unchecked_passes_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

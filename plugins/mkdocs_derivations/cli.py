@@ -313,7 +313,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]  # the rest say why when loaded
     if missing:
         for p in missing:
-            _line(sys.stderr, f"{p}: no such spec file")
+            default = "" if args.paths else " (the folder checked when no path is given)"
+            _line(sys.stderr, f"{p}: no such file or folder{default}")
         return EXIT_LOAD
     cache_dir = None if args.no_cache else Path(args.cache_dir)
     options = CheckOptions.from_settings(time_limit=args.time_limit, memory_limit_mb=args.memory_limit,
