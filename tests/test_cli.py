@@ -770,3 +770,18 @@ def test_contributor_text_cannot_hold_a_legacy_workflow_command(tmp_path: Path, 
     else:
         assert "symbol name `x#\\x23[add-mask]y` is not a valid name" in out
     assert "##[" not in (tmp_path / "junit.xml").read_text()
+
+
+def test_the_pre_commit_hook_passes_the_files_the_site_makes_pages_of() -> None:
+    """Its pattern took specs in subfolders, which make no page (and so were checked for nothing), and left
+    out `A.YML`, which does."""
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "mkdocs-derivations-check"]
+    taken = [name for name in ("derivations/a.yml", "derivations/b.yaml", "derivations/C.YML", "derivations/d.Yaml",
+                               "derivations/sub/e.yml", "docs/f.yml", "derivations/g.yml.bak", "derivations.yml")
+             if re.search(hook["files"], name)]
+    assert taken == ["derivations/a.yml", "derivations/b.yaml", "derivations/C.YML", "derivations/d.Yaml"]
