@@ -785,3 +785,16 @@ def test_the_pre_commit_hook_passes_the_files_the_site_makes_pages_of() -> None:
                                "derivations/sub/e.yml", "docs/f.yml", "derivations/g.yml.bak", "derivations.yml")
              if re.search(hook["files"], name)]
     assert taken == ["derivations/a.yml", "derivations/b.yaml", "derivations/C.YML", "derivations/d.Yaml"]
+
+
+def test_the_junit_report_never_replaces_a_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`check --junit-xml a.yml b.yml` (a report path forgotten) replaced the spec `a.yml` with XML."""
+    monkeypatch.chdir(tmp_path)
+    spec = write(tmp_path, "a.yml", GOOD)
+    write(tmp_path, "b.yml", GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "--junit-xml", "a.yml", "b.yml"]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "cannot write the JUnit report to a.yml: it is named like a spec "
+                                                "(.yml, .yaml), and would replace one or become one\n")
+    assert spec.read_text() == GOOD

@@ -270,9 +270,12 @@ def _unreadable(err: OSError) -> int:
 
 def _junit_refused(path: Path, err: OSError | None = None) -> bool:
     """Says why the JUnit report cannot be written to ``path`` (a folder is found before any checking, so the
-    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was."""
+    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was. A name that
+    a spec could have is refused too: `--junit-xml derivations/a.yml` replaced the spec with the report."""
     if path.is_dir():
         reason = "it is a folder"
+    elif path.suffix.lower() in {".yml", ".yaml"}:
+        reason = "it is named like a spec (.yml, .yaml), and would replace one or become one"
     elif err is not None:
         reason = err.strerror or str(err)
     else:
