@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from mkdocs_derivations.cli import main
+from mkdocs_derivations.printable import printable
 
 GOOD = """\
 version: 1
@@ -80,8 +82,15 @@ def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.Cap
     assert "broken.yml:3:1:" in out and "did you mean `symbols`" in out
 
 
-def test_missing_file_is_exit_2(tmp_path: Path) -> None:
-    assert main(["check", str(tmp_path / "nope.yml")]) == 2
+def test_missing_file_is_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A missing folder, the default one too, was reported as `derivations: no such spec file`."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "nope.yml", "nope/"]) == 2
+    assert capsys.readouterr().err == "nope.yml: no such file or folder\nnope: no such file or folder\n"
+    assert main(["check"]) == 2
+    assert capsys.readouterr().err == (
+        "derivations: no such file or folder (the folder checked when no path is given)\n")
 
 
 def test_unchecked_passes_unless_strict(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -492,3 +501,300 @@ def test_more_jobs_than_cores_start_only_as_tasks_wait(tmp_path: Path) -> None:
         assert len(checker._pool.worker_pids()) <= min(16, os.cpu_count() or 1)
     finally:
         checker.close()
+
+
+INTERRUPTED_DURING_FORK = """\
+import os, signal, sys
+from mkdocs_derivations.cli import main
+
+sent = []
+
+
+def interrupt_once() -> None:
+    if not sent:
+        sent.append(True)
+        os.kill(os.getpid(), signal.SIGINT)  # as a Ctrl-C that arrives while a worker is forked
+
+
+os.register_at_fork(before=interrupt_once)
+sys.exit(main(["check", "--no-cache", "--jobs", "1", sys.argv[1]]))
+"""
+
+
+def test_a_ctrl_c_while_a_worker_is_forked_stops_the_run(tmp_path: Path) -> None:
+    """The interrupt landed in the standard library's at-fork hooks, where CPython only prints "Exception
+    ignored": the check went on to the end and exited 0 (red team: `--jobs 64`, Ctrl-C at 0.6 s, a green run
+    36 s later). Now it stops, says so, exits 130 as a shell reports a Ctrl-C, and leaves no worker."""
+    import subprocess
+    import sys
+
+    write(tmp_path, "good.yml", GOOD)
+    write(tmp_path, "fork.py", INTERRUPTED_DURING_FORK)
+    script = str(tmp_path / "fork.py")
+    proc = subprocess.run([sys.executable, script, "good.yml"], cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "plugins")})
+    assert (proc.returncode, proc.stdout) == (130, ""), proc.stderr
+    assert proc.stderr == "mkdocs-derivations: interrupted\n"
+    left = subprocess.run(["pgrep", "-f", script], capture_output=True, text=True).stdout.split()
+    assert left == []  # the workers were killed when the pool closed, not left to notice their parent's death
+
+
+def _junit_counts(report: Path) -> list[tuple[str, dict[str, str], dict[str, int]]]:
+    """Per suite: its count attributes, and what its test cases hold (each case counted once)."""
+    suites = []
+    for suite in ET.parse(report).getroot().iter("testsuite"):
+        cases = suite.findall("testcase")
+        held = {"tests": len(cases)}
+        for tag in ("failure", "error", "skipped"):
+            held[tag] = sum(1 for case in cases if case.find(tag) is not None)
+        attributes = {name: suite.get(name, "") for name in ("tests", "failures", "errors", "skipped")}
+        suites.append((suite.get("name", ""), attributes, held))
+    return suites
+
+
+def test_junit_counts_are_those_of_its_test_cases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A claim that could not be checked is an `<error>` case but was counted in `failures`, and a spec's
+    errors were counted one by one though they share the `load` case: a report reader showed 1 failure and
+    no failed case, or more errors than cases."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "undeclared.yml", GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(u)*cos(w)'"))
+    write(tmp_path, "wrong.yml", WRONG)
+    write(tmp_path, "unchecked.yml", UNCHECKED)
+    for strict in ([], ["--strict"]):
+        code, _ = run(capsys, *strict, "--junit-xml", "junit.xml", "undeclared.yml", "wrong.yml", "unchecked.yml")
+        assert code == 2
+        suites = _junit_counts(tmp_path / "junit.xml")
+        for _, attributes, held in suites:
+            assert attributes == {"tests": str(held["tests"]), "failures": str(held["failure"]),
+                                  "errors": str(held["error"]), "skipped": str(held["skipped"])}
+        assert [(name, held["failure"], held["error"], held["skipped"]) for name, _, held in suites] == [
+            ("undeclared.yml", 0, 2, 0), ("wrong.yml", 1, 0, 0), ("unchecked.yml", 0, 1 if strict else 0,
+                                                                  0 if strict else 1)]
+        root = ET.parse(tmp_path / "junit.xml").getroot()
+        assert {name: root.get(name) for name in ("tests", "failures", "errors", "skipped")} == {
+            "tests": "6", "failures": "1", "errors": "3" if strict else "2", "skipped": "0" if strict else "1"}
+
+
+def test_the_junit_report_replaces_the_old_one_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """It was written in place: a run stopped while writing it (a cancelled CI job, a full disk) left half a
+    report for the next step to upload or parse. Now it is written beside it and renamed over it."""
+    import mkdocs_derivations.cli as cli
+
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "good.yml", GOOD)
+    report = write(tmp_path, "junit.xml", "<old/>")
+
+    def full_disk(source: object, target: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(cli.os, "replace", full_disk)
+        code = main(["check", "--no-cache", "--jobs", "1", "--junit-xml", "junit.xml", "good.yml"])
+    refused = "cannot write the JUnit report to junit.xml: No space left on device\n"
+    assert (code, capsys.readouterr().err) == (2, refused)
+    assert report.read_text() == "<old/>" and sorted(p.name for p in tmp_path.iterdir()) == ["good.yml", "junit.xml"]
+    code, _ = run(capsys, "--junit-xml", "junit.xml", "good.yml")
+    assert code == 0 and [case.get("name") for case in ET.parse(report).getroot().iter("testcase")] == [
+        "load", "(1) block 1 (math 'ok'), step 1 line 10"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yml", "junit.xml"]
+
+
+def test_characters_xml_cannot_hold_leave_every_report_readable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A file name that is not UTF-8 (its bytes come back as lone surrogates) and a U+FFFF in a spec made
+    the JUnit report XML that no parser reads (a character reference to a surrogate, a raw U+FFFF) and
+    put bytes that are not UTF-8 in the JSON lines. Each is now shown as an escape, as control characters
+    are, and JSON escapes the surrogate, so the name still parses back."""
+    monkeypatch.chdir(tmp_path)
+    name = os.fsdecode(b"w\xff.yml")
+    write(tmp_path, name, WRONG)
+    write(tmp_path, "sym.yml", GOOD.replace("  t: real\n", '  t: real\n  "x\\uffffy": real\n'))
+    code, out = run(capsys, "--junit-xml", "junit.xml", name, "sym.yml")
+    assert code == 2 and "w\\xff.yml:10:11: " in out and "`x\\uffffy` is not a valid name" in out
+    root = ET.parse(tmp_path / "junit.xml").getroot()
+    assert [suite.get("name") for suite in root.iter("testsuite")] == ["w\\xff.yml", "sym.yml"]
+    main(["check", "--no-cache", "--jobs", "1", "--format", "json", name, "sym.yml"])
+    raw = capsys.readouterr().out.encode("utf-8", "surrogateescape")
+    records = [json.loads(line) for line in raw.decode("utf-8").splitlines()]  # strict UTF-8
+    assert [r["file"] for r in records] == [name, "sym.yml"]
+
+
+@pytest.mark.parametrize(("slug", "problem"), [
+    ("abc\n", "`abc\\n` is not a valid slug"),  # `$` matched before the newline: `abc\n.yml` was written
+    ("dashboard", "`dashboard` is the name of a page the plugin generates"),
+    ("graph", "`graph` is the name of a page the plugin generates"),
+])
+def test_new_refuses_a_slug_that_would_not_make_its_page(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                         slug: str, problem: str) -> None:
+    assert main(["new", slug, "--dir", str(tmp_path)]) == 2
+    assert problem in capsys.readouterr().err and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("existing", ["clash.yaml", "Clash.yml", "CLASH.YAML"])
+def test_new_refuses_a_page_name_another_spec_makes(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                    existing: str) -> None:
+    """`new clash` beside `clash.yaml` wrote `clash.yml`, and the starter that "passes check" then failed it:
+    two files making one page."""
+    write(tmp_path, existing, GOOD)
+    assert main(["new", "clash", "--dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == (f"{tmp_path / existing}: already makes the page `clash`; "
+                                       f"not writing {tmp_path / 'clash.yml'}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [existing]
+
+
+def test_new_never_writes_through_a_link(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A dangling link `new.yml` did not "exist", and the starter was written where it pointed, outside the
+    folder; the file is now created only if nothing, not even a link, has the name."""
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "new.yml").symlink_to(tmp_path / "elsewhere.yml")
+    assert main(["new", "new", "--dir", str(tmp_path / "specs")]) == 2
+    assert "already exists; not overwritten" in capsys.readouterr().err
+    assert not (tmp_path / "elsewhere.yml").exists()
+
+
+def test_new_says_why_it_cannot_write(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A `--dir` that is a file, or under one, was an internal error with a Python exception's name."""
+    write(tmp_path, "file", "")
+    for folder in ("file", "file/sub"):
+        assert main(["new", "s", "--dir", str(tmp_path / folder)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"mkdocs-derivations new: cannot write {tmp_path / folder / 's.yml'}: ")
+        assert "internal error" not in err and "Error" not in err
+
+
+@pytest.mark.parametrize("folder", ["my specs", "new\nx: 1"])
+def test_the_starter_passes_check_in_any_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str], folder: str) -> None:
+    """The folder is quoted in the command the starter's comment and `new`'s message suggest; a newline in
+    it ended the comment, and the rest of the line became a key of the spec (`unknown key x`)."""
+    monkeypatch.chdir(tmp_path)
+    assert main(["new", "s", "--dir", folder]) == 0
+    quoted = printable(shlex.quote(f"{folder}/s.yml"))
+    wrote = f"wrote {printable(folder)}/s.yml; check it with: mkdocs-derivations check {quoted}\n"
+    assert capsys.readouterr().out == wrote
+    assert f"# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {quoted}\n" in (
+        tmp_path / folder / "s.yml").read_text()
+    code, out = run(capsys, "--strict", f"{folder}/s.yml")
+    assert code == 0, out
+
+
+@pytest.mark.parametrize("name", ["notes.txt", "good.json", "README"])
+def test_a_file_that_is_not_named_as_a_spec_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """`check good.json` checked it and passed, but neither the site nor a folder given to `check` takes it
+    as a spec: a green check of a page that will never be built."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, name, GOOD)
+    write(tmp_path, "good.yml", GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "good.yml", name]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"{name}: not a spec file (a spec's name ends in .yml or .yaml)\n")
+
+
+@pytest.mark.parametrize("args", [["check", ""], ["check", "--cache-dir", "", "good.yml"],
+                                  ["check", "--cache-dir=", "good.yml"], ["check", "--junit-xml=", "good.yml"],
+                                  ["new", "s", "--dir", ""]])
+def test_an_empty_path_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
+    """`""` is the working directory to pathlib: `check "$SPECS"` with the variable unset checked whatever
+    specs lay there, `--cache-dir "$CACHE"` filled the working directory with cache folders, and
+    `new --dir "$DIR"` wrote the spec there."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "good.yml", GOOD)
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    assert "an empty path names no file or folder" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["good.yml"]
+
+
+def test_a_shard_without_files_says_so_and_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A matrix of more shards than pages is no mistake of the specs (exit 0), but the job log should not
+    look like a run that checked something."""
+    for name in ("a.yml", "b.yml"):
+        write(tmp_path, name, GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "--shard", "3/4", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "shard 3/4 has no spec files: 2 page names were dealt out to 4 shards\n"
+    assert captured.out.endswith("specs: 0, load errors: 0\n")
+
+
+def test_an_unknown_option_of_check_shows_the_usage_of_check(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "--stirct"])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2
+    assert err.startswith("usage: mkdocs-derivations check ")
+    assert err.endswith("mkdocs-derivations check: error: unrecognized arguments: --stirct\n")
+
+
+@pytest.mark.parametrize("output", ["human", "github"])
+def test_a_file_name_cannot_start_a_workflow_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     capsys: pytest.CaptureFixture[str], output: str) -> None:
+    """A spec named `::add-mask::x.yml` in the working directory began its problem line, and GitHub Actions
+    ran it (after trimming leading spaces): it masked, or with `::stop-commands::` switched off, what the
+    log said next. The path is shown from `./` instead."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "::add-mask::x.yml", BROKEN)
+    write(tmp_path, "::stop-commands::y.yml", WRONG)
+    write(tmp_path, "\u3000::warning::z.yml", BROKEN)  # GitHub skips Unicode spaces before `::` too
+    code, out = run(capsys, "--format", output, ".")
+    assert code == 2
+    commands = [ln for ln in out.splitlines() if ln.lstrip().startswith("::")]
+    assert all(ln.startswith("::error file=") for ln in commands) and len(commands) == (
+        3 if output == "github" else 0)
+    assert "\n./\u3000::warning::z.yml:3:1: unknown key `symbolz`" in out
+    assert "\n./::add-mask::x.yml:3:1: unknown key `symbolz`" in out
+    assert "\n./::stop-commands::y.yml:10:11: equation (1)" in out
+
+
+LEGACY = GOOD.replace("  t: real\n", '  t: real\n  "x##[add-mask]y": real\n')
+
+
+@pytest.mark.parametrize("output", ["human", "github", "json"])
+def test_contributor_text_cannot_hold_a_legacy_workflow_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str],
+                                                                output: str) -> None:
+    """GitHub Actions runs `##[add-mask]...`, `##[error]...` or `##[stop-commands]...` wherever it stands in a
+    line of the log; an error quoting a symbol name held one. The text reads `#\\x23[` (in JSON `#\\u0023[`,
+    which parses back to the name)."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, "a.yml", LEGACY)
+    code, out = run(capsys, "--format", output, "--junit-xml", "junit.xml", "a.yml")
+    assert code == 2 and "##[" not in out
+    if output == "json":
+        [record] = [json.loads(line) for line in out.splitlines()]
+        assert record["detail"].startswith("symbol name `x##[add-mask]y` is not a valid name")
+    else:
+        assert "symbol name `x#\\x23[add-mask]y` is not a valid name" in out
+    assert "##[" not in (tmp_path / "junit.xml").read_text()
+
+
+def test_the_pre_commit_hook_passes_the_files_the_site_makes_pages_of() -> None:
+    """Its pattern took specs in subfolders, which make no page (and so were checked for nothing), and left
+    out `A.YML`, which does."""
+    import re
+
+    import yaml
+
+    hooks = yaml.safe_load((Path(__file__).parents[1] / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    [hook] = [h for h in hooks if h["id"] == "mkdocs-derivations-check"]
+    taken = [name for name in ("derivations/a.yml", "derivations/b.yaml", "derivations/C.YML", "derivations/d.Yaml",
+                               "derivations/sub/e.yml", "docs/f.yml", "derivations/g.yml.bak", "derivations.yml")
+             if re.search(hook["files"], name)]
+    assert taken == ["derivations/a.yml", "derivations/b.yaml", "derivations/C.YML", "derivations/d.Yaml"]
+
+
+def test_the_junit_report_never_replaces_a_spec(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """`check --junit-xml a.yml b.yml` (a report path forgotten) replaced the spec `a.yml` with XML."""
+    monkeypatch.chdir(tmp_path)
+    spec = write(tmp_path, "a.yml", GOOD)
+    write(tmp_path, "b.yml", GOOD)
+    assert main(["check", "--no-cache", "--jobs", "1", "--junit-xml", "a.yml", "b.yml"]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "cannot write the JUnit report to a.yml: it is named like a spec "
+                                                "(.yml, .yaml), and would replace one or become one\n")
+    assert spec.read_text() == GOOD

@@ -2,7 +2,8 @@
 
 It never reads ``mkdocs.yml`` (whose ``hooks:`` a pull request could change to run code), only the spec files
 it is given. Exit codes: 0 every claim holds (definitions and unchecked claims allowed unless ``--strict``),
-1 some claim is refuted or could not be checked, 2 a spec could not be loaded or the tool itself failed.
+1 some claim is refuted or could not be checked, 2 a spec could not be loaded or the tool itself failed,
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -26,6 +28,10 @@ from .options import (
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
     DEFAULT_TIME_LIMIT_S,
+    MAX_JOBS,
+    MAX_MEMORY_LIMIT_MB,
+    MAX_TIME_LIMIT_S,
+    MIN_TIME_LIMIT_S,
     CheckOptions,
     option_problem,
 )
@@ -33,6 +39,7 @@ from .printable import json_printable, printable
 from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C: not a spec's fault
 STRICT_FAILING = FAILING | {"unchecked", "numeric"}
 
 
@@ -57,9 +64,16 @@ def _record(checked: CheckedSpec, claim: Claim, row: Row | None, verdict: Verdic
     }
 
 
-def _line(out: TextIO, text: str) -> None:
-    """Every line the CLI prints but JSON: one line, whatever contributor text it quotes."""
-    out.write(printable(text) + "\n")
+def _line(out: TextIO, text: str, *, command: bool = False) -> None:
+    """Every line the CLI prints but JSON: one line, whatever contributor text it quotes, and none but a
+    ``command`` (an annotation of ``--format github``) starting with ``::``, which GitHub Actions runs as a
+    workflow command even after leading spaces. Only a file's path starts a line with contributor text, and
+    a spec named ``::add-mask::x.yml`` in the working directory started one: it is shown as ``./::add-...``,
+    the same file."""
+    shown = printable(text)
+    if not command and shown.lstrip().startswith("::"):
+        shown = "./" + shown  # (a path's own leading spaces, which GitHub would skip, kept: it is the name)
+    out.write(shown + "\n")
 
 
 def _github_escape(text: str, *, prop: bool = False) -> str:
@@ -125,38 +139,60 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
             if loc.column:
                 props += f",col={loc.column}"
             props += f",title={_github_escape(title, prop=True)}"
-            _line(out, f"::error {props}::{_github_escape(message)}")
+            _line(out, f"::error {props}::{_github_escape(message)}", command=True)
     write_human(results, failing, out)
 
 
 def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
     """Every attribute and text passes :func:`printable`: XML 1.0 cannot hold most control characters at all,
-    and a CI system shows a test's message as one line of its log."""
+    and a CI system shows a test's message as one line of its log. The counts are of test cases, as JUnit
+    readers take them (a spec's errors share its `load` case), and the file is replaced whole (see
+    :func:`_replace_file`)."""
     suites = ET.Element("testsuites", name="mkdocs-derivations")
     for checked in results:
-        records = list(checked.claim_records())
-        shown = printable(checked.shown_path)
-        suite = ET.SubElement(suites, "testsuite", name=shown, tests=str(len(records) + 1))
-        load = ET.SubElement(suite, "testcase", classname=shown, name="load")
-        for err in checked.errors:
-            ET.SubElement(load, "error", message=printable(err.message), type="SpecError").text = printable(str(err))
-        failures = 0
-        for claim, row, verdict in records:
-            eq = f"({row.number}) " if row and row.number else ""
-            case = ET.SubElement(suite, "testcase", classname=shown,
-                                 name=printable(f"{eq}{claim.where} line {claim.location.line}"),
-                                 time=f"{verdict.seconds:.4f}")
-            if verdict.status in failing:
-                failures += 1
-                tag = "failure" if verdict.status == "refuted" else "error"
-                ET.SubElement(case, tag, message=printable(describe_claim(claim, row, verdict)),
-                              type=verdict.status).text = printable(claim_message(claim, row, verdict))
-            elif verdict.status in {"unchecked", "definition"}:
-                ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
-        suite.set("failures", str(failures))
-        suite.set("errors", str(len(checked.errors)))
+        _junit_suite(suites, checked, failing)
+    for count in ("tests", "failures", "errors", "skipped"):
+        suites.set(count, str(sum(int(suite.get(count, "0")) for suite in suites)))
+    _replace_file(path, ET.tostring(suites, encoding="utf-8", xml_declaration=True))
+
+
+def _junit_suite(suites: ET.Element, checked: CheckedSpec, failing: frozenset[str]) -> None:
+    """One spec's `testsuite`: a `load` case holding its errors, then a case per claim."""
+    shown = printable(checked.shown_path)
+    suite = ET.SubElement(suites, "testsuite", name=shown)
+    load = ET.SubElement(suite, "testcase", classname=shown, name="load")
+    for err in checked.errors:
+        ET.SubElement(load, "error", message=printable(err.message), type="SpecError").text = printable(str(err))
+    for claim, row, verdict in checked.claim_records():
+        eq = f"({row.number}) " if row and row.number else ""
+        case = ET.SubElement(suite, "testcase", classname=shown,
+                             name=printable(f"{eq}{claim.where} line {claim.location.line}"),
+                             time=f"{verdict.seconds:.4f}")
+        if verdict.status in failing:
+            tag = "failure" if verdict.status == "refuted" else "error"
+            ET.SubElement(case, tag, message=printable(describe_claim(claim, row, verdict)),
+                          type=verdict.status).text = printable(claim_message(claim, row, verdict))
+        elif verdict.status in {"unchecked", "definition"}:
+            ET.SubElement(case, "skipped", message=BADGES[verdict.status][1])
+    cases = suite.findall("testcase")
+    suite.set("tests", str(len(cases)))
+    for count, tag in (("failures", "failure"), ("errors", "error"), ("skipped", "skipped")):
+        suite.set(count, str(sum(1 for case in cases if case.find(tag) is not None)))
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file beside ``path`` and rename it over ``path``: a run stopped while writing
+    (a cancelled CI job, a full disk) leaves the old report or none, never half of one for the next step
+    to upload or parse. The folder is created if missing."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    ET.ElementTree(suites).write(path, encoding="utf-8", xml_declaration=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 _WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]] = {
@@ -172,6 +208,22 @@ def _collect(paths: list[str]) -> list[Path]:
         for spec in find_specs(p) if p.is_dir() else [p]:
             out.setdefault(unfollowed(spec), spec)
     return list(out.values())
+
+
+def _named_as_spec(path: Path) -> bool:
+    """A path given to `check` names a folder, a spec (`*.yml`, `*.yaml`, as :func:`find_specs` takes them
+    from a folder), or nothing yet (reported as missing, later)."""
+    if path.suffix.lower() in {".yml", ".yaml"} or path.is_dir():
+        return True
+    return not (path.exists() or path.is_symlink())
+
+
+def nonempty_path(text: str) -> str:
+    """An argparse type: ``""`` is the working directory to pathlib, which an unset variable
+    (`check "$SPECS"`, `--cache-dir "$CACHE"`) must not silently mean."""
+    if not text:
+        raise argparse.ArgumentTypeError("an empty path names no file or folder")
+    return text
 
 
 def shard_option(text: str) -> tuple[int, int]:
@@ -218,9 +270,12 @@ def _unreadable(err: OSError) -> int:
 
 def _junit_refused(path: Path, err: OSError | None = None) -> bool:
     """Says why the JUnit report cannot be written to ``path`` (a folder is found before any checking, so the
-    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was."""
+    run is not spent for nothing), instead of the internal error an ``IsADirectoryError`` was. A name that
+    a spec could have is refused too: `--junit-xml derivations/a.yml` replaced the spec with the report."""
     if path.is_dir():
         reason = "it is a folder"
+    elif path.suffix.lower() in {".yml", ".yaml"}:
+        reason = "it is named like a spec (.yml, .yaml), and would replace one or become one"
     elif err is not None:
         reason = err.strerror or str(err)
     else:
@@ -242,17 +297,27 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.junit_xml and _junit_refused(Path(args.junit_xml)):
         return EXIT_LOAD
     try:
+        not_specs = [raw for raw in args.paths if not _named_as_spec(Path(raw))]
         collected = _collect(args.paths)
     except OSError as unreadable:
         return _unreadable(unreadable)
+    if not_specs:  # it would pass here, and the site, or `check` of its folder, would never take it
+        for raw in not_specs:
+            _line(sys.stderr, f"{raw}: not a spec file (a spec's name ends in .yml or .yaml)")
+        return EXIT_LOAD
     if not collected:  # a CI job pointed at the wrong folder must not pass with nothing checked
         _line(sys.stderr, f"no spec files (*.yml, *.yaml) in {', '.join(args.paths or ['derivations'])}")
         return EXIT_LOAD
     paths = _shard(collected, args.shard)
+    if args.shard and not paths:  # more shards than pages: nothing is wrong, but nothing was checked either
+        pages = len({p.stem.casefold() for p in collected})
+        _line(sys.stderr, f"shard {args.shard[0]}/{args.shard[1]} has no spec files: {pages} page "
+                          f"name{'s were' if pages != 1 else ' was'} dealt out to {args.shard[1]} shards")
     missing = [p for p in paths if not (p.exists() or p.is_symlink())]  # the rest say why when loaded
     if missing:
         for p in missing:
-            _line(sys.stderr, f"{p}: no such spec file")
+            default = "" if args.paths else " (the folder checked when no path is given)"
+            _line(sys.stderr, f"{p}: no such file or folder{default}")
         return EXIT_LOAD
     cache_dir = None if args.no_cache else Path(args.cache_dir)
     options = CheckOptions.from_settings(time_limit=args.time_limit, memory_limit_mb=args.memory_limit,
@@ -296,28 +361,35 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mkdocs-derivations", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="mkdocs-derivations", description="Check derivation specs without "
+                                     "building the site (what CI runs on pull requests), or start a new one.")
     sub = parser.add_subparsers(dest="command", required=True)
     check = sub.add_parser("check", help="verify spec files (default: derivations/)")
-    check.add_argument("paths", nargs="*", help="spec files or folders (default: derivations)")
-    check.add_argument("--format", choices=list(_WRITERS), default="human")
-    check.add_argument("--junit-xml", metavar="FILE", help="also write a JUnit XML report (one case per claim)")
+    check.add_argument("paths", nargs="*", type=nonempty_path, metavar="PATHS",
+                       help="spec files (*.yml, *.yaml) or folders (default: derivations)")
+    check.add_argument("--format", choices=list(_WRITERS), default="human", help="report format (default: human)")
+    check.add_argument("--junit-xml", metavar="FILE", type=nonempty_path,
+                       help="also write a JUnit XML report (one case per claim)")
     check.add_argument("--strict", action="store_true", help="also fail on unchecked and numeric-only claims")
-    check.add_argument("--jobs", type=bounded("jobs", int), default=DEFAULT_JOBS,
-                       help="worker processes (default: one per core)")
-    check.add_argument("--time-limit", type=bounded("time_limit", float), default=DEFAULT_TIME_LIMIT_S,
-                       help=f"seconds per claim (default {DEFAULT_TIME_LIMIT_S:g})")
-    check.add_argument("--memory-limit", type=bounded("memory_limit", int), default=DEFAULT_MEMORY_LIMIT_MB,
-                       help=f"MiB per worker (default {DEFAULT_MEMORY_LIMIT_MB})")
-    check.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="verdict cache folder")
+    check.add_argument("--jobs", metavar="N", type=bounded("jobs", int), default=DEFAULT_JOBS,
+                       help=f"worker processes, at most {MAX_JOBS} (default 0: one per core)")
+    check.add_argument("--time-limit", metavar="SECONDS", type=bounded("time_limit", float),
+                       default=DEFAULT_TIME_LIMIT_S, help=f"CPU seconds per claim, {MIN_TIME_LIMIT_S:g} to "
+                       f"{MAX_TIME_LIMIT_S:g} (default {DEFAULT_TIME_LIMIT_S:g})")
+    check.add_argument("--memory-limit", metavar="MIB", type=bounded("memory_limit", int),
+                       default=DEFAULT_MEMORY_LIMIT_MB, help=f"MiB each worker may add, 1 to {MAX_MEMORY_LIMIT_MB} "
+                       f"(default {DEFAULT_MEMORY_LIMIT_MB})")
+    check.add_argument("--cache-dir", metavar="DIR", type=nonempty_path, default=DEFAULT_CACHE_DIR,
+                       help=f"verdict cache folder (default {DEFAULT_CACHE_DIR})")
     check.add_argument("--no-cache", action="store_true", help="do not read or write the verdict cache")
     check.add_argument("--shard", metavar="I/N", type=shard_option,
                        help="check only the I-th of N deterministic shards")
-    check.set_defaults(func=cmd_check)
+    check.set_defaults(func=cmd_check, subparser=check)
     new = sub.add_parser("new", help="write a commented starter spec that passes `check`")
-    new.add_argument("slug", help="file name without .yml, e.g. my-derivation")
-    new.add_argument("--dir", default="derivations", help="folder for the new spec (default: derivations)")
-    new.set_defaults(func=cmd_new)
+    new.add_argument("slug", metavar="SLUG", help="file name without .yml, e.g. my-derivation")
+    new.add_argument("--dir", metavar="DIR", type=nonempty_path, default="derivations",
+                     help="folder for the new spec (default: derivations)")
+    new.set_defaults(func=cmd_new, subparser=new)
     return parser
 
 
@@ -326,18 +398,44 @@ def cmd_new(args: argparse.Namespace) -> int:
 
     folder = Path(args.dir)
     target = folder / f"{args.slug}.yml"
-    if target.exists():
-        _line(sys.stderr, f"{target}: already exists; not overwritten")
-        return EXIT_LOAD
     try:
-        text = starter_spec(args.slug, schema_path=_schema_reference(folder), path=target.as_posix())
+        # Both end up in comments of the spec: a newline in a folder's name made the rest of it YAML.
+        text = starter_spec(args.slug, schema_path=printable(_schema_reference(folder)),
+                            path=printable(shlex.quote(target.as_posix())))
     except ValueError as err:
         _line(sys.stderr, f"mkdocs-derivations new: {err}")
         return EXIT_LOAD
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
-    _line(sys.stdout, f"wrote {target}; check it with: mkdocs-derivations check {target}")
+    problem = _create_spec(folder, target, text)
+    if problem:
+        _line(sys.stderr, problem)
+        return EXIT_LOAD
+    _line(sys.stdout, f"wrote {target}; check it with: mkdocs-derivations check {shlex.quote(target.as_posix())}")
     return EXIT_OK
+
+
+def _create_spec(folder: Path, target: Path, text: str) -> str | None:
+    """Write a new spec ``target`` in ``folder``, or say why not: the name, or its page, is taken (the starter
+    would fail `check` beside a `SLUG.yaml`), or the folder cannot take it (a file, read-only: these were
+    internal errors). The file is created exclusively, so neither a file nor a link of that name (a dangling
+    one was written through, outside the folder) is ever overwritten."""
+    slug = target.stem
+    try:
+        taken = [p for p in find_specs(folder) if p.stem.casefold() == slug and p.name != target.name]
+        if taken:
+            return f"{taken[0]}: already makes the page `{slug}`; not writing {target}"
+        folder.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # mkdir's word for "a file has the folder's name"
+        return f"mkdocs-derivations new: cannot write {target}: {folder} is not a folder"
+    except OSError as err:
+        return f"mkdocs-derivations new: cannot write {target}: {err.strerror or err}"
+    try:
+        with open(target, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        return f"{target}: already exists; not overwritten"
+    except OSError as err:
+        return f"mkdocs-derivations new: cannot write {target}: {err.strerror or err}"
+    return None
 
 
 def _schema_reference(folder: Path) -> str:
@@ -352,13 +450,15 @@ def _schema_reference(folder: Path) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # with the usage of the subcommand, not of the whole program as parse_args would give
+        args.subparser.error(f"unrecognized arguments: {' '.join(unknown)}")
     try:
         code: int = args.func(args)
         return code
     except KeyboardInterrupt:
-        _line(sys.stderr, "interrupted")
-        return EXIT_LOAD
+        _line(sys.stderr, "mkdocs-derivations: interrupted")
+        return EXIT_INTERRUPTED
     except Exception as err:  # noqa: BLE001 - an internal crash must never look like a green run
         _line(sys.stderr, f"mkdocs-derivations: internal error: {type(err).__name__}: {err}")
         return EXIT_LOAD

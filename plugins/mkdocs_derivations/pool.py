@@ -44,6 +44,7 @@ the host goes on loading specs, and only a replacement after a killed task pays 
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import math
 import os
@@ -531,6 +532,10 @@ class WorkerPool:
         return sum(1 for w in self._workers.values() if w.task is not None)
 
     def _top_up(self) -> None:
+        with _interrupts_held():  # a Ctrl-C during a fork would be lost (see _interrupts_held)
+            self._start_wanted()
+
+    def _start_wanted(self) -> None:
         while len(self._workers) < self._wanted:
             try:
                 worker = self._spawn()
@@ -616,6 +621,30 @@ def queue_depth(mean_task_s: float | None) -> int:
         return _MIN_QUEUE  # nothing measured yet
     ahead = math.ceil(_LEAD_S / max(mean_task_s, 1e-6))
     return max(_MIN_QUEUE, min(_MAX_QUEUE, 1 + ahead))
+
+
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold a SIGINT (Ctrl-C) that arrives while workers are forked until they are all registered.
+
+    ``os.fork`` runs the at-fork hooks of the standard library (``logging`` takes and releases its lock),
+    and a signal handler that runs inside one of them raises KeyboardInterrupt where CPython only prints
+    "Exception ignored": the Ctrl-C was lost, and `mkdocs-derivations check` went on to the end and could
+    exit 0. Here the interrupt is noted and raised once the forks are done, with every child registered, so
+    that closing the pool kills them. Only the main thread may change a handler, and only a handler that is
+    a Python function is replaced (an ignored or default SIGINT stays as it is)."""
+    previous = signal.getsignal(signal.SIGINT)
+    if threading.current_thread() is not threading.main_thread() or not callable(previous):
+        yield
+        return
+    held: list[tuple[int, Any]] = []
+    signal.signal(signal.SIGINT, lambda signum, frame: held.append((signum, frame)))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            previous(*held[0])
 
 
 def _release(workers: dict[int, _Worker], waker: _Waker) -> None:

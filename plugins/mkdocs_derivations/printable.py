@@ -20,29 +20,43 @@ LOGGER_NAME = "mkdocs.plugins.derivations"
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Control characters (C0, DEL, C1 including NEL U+0085) and the line and paragraph separators: the
 # characters a terminal, a log viewer or a line splitter (str.splitlines) may act on instead of showing.
-# (Unicode's categories Cc, Zl and Zp, all of them.)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-# The same characters that json.dumps(ensure_ascii=False) writes raw (it escapes only C0 controls).
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029]")
+# (Unicode's categories Cc, Zl and Zp, all of them.) Also what no UTF-8 text or XML 1.0 document can hold:
+# lone surrogates (a file name's bytes that are not UTF-8 come back as U+DC80-U+DCFF) and U+FFFE, U+FFFF,
+# which made the JUnit report unreadable XML and the JSON lines not UTF-8.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+# The same characters that json.dumps(ensure_ascii=False) writes raw (it escapes only C0 controls); U+FFFE
+# and U+FFFF are valid UTF-8 and JSON, and stay.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_UNDECODED = range(0xDC80, 0xDD00)  # the byte 0xNN of a name that is not UTF-8, as os.fsdecode gives it
 
 
 def _escape(match: re.Match[str]) -> str:
     ch = match.group()
     if ch in _NAMED:
         return _NAMED[ch]
+    if ord(ch) in _UNDECODED:
+        return f"\\x{ord(ch) - 0xDC00:02x}"  # shown as the byte it was
     return f"\\x{ord(ch):02x}" if ord(ch) <= 0xFF else f"\\u{ord(ch):04x}"
 
 
+# GitHub Actions also runs its older command syntax, `##[add-mask]text` or `##[error]text`, found anywhere in a
+# log line (not only at its start, as `::error::`): contributor text quoting it forged an annotation, or
+# masked or stopped what the log said next. Its second `#` is shown as an escape.
+_LEGACY_COMMAND = "##["
+
+
 def printable(text: str) -> str:
-    """``text`` as one line with every control or line-separating character shown as an escape."""
-    return _UNPRINTABLE.sub(_escape, text)
+    """``text`` as one line with every control or line-separating character shown as an escape, and no
+    command GitHub Actions would run in it."""
+    return _UNPRINTABLE.sub(_escape, text).replace(_LEGACY_COMMAND, "#\\x23[")
 
 
 def json_printable(line: str) -> str:
-    """A line of ``json.dumps(..., ensure_ascii=False)`` output with DEL, C1 controls and U+2028/U+2029 as
-    ``\\uXXXX`` escapes too: the same JSON value, but a reader that splits lines on them, or a terminal that
-    acts on them, sees one line."""
-    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+    """A line of ``json.dumps(..., ensure_ascii=False)`` output with DEL, C1 controls, U+2028/U+2029, lone
+    surrogates and the `#` that makes `##[` a workflow command as ``\\uXXXX`` escapes too: the same JSON
+    value, but a reader that splits lines on them, a terminal that acts on them, or GitHub Actions, sees one
+    line of text."""
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", line).replace(_LEGACY_COMMAND, "#\\u0023[")
 
 
 class _OneLine(logging.Filter):

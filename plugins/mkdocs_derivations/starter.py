@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+from .printable import printable
+from .references import GENERATED_SLUGS
+
+_SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
@@ -60,7 +63,10 @@ blocks:
 
 def starter_spec(slug: str, schema_path: str, path: str = "") -> str:
     """The starter text for ``slug``; raises ValueError for a slug that is not a valid file name."""
-    if not _SLUG.match(slug):
-        raise ValueError(f"`{slug}` is not a valid slug: use lower-case letters, digits and hyphens")
+    if not _SLUG.fullmatch(slug):  # not `match` with `$`, which let `abc\n` through
+        raise ValueError(f"`{printable(slug)}` is not a valid slug: use lower-case letters, digits and hyphens")
+    if slug in GENERATED_SLUGS:
+        raise ValueError(f"`{slug}` is the name of a page the plugin generates (the verification dashboard or the "
+                         "dependency graph); choose another slug")
     title = slug.replace("-", " ").capitalize()
     return _TEMPLATE.format(schema=schema_path, path=path or f"{slug}.yml", title=title)
