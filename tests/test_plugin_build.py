@@ -394,6 +394,25 @@ def test_markdown_extensions_enabled_through_extra_are_enough(tmp_path: Path) ->
     assert 'class="deriv-eq deriv-proved"' in (site / "site" / "derivations" / "good" / "index.html").read_text()
 
 
+def test_a_second_mathjax_in_extra_javascript_is_a_warning(tmp_path: Path) -> None:
+    """Material's recipe for math loads MathJax from unpkg: with the plugin's own, a page loaded two copies,
+    one from another host, and the recipe's script failed at every page load."""
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    config = site / "mkdocs.yml"
+    cdn = "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"
+    config.write_text(config.read_text() + f"extra_javascript:\n  - javascripts/mathjax.js\n  - {cdn}\n")
+    strict = mkdocs_build(site, "--strict")
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+    assert [line for line in strict.stderr.splitlines() if line.startswith("WARNING")] == [
+        f"WARNING -  extra_javascript: {cdn} loads a second MathJax besides the one the plugin serves (it would "
+        "come first and fight over the page's MathJax settings); remove it, with its configuration script, or "
+        "set `serve_mathjax: false` to keep your own"]
+    config.write_text(config.read_text().replace("      jobs: 1\n", "      jobs: 1\n      serve_mathjax: false\n"))
+    assert "serve_mathjax: false" in config.read_text()
+    kept = mkdocs_build(site, "--strict")
+    assert kept.returncode == 0, kept.stderr
+
+
 def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:
     site = site_support.make_site(tmp_path, {}, specs_dir="specs")
     shutil.rmtree(site / "specs")

@@ -207,6 +207,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         for script in extra_js:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        if self.config.serve_mathjax:
+            for script in mathjax_assets.other_mathjax([str(s) for s in config.extra_javascript]):
+                log.warning("extra_javascript: %s loads a second MathJax besides the one the plugin serves (it "
+                            "would come first and fight over the page's MathJax settings); remove it, with "
+                            "its configuration script, or set `serve_mathjax: false` to keep your own", script)
         css = f"{_ASSET_FOLDER}/derivations.css"
         if css not in config.extra_css:
             config.extra_css.append(css)
