@@ -191,3 +191,47 @@ def test_complete_specs_of_the_tutorial_and_format_pages_check_green(tmp_path: P
         assert not checked.problems(), f"{checked.shown_path}: {checked.problems()}"
         statuses = {v.status for v in checked.verdicts.values()}
         assert statuses <= {"proved", "proved-all", "sizes", "definition"}, (checked.shown_path, statuses)
+
+
+# A page's request for a file on another host: a stylesheet, a font, a script or an image (not a plain link).
+_OFF_SITE = re.compile(r'<(?:link\b(?=[^>]*\brel="(?:stylesheet|preconnect|preload|icon|modulepreload)")[^>]*'
+                       r'\bhref|(?:script|img)\b[^>]*\bsrc)="(?:https?:)?//[^"]*"')
+
+
+def _mkdocs_yml_examples() -> list[tuple[str, int, str]]:
+    """(page, line, body) of every complete `mkdocs.yml` of the docs: a reader copies these as they are."""
+    return [(name, line, body) for name in _doc_pages() for line, body in _yaml_blocks(name)
+            if body.startswith("# mkdocs.yml\n") and "site_name:" in body]
+
+
+def test_the_docs_have_complete_mkdocs_yml_examples() -> None:
+    assert {name for name, _, _ in _mkdocs_yml_examples()} >= {"tutorial.md", "configuration.md"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "line", "body"), _mkdocs_yml_examples(),
+                         ids=[f"{n}:{ln}" for n, ln, _ in _mkdocs_yml_examples()])
+def test_a_documented_mkdocs_yml_builds_a_site_that_loads_nothing_from_other_hosts(
+        tmp_path: Path, name: str, line: int, body: str) -> None:
+    """The site works offline, the docs say; a site set up from the tutorial loaded Google Fonts (Material's
+    default) on every page."""
+    import os
+    import subprocess
+    import sys
+
+    from mkdocs_derivations.starter import starter_spec
+
+    (tmp_path / "mkdocs.yml").write_text(body, encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "index.md").write_text("# Home\n\nSome $x^2$.\n", encoding="utf-8")
+    (tmp_path / "derivations").mkdir()
+    (tmp_path / "derivations" / "my-first.yml").write_text(starter_spec("my-first", schema_path=""),
+                                                           encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != VERIFY_ENV} | {"NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=600, check=False)
+    assert result.returncode == 0, f"docs/{name} line {line}:\n{result.stderr}"
+    pages = list((tmp_path / "site").rglob("*.html"))
+    assert any(p.parts[-3:] == ("derivations", "my-first", "index.html") for p in pages)
+    requests = {m.group() for page in pages for m in _OFF_SITE.finditer(page.read_text(encoding="utf-8"))}
+    assert not requests, f"docs/{name} line {line}: the pages load {sorted(requests)}"

@@ -361,6 +361,58 @@ def test_the_plugin_listed_twice_is_refused_and_the_site_kept(tmp_path: Path) ->
     assert [p.name for p in site.iterdir() if p.name.startswith("site")] == ["site"]
 
 
+@pytest.mark.parametrize(("dropped", "named"), [
+    ("  - attr_list\n", "attr_list"),
+    ("  - md_in_html\n", "md_in_html"),
+    ("  - pymdownx.arithmatex: {generic: true}\n", "pymdownx.arithmatex with `generic: true`"),
+])
+def test_a_missing_markdown_extension_stops_the_build_before_anything_is_written(
+        tmp_path: Path, dropped: str, named: str) -> None:
+    """A site set up with only `plugins: [derivations]` built, also with --strict, and its pages showed
+    `{.deriv-ref}`, raw `*...*` in the boxes and `$x$` to the reader."""
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    config = site / "mkdocs.yml"
+    assert dropped in config.read_text()
+    config.write_text(config.read_text().replace(dropped, ""))
+    for args in ((), ("--strict",)):
+        result = mkdocs_build(site, *args)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        errors = [line for line in result.stderr.splitlines() if line.startswith("ERROR")]
+        assert len(errors) == 1 and "the generated pages need Markdown extensions" in errors[0], result.stderr
+        assert f"does not enable: {named}" in errors[0]
+        assert not [p.name for p in site.iterdir() if p.name.startswith("site")]
+
+
+def test_markdown_extensions_enabled_through_extra_are_enough(tmp_path: Path) -> None:
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    config = site / "mkdocs.yml"
+    text = config.read_text()
+    config.write_text(text.replace("  - attr_list\n  - md_in_html\n", "  - markdown.extensions.extra\n"))
+    assert "attr_list" not in config.read_text()
+    result = mkdocs_build(site, "--strict")
+    assert result.returncode == 0, result.stderr
+    assert 'class="deriv-eq deriv-proved"' in (site / "site" / "derivations" / "good" / "index.html").read_text()
+
+
+def test_a_second_mathjax_in_extra_javascript_is_a_warning(tmp_path: Path) -> None:
+    """Material's recipe for math loads MathJax from unpkg: with the plugin's own, a page loaded two copies,
+    one from another host, and the recipe's script failed at every page load."""
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    config = site / "mkdocs.yml"
+    cdn = "https://unpkg.com/mathjax@3/es5/tex-mml-chtml.js"
+    config.write_text(config.read_text() + f"extra_javascript:\n  - javascripts/mathjax.js\n  - {cdn}\n")
+    strict = mkdocs_build(site, "--strict")
+    assert strict.returncode == 1 and "Traceback" not in strict.stderr
+    assert [line for line in strict.stderr.splitlines() if line.startswith("WARNING")] == [
+        f"WARNING -  extra_javascript: {cdn} loads a second MathJax besides the one the plugin serves (it would "
+        "come first and fight over the page's MathJax settings); remove it, with its configuration script, or "
+        "set `serve_mathjax: false` to keep your own"]
+    config.write_text(config.read_text().replace("      jobs: 1\n", "      jobs: 1\n      serve_mathjax: false\n"))
+    assert "serve_mathjax: false" in config.read_text()
+    kept = mkdocs_build(site, "--strict")
+    assert kept.returncode == 0, kept.stderr
+
+
 def test_a_missing_specs_folder_is_a_warning(tmp_path: Path) -> None:
     site = site_support.make_site(tmp_path, {}, specs_dir="specs")
     shutil.rmtree(site / "specs")

@@ -9,6 +9,7 @@ lazily), the safe-mode component and the WOFF fonts.
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 # Where the files land below site_dir, and the URLs pages use (relative to the site root).
@@ -46,3 +47,17 @@ def files_to_copy() -> list[tuple[Path, str]]:
                                     "package (a dependency of mkdocs-derivations)")
     return [(root / rel, f"{SITE_FOLDER}/{rel}") for rel in wanted]
 
+
+
+# The file names of MathJax's combined components (3: tex-chtml.js, tex-mml-chtml.js, tex-svg-full.js, ...)
+# and of MathJax 2's loader (MathJax.js?config=...), wherever they are served from.
+_MATHJAX_SCRIPT = re.compile(r"(?:^|/)(?:(?:tex|mml)-(?:mml-)?(?:chtml|svg)(?:-full)?(?:-speech)?(?:\.min)?\.js"
+                             r"|MathJax\.js)(?:[?#].*)?$")
+
+
+def other_mathjax(scripts: list[str]) -> list[str]:
+    """The scripts of a site's ``extra_javascript`` that load a MathJax of their own, besides the one the
+    plugin serves (Material's recipe for math adds one from a CDN): a page would then load MathJax twice,
+    the site's copy from another host, and the two configurations fight over ``window.MathJax``."""
+    own = f"{SITE_FOLDER}/{COMPONENT}"
+    return [script for script in scripts if script != own and _MATHJAX_SCRIPT.search(script)]

@@ -25,7 +25,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 
-from . import mathjax_assets, staging
+from . import markdown_setup, mathjax_assets, staging
 from .checking import Checker, find_specs
 from .dashboard import SITE_TOTAL_MARKER
 from .errors import display_path
@@ -207,6 +207,11 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         for script in extra_js:
             if script not in [str(s) for s in config.extra_javascript]:
                 config.extra_javascript.append(script)
+        if self.config.serve_mathjax:
+            for script in mathjax_assets.other_mathjax([str(s) for s in config.extra_javascript]):
+                log.warning("extra_javascript: %s loads a second MathJax besides the one the plugin serves (it "
+                            "would come first and fight over the page's MathJax settings); remove it, with "
+                            "its configuration script, or set `serve_mathjax: false` to keep your own", script)
         css = f"{_ASSET_FOLDER}/derivations.css"
         if css not in config.extra_css:
             config.extra_css.append(css)
@@ -230,7 +235,21 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
             self._checker = Checker(options)
         return config
 
-    on_config = CombinedEvent(_count_strict_warnings, _configure)
+    # Last of all plugins, so that an extension another plugin adds in its on_config counts.
+    @event_priority(-100)
+    def _require_markdown_extensions(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Stop at the configuration when the generated pages would show raw Markdown (markdown_setup.py)."""
+        if not self.config.enabled:
+            return config
+        missing = markdown_setup.missing_extensions(config.markdown_extensions, config.mdx_configs)
+        if missing:
+            raise PluginError("derivations: the generated pages need Markdown extensions that mkdocs.yml does "
+                              f"not enable: {'; '.join(missing)}. Without them a page shows raw Markdown such "
+                              "as {.deriv-ref} or $x$: add them under `markdown_extensions:` (the plugin needs "
+                              "attr_list, md_in_html and `pymdownx.arithmatex: {generic: true}`)")
+        return config
+
+    on_config = CombinedEvent(_count_strict_warnings, _configure, _require_markdown_extensions)
 
     def _refuse_a_second_instance(self, config: MkDocsConfig) -> None:
         """Two instances each staged the site, the second inside the first's staging folder, and the swaps

@@ -64,6 +64,30 @@ _CHAINS_JS = """() => {
 }"""
 
 
+# WCAG 2 contrast: colours composited over what is behind an element (its ancestors' backgrounds). Function
+# definitions to paste into an evaluated arrow function's body: rgba, over, lum, ratio, behind, contrast.
+CONTRAST_JS = """
+  const rgba = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
+  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
+  const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const behind = el => {
+    const layers = [];
+    for (; el; el = el.parentElement) {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
+  };
+  const contrast = (el, property) => {
+    const bg = behind(el);
+    return ratio(over(rgba(getComputedStyle(el)[property]), bg), bg);
+  };
+"""
+
+
 def lined_up(chain: dict[str, Any]) -> bool:
     """Whether the rows of a chain (from :meth:`BrowserPage.chains`) start their relations at one x."""
     return bool(max(chain["at"]) - min(chain["at"]) < 0.75)

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser_support import BrowserPage, lined_up
+from browser_support import CONTRAST_JS, BrowserPage, lined_up
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -25,31 +25,9 @@ GRAPH = "derivations/graph/"
 STATUSES = ["proved", "proved-all", "sizes", "numeric", "definition", "unchecked", "refuted", "error"]
 A4_PX = 794  # an A4 page's width at 96 px per inch
 
-# WCAG 2 contrast: colours composited over what is behind an element (its ancestors' backgrounds).
-_HELPERS = """
-  const rgba = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
-  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
-  const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const behind = el => {
-    const layers = [];
-    for (; el; el = el.parentElement) {
-      const c = rgba(getComputedStyle(el).backgroundColor);
-      if (c[3] > 0) layers.push(c);
-      if (c[3] >= 1) break;
-    }
-    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
-  };
-  const contrast = (el, property) => {
-    const bg = behind(el);
-    return ratio(over(rgba(getComputedStyle(el)[property]), bg), bg);
-  };
-"""
-
 # Each pill of the home page's legend carries one status: its colour against the page, and against the box
 # the details repeat it on (--md-code-bg-color).
-_BADGES_JS = "() => {" + _HELPERS + """
+_BADGES_JS = "() => {" + CONTRAST_JS + """
   const probe = document.createElement('div');
   probe.className = 'md-typeset';
   probe.style.background = 'var(--md-code-bg-color)';
@@ -82,8 +60,8 @@ _HUES_JS = """() => {
   return out;
 }"""
 
-_SUMMARY_JS = "() => {" + _HELPERS + "return contrast(document.querySelector('p.deriv-summary'), 'color'); }"
-_PREVIEW_BORDER_JS = ("() => {" + _HELPERS
+_SUMMARY_JS = "() => {" + CONTRAST_JS + "return contrast(document.querySelector('p.deriv-summary'), 'color'); }"
+_PREVIEW_BORDER_JS = ("() => {" + CONTRAST_JS
                       + "return contrast(document.getElementById('deriv-preview'), 'borderTopColor'); }")
 
 

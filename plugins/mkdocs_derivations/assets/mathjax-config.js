@@ -23,6 +23,10 @@
  *   stop of its own in browsers that focus scrollers (Chromium, Firefox; not Safari), so it can still be
  *   scrolled by keyboard. A reader who wants the stops back ticks "Include in Tab Order" in the menu
  *   (right click); MathJax stores that choice and it wins over this default.
+ * - A site's own TeX macros are kept: a script of the site's extra_javascript (MkDocs loads those before
+ *   the plugin's) may set window.MathJax = {tex: {macros: {...}}}, as MathJax's documentation shows. This
+ *   file replaces window.MathJax, which dropped them without a word and left every \RR of the site's
+ *   pages an undefined-macro error. Only the macros are taken: every other setting above stays.
  */
 (function () {
   "use strict";
@@ -45,6 +49,13 @@ window.MathJax = {
     load: ["ui/safe"],
   },
   tex: {
+    // The site's macros (read before this object replaces window.MathJax): from a configuration object,
+    // or from a MathJax the site already loaded itself.
+    macros: (function (own) {
+      var tex = own && (own.config ? own.config.tex : own.tex);
+      var macros = tex && tex.macros;
+      return macros && typeof macros === "object" ? macros : {};
+    })(window.MathJax),
     inlineMath: [["\\(", "\\)"]],
     displayMath: [["\\[", "\\]"]],
     processEscapes: true,
