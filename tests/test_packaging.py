@@ -73,3 +73,5 @@ def test_the_wheel_holds_the_package_its_assets_and_its_entry_points(
     assert "mkdocs-derivations = mkdocs_derivations.cli:main" in entry_points
     metadata = wheel.read(f"{info}/METADATA").decode()
     assert "Requires-Dist: django-static-mathjax==3.2.2.1" in metadata  # the MathJax the site serves
+    # An SPDX licence expression: setuptools refuses the older `license = {text = ...}` from 2027-02-18.
+    assert "License-Expression: MIT" in metadata and "License-File: LICENSE" in metadata
