@@ -674,7 +674,7 @@ def test_the_starter_passes_check_in_any_folder(tmp_path: Path, monkeypatch: pyt
     quoted = printable(shlex.quote(f"{folder}/s.yml"))
     wrote = f"wrote {printable(folder)}/s.yml; check it with: mkdocs-derivations check {quoted}\n"
     assert capsys.readouterr().out == wrote
-    assert f"# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {quoted}\n" in (
+    assert f"# repository). Check this file with: mkdocs-derivations check {quoted}\n" in (
         tmp_path / folder / "s.yml").read_text()
     code, out = run(capsys, "--strict", f"{folder}/s.yml")
     assert code == 0, out

@@ -16,7 +16,8 @@ _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _TEMPLATE = """\
 # yaml-language-server: $schema={schema}
 # A derivation spec: prose and numbered equations, every step checked by SymPy.
-# Format reference: docs/format.md. Check this file with: mkdocs-derivations check {path}
+# Format reference: the "Format" page of the mkdocs-derivations documentation (docs/format.md in its
+# repository). Check this file with: mkdocs-derivations check {path}
 version: 1
 title: {title}
 source:
