@@ -828,3 +828,25 @@ def test_an_unevaluated_derivative_by_a_defined_vector_is_an_error_that_names_ab
     assert verdict.status == "error"
     assert verdict.detail.startswith("a derivative that SymPy leaves unevaluated (of an undefined function, or of "
                                      "Abs or sign of a non-real argument) by a defined variable")
+
+
+@pytest.mark.parametrize(("symbols", "definition", "name", "why"), [
+    ("{J: real}", "t**2", "J", "is declared in this block's own `symbols:`"),  # the defined name
+    ("{D: real}", "D*t", "D", "the definition of `J` uses `D`, declared in this block's own `symbols:`"),
+])
+def test_a_definition_cannot_rest_on_its_block_symbols(symbols: str, definition: str, name: str, why: str) -> None:
+    """A block's `symbols` hold in that block only, a `:=` in the later blocks too. `J: real` declared on the
+    block and `J := ...` there was reported as "[where] `J` is defined but not declared under `symbols:`" at
+    the next block (or at the page's `where`), although the contributor had declared it, and the next block,
+    which never used `J`, was stopped by it."""
+    head = "symbols:\n  t: real\n  J: real\n" if name != "J" else "symbols:\n  t: real\n"
+    body = (f"  - math:\n      symbols: {symbols}\n      start: {{tex: a, sympy: 'J'}}\n"
+            f"      steps: [{{tex: b, sympy: '{definition}', rel: ':='}}]\n" + math("other", "t", "t")
+            + math("use", "J", "J"))
+    layout, errors = layout_of(body, head=head)
+    assert len(errors) == 2, errors
+    assert why in errors[0].message and errors[0].where == "block 1 (math), step 1", errors[0]
+    assert f"declare `{name}` in the page's `symbols:`" in errors[0].message, errors[0]
+    assert (errors[0].location.line, errors[0].location.column) == position(spec_text(body, head), definition + "'")
+    assert "this step uses `J`, whose definition" in errors[1].message  # the use is stopped ...
+    assert [c.kind for c in layout.claims] == ["error", "equal", "error"]  # ... the block in between is not

@@ -395,6 +395,8 @@ class _Builder:
                 try:
                     if step.rel == ":=" and block.scope.where:
                         self.refuse_local_where(step, previous, block.scope.where, scope, env, here)
+                    if step.rel == ":=" and block.scope.symbols:
+                        self.refuse_local_symbols(step, previous, block.scope.symbols, outer, env, here)
                     row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
                 except SpecError as err:
                     errors.append(err.with_where(here))
@@ -438,6 +440,33 @@ class _Builder:
             f"a free symbol and `{name}` a different quantity: define `{leak}` with a `:=` row before this block "
             f"instead (it then holds from there on), or put this block, and the blocks that use `{name}`, in a "
             f"`remark` or `example` whose `where` defines `{leak}`", step.term.sympy.location, where)
+
+    def refuse_local_symbols(self, step: model.Step, previous: model.Term, local: dict[str, model.Text],
+                             outer: _Scope, env: Environment, where: str) -> None:
+        """Refuse a `:=` whose name, or a name its definition uses, is declared only in its block's own
+        `symbols`. Those hold in the block only, the definition in the later blocks too, where the name is
+        undeclared: the error then surfaced at the next block (or the page's `where`) as "`J` is defined but
+        not declared under `symbols:`", about a name the contributor had declared, and stopped a block that
+        never used it."""
+        if step.term.sympy is None or previous.sympy is None:
+            return  # :meth:`claim` says what is missing
+        try:
+            outside = self.layers_environment(outer.layers)
+            used = sorted(names(self.parse(step.term.sympy, env)))
+        except SpecError:
+            return  # the block's environment, or :meth:`claim`, reports it
+        name = previous.sympy.value.strip()
+        for local_name in [name, *used]:
+            if local_name not in local or local_name in outside:
+                continue
+            line = local[local_name].location.line
+            what = (f"`{name}` is declared in this block's own `symbols:` (line {line})" if local_name == name
+                    else f"the definition of `{name}` uses `{local_name}`, declared in this block's own `symbols:` "
+                         f"(line {line})")
+            raise SpecError(
+                f"{what}, which hold in this block only, but `{name} := ...` holds in the later blocks too, where "
+                f"`{local_name}` is not declared: declare `{local_name}` in the page's `symbols:` (or in the "
+                "`symbols:` of the box around this block) instead", step.term.sympy.location, where)
 
     def names_reached(self, texts: Iterable[model.Text | None], scope: _Scope, env: Environment) -> set[str]:
         """The names ``texts`` use, and those their definitions in ``scope`` use, transitively; raises the
