@@ -850,3 +850,21 @@ def test_a_definition_cannot_rest_on_its_block_symbols(symbols: str, definition:
     assert (errors[0].location.line, errors[0].location.column) == position(spec_text(body, head), definition + "'")
     assert "this step uses `J`, whose definition" in errors[1].message  # the use is stopped ...
     assert [c.kind for c in layout.claims] == ["error", "equal", "error"]  # ... the block in between is not
+
+
+def test_an_outer_definition_that_a_box_redeclaration_breaks_says_so() -> None:
+    """A box re-declared `A` and `b` at size 2 to work an example; the page's `g0 := A*x0 + b` (which the box
+    never used) was read with them and failed with "[block 2 (example 'E'), block 1 (math)] cannot multiply
+    2×2 by n×1" at the page's line of `g0`: the message named neither the definition nor the re-declaration."""
+    head = "symbols:\n  A: matrix(n, n)\n  b: vector(n)\n  x0: vector(n)\n  g0: vector(n)\n  y: vector(n)\n"
+    body = (math("g0-def", "g0", "A*x0 + b", ", rel: ':='")
+            + "  - example:\n      title: E\n      symbols: {A: 'matrix(2, 2)', b: vector(2), y: vector(2)}\n"
+            "      where: {A: 'Matrix([[2, 1], [1, 3]])', b: 'Matrix([1, 1])'}\n      blocks:\n"
+            + textwrap.indent(math("use", "y", "y"), "      "))
+    err = only_error(body, head=head)
+    assert err.message.startswith("the definition of `g0` (line 14), read with the declarations in force here, "
+                                  "fails: cannot multiply 2×2 by n×1"), err
+    assert "here `g0` is `vector(n)`, `A` is `matrix(2, 2)`, `b` is `vector(2)`, `x0` is `vector(n)`" in err.message
+    assert "declare again here every name it uses" in err.message
+    assert err.where == "block 2 (example 'E'), block 1 (math 'use')", err
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), "*x0")

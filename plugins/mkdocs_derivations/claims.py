@@ -589,7 +589,7 @@ class _Builder:
             try:
                 self.check_definition(name, text, env)
             except SpecError as err:
-                raise err.with_where(written(text)) from None
+                raise self.read_elsewhere(name, text, env, err).with_where(written(text)) from None
         cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
         if cycle is not None:
             # Reported at the definition written last: the one that closed the circle.
@@ -598,6 +598,22 @@ class _Builder:
             raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
                             closing.location, written(closing))
         self._checked_definitions.update((id(text), id(env)) for _, text in fresh)
+
+    def read_elsewhere(self, name: str, text: model.Text, env: Environment, err: SpecError) -> SpecError:
+        """``err``, raised by a definition that held where it was checked first and fails in ``env``, said as
+        that: a box that re-declares names at a literal size reads every definition in scope with them, also
+        those none of its steps uses, and the bare "cannot multiply 2×2 by n×1" at the page's line of the
+        definition named neither the definition nor the re-declaration."""
+        if not any(checked == id(text) for checked, _ in self._checked_definitions):
+            return err
+        used = [name, *sorted(set(_NAME.findall(text.value)) - {name}, key=str.lower)]
+        declared = [(n, env.source(n)) for n in used if n in env]
+        here = ", ".join(f"`{n}` is `{source.value.strip()}`" for n, source in declared if source is not None)
+        return SpecError(
+            f"the definition of `{name}` (line {text.location.line}), read with the declarations in force here, "
+            f"fails: {err.message} (here {here}); a name declared again here is read with its new declaration in "
+            "every definition in scope, even one that no step here uses: declare again here every name it uses, or "
+            "give the quantities declared here names of their own", err.location, err.where)
 
     def check_definition(self, name: str, text: model.Text, env: Environment) -> None:
         """One definition: declared, of a name that can be defined, and of the declared shape. The caller
