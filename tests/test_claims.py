@@ -868,3 +868,36 @@ def test_an_outer_definition_that_a_box_redeclaration_breaks_says_so() -> None:
     assert "declare again here every name it uses" in err.message
     assert err.where == "block 2 (example 'E'), block 1 (math 'use')", err
     assert (err.location.line, err.location.column) == position(spec_text(body, head), "*x0")
+
+
+GIVEN_HEAD = "symbols:\n  Ex: real\n  mu: real\n  v: real\n"
+
+
+@pytest.mark.parametrize(("rel", "status", "notes"), [
+    ("given: true", "refuted", ["`by: mean` cites `Ex = mu`, a `given`, which the check never uses (a given is not "
+                                "substituted): if `Ex` stands for `mu`, make that row a definition (`rel: ':='`)"]),
+    ("rel: ':='", "proved", []),  # the fix the note proposes
+])
+def test_a_refuted_step_that_cites_a_given_says_the_given_is_not_used(rel: str, status: str,
+                                                                       notes: list[str]) -> None:
+    """E[x] = mu stated as a `given` and cited with `by:` to simplify an expectation: the step was refuted at a
+    point where Ex is not mu, with nothing saying that a citation of a given changes nothing in the check."""
+    from mkdocs_derivations.verify import check_claim
+
+    body = (math("mean", "Ex", "mu", f", {rel}")
+            + math("use", "v*(Ex - mu) + mu", "mu", ", by: mean"))
+    layout, errors = layout_of(body, head=GIVEN_HEAD)
+    assert errors == [], errors
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == (status, notes), verdict
+
+
+def test_a_cited_given_the_step_does_not_touch_adds_no_note() -> None:
+    from mkdocs_derivations.verify import check_claim
+
+    body = math("mean", "Ex", "mu", ", given: true") + math("use", "v + 1", "v", ", by: mean")
+    layout, _ = layout_of(body, head=GIVEN_HEAD)
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == ("refuted", []), verdict

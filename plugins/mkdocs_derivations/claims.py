@@ -57,6 +57,9 @@ class Claim:
     sizes: tuple[tuple[tuple[str, int], ...], ...]
     location: Location
     where: str
+    # (label, lhs, rhs) of the `given` rows the step's `by:` cites: a given is never substituted, so a refuted
+    # step that relied on one is told so (verify adds the note).
+    given_cited: tuple[tuple[str, str, str], ...] = ()
 
     def definitions_used(self) -> list[tuple[str, str]]:
         """The definitions in scope that the claim's sides reach, directly or through other definitions, in
@@ -77,8 +80,10 @@ class Claim:
 
     def key_parts(self) -> list[str]:
         """Everything the verdict depends on (the cache adds engine and SymPy versions)."""
-        return [self.kind, self.lhs, self.rhs, repr(self.symbols), repr(self.definitions), repr(self.cited),
-                repr(self.sizes)]
+        parts = [self.kind, self.lhs, self.rhs, repr(self.symbols), repr(self.definitions), repr(self.cited),
+                 repr(self.sizes)]
+        # Only when there is one, so that every other claim keeps the key it had.
+        return [*parts, repr(self.given_cited)] if self.given_cited else parts
 
 
 @dataclass
@@ -231,6 +236,8 @@ class _Builder:
         # How messages name the `where:` mapping each definition was written in (by id of its Text), so that a
         # fault in a page's or a box's `where` is named there and not after the block that happened to check it.
         self.where_owners: dict[int, str] = {}
+        # The `given` rows each step's `by:` cites (by id of the step), for the claim: see Claim.given_cited.
+        self.givens_cited: dict[int, tuple[tuple[str, str, str], ...]] = {}
 
     def note_where(self, scope: model.Scope, owner: str) -> None:
         """Remember that the definitions of ``scope``'s `where` are written under ``owner`` (a block, or the
@@ -567,6 +574,10 @@ class _Builder:
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
             refs.append((row.number or cited.value, row.anchor))
             names_.extend(scope.def_labels.get(cited.value, []))
+            givens = tuple((cited.value, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
+                           if c.kind == "given")
+            if givens:
+                self.givens_cited[id(step)] = self.givens_cited.get(id(step), ()) + givens
         return names_, refs
 
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
@@ -711,6 +722,7 @@ class _Builder:
             sizes=tuple(tuple(sorted(s.items())) for s in (scope.sizes or [])),
             location=step.location,
             where=where,
+            given_cited=self.givens_cited.get(id(step), ()) if kind == "equal" else (),
         )
         self.claims.append(claim)
         index = len(self.claims) - 1

@@ -16,6 +16,7 @@ all definitions in scope, and the page is told which uncited ones were needed.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -27,7 +28,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix, undefined
-from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, read_expression
+from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, RESERVED_NAMES, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict, out_of_time
@@ -35,6 +36,8 @@ from .verdict import VERIFIED, Verdict, out_of_time
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
 _DEFAULT_SIZE_PATTERNS = ((2, 3), (3, 2))
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 # A worker sees the same page's declarations and definitions again for every claim of the page; parsing
@@ -493,6 +496,22 @@ def _constant_notes(ctx: _Context) -> list[str]:
     return sorted(notes)
 
 
+def _given_notes(claim: Claim, ctx: _Context) -> list[str]:
+    """Why a refuted step that cites a `given` may be the citation's fault: a given is never substituted, so
+    `by:` a row `Ex = mu` does not let the check use it (the step was refuted at a point where Ex is not mu).
+    Only for givens that share a name with the claim: a citation of an unrelated one explains nothing."""
+    notes = []
+    for label, lhs, rhs in claim.given_cited:
+        if not (set(_NAME.findall(f"{lhs} {rhs}")) - RESERVED_NAMES) & ctx.mentioned:
+            continue
+        name = lhs.strip()
+        fix = (f"if `{name}` stands for `{rhs}`, make that row a definition (`rel: ':='`)" if _NAME.fullmatch(name)
+               else "state what the step needs as a `:=` definition of a name")
+        notes.append(f"`by: {label}` cites `{lhs} = {rhs}`, a `given`, which the check never uses (a given is "
+                     f"not substituted): {fix}")
+    return notes
+
+
 def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
     """Check one claim. With ``time_limit_s`` (the pool's limit, CPU seconds) a step at concrete sizes keeps
     time to fall back on exact evaluation at rational points (``rational_points``) before the pool kills it."""
@@ -500,6 +519,7 @@ def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
     verdict = _check_with_citations(ctx)
     if verdict.status == "refuted":
         verdict.notes.extend(_constant_notes(ctx))
+        verdict.notes.extend(_given_notes(claim, ctx))
     if verdict.status in _HOLDS and _inverts(ctx):
         # SymPy cancels M·M⁻¹ to I and inverts matrices of symbols generically: say what that assumes.
         verdict.notes.append("holds wherever the inverted matrices are invertible")
