@@ -634,8 +634,12 @@ def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, l
     assert _verdict_of(lhs, rhs, head=head).status == "refuted"
 
 
-CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `t`, so its derivative is 0; define "
-                 "it (`:=`) or declare it `function(t)`")
+CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `t`, so its derivative is 0; if it "
+                 "should depend on `t`, define it (`:=`) or declare it `function(t)`")
+# A softmax entry s_i = e^{z_i}/(e^{z_i} + e^{z_j} + R) with a wrong sign: z_i and R are meant as constants here,
+# and a note that told the contributor to "declare it `function(zj)`" was an instruction to break the page.
+SOFTMAX_HEAD = ("symbols:\n  zi: real\n  zj: real\n  R: positive\n  si: real\n"
+                "where:\n  si: 'exp(zi)/(exp(zi) + exp(zj) + R)'\n")
 
 
 @pytest.mark.parametrize(("head", "lhs", "rhs", "status", "notes"), [
@@ -644,6 +648,9 @@ CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `
      [CONSTANT_NOTE]),  # through a definition, which a derivative substitutes
     ("symbols:\n  t: real\n  L: real\nwhere:\n  L: 't**2'\n", "diff(L, t)", "2*t", "proved", []),
     ("symbols:\n  t: real\n  L: real\n", "diff(t**2, t) + L", "3*t", "refuted", []),  # L is not differentiated
+    ("" + SOFTMAX_HEAD, "diff(si, zj)", "si*exp(zj)/(exp(zi) + exp(zj) + R)", "refuted",
+     [f"`{n}` has no definition in scope here and is not a function of `zj`, so its derivative is 0; if it should "
+      f"depend on `zj`, define it (`:=`) or declare it `function(zj)`" for n in ("R", "zi")]),
     # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is
     ("symbols:\n  x: real\n  y: positive\nwhere:\n  y: 'x - 5'\n", "diff(sqrt(y**2), y)", "1", "refuted", []),
 ])

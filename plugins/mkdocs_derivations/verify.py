@@ -492,7 +492,8 @@ def _constant_notes(ctx: _Context) -> list[str]:
             for name in ctx.reachable(names(node.args[0]), function_arguments=False, opaque=frozenset({variable})):
                 if name not in ctx.definitions and name != variable and isinstance(ctx.env.get(name), ScalarDecl):
                     notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
-                              f"so its derivative is 0; define it (`:=`) or declare it `function({variable})`")
+                              f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
+                              f"declare it `function({variable})`")
     return sorted(notes)
 
 
