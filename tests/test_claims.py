@@ -648,7 +648,13 @@ SOFTMAX_HEAD = ("symbols:\n  zi: real\n  zj: real\n  R: positive\n  si: real\n"
      [CONSTANT_NOTE]),  # through a definition, which a derivative substitutes
     ("symbols:\n  t: real\n  L: real\nwhere:\n  L: 't**2'\n", "diff(L, t)", "2*t", "proved", []),
     ("symbols:\n  t: real\n  L: real\n", "diff(t**2, t) + L", "3*t", "refuted", []),  # L is not differentiated
-    ("" + SOFTMAX_HEAD, "diff(si, zj)", "si*exp(zj)/(exp(zi) + exp(zj) + R)", "refuted",
+    # ... and names that the claim also uses outside any derivative are quantities in their own right: the
+    # note named zi and R here, and mu, s besides t in the Gaussian (four notes on one wrong step)
+    ("" + SOFTMAX_HEAD, "diff(si, zj)", "si*exp(zj)/(exp(zi) + exp(zj) + R)", "refuted", []),
+    ("symbols:\n  x: real\n  mu: real\n  s: positive\n  r: real\nwhere:\n  r: '(x - mu)**2/s'\n",
+     "diff(r, x)", "(x - mu)/s", "refuted", []),
+    # one that the claim uses only inside the derivative is still named
+    (SOFTMAX_HEAD, "diff(si, zj)", "-exp(zj)", "refuted",
      [f"`{n}` has no definition in scope here and is not a function of `zj`, so its derivative is 0; if it should "
       f"depend on `zj`, define it (`:=`) or declare it `function(zj)`" for n in ("R", "zi")]),
     # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is

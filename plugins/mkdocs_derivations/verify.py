@@ -478,10 +478,29 @@ def _uses_note(extra: Iterable[str]) -> str:
     return "also uses the definition of " + ", ".join(f"`{n}`" for n in sorted(extra))
 
 
+def _names_outside_derivatives(top: Node) -> set[str]:
+    """The names ``top`` uses outside the arguments of every derivative (``diff``, ``jacobian``, ...)."""
+    found: set[str] = set()
+    todo = [top]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Call) and node.func in DERIVATIVE_BUILTINS:
+            continue
+        if isinstance(node, Name):
+            found.add(node.id)
+        todo.extend(children(node))
+    return found
+
+
 def _constant_notes(ctx: _Context) -> list[str]:
     """Why a refuted derivative may be the contributor's declaration, not their algebra: a declared scalar
     with no definition is a constant, so d/dt of it is 0, which is rarely what `diff(L, t)` meant."""
     notes: set[str] = set()
+    # A name the claim also uses outside every derivative is a quantity in its own right there (the mean and
+    # the scale of a Gaussian, the other terms of a softmax normaliser): naming each of them on every wrong
+    # derivative buried the step's real fault under notes that told the contributor to break the page.
+    outside = ctx.reachable(_names_outside_derivatives(ctx.lhs) | _names_outside_derivatives(ctx.rhs),
+                            function_arguments=False)
     for top in (ctx.lhs, ctx.rhs):
         for node in walk(top):
             if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
@@ -490,7 +509,8 @@ def _constant_notes(ctx: _Context) -> list[str]:
             # Definitions are substituted inside a derivative, so follow them; but not the variable's own: with
             # y := x - 5, d/dy sqrt(y²) keeps y a variable, and a note blaming the constant x misled (red team).
             for name in ctx.reachable(names(node.args[0]), function_arguments=False, opaque=frozenset({variable})):
-                if name not in ctx.definitions and name != variable and isinstance(ctx.env.get(name), ScalarDecl):
+                if (name not in ctx.definitions and name != variable and name not in outside
+                        and isinstance(ctx.env.get(name), ScalarDecl)):
                     notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
                               f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
                               f"declare it `function({variable})`")
