@@ -249,10 +249,25 @@ def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
 
 
+def _undefined_as_written(ctx: _Context, expand: frozenset[str]) -> bool:
+    """Whether a side written as one expression on both sides may have no value (or could not be evaluated
+    cheaply to tell): t/(t - t) = t/(t - t) was "proved" as a change of notation, although a side that is
+    undefined as written is never verified. The full check then says what is wrong with it."""
+    # Symbolic dimensions first (MatrixSymbols: cheap), else the first concrete size, which an undefined
+    # function or a Matrix literal needs; a scalar claim has one evaluation.
+    attempts: list[dict[str, int] | None] = [None, ctx.sizes[0]] if ctx.dims and ctx.sizes else [{}]
+    for sizes in attempts:
+        try:
+            return undefined(Evaluator(ctx.env, ctx.definitions, sizes).value(ctx.lhs, expand))
+        except Exception:  # noqa: BLE001 - no value this way: try the next, then the full route
+            continue
+    return True
+
+
 def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     """Check the claim with the definitions in ``expand`` substituted."""
     dims = ctx.dims
-    if ctx.lhs == ctx.rhs:
+    if ctx.lhs == ctx.rhs and not _undefined_as_written(ctx, expand):
         return _written_alike(dims)
     if not dims:
         return _from_outcome(_decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand), status_if_proved="proved")
