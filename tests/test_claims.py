@@ -608,7 +608,8 @@ def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     ("1/0", "2/0"),
     ("0/0", "0/0 + 1"),
     ("tan(pi/2)", "tan(pi/2) + 1"),
-    ("t/(t - t)", "t/(t - t)"),
+    ("t/(t - t)", "t/(t - t)"),  # one expression written twice: the 'same expression' shortcut proved it
+    ("x*(t/(t - t))", "x*(t/(t - t))"),  # ... for all dimensions, too
     ("t + atan(1/(t - t))", "atan(1/(t - t)) + t"),  # atan(zoo) is AccumBounds(-pi/2, pi/2): no zoo left
 ])
 def test_an_undefined_side_is_never_verified(lhs: str, rhs: str) -> None:
@@ -634,8 +635,12 @@ def test_declared_scalars_are_not_the_entries_of_a_vector_or_matrix(head: str, l
     assert _verdict_of(lhs, rhs, head=head).status == "refuted"
 
 
-CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `t`, so its derivative is 0; define "
-                 "it (`:=`) or declare it `function(t)`")
+CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `t`, so its derivative is 0; if it "
+                 "should depend on `t`, define it (`:=`) or declare it `function(t)`")
+# A softmax entry s_i = e^{z_i}/(e^{z_i} + e^{z_j} + R) with a wrong sign: z_i and R are meant as constants here,
+# and a note that told the contributor to "declare it `function(zj)`" was an instruction to break the page.
+SOFTMAX_HEAD = ("symbols:\n  zi: real\n  zj: real\n  R: positive\n  si: real\n"
+                "where:\n  si: 'exp(zi)/(exp(zi) + exp(zj) + R)'\n")
 
 
 @pytest.mark.parametrize(("head", "lhs", "rhs", "status", "notes"), [
@@ -644,6 +649,15 @@ CONSTANT_NOTE = ("`L` has no definition in scope here and is not a function of `
      [CONSTANT_NOTE]),  # through a definition, which a derivative substitutes
     ("symbols:\n  t: real\n  L: real\nwhere:\n  L: 't**2'\n", "diff(L, t)", "2*t", "proved", []),
     ("symbols:\n  t: real\n  L: real\n", "diff(t**2, t) + L", "3*t", "refuted", []),  # L is not differentiated
+    # ... and names that the claim also uses outside any derivative are quantities in their own right: the
+    # note named zi and R here, and mu, s besides t in the Gaussian (four notes on one wrong step)
+    ("" + SOFTMAX_HEAD, "diff(si, zj)", "si*exp(zj)/(exp(zi) + exp(zj) + R)", "refuted", []),
+    ("symbols:\n  x: real\n  mu: real\n  s: positive\n  r: real\nwhere:\n  r: '(x - mu)**2/s'\n",
+     "diff(r, x)", "(x - mu)/s", "refuted", []),
+    # one that the claim uses only inside the derivative is still named
+    (SOFTMAX_HEAD, "diff(si, zj)", "-exp(zj)", "refuted",
+     [f"`{n}` has no definition in scope here and is not a function of `zj`, so its derivative is 0; if it should "
+      f"depend on `zj`, define it (`:=`) or declare it `function(zj)`" for n in ("R", "zi")]),
     # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is
     ("symbols:\n  x: real\n  y: positive\nwhere:\n  y: 'x - 5'\n", "diff(sqrt(y**2), y)", "1", "refuted", []),
 ])
@@ -828,3 +842,76 @@ def test_an_unevaluated_derivative_by_a_defined_vector_is_an_error_that_names_ab
     assert verdict.status == "error"
     assert verdict.detail.startswith("a derivative that SymPy leaves unevaluated (of an undefined function, or of "
                                      "Abs or sign of a non-real argument) by a defined variable")
+
+
+@pytest.mark.parametrize(("symbols", "definition", "name", "why"), [
+    ("{J: real}", "t**2", "J", "is declared in this block's own `symbols:`"),  # the defined name
+    ("{D: real}", "D*t", "D", "the definition of `J` uses `D`, declared in this block's own `symbols:`"),
+])
+def test_a_definition_cannot_rest_on_its_block_symbols(symbols: str, definition: str, name: str, why: str) -> None:
+    """A block's `symbols` hold in that block only, a `:=` in the later blocks too. `J: real` declared on the
+    block and `J := ...` there was reported as "[where] `J` is defined but not declared under `symbols:`" at
+    the next block (or at the page's `where`), although the contributor had declared it, and the next block,
+    which never used `J`, was stopped by it."""
+    head = "symbols:\n  t: real\n  J: real\n" if name != "J" else "symbols:\n  t: real\n"
+    body = (f"  - math:\n      symbols: {symbols}\n      start: {{tex: a, sympy: 'J'}}\n"
+            f"      steps: [{{tex: b, sympy: '{definition}', rel: ':='}}]\n" + math("other", "t", "t")
+            + math("use", "J", "J"))
+    layout, errors = layout_of(body, head=head)
+    assert len(errors) == 2, errors
+    assert why in errors[0].message and errors[0].where == "block 1 (math), step 1", errors[0]
+    assert f"declare `{name}` in the page's `symbols:`" in errors[0].message, errors[0]
+    assert (errors[0].location.line, errors[0].location.column) == position(spec_text(body, head), definition + "'")
+    assert "this step uses `J`, whose definition" in errors[1].message  # the use is stopped ...
+    assert [c.kind for c in layout.claims] == ["error", "equal", "error"]  # ... the block in between is not
+
+
+def test_an_outer_definition_that_a_box_redeclaration_breaks_says_so() -> None:
+    """A box re-declared `A` and `b` at size 2 to work an example; the page's `g0 := A*x0 + b` (which the box
+    never used) was read with them and failed with "[block 2 (example 'E'), block 1 (math)] cannot multiply
+    2×2 by n×1" at the page's line of `g0`: the message named neither the definition nor the re-declaration."""
+    head = "symbols:\n  A: matrix(n, n)\n  b: vector(n)\n  x0: vector(n)\n  g0: vector(n)\n  y: vector(n)\n"
+    body = (math("g0-def", "g0", "A*x0 + b", ", rel: ':='")
+            + "  - example:\n      title: E\n      symbols: {A: 'matrix(2, 2)', b: vector(2), y: vector(2)}\n"
+            "      where: {A: 'Matrix([[2, 1], [1, 3]])', b: 'Matrix([1, 1])'}\n      blocks:\n"
+            + textwrap.indent(math("use", "y", "y"), "      "))
+    err = only_error(body, head=head)
+    assert err.message.startswith("the definition of `g0` (line 14), read with the declarations in force here, "
+                                  "fails: cannot multiply 2×2 by n×1"), err
+    assert "here `g0` is `vector(n)`, `A` is `matrix(2, 2)`, `b` is `vector(2)`, `x0` is `vector(n)`" in err.message
+    assert "declare again here every name it uses" in err.message
+    assert err.where == "block 2 (example 'E'), block 1 (math 'use')", err
+    assert (err.location.line, err.location.column) == position(spec_text(body, head), "*x0")
+
+
+GIVEN_HEAD = "symbols:\n  Ex: real\n  mu: real\n  v: real\n"
+
+
+@pytest.mark.parametrize(("rel", "status", "notes"), [
+    ("given: true", "refuted", ["`by: mean` cites `Ex = mu`, a `given`, which the check never uses (a given is not "
+                                "substituted): if `Ex` stands for `mu`, make that row a definition (`rel: ':='`)"]),
+    ("rel: ':='", "proved", []),  # the fix the note proposes
+])
+def test_a_refuted_step_that_cites_a_given_says_the_given_is_not_used(rel: str, status: str,
+                                                                       notes: list[str]) -> None:
+    """E[x] = mu stated as a `given` and cited with `by:` to simplify an expectation: the step was refuted at a
+    point where Ex is not mu, with nothing saying that a citation of a given changes nothing in the check."""
+    from mkdocs_derivations.verify import check_claim
+
+    body = (math("mean", "Ex", "mu", f", {rel}")
+            + math("use", "v*(Ex - mu) + mu", "mu", ", by: mean"))
+    layout, errors = layout_of(body, head=GIVEN_HEAD)
+    assert errors == [], errors
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == (status, notes), verdict
+
+
+def test_a_cited_given_the_step_does_not_touch_adds_no_note() -> None:
+    from mkdocs_derivations.verify import check_claim
+
+    body = math("mean", "Ex", "mu", ", given: true") + math("use", "v + 1", "v", ", by: mean")
+    layout, _ = layout_of(body, head=GIVEN_HEAD)
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == ("refuted", []), verdict

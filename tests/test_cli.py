@@ -310,7 +310,7 @@ def test_a_failing_step_prints_its_notes(tmp_path: Path, capsys: pytest.CaptureF
     assert code == 1
     assert (f"{tmp_path}/c.yml:8:11: equation (1), block 1 (math), step 1: refuted: at t = 89/33: left side = 0, "
             "right side = 178/33; note: `L` has no definition in scope here and is not a function of `t`, so its "
-            "derivative is 0; define it (`:=`) or declare it `function(t)`\n") in out
+            "derivative is 0; if it should depend on `t`, define it (`:=`) or declare it `function(t)`\n") in out
 
 
 def test_new_refuses_a_bad_slug(tmp_path: Path) -> None:

@@ -254,6 +254,13 @@ REJECTED: list[tuple[str, int, str]] = [
     ("2*sum(x)", 3, "unknown function `sum`: the language has no sums"),
     ("ones(N).T*x", 1, "unknown function `ones`: there is no all-ones vector: declare one, `one: vector(N)`"),
     ("ln(y) + 1", 1, "unknown function `ln`: the natural logarithm is log(x)"),
+    # a contributor's first guesses for a Hessian, a diagonal matrix and an expectation: "did you mean `sin`?"
+    # for hessian(), and "declare it under `symbols:`" for diag(), sent them the wrong way
+    ("hessian(f, x)", 1, "unknown function `hessian`: the Hessian of a scalar f by a vector x is "
+                         "jacobian(jacobian(f, x).T, x)"),
+    ("diag(s) - s*s.T", 1, "unknown function `diag`: there is no diagonal matrix of a vector's entries"),
+    ("E(x)", 1, "`E` is a constant, not a function (Euler's number e; there is no expectation: name the "
+                "moments, see Expressions, Expectations)"),
 ]
 
 

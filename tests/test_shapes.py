@@ -103,6 +103,10 @@ MISMATCHES: list[tuple[str, int, str]] = [
     ("S**L", 2, "integer literal exponent"),
     ("L**theta", 2, "exponent must be a scalar"),
     ("sin(theta)", 5, "sin() needs a scalar argument, got D×1"),
+    # softmax and the sigmoid of a vector are entry-by-entry: say there is no such thing, and where to read on
+    ("exp(theta)", 5, "exp() needs a scalar argument, got D×1: functions apply to scalars, never entry by entry "
+                      "(see Expressions, Functions of each entry)"),
+    ("log(Phi)", 5, "log() needs a scalar argument, got N×D: functions apply"),
     ("atan2(L, y)", 10, "needs a scalar argument"),
     ("trace(Phi)", 7, "square matrix, got N×D"),
     ("inv(Phi)", 5, "square matrix"),

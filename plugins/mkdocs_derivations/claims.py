@@ -57,6 +57,9 @@ class Claim:
     sizes: tuple[tuple[tuple[str, int], ...], ...]
     location: Location
     where: str
+    # (label, lhs, rhs) of the `given` rows the step's `by:` cites: a given is never substituted, so a refuted
+    # step that relied on one is told so (verify adds the note).
+    given_cited: tuple[tuple[str, str, str], ...] = ()
 
     def definitions_used(self) -> list[tuple[str, str]]:
         """The definitions in scope that the claim's sides reach, directly or through other definitions, in
@@ -77,8 +80,10 @@ class Claim:
 
     def key_parts(self) -> list[str]:
         """Everything the verdict depends on (the cache adds engine and SymPy versions)."""
-        return [self.kind, self.lhs, self.rhs, repr(self.symbols), repr(self.definitions), repr(self.cited),
-                repr(self.sizes)]
+        parts = [self.kind, self.lhs, self.rhs, repr(self.symbols), repr(self.definitions), repr(self.cited),
+                 repr(self.sizes)]
+        # Only when there is one, so that every other claim keeps the key it had.
+        return [*parts, repr(self.given_cited)] if self.given_cited else parts
 
 
 @dataclass
@@ -231,6 +236,8 @@ class _Builder:
         # How messages name the `where:` mapping each definition was written in (by id of its Text), so that a
         # fault in a page's or a box's `where` is named there and not after the block that happened to check it.
         self.where_owners: dict[int, str] = {}
+        # The `given` rows each step's `by:` cites (by id of the step), for the claim: see Claim.given_cited.
+        self.givens_cited: dict[int, tuple[tuple[str, str, str], ...]] = {}
 
     def note_where(self, scope: model.Scope, owner: str) -> None:
         """Remember that the definitions of ``scope``'s `where` are written under ``owner`` (a block, or the
@@ -395,6 +402,8 @@ class _Builder:
                 try:
                     if step.rel == ":=" and block.scope.where:
                         self.refuse_local_where(step, previous, block.scope.where, scope, env, here)
+                    if step.rel == ":=" and block.scope.symbols:
+                        self.refuse_local_symbols(step, previous, block.scope.symbols, outer, env, here)
                     row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
                 except SpecError as err:
                     errors.append(err.with_where(here))
@@ -438,6 +447,33 @@ class _Builder:
             f"a free symbol and `{name}` a different quantity: define `{leak}` with a `:=` row before this block "
             f"instead (it then holds from there on), or put this block, and the blocks that use `{name}`, in a "
             f"`remark` or `example` whose `where` defines `{leak}`", step.term.sympy.location, where)
+
+    def refuse_local_symbols(self, step: model.Step, previous: model.Term, local: dict[str, model.Text],
+                             outer: _Scope, env: Environment, where: str) -> None:
+        """Refuse a `:=` whose name, or a name its definition uses, is declared only in its block's own
+        `symbols`. Those hold in the block only, the definition in the later blocks too, where the name is
+        undeclared: the error then surfaced at the next block (or the page's `where`) as "`J` is defined but
+        not declared under `symbols:`", about a name the contributor had declared, and stopped a block that
+        never used it."""
+        if step.term.sympy is None or previous.sympy is None:
+            return  # :meth:`claim` says what is missing
+        try:
+            outside = self.layers_environment(outer.layers)
+            used = sorted(names(self.parse(step.term.sympy, env)))
+        except SpecError:
+            return  # the block's environment, or :meth:`claim`, reports it
+        name = previous.sympy.value.strip()
+        for local_name in [name, *used]:
+            if local_name not in local or local_name in outside:
+                continue
+            line = local[local_name].location.line
+            what = (f"`{name}` is declared in this block's own `symbols:` (line {line})" if local_name == name
+                    else f"the definition of `{name}` uses `{local_name}`, declared in this block's own `symbols:` "
+                         f"(line {line})")
+            raise SpecError(
+                f"{what}, which hold in this block only, but `{name} := ...` holds in the later blocks too, where "
+                f"`{local_name}` is not declared: declare `{local_name}` in the page's `symbols:` (or in the "
+                "`symbols:` of the box around this block) instead", step.term.sympy.location, where)
 
     def names_reached(self, texts: Iterable[model.Text | None], scope: _Scope, env: Environment) -> set[str]:
         """The names ``texts`` use, and those their definitions in ``scope`` use, transitively; raises the
@@ -538,6 +574,10 @@ class _Builder:
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
             refs.append((row.number or cited.value, row.anchor))
             names_.extend(scope.def_labels.get(cited.value, []))
+            givens = tuple((cited.value, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
+                           if c.kind == "given")
+            if givens:
+                self.givens_cited[id(step)] = self.givens_cited.get(id(step), ()) + givens
         return names_, refs
 
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
@@ -560,7 +600,7 @@ class _Builder:
             try:
                 self.check_definition(name, text, env)
             except SpecError as err:
-                raise err.with_where(written(text)) from None
+                raise self.read_elsewhere(name, text, env, err).with_where(written(text)) from None
         cycle = find_cycle({name: names(self.parse(text, env)) for name, text in scope.definitions})
         if cycle is not None:
             # Reported at the definition written last: the one that closed the circle.
@@ -569,6 +609,22 @@ class _Builder:
             raise SpecError(f"definitions refer to each other in a circle: {' → '.join(cycle)}",
                             closing.location, written(closing))
         self._checked_definitions.update((id(text), id(env)) for _, text in fresh)
+
+    def read_elsewhere(self, name: str, text: model.Text, env: Environment, err: SpecError) -> SpecError:
+        """``err``, raised by a definition that held where it was checked first and fails in ``env``, said as
+        that: a box that re-declares names at a literal size reads every definition in scope with them, also
+        those none of its steps uses, and the bare "cannot multiply 2×2 by n×1" at the page's line of the
+        definition named neither the definition nor the re-declaration."""
+        if not any(checked == id(text) for checked, _ in self._checked_definitions):
+            return err
+        used = [name, *sorted(set(_NAME.findall(text.value)) - {name}, key=str.lower)]
+        declared = [(n, env.source(n)) for n in used if n in env]
+        here = ", ".join(f"`{n}` is `{source.value.strip()}`" for n, source in declared if source is not None)
+        return SpecError(
+            f"the definition of `{name}` (line {text.location.line}), read with the declarations in force here, "
+            f"fails: {err.message} (here {here}); a name declared again here is read with its new declaration in "
+            "every definition in scope, even one that no step here uses: declare again here every name it uses, or "
+            "give the quantities declared here names of their own", err.location, err.where)
 
     def check_definition(self, name: str, text: model.Text, env: Environment) -> None:
         """One definition: declared, of a name that can be defined, and of the declared shape. The caller
@@ -666,6 +722,7 @@ class _Builder:
             sizes=tuple(tuple(sorted(s.items())) for s in (scope.sizes or [])),
             location=step.location,
             where=where,
+            given_cited=self.givens_cited.get(id(step), ()) if kind == "equal" else (),
         )
         self.claims.append(claim)
         index = len(self.claims) - 1

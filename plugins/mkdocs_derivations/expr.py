@@ -146,10 +146,14 @@ _NO_SUM = ("the language has no sums: stack the terms in a vector, `x: vector(N)
 _NO_ONES = ("there is no all-ones vector: declare one, `one: vector(N)`, and write N as one.T*one (see Expressions, "
          "Sums over data points)")
 _LOG = "the natural logarithm is log(x)"
+_HESSIAN = "the Hessian of a scalar f by a vector x is jacobian(jacobian(f, x).T, x)"
+_NO_DIAG = ("there is no diagonal matrix of a vector's entries: name the entries at a literal size, or declare a "
+            "matrix that stands for it (see Expressions, Functions of each entry)")
 _OTHER_NAMES: Mapping[str, str] = MappingProxyType({
     "Identity": _EYE, "identity": _EYE, "Eye": _EYE, "ZeroMatrix": _ZEROS, "Zeros": _ZEROS,
     "Sum": _NO_SUM, "sum": _NO_SUM, "summation": _NO_SUM, "ones": _NO_ONES, "Ones": _NO_ONES, "OneMatrix": _NO_ONES,
-    "ln": _LOG, "Ln": _LOG,
+    "ln": _LOG, "Ln": _LOG, "hessian": _HESSIAN, "Hessian": _HESSIAN, "diag": _NO_DIAG, "Diag": _NO_DIAG,
+    "diagonal": _NO_DIAG,
 })
 
 _BINOPS: Mapping[type, BinOpName] = MappingProxyType({
@@ -397,7 +401,9 @@ class _Converter:
             raise self.fail(node.col_offset, f"`{func}` is not a valid name (start with a letter; use "
                                              "letters, digits and _)")
         if func in CONSTANTS:
-            identity = " (the identity matrix is eye(n))" if func == "I" else ""
+            identity = {"I": " (the identity matrix is eye(n))",
+                        "E": " (Euler's number e; there is no expectation: name the moments, see Expressions, "
+                             "Expectations)"}.get(func, "")
             raise self.fail(node.col_offset, f"`{func}` is a constant, not a function{identity}")
         builtin = BUILTINS.get(func)
         declaration = self.declared(func) if builtin is None and self.declared is not None else None

@@ -36,6 +36,11 @@ MAX_DERIVATIVE_ORDER = 20
 _SCALAR_FUNCTIONS = frozenset(name for name, builtin in BUILTINS.items() if builtin.scalar)
 
 
+# exp(z) of a vector z is how softmax and the sigmoid are written in NumPy: say that the language has no such
+# thing, and where the page on expressions shows what to write instead.
+_ENTRYWISE = ": functions apply to scalars, never entry by entry (see Expressions, Functions of each entry)"
+
+
 class Shape(NamedTuple):
     """(rows, cols); ``Shape(1, 1)`` is a scalar."""
 
@@ -186,7 +191,7 @@ class _Checker:
             return self.declared_call(node)
         if func in _SCALAR_FUNCTIONS:
             for arg in args:
-                self.expect_scalar(arg, f"{func}() needs a scalar argument")
+                self.expect_scalar(arg, f"{func}() needs a scalar argument", _ENTRYWISE)
             return SCALAR
         if func in ("Derivative", "diff"):
             return self.derivative(node)
@@ -233,12 +238,12 @@ class _Checker:
         hint = f" (did you mean `{close}`?)" if close else ""
         raise self.fail(node, f"`{node.id}` is not a dimension{hint}; {usage}")
 
-    def expect_scalar(self, node: Node, message: str) -> None:
+    def expect_scalar(self, node: Node, message: str, hint: str = "") -> None:
         if isinstance(node, ListExpr):
             raise self.fail(node, f"{message}, got a list")
         shape = self.shape(node)
         if not is_scalar(shape):
-            raise self.fail(node, f"{message}, got {shape_text(shape)}")
+            raise self.fail(node, f"{message}, got {shape_text(shape)}{hint}")
 
     def declared_call(self, node: Call) -> Shape:
         decl = self.env.get(node.func)

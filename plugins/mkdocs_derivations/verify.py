@@ -16,6 +16,7 @@ all definitions in scope, and the page is told which uncited ones were needed.
 from __future__ import annotations
 
 import functools
+import re
 import time
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -27,7 +28,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix, undefined
-from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, read_expression
+from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, RESERVED_NAMES, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict, out_of_time
@@ -35,6 +36,8 @@ from .verdict import VERIFIED, Verdict, out_of_time
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
 _DEFAULT_SIZE_PATTERNS = ((2, 3), (3, 2))
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 # A worker sees the same page's declarations and definitions again for every claim of the page; parsing
@@ -246,10 +249,25 @@ def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
 
 
+def _undefined_as_written(ctx: _Context, expand: frozenset[str]) -> bool:
+    """Whether a side written as one expression on both sides may have no value (or could not be evaluated
+    cheaply to tell): t/(t - t) = t/(t - t) was "proved" as a change of notation, although a side that is
+    undefined as written is never verified. The full check then says what is wrong with it."""
+    # Symbolic dimensions first (MatrixSymbols: cheap), else the first concrete size, which an undefined
+    # function or a Matrix literal needs; a scalar claim has one evaluation.
+    attempts: list[dict[str, int] | None] = [None, ctx.sizes[0]] if ctx.dims and ctx.sizes else [{}]
+    for sizes in attempts:
+        try:
+            return undefined(Evaluator(ctx.env, ctx.definitions, sizes).value(ctx.lhs, expand))
+        except Exception:  # noqa: BLE001 - no value this way: try the next, then the full route
+            continue
+    return True
+
+
 def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
     """Check the claim with the definitions in ``expand`` substituted."""
     dims = ctx.dims
-    if ctx.lhs == ctx.rhs:
+    if ctx.lhs == ctx.rhs and not _undefined_as_written(ctx, expand):
         return _written_alike(dims)
     if not dims:
         return _from_outcome(_decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand), status_if_proved="proved")
@@ -475,10 +493,29 @@ def _uses_note(extra: Iterable[str]) -> str:
     return "also uses the definition of " + ", ".join(f"`{n}`" for n in sorted(extra))
 
 
+def _names_outside_derivatives(top: Node) -> set[str]:
+    """The names ``top`` uses outside the arguments of every derivative (``diff``, ``jacobian``, ...)."""
+    found: set[str] = set()
+    todo = [top]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, Call) and node.func in DERIVATIVE_BUILTINS:
+            continue
+        if isinstance(node, Name):
+            found.add(node.id)
+        todo.extend(children(node))
+    return found
+
+
 def _constant_notes(ctx: _Context) -> list[str]:
     """Why a refuted derivative may be the contributor's declaration, not their algebra: a declared scalar
     with no definition is a constant, so d/dt of it is 0, which is rarely what `diff(L, t)` meant."""
     notes: set[str] = set()
+    # A name the claim also uses outside every derivative is a quantity in its own right there (the mean and
+    # the scale of a Gaussian, the other terms of a softmax normaliser): naming each of them on every wrong
+    # derivative buried the step's real fault under notes that told the contributor to break the page.
+    outside = ctx.reachable(_names_outside_derivatives(ctx.lhs) | _names_outside_derivatives(ctx.rhs),
+                            function_arguments=False)
     for top in (ctx.lhs, ctx.rhs):
         for node in walk(top):
             if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
@@ -487,10 +524,28 @@ def _constant_notes(ctx: _Context) -> list[str]:
             # Definitions are substituted inside a derivative, so follow them; but not the variable's own: with
             # y := x - 5, d/dy sqrt(y²) keeps y a variable, and a note blaming the constant x misled (red team).
             for name in ctx.reachable(names(node.args[0]), function_arguments=False, opaque=frozenset({variable})):
-                if name not in ctx.definitions and name != variable and isinstance(ctx.env.get(name), ScalarDecl):
+                if (name not in ctx.definitions and name != variable and name not in outside
+                        and isinstance(ctx.env.get(name), ScalarDecl)):
                     notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
-                              f"so its derivative is 0; define it (`:=`) or declare it `function({variable})`")
+                              f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
+                              f"declare it `function({variable})`")
     return sorted(notes)
+
+
+def _given_notes(claim: Claim, ctx: _Context) -> list[str]:
+    """Why a refuted step that cites a `given` may be the citation's fault: a given is never substituted, so
+    `by:` a row `Ex = mu` does not let the check use it (the step was refuted at a point where Ex is not mu).
+    Only for givens that share a name with the claim: a citation of an unrelated one explains nothing."""
+    notes = []
+    for label, lhs, rhs in claim.given_cited:
+        if not (set(_NAME.findall(f"{lhs} {rhs}")) - RESERVED_NAMES) & ctx.mentioned:
+            continue
+        name = lhs.strip()
+        fix = (f"if `{name}` stands for `{rhs}`, make that row a definition (`rel: ':='`)" if _NAME.fullmatch(name)
+               else "state what the step needs as a `:=` definition of a name")
+        notes.append(f"`by: {label}` cites `{lhs} = {rhs}`, a `given`, which the check never uses (a given is "
+                     f"not substituted): {fix}")
+    return notes
 
 
 def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
@@ -500,6 +555,7 @@ def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
     verdict = _check_with_citations(ctx)
     if verdict.status == "refuted":
         verdict.notes.extend(_constant_notes(ctx))
+        verdict.notes.extend(_given_notes(claim, ctx))
     if verdict.status in _HOLDS and _inverts(ctx):
         # SymPy cancels M·M⁻¹ to I and inverts matrices of symbols generically: say what that assumes.
         verdict.notes.append("holds wherever the inverted matrices are invertible")
