@@ -1,0 +1,218 @@
+"""The site for readers who print, zoom, use a dark system theme or tell links from text without colour.
+
+Each test pins something the fourth reader audit (assistive technology, keyboard, zoom, print, forced
+colours) found: the dark scheme's badge shades printed on white paper, the dependency graph cut off on A4,
+equation references told from the text by colour alone, and a link in the details under 4.5:1 on slate.
+Besides the real site, a small site is built (not strict) from a spec with a refuted step, an unchecked one
+and a spec error, whose page shows every kind of badge and the error box's link.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from browser_support import BrowserPage
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
+GRAPH = "derivations/graph/"
+BROKEN = "derivations/broken/"
+A4_TEXT_PX = 605  # the width inside an A4 page's margins (210 mm less mkdocs-material's 2 x 25 mm) at 96 px per inch
+STATUSES = ["proved", "proved-all", "sizes", "numeric", "definition", "unchecked", "refuted", "error"]
+
+BROKEN_SPEC = """\
+version: 1
+title: A broken derivation
+symbols:
+  x: real
+  y: real
+blocks:
+  - math:
+      label: wrong
+      start: {tex: '(x + y)^2', sympy: '(x + y)**2'}
+      steps:
+        - {tex: 'x^2 + y^2 + 2xy', sympy: 'x**2 + y**2 + 2*x*y'}
+        - {tex: 'x^2 + y^2 + 3xy', sympy: 'x**2 + y**2 + 3*x*y'}
+  - text: Equation {eq:wrong} is refuted; the next one has no SymPy form.
+  - math:
+      label: unchecked
+      start: {tex: 'x + x', sympy: 'x + x'}
+      steps:
+        - {tex: '2x', by: wrong}
+  - math:
+      label: bad
+      start: {tex: 'x y', sympy: 'x * y'}
+      steps:
+        - {tex: 'y x', sympy: 'y * * x'}
+"""
+
+BROKEN_YML = """\
+site_name: broken
+theme:
+  name: material
+  font: false
+  palette:
+    - media: "(prefers-color-scheme: light)"
+      scheme: default
+    - media: "(prefers-color-scheme: dark)"
+      scheme: slate
+markdown_extensions:
+  - admonition
+  - attr_list
+  - md_in_html
+  - pymdownx.details
+  - pymdownx.arithmatex: {generic: true}
+plugins:
+  - derivations:
+      jobs: 1
+"""
+
+# WCAG 2 contrast: colours composited over what is behind an element (its ancestors' backgrounds). Reads
+# `color(srgb r g b / a)` (what a color-mix() computes to) as well as rgb()/rgba().
+_HELPERS = """
+  const rgba = c => {
+    const m = c.match(/[\\d.]+/g).map(Number);
+    const srgb = c.startsWith('color(srgb');
+    const rgb = m.slice(0, 3).map(v => srgb ? v * 255 : v);
+    return [...rgb, m.length > 3 ? m[3] : 1];
+  };
+  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
+  const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  const behind = el => {
+    const layers = [];
+    for (; el; el = el.parentElement) {
+      const c = rgba(getComputedStyle(el).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
+  };
+  const contrast = (el, bg) => {
+    bg = bg || behind(el);
+    return ratio(over(rgba(getComputedStyle(el).color), bg), bg);
+  };
+"""
+
+# On paper (white, whatever the screen's scheme): each legend pill of the home page, one per status.
+_PRINTED_PILLS_JS = "() => {" + _HELPERS + """
+  const out = {};
+  document.querySelectorAll('article .deriv-pill').forEach(pill => {
+    const status = [...pill.classList].find(c => c !== 'deriv-pill').replace('deriv-', '');
+    out[status] = contrast(pill, [255, 255, 255]);
+  });
+  return out;
+}"""
+
+# Every badge of the page and, with its details open, each claim's status word and each link there.
+_BADGES_AND_DETAILS_JS = "() => {" + _HELPERS + """
+  const out = [];
+  document.querySelectorAll('article .deriv-eq').forEach(row => {
+    const details = row.querySelector('details.deriv-verdict');
+    const status = [...row.classList].find(c => c !== 'deriv-eq').replace('deriv-', '');
+    out.push({what: status + ' badge', ratio: contrast(details.querySelector('summary'))});
+    details.open = true;
+    details.querySelectorAll('.deriv-claim strong, .deriv-detail a').forEach(el => {
+      out.push({what: status + ' details ' + el.tagName.toLowerCase(), ratio: contrast(el)});
+    });
+    details.open = false;
+  });
+  return out;
+}"""
+
+# How each equation reference (in prose, and "by (n)" inside math) stands out besides its colour.
+_REFERENCE_CUES_JS = """() => {
+  const prose = [...document.querySelectorAll('article a.deriv-ref')].map(a => getComputedStyle(a).textDecorationLine);
+  const math = [...document.querySelectorAll('article mjx-container a[href]')].map(a => {
+    const drawn = a.firstElementChild;
+    const s = getComputedStyle(drawn);
+    return parseFloat(s.borderBottomWidth) > 0 && s.borderBottomStyle === 'solid';
+  });
+  return {prose, math};
+}"""
+
+
+@pytest.fixture(scope="module")
+def broken_url(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> str:
+    """A site whose one spec has a refuted step, an unchecked one and a spec error (built without --strict)."""
+    root = tmp_path_factory.mktemp("broken-site")
+    (root / "docs").mkdir()
+    (root / "docs" / "index.md").write_text("# Home\n", encoding="utf-8")
+    (root / "derivations").mkdir()
+    (root / "derivations" / "broken.yml").write_text(BROKEN_SPEC, encoding="utf-8")
+    (root / "mkdocs.yml").write_text(BROKEN_YML, encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if k != "MKDOCS_DERIVATIONS_VERIFY"}
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(root / "mkdocs.yml")],
+                            capture_output=True, text=True, env=env, timeout=600, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "refuted" in result.stderr and "cannot parse" in result.stderr, result.stderr
+    return serve(root / "site")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_badges_print_dark_on_white_paper_in_either_scheme(browser_page: BrowserPage, base_url: str,
+                                                           scheme: str) -> None:
+    """Paper is white in either scheme (mkdocs-material keeps its slate palette to the screen), but the badge
+    shades of slate were not: printed from a system set to dark, proved was 1.92:1 on the paper, refuted 2.54:1,
+    unchecked 2.38:1, could not be checked 2.11:1. Every status must print at 4.5:1 or more."""
+    page = browser_page.page
+    page.emulate_media(color_scheme=scheme)
+    browser_page.goto(f"{base_url}/")
+    page.emulate_media(media="print", color_scheme=scheme)
+    assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+    ratios = page.evaluate(_PRINTED_PILLS_JS)
+    assert sorted(ratios) == sorted(STATUSES)
+    low = {status: round(r, 2) for status, r in ratios.items() if r < 4.5}
+    assert low == {}, ratios
+    browser_page.assert_clean()
+
+
+def test_the_graph_prints_whole_on_a4(browser_page: BrowserPage, base_url: str) -> None:
+    """On screen the graph keeps a least width and scrolls in its box; on an A4 page (about 605 px inside
+    mkdocs-material's margins) that cut off its right-hand column. Printed, it fits the article's width."""
+    page = browser_page.page
+    page.set_viewport_size({"width": A4_TEXT_PX, "height": 900})
+    browser_page.goto(f"{base_url}/{GRAPH}")
+    page.emulate_media(media="print")
+    fit = page.evaluate("""() => {
+      const svg = document.querySelector('article svg.deriv-graph').getBoundingClientRect();
+      const article = document.querySelector('article').getBoundingClientRect();
+      const boxes = [...document.querySelectorAll('article svg.deriv-graph rect')].map(r => r.getBoundingClientRect());
+      return {svg: svg.right, article: article.right, boxes: Math.max(...boxes.map(b => b.right))};
+    }""")
+    assert fit["svg"] <= fit["article"] + 0.5 and fit["boxes"] <= fit["article"] + 0.5, fit
+    browser_page.assert_clean()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_every_badge_and_details_link_meets_aa_on_a_broken_page(browser_page: BrowserPage, broken_url: str,
+                                                                scheme: str) -> None:
+    """The badges of refuted, unchecked and not-checked steps, and inside their details the status words and
+    the link to the error box, at 4.5:1 or more against what is behind them. On slate that link was the
+    theme's #5488e8 on the details' box: 4.13:1."""
+    page = browser_page.page
+    page.emulate_media(color_scheme=scheme)
+    browser_page.goto(f"{broken_url}/{BROKEN}")
+    measured = page.evaluate(_BADGES_AND_DETAILS_JS)
+    seen = {m["what"] for m in measured}
+    assert {"refuted badge", "unchecked badge", "error badge", "error details a"} <= seen, seen
+    low = [f"{m['what']}: {m['ratio']:.2f}" for m in measured if m["ratio"] < 4.5]
+    assert low == [], low
+
+
+def test_equation_references_are_underlined_not_only_coloured(browser_page: BrowserPage, broken_url: str) -> None:
+    """The theme's link colour is 2.34:1 against the body text in light (1.92:1 in slate), under the 3:1 at
+    which colour alone may mark a link: "(1)" in prose and "(1)" over a relation looked like the text around
+    them to a reader who does not see the blue."""
+    browser_page.goto(f"{broken_url}/{BROKEN}")
+    cues = browser_page.page.evaluate(_REFERENCE_CUES_JS)
+    assert cues["prose"] and set(cues["prose"]) == {"underline"}, cues
+    assert cues["math"] and all(cues["math"]), cues
