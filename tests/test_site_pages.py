@@ -8,7 +8,7 @@ from pathlib import Path
 from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.claims import build_layout
 from mkdocs_derivations.dashboard import dashboard_markdown, site_total_sentence
-from mkdocs_derivations.graph import connections_markdown, graph_svg, nodes
+from mkdocs_derivations.graph import connections_markdown, graph_markdown, graph_svg, nodes
 from mkdocs_derivations.render import render_site_pages
 from mkdocs_derivations.spec import load_spec_text
 from mkdocs_derivations.verdict import Verdict
@@ -65,6 +65,24 @@ def test_dashboard_counts_claims_per_page_and_totals() -> None:
     assert "| [User](user.md) | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 0 |" in markdown
     assert "| **All (2 derivations)** | **2** |" in markdown
     assert site_total_sentence(pages).endswith("1 refuted or failing.")
+
+
+def test_the_graph_says_in_words_who_cites_whom_and_marks_states_by_more_than_colour() -> None:
+    """A screen reader found the graph's boxes (links) but no arrow, and a sighted reader told a failing page
+    from a verified one by the box's colour alone: the page lists every page with its state and citations,
+    and each box's label starts with the state's symbol (the drawn label is hidden from assistive technology,
+    whose name for the box is its link's)."""
+    pages = [page("base", BASE), page("user", USER, status="refuted"), page("alone", BASE, status="numeric")]
+    markdown = graph_markdown(nodes(pages))
+    listed = markdown.split("## The graph as a list {#the-graph-as-a-list}\n\n", 1)[1].split("\n\n", 1)[0]
+    assert listed.splitlines() == [
+        "- [Alone](alone.md) (partial): cites no other page; cited by no other page.",
+        "- [Base](base.md) (verified): cites no other page; cited by [User](user.md).",
+        "- [User](user.md) (failing): cites [Base](base.md); cited by no other page.",
+    ]
+    labels = re.findall(r'<text [^>]*aria-hidden="true">([^<]*)</text>', markdown)
+    assert sorted(labels) == ["≈ Alone", "✓ Base", "✗ User"]
+    assert "<title>" not in markdown
 
 
 def test_a_claim_left_without_a_verdict_counts_as_unchecked_not_verified() -> None:

@@ -216,3 +216,36 @@ def test_equation_references_are_underlined_not_only_coloured(browser_page: Brow
     cues = browser_page.page.evaluate(_REFERENCE_CUES_JS)
     assert cues["prose"] and set(cues["prose"]) == {"underline"}, cues
     assert cues["math"] and all(cues["math"]), cues
+
+
+def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPage, base_url: str, site: Path) -> None:
+    """Its boxes were links a screen reader could reach, but no arrow was said anywhere, and a page's state was
+    the box's colour alone. Under the graph, every page is listed with its state, the pages it cites and those
+    citing it (as many "cites" links as the graph has arrows); every box's label starts with the state's mark;
+    and assistive technology meets each page once per box (its link), not also as a group and a text."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{GRAPH}")
+    specs = len(list((Path(__file__).resolve().parents[2] / "derivations").glob("*.yml")))
+    found = page.evaluate("""() => {
+      const heading = document.getElementById('the-graph-as-a-list');
+      const list = heading.nextElementSibling;
+      const items = [...list.querySelectorAll(':scope > li')].map(li => li.textContent);
+      const cites = [...list.querySelectorAll(':scope > li')].map(li => {
+        const text = li.innerHTML.split('; cited by')[0];
+        return (text.match(/<a /g) || []).length - 1;  // less the page's own link
+      }).reduce((a, b) => a + b, 0);
+      return {tag: heading.tagName, items, cites,
+              arrows: document.querySelectorAll('article svg.deriv-graph line.deriv-edge').length,
+              labels: [...document.querySelectorAll('article svg.deriv-graph text')].map(t => t.textContent)};
+    }""")
+    assert found["tag"] == "H2" and len(found["items"]) == specs
+    assert all(item.split(": cites")[0].endswith("(verified)") for item in found["items"]), found["items"]
+    assert found["cites"] == found["arrows"] > 0, found
+    assert len(found["labels"]) == specs and all(label.startswith("✓ ") for label in found["labels"]), found["labels"]
+    cdp = page.context.new_cdp_session(page)
+    nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
+    named = [str(n.get("name", {}).get("value", "")) for n in nodes
+             if n.get("role", {}).get("value") in ("group", "StaticText", "link")]
+    per_box = [name for name in named if name.endswith("(verified)")]
+    assert len(per_box) == specs, per_box  # the box links only
+    browser_page.assert_clean()
