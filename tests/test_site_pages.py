@@ -25,6 +25,16 @@ def page(slug: str, text: str, status: str = "proved") -> CheckedSpec:
     return CheckedSpec(Path(f"{slug}.yml"), f"{slug}.yml", layout, verdicts, errors)
 
 
+def dashboard_rows(markdown: str) -> dict[str, list[str]]:
+    """The dashboard table's rows as text: each row's header (a page's title, or the total) -> its cells."""
+    table = markdown.split("<table>", 1)[1].split("</table>", 1)[0]
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table):
+        cells = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        rows[cells[0]] = cells[1:]
+    return rows
+
+
 BASE = "  - math:\n      label: base\n      start: {tex: a, sympy: 't'}\n      steps: [{tex: b, sympy: 't'}]\n"
 USER = ("  - text: 'from {eq:base#base}'\n  - math:\n      label: mine\n      start: {tex: a, sympy: 't'}\n"
         "      steps: [{tex: b, sympy: 't', by: 'base#base'}]\n")
@@ -61,9 +71,11 @@ def test_missing_cross_page_by_is_an_error() -> None:
 def test_dashboard_counts_claims_per_page_and_totals() -> None:
     pages = [page("base", BASE), page("user", USER, status="refuted")]
     markdown = dashboard_markdown(pages)
-    assert "| [Base](base.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
-    assert "| [User](user.md) | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 1 | 0 |" in markdown
-    assert "| **All (2 derivations)** | **2** |" in markdown
+    rows = dashboard_rows(markdown)
+    assert rows["Base"] == ["1", "1", "0", "0", "0", "0", "0", "0", "0", "0"]
+    assert rows["User"] == ["1", "0", "0", "0", "0", "0", "0", "1", "0", "0"]
+    assert rows["All (2 derivations)"][0] == "2"
+    assert '<th scope="row"><a href="../base/">Base</a></th>' in markdown
     assert site_total_sentence(pages).endswith("1 refuted or failing.")
 
 
@@ -94,7 +106,7 @@ def test_a_claim_left_without_a_verdict_counts_as_unchecked_not_verified() -> No
     [node] = nodes([base])
     assert node.state == "partial"
     assert base.status_counts()["unchecked"] == 1
-    assert "| [Base](base.md) | 1 | 0 | 0 | 0 | 0 | 0 | 1 | 0 | 0 |" in dashboard_markdown([base])
+    assert dashboard_rows(dashboard_markdown([base]))["Base"] == ["1", "0", "0", "0", "0", "0", "1", "0", "0", "0"]
 
 
 def _site(*specs: CheckedSpec) -> dict[str, str]:
@@ -119,9 +131,10 @@ def test_a_spec_that_failed_to_load_counts_as_a_load_error_not_a_claim() -> None
     failing one, while the page said it has none."""
     pages = [page("base", BASE), _broken("broken.yml")]
     markdown = dashboard_markdown(pages)
-    assert "| [broken](broken.md) | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in markdown
-    assert "| [Base](base.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
-    assert "| **All (2 derivations)** | **1** |" in markdown
+    rows = dashboard_rows(markdown)
+    assert rows["broken"] == ["0", "0", "0", "0", "0", "0", "0", "0", "0", "1"]
+    assert rows["Base"] == ["1", "1", "0", "0", "0", "0", "0", "0", "0", "0"]
+    assert rows["All (2 derivations)"][0] == "1"
     total = site_total_sentence(pages)
     assert total.startswith("2 derivations, 1 claim: 1 machine-checked"), total
     assert total.endswith("none refuted; 1 spec with load errors."), total
@@ -139,7 +152,7 @@ def test_two_files_making_one_page_are_shown_on_that_page_and_the_dashboard() ->
     box = pages["dup"].split('deriv-load-error" id="deriv-errors">', 1)[1].split("</div>", 1)[0]
     assert "dup.yaml:1:" in box and "`dup.yml` also makes the page `dup`" in box and "rename one of them" in box
     assert "dup.yml" in pages["dashboard"] and "`dup.yaml` already makes the page `dup`" in pages["dashboard"]
-    assert "| [Dup](dup.md) | 1 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 1 |" in pages["dashboard"]
+    assert dashboard_rows(pages["dashboard"])["Dup"] == ["1", "1", "0", "0", "0", "0", "0", "0", "0", "1"]
     assert "none refuted; 2 specs with load errors." in pages["dashboard"]
 
 

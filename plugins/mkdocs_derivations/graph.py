@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .checked import CheckedSpec
 from .dashboard import page_state
-from .references import DASHBOARD_SLUG, Registry, cited_pages, page_link, pages_registry
+from .references import DASHBOARD_SLUG, Registry, cited_pages, page_href, page_link, pages_registry
 from .render import counted
 from .slots import Immediate, Slots
 
@@ -47,10 +47,6 @@ def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[Pa
     return [PageNode(c.slug, c.title,
                      frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()), c)
             for c in pages]
-
-
-def _link(slug: str, directory_urls: bool) -> str:
-    return f"../{page_link(slug, '/')}" if directory_urls else page_link(slug, ".html")
 
 
 def _layers(graph: list[PageNode]) -> dict[str, int]:
@@ -129,7 +125,7 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
                      f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
                      f'font-size="14" fill="#222" aria-hidden="true">{mark} {short}</text>'
                      f'<foreignObject x="{x}" y="{y}" width="{width_box}" height="{height_box}">'
-                     f'<a class="deriv-node-link" href="{_link(node.slug, directory_urls)}" title="{label}" '
+                     f'<a class="deriv-node-link" href="{page_href(node.slug, directory_urls)}" title="{label}" '
                      f'aria-label="{label}"></a></foreignObject></g>')
     parts.append("</svg>")
     return "".join(parts)

@@ -22,6 +22,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 CHAIN_RULE = "derivations/mml-5-2-2-multivariate-chain-rule/"
 GRAPH = "derivations/graph/"
+DASHBOARD = "derivations/dashboard/"
 BROKEN = "derivations/broken/"
 A4_TEXT_PX = 605  # the width inside an A4 page's margins (210 mm less mkdocs-material's 2 x 25 mm) at 96 px per inch
 STATUSES = ["proved", "proved-all", "sizes", "numeric", "definition", "unchecked", "refuted", "error"]
@@ -248,4 +249,32 @@ def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPa
              if n.get("role", {}).get("value") in ("group", "StaticText", "link")]
     per_box = [name for name in named if name.endswith("(verified)")]
     assert len(per_box) == specs, per_box  # the box links only
+    browser_page.assert_clean()
+
+
+def test_the_dashboard_table_has_a_caption_and_row_headers(browser_page: BrowserPage, base_url: str) -> None:
+    """A Markdown table has neither: a screen reader moving down the "refuted" column said "0, 0, 0" without
+    whose counts they were, and the table had no name. Each row is headed by its page (and the total row by
+    "All"), the columns by their verdicts, and the caption names the table; the cells still read as before."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{DASHBOARD}")
+    specs = len(list((Path(__file__).resolve().parents[2] / "derivations").glob("*.yml")))
+    cdp = page.context.new_cdp_session(page)
+    nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
+
+    def named(role: str) -> list[str]:
+        return [str(n.get("name", {}).get("value", "")) for n in nodes if n.get("role", {}).get("value") == role]
+
+    assert named("table") == ["Claims of each derivation page by verdict, and the errors of its spec file"]
+    assert len(named("columnheader")) == 11 and named("columnheader")[:3] == ["Derivation", "Claims", "proved"]
+    rows = named("rowheader")
+    assert len(rows) == specs + 1 and rows[-1] == f"All ({specs} derivations)", rows
+    assert "The multivariate chain rule" in rows
+    look = page.evaluate("""() => {
+      const cell = document.querySelector('.deriv-dashboard tbody th');
+      const plain = document.querySelector('.deriv-dashboard tbody td');
+      return {weight: getComputedStyle(cell).fontWeight, border: getComputedStyle(cell).borderTopWidth,
+              cellBorder: getComputedStyle(plain).borderTopWidth};
+    }""")
+    assert look["weight"] == "400" and look["border"] == look["cellBorder"], look
     browser_page.assert_clean()
