@@ -278,3 +278,26 @@ def test_the_dashboard_table_has_a_caption_and_row_headers(browser_page: Browser
     }""")
     assert look["weight"] == "400" and look["border"] == look["cellBorder"], look
     browser_page.assert_clean()
+
+
+def test_a_badge_tells_a_screen_reader_which_equation_it_is_about(browser_page: BrowserPage, base_url: str) -> None:
+    """Tabbing from badge to badge, a screen reader said "proved, collapsed" nineteen times on the chain-rule
+    page and never which equation each was about (a sighted reader sees the badge under its equation). Its name
+    now ends with the number; what a reader sees (and the preview's caption) is unchanged."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    cdp = page.context.new_cdp_session(page)
+    nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
+    names = [str(n.get("name", {}).get("value", "")).strip() for n in nodes
+             if n.get("role", {}).get("value") == "DisclosureTriangle"]
+    assert len(names) == 19 and names[12] == "definition, equation (13)", names
+    assert all(name.endswith(f", equation ({k})") for k, name in enumerate(names, 1)), names
+    shown = page.evaluate("() => [...document.querySelectorAll('article details.deriv-verdict > summary')]"
+                          ".map(s => s.innerText)")
+    assert [text.split(" ", 1)[1] for text in shown] == [name.split(", equation")[0] for name in names], shown
+    link = page.locator("article a.deriv-ref[href$='#eq-chain-one-parameter']").first
+    link.scroll_into_view_if_needed()
+    link.hover()
+    page.wait_for_selector("#deriv-preview:not([hidden]) mjx-container")
+    assert page.locator("#deriv-preview .deriv-preview-caption").inner_text() == "✓ proved"
+    browser_page.assert_clean()
