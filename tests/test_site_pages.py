@@ -86,7 +86,8 @@ def test_the_graph_says_in_words_who_cites_whom_and_marks_states_by_more_than_co
     whose name for the box is its link's)."""
     pages = [page("base", BASE), page("user", USER, status="refuted"), page("alone", BASE, status="numeric")]
     markdown = graph_markdown(nodes(pages))
-    listed = markdown.split("## The graph as a list {#the-graph-as-a-list}\n\n", 1)[1].split("\n\n", 1)[0]
+    after = markdown.split("## The graph as a list {#the-graph-as-a-list}\n\n", 1)[1]
+    listed = after.split('<div class="deriv-graph-list" markdown="1">\n\n', 1)[1].split("\n\n", 1)[0]
     assert listed.splitlines() == [
         "- [Alone](alone.md) (partial): cites no other page; cited by no other page.",
         "- [Base](base.md) (verified): cites no other page; cited by [User](user.md).",

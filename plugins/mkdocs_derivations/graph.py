@@ -139,7 +139,7 @@ def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Sl
             f"{counted(len(graph), 'derivation')}, {counted(edges, 'citation')} between them. An arrow points "
             "from a page to a page it cites; pages further right build on those to their left. "
             f"Each box is marked by its page's state: {legend}. Each box links to its page; the same pages and "
-            "citations are [listed below the graph](#the-graph-as-a-list).\n\n"
+            "citations are listed below it, in words.\n\n"
             f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots)}</div>\n\n'
             + graph_list_markdown(graph, slots) +
             f"\nSee also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
@@ -156,7 +156,7 @@ def graph_list_markdown(graph: list[PageNode], slots: Slots | None = None) -> st
     def links(slugs: list[str]) -> str:
         return ", ".join(_markdown_link(titles[s], s) for s in slugs)
 
-    lines = ['## The graph as a list {#the-graph-as-a-list}', ""]
+    lines = ['## The graph as a list {#the-graph-as-a-list}', "", '<div class="deriv-graph-list" markdown="1">', ""]
     for node in sorted(graph, key=lambda n: n.title.lower()):
         uses = sorted((s for s in node.uses if s in titles), key=lambda s: titles[s].lower())
         used_by = sorted((n.slug for n in graph if node.slug in n.uses), key=lambda s: titles[s].lower())
@@ -164,7 +164,7 @@ def graph_list_markdown(graph: list[PageNode], slots: Slots | None = None) -> st
         cites = f"cites {links(uses)}" if uses else "cites no other page"
         cited = f"cited by {links(used_by)}" if used_by else "cited by no other page"
         lines.append(f"- {_markdown_link(node.title, node.slug)} ({state}): {cites}; {cited}.")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
 def _state_of(node: PageNode) -> Callable[[], str]:

@@ -30,6 +30,7 @@ STATUSES = ["proved", "proved-all", "sizes", "numeric", "definition", "unchecked
 BROKEN_SPEC = """\
 version: 1
 title: A broken derivation
+source: {citation: 'A book, §1.', url: 'https://example.org/book'}
 symbols:
   x: real
   y: real
@@ -128,15 +129,16 @@ _BADGES_AND_DETAILS_JS = "() => {" + _HELPERS + """
   return out;
 }"""
 
-# How each equation reference (in prose, and "by (n)" inside math) stands out besides its colour.
-_REFERENCE_CUES_JS = """() => {
-  const prose = [...document.querySelectorAll('article a.deriv-ref')].map(a => getComputedStyle(a).textDecorationLine);
+# How each link the plugin writes into running text stands out besides its colour: equation references in
+# prose, "by (n)" inside math (its drawn content carries a bottom border), a page's source.
+_LINK_CUES_JS = """() => {
+  const line = sel => [...document.querySelectorAll(sel)].map(a => getComputedStyle(a).textDecorationLine);
   const math = [...document.querySelectorAll('article mjx-container a[href]')].map(a => {
-    const drawn = a.firstElementChild;
-    const s = getComputedStyle(drawn);
-    return parseFloat(s.borderBottomWidth) > 0 && s.borderBottomStyle === 'solid';
+    const s = getComputedStyle(a.firstElementChild);
+    return parseFloat(s.borderBottomWidth) > 0 && s.borderBottomStyle === 'solid' ? 'border' : 'none';
   });
-  return {prose, math};
+  return {prose: line('article a.deriv-ref'), math, source: line('article .deriv-source a'),
+          list: line('article .deriv-graph-list a')};
 }"""
 
 
@@ -209,14 +211,18 @@ def test_every_badge_and_details_link_meets_aa_on_a_broken_page(browser_page: Br
     assert low == [], low
 
 
-def test_equation_references_are_underlined_not_only_coloured(browser_page: BrowserPage, broken_url: str) -> None:
+def test_links_in_running_text_are_underlined_not_only_coloured(browser_page: BrowserPage, broken_url: str) -> None:
     """The theme's link colour is 2.34:1 against the body text in light (1.92:1 in slate), under the 3:1 at
     which colour alone may mark a link: "(1)" in prose and "(1)" over a relation looked like the text around
-    them to a reader who does not see the blue."""
+    them to a reader who does not see the blue, and so did a page's source and the graph's list."""
     browser_page.goto(f"{broken_url}/{BROKEN}")
-    cues = browser_page.page.evaluate(_REFERENCE_CUES_JS)
+    cues = browser_page.page.evaluate(_LINK_CUES_JS)
     assert cues["prose"] and set(cues["prose"]) == {"underline"}, cues
-    assert cues["math"] and all(cues["math"]), cues
+    assert cues["math"] and set(cues["math"]) == {"border"}, cues
+    assert cues["source"] == ["underline"], cues
+    browser_page.goto(f"{broken_url}/{GRAPH}")
+    cues = browser_page.page.evaluate(_LINK_CUES_JS)
+    assert cues["list"] and set(cues["list"]) == {"underline"}, cues
 
 
 def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPage, base_url: str, site: Path) -> None:
@@ -229,7 +235,7 @@ def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPa
     specs = len(list((Path(__file__).resolve().parents[2] / "derivations").glob("*.yml")))
     found = page.evaluate("""() => {
       const heading = document.getElementById('the-graph-as-a-list');
-      const list = heading.nextElementSibling;
+      const list = heading.nextElementSibling.querySelector('ul');
       const items = [...list.querySelectorAll(':scope > li')].map(li => li.textContent);
       const cites = [...list.querySelectorAll(':scope > li')].map(li => {
         const text = li.innerHTML.split('; cited by')[0];
