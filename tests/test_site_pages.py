@@ -98,6 +98,16 @@ def test_the_graph_says_in_words_who_cites_whom_and_marks_states_by_more_than_co
     assert "<title>" not in markdown
 
 
+def test_the_graph_boxes_are_tab_stops_in_reading_order() -> None:
+    """Column by column, top to bottom: in the order the pages came, Tab jumped between the graph's columns."""
+    user = USER.replace("label: mine", "label: mine2")
+    pages = [page("zeta", USER), page("base", BASE), page("alpha", user), page("mid", BASE)]
+    svg = graph_svg(nodes(pages))
+    boxes = [(int(x), int(y)) for x, y in re.findall(r'<foreignObject x="(\d+)" y="(\d+)"', svg)]
+    assert boxes == sorted(boxes) and len(boxes) == 4
+    assert re.findall(r'href="\.\./([a-z]+)/"', svg) == ["base", "mid", "alpha", "zeta"]
+
+
 def test_a_claim_left_without_a_verdict_counts_as_unchecked_not_verified() -> None:
     """A check that failed half-way leaves claims without a verdict: the graph and the dashboard must not
     show that page as verified (they used to count only the verdicts that arrived)."""

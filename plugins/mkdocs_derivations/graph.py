@@ -105,7 +105,10 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
             parts.append(f'<line class="deriv-edge" x1="{x1}" y1="{y1 + height_box // 2}" x2="{x2 + width_box}" '
                          f'y2="{y2 + height_box // 2}" stroke="#777" stroke-width="1.5" '
                          'marker-end="url(#deriv-arrow)"/>')
-    for node in graph:
+    # In reading order, column by column and down each column: the boxes' links are tab stops, and in the
+    # order the pages were given the focus jumped between columns (Backpropagation, then a box of the middle
+    # column, then the last box of the first...).
+    for node in (node for col in sorted(columns) for node in columns[col]):
         x, y = position[node.slug]
         state = put.attribute(of(node, str))
         stroke = put.attribute(of(node, lambda state: _COLOURS[state][0]))

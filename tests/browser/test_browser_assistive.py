@@ -229,7 +229,8 @@ def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPa
     """Its boxes were links a screen reader could reach, but no arrow was said anywhere, and a page's state was
     the box's colour alone. Under the graph, every page is listed with its state, the pages it cites and those
     citing it (as many "cites" links as the graph has arrows); every box's label starts with the state's mark;
-    and assistive technology meets each page once per box (its link), not also as a group and a text."""
+    assistive technology meets each page once per box (its link), not also as a group and a text; and Tab
+    reaches the boxes column by column, not in the order the pages happened to come."""
     page = browser_page.page
     browser_page.goto(f"{base_url}/{GRAPH}")
     specs = len(list((Path(__file__).resolve().parents[2] / "derivations").glob("*.yml")))
@@ -243,12 +244,15 @@ def test_the_graph_is_also_a_list_of_pages_and_citations(browser_page: BrowserPa
       }).reduce((a, b) => a + b, 0);
       return {tag: heading.tagName, items, cites,
               arrows: document.querySelectorAll('article svg.deriv-graph line.deriv-edge').length,
-              labels: [...document.querySelectorAll('article svg.deriv-graph text')].map(t => t.textContent)};
+              labels: [...document.querySelectorAll('article svg.deriv-graph text')].map(t => t.textContent),
+              boxes: [...document.querySelectorAll('article a.deriv-node-link')].map(a => {
+                const r = a.getBoundingClientRect(); return [Math.round(r.left), Math.round(r.top)]; })};
     }""")
     assert found["tag"] == "H2" and len(found["items"]) == specs
     assert all(item.split(": cites")[0].endswith("(verified)") for item in found["items"]), found["items"]
     assert found["cites"] == found["arrows"] > 0, found
     assert len(found["labels"]) == specs and all(label.startswith("✓ ") for label in found["labels"]), found["labels"]
+    assert found["boxes"] == sorted(found["boxes"]), found["boxes"]  # Tab goes down each column, left to right
     cdp = page.context.new_cdp_session(page)
     nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
     named = [str(n.get("name", {}).get("value", "")) for n in nodes
