@@ -311,3 +311,28 @@ def test_a_badge_tells_a_screen_reader_which_equation_it_is_about(browser_page: 
     page.wait_for_selector("#deriv-preview:not([hidden]) mjx-container")
     assert page.locator("#deriv-preview .deriv-preview-caption").inner_text() == "✓ proved"
     browser_page.assert_clean()
+
+
+def test_by_citations_are_links_a_browsing_screen_reader_can_follow(browser_page: BrowserPage, base_url: str) -> None:
+    """MathJax hides its drawing from assistive technology, so the "by (13)" link over (18)'s relation was in the
+    accessibility tree only while focused: browsing, a screen reader read "(13)" from the MathML copy and found
+    no link. A copy follows the formula, out of sight and out of the tab order, and leads to (13)."""
+    page = browser_page.page
+    browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+    cdp = page.context.new_cdp_session(page)
+    nodes = [n for n in cdp.send("Accessibility.getFullAXTree")["nodes"] if not n.get("ignored")]
+    links = [str(n.get("name", {}).get("value", "")) for n in nodes if n.get("role", {}).get("value") == "link"]
+    assert links.count("equation (13)") == 1, [name for name in links if name.startswith("equation")]
+    copy = page.locator("#eq-gradient-result .deriv-sr-only a")
+    assert copy.get_attribute("tabindex") == "-1"
+    assert str(copy.get_attribute("href")).endswith(f"/{CHAIN_RULE}#eq-residual-def")
+    hidden = copy.evaluate("""a => {
+      a.scrollIntoView({block: 'center'});
+      const box = a.parentElement.getBoundingClientRect(), r = a.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return {width: box.width, height: box.height, hit: hit === a}; }""")
+    assert hidden == {"width": 1, "height": 1, "hit": False}, hidden  # a 1 px box, the link clipped away in it
+    copy.evaluate("a => a.click()")  # what a screen reader does with the link it is on
+    browser_page.wait_until_in_viewport("eq-residual-def")
+    assert page.evaluate("() => location.hash") == "#eq-residual-def"
+    browser_page.assert_clean()
