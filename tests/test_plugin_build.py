@@ -467,7 +467,7 @@ def test_pages_of_any_file_name_are_linked_from_the_dashboard_graph_and_connecti
         return {unquote(link) for link in re.findall(pattern, html)}
 
     pages = set(names) | {"good"}
-    assert targets("dashboard", r'<td><a href="\.\./([^"]+)/">') == pages
+    assert targets("dashboard", r'<th scope="row"><a href="\.\./([^"]+)/">') == pages
     assert targets("graph", r'class="deriv-node-link" href="\.\./([^"]+)/"') == pages
     used_by = (out / "good" / "index.html").read_text().split("Used by:")[1].split("</p>")[0]
     assert {unquote(link) for link in re.findall(r'href="\.\./([^"]+)/"', used_by)} == set(names)

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from .checked import CheckedSpec, claim_message
-from .references import GRAPH_SLUG, page_link
+from .references import GRAPH_SLUG, page_href
 from .render import counted
 from .slots import Immediate, Slots
 from .verdict import BADGES, DEFINITION_WORDS, FAILING, VERIFIED
@@ -37,27 +37,10 @@ def page_state(checked: CheckedSpec) -> str:
 
 
 def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None,
-                       without_page: Sequence[CheckedSpec] = ()) -> str:
+                       without_page: Sequence[CheckedSpec] = (), directory_urls: bool = True) -> str:
     """The dashboard: one table row per page counting its claims by verdict (counts in ``slots``, if given),
     and first, the specs ``without_page`` (their name is taken), which the site shows nowhere else."""
     put = slots or Immediate()
-
-    def count(of: list[CheckedSpec], status: str | None = None) -> str:
-        if status == LOAD_ERRORS:  # known once the specs are loaded, but a slot keeps one way of writing cells
-            return put.text(lambda: str(sum(len(c.errors) for c in of)))
-        return put.text(lambda: str(sum(c.status_counts()[status] if status else sum(c.status_counts().values())
-                                        for c in of)))
-
-    statuses = [s for s, _ in _COLUMNS] + [LOAD_ERRORS]
-    header = "| Derivation | Claims | " + " | ".join(label for _, label in _COLUMNS) + f" | {LOAD_ERRORS} |"
-    rule = "|---|---:|" + "---:|" * len(statuses)
-    rows = [header, rule]
-    for checked in sorted(pages, key=lambda c: c.title.lower()):
-        cells = " | ".join(count([checked], s) for s in statuses)
-        title = html.escape(checked.title).replace("|", "&#124;")
-        rows.append(f"| [{title}]({page_link(checked.slug)}) | {count([checked])} | {cells} |")
-    cells = " | ".join(f"**{count(pages, s)}**" for s in statuses)
-    rows.append(f"| **All ({counted(len(pages), 'derivation')})** | **{count(pages)}** | {cells} |")
     # A `given` step shows "≔ assumption" on its page and is counted with the definitions here.
     words = {"definition": DEFINITION_WORDS[0]}
     legend = ", ".join(f"{BADGES[s][0]} {words.get(s, BADGES[s][1])}" for s, _ in _COLUMNS)  # type: ignore[index]
@@ -67,10 +50,39 @@ def dashboard_markdown(pages: list[CheckedSpec], slots: Slots | None = None,
             "One row per derivation page, counting every claim by the verdict it received when this site "
             f"was built. Legend: {legend}. The last column counts the errors of the spec file itself (its YAML, "
             "its format, its references, its name), which its page lists; they are not claims.\n\n"
-            # In a box of its own (md_in_html), so that its print style (derivations.css) can fit the eleven
-            # columns on paper, where mkdocs-material's scrolling table would cut off the last five.
-            + '<div class="deriv-dashboard" markdown="1">\n\n' + "\n".join(rows) + "\n\n</div>\n\n"
+            # In a box of its own, so that its print style (derivations.css) can fit the eleven columns on paper,
+            # where mkdocs-material's scrolling table would cut off the last five.
+            + f'<div class="deriv-dashboard">{dashboard_table(pages, put, directory_urls)}</div>\n\n'
             f"See also the [dependency graph]({GRAPH_SLUG}.md).\n")
+
+
+def dashboard_table(pages: list[CheckedSpec], put: Slots | Immediate, directory_urls: bool = True) -> str:
+    """The table as HTML, one line (a raw HTML block): a caption, column headers, and each row headed by its
+    page, so that a screen reader reading a count says whose it is ("Least squares, proved, 5"). Markdown's
+    tables have neither a caption nor row headers; the title is escaped as the graph's boxes escape it."""
+
+    def count(of: list[CheckedSpec], status: str | None = None) -> str:
+        if status == LOAD_ERRORS:  # known once the specs are loaded, but a slot keeps one way of writing cells
+            return put.text(lambda: str(sum(len(c.errors) for c in of)))
+        return put.text(lambda: str(sum(c.status_counts()[status] if status else sum(c.status_counts().values())
+                                        for c in of)))
+
+    def row(header: str, cells: list[str], strong: bool = False) -> str:
+        wrap = (lambda text: f"<strong>{text}</strong>") if strong else (lambda text: text)
+        return (f'<tr><th scope="row">{wrap(header)}</th>'
+                + "".join(f'<td style="text-align: right;">{wrap(cell)}</td>' for cell in cells) + "</tr>")
+
+    statuses = [s for s, _ in _COLUMNS] + [LOAD_ERRORS]
+    labels = ["Claims"] + [label for _, label in _COLUMNS] + [LOAD_ERRORS]
+    head = ('<tr><th scope="col">Derivation</th>'
+            + "".join(f'<th scope="col" style="text-align: right;">{label}</th>' for label in labels) + "</tr>")
+    body = [row(f'<a href="{page_href(c.slug, directory_urls)}">{html.escape(c.title)}</a>',
+                [count([c])] + [count([c], s) for s in statuses])
+            for c in sorted(pages, key=lambda c: c.title.lower())]
+    foot = row(f"All ({counted(len(pages), 'derivation')})", [count(pages)] + [count(pages, s) for s in statuses],
+               strong=True)
+    return ("<table><caption>Claims of each derivation page by verdict, and the errors of its spec file</caption>"
+            f"<thead>{head}</thead><tbody>{''.join(body)}</tbody><tfoot>{foot}</tfoot></table>")
 
 
 def without_page_box(specs: Sequence[CheckedSpec], put: Slots | Immediate) -> str:

@@ -13,12 +13,15 @@ from dataclasses import dataclass, field
 
 from .checked import CheckedSpec
 from .dashboard import page_state
-from .references import DASHBOARD_SLUG, Registry, cited_pages, page_link, pages_registry
+from .references import DASHBOARD_SLUG, Registry, cited_pages, page_href, page_link, pages_registry
 from .render import counted
 from .slots import Immediate, Slots
 
 GRAPH_MIN_WIDTH = 640  # px: the narrowest the graph is drawn at, so that its labels stay readable
 _COLOURS = {"verified": ("#2e7d32", "#e8f5e9"), "partial": ("#b26a00", "#fff8e1"), "failing": ("#c62828", "#ffebee")}
+# A page's state is marked by a symbol too, not by colour alone (WCAG 1.4.1): the badges' symbols for a proof, for
+# evidence only and for a refutation.
+_MARKS = {"verified": "✓", "partial": "≈", "failing": "✗"}
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,6 @@ def nodes(pages: list[CheckedSpec], registry: Registry | None = None) -> list[Pa
     return [PageNode(c.slug, c.title,
                      frozenset(cited_pages(c.slug, c.layout, registry) if c.layout is not None else ()), c)
             for c in pages]
-
-
-def _link(slug: str, directory_urls: bool) -> str:
-    return f"../{page_link(slug, '/')}" if directory_urls else page_link(slug, ".html")
 
 
 def _layers(graph: list[PageNode]) -> dict[str, int]:
@@ -106,24 +105,30 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
             parts.append(f'<line class="deriv-edge" x1="{x1}" y1="{y1 + height_box // 2}" x2="{x2 + width_box}" '
                          f'y2="{y2 + height_box // 2}" stroke="#777" stroke-width="1.5" '
                          'marker-end="url(#deriv-arrow)"/>')
-    for node in graph:
+    # In reading order, column by column and down each column: the boxes' links are tab stops, and in the
+    # order the pages were given the focus jumped between columns (Backpropagation, then a box of the middle
+    # column, then the last box of the first...).
+    for node in (node for col in sorted(columns) for node in columns[col]):
         x, y = position[node.slug]
         state = put.attribute(of(node, str))
         stroke = put.attribute(of(node, lambda state: _COLOURS[state][0]))
         fill = put.attribute(of(node, lambda state: _COLOURS[state][1]))
         title = html.escape(node.title)
-        short = title if len(node.title) <= 30 else html.escape(node.title[:28]) + "…"
+        short = title if len(node.title) <= 28 else html.escape(node.title[:26]) + "…"
         label = f"{title} ({put.text(of(node, str))})"
+        mark = put.text(of(node, lambda state: _MARKS[state]))
         # The link is an HTML <a> in a foreignObject over the box, not an SVG <a>: mkdocs-material's instant
         # navigation assigns `el.href` on every [href] element, which throws for SVG links (read-only) and
-        # left the graph page unrendered when reached from the navigation.
-        parts.append(f'<g class="deriv-node deriv-node-{state}"><title>{label}</title>'
+        # left the graph page unrendered when reached from the navigation. The link names the box (title and
+        # state) and shows it as a tooltip, so the drawn label is hidden from assistive technology, and the box
+        # has no <title> of its own: each page was announced three times (group, text, link).
+        parts.append(f'<g class="deriv-node deriv-node-{state}">'
                      f'<rect x="{x}" y="{y}" width="{width_box}" height="{height_box}" rx="8" fill="{fill}" '
                      f'stroke="{stroke}" stroke-width="2"/>'
                      f'<text x="{x + width_box // 2}" y="{y + height_box // 2 + 5}" text-anchor="middle" '
-                     f'font-size="14" fill="#222">{short}</text>'
+                     f'font-size="14" fill="#222" aria-hidden="true">{mark} {short}</text>'
                      f'<foreignObject x="{x}" y="{y}" width="{width_box}" height="{height_box}">'
-                     f'<a class="deriv-node-link" href="{_link(node.slug, directory_urls)}" title="{label}" '
+                     f'<a class="deriv-node-link" href="{page_href(node.slug, directory_urls)}" title="{label}" '
                      f'aria-label="{label}"></a></foreignObject></g>')
     parts.append("</svg>")
     return "".join(parts)
@@ -131,14 +136,48 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
 
 def graph_markdown(graph: list[PageNode], directory_urls: bool = True, slots: Slots | None = None) -> str:
     edges = sum(len(n.uses) for n in graph)
-    legend = ("green: every claim verified; amber: some claim only numeric or unchecked; "
-              "red: some claim refuted or not checkable, or the spec has errors")
+    legend = ("✓ and green: every claim verified; ≈ and amber: some claim only numeric or unchecked; "
+              "✗ and red: some claim refuted or not checkable, or the spec has errors")
     return ("# Dependency graph\n\n"
             f"{counted(len(graph), 'derivation')}, {counted(edges, 'citation')} between them. An arrow points "
             "from a page to a page it cites; pages further right build on those to their left. "
-            f"Colours: {legend}. Each box links to its page.\n\n"
+            f"Each box is marked by its page's state: {legend}. Each box links to its page; the same pages and "
+            "citations are listed below it, in words.\n\n"
             f'<div class="deriv-graph-wrap">{graph_svg(graph, directory_urls, slots)}</div>\n\n'
-            f"See also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
+            + graph_list_markdown(graph, slots) +
+            f"\nSee also the [verification dashboard]({DASHBOARD_SLUG}.md).\n")
+
+
+def graph_list_markdown(graph: list[PageNode], slots: Slots | None = None) -> str:
+    """The graph as a list: each page, its state, the pages it cites and those citing it.
+
+    A drawing says who cites whom only to a reader who sees the arrows: a screen reader found ten links and no
+    citation, a keyboard user the boxes' truncated titles. The list says it in words, and is searchable."""
+    put = slots or Immediate()
+    titles = {n.slug: n.title for n in graph}
+
+    def links(slugs: list[str]) -> str:
+        return ", ".join(_markdown_link(titles[s], s) for s in slugs)
+
+    lines = ['## The graph as a list {#the-graph-as-a-list}', "", '<div class="deriv-graph-list" markdown="1">', ""]
+    for node in sorted(graph, key=lambda n: n.title.lower()):
+        uses = sorted((s for s in node.uses if s in titles), key=lambda s: titles[s].lower())
+        used_by = sorted((n.slug for n in graph if node.slug in n.uses), key=lambda s: titles[s].lower())
+        state = put.text(_state_of(node))
+        cites = f"cites {links(uses)}" if uses else "cites no other page"
+        cited = f"cited by {links(used_by)}" if used_by else "cited by no other page"
+        lines.append(f"- {_markdown_link(node.title, node.slug)} ({state}): {cites}; {cited}.")
+    return "\n".join([*lines, "", "</div>"]) + "\n"
+
+
+def _state_of(node: PageNode) -> Callable[[], str]:
+    """The node's state when asked (through a slot, once its verdicts are in)."""
+    return lambda: node.state
+
+
+def _markdown_link(title: str, slug: str) -> str:
+    """A Markdown link to a generated page (MkDocs resolves and checks it)."""
+    return f"[{html.escape(title)}]({page_link(slug)})"
 
 
 def connections_markdown(slug: str, graph: list[PageNode]) -> str:
@@ -153,9 +192,9 @@ def connections_markdown(slug: str, graph: list[PageNode]) -> str:
         return ""
     lines = ["", "## Connections", ""]
     if uses:
-        lines.append("Uses: " + ", ".join(f"[{html.escape(titles[s])}]({page_link(s)})" for s in uses) + ".")
+        lines.append("Uses: " + ", ".join(_markdown_link(titles[s], s) for s in uses) + ".")
         lines.append("")
     if used_by:
-        lines.append("Used by: " + ", ".join(f"[{html.escape(titles[s])}]({page_link(s)})" for s in used_by) + ".")
+        lines.append("Used by: " + ", ".join(_markdown_link(titles[s], s) for s in used_by) + ".")
         lines.append("")
     return "\n".join(lines)

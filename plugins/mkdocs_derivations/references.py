@@ -32,6 +32,12 @@ def page_link(slug: str, suffix: str = ".md") -> str:
     to find the page."""
     return quote(slug, safe="") + suffix
 
+
+def page_href(slug: str, directory_urls: bool = True) -> str:
+    """A generated page's URL as seen from another generated page (they share one folder), for raw HTML, whose
+    links MkDocs does not rewrite as it does Markdown's ``page.md``: the graph's boxes, the dashboard's rows."""
+    return f"../{page_link(slug, '/')}" if directory_urls else page_link(slug, ".html")
+
 REFERENCE = re.compile(r"\{eq:([a-z0-9][a-z0-9-]*)(?:#([a-z0-9][a-z0-9-]*))?\}")
 # Anything that starts like a reference: one that is not also a REFERENCE is written wrong (`{eq: a}`, `{eq:A}`)
 # and stayed on the page as literal text, with the check and the strict build passing.

@@ -88,7 +88,7 @@ class SitePages:
 
     def _render(self, slug: str, slots: Slots | None) -> str:
         if slug == DASHBOARD_SLUG and slug in self._extra:
-            return dashboard_markdown(self._pages, slots, self._without_page)
+            return dashboard_markdown(self._pages, slots, self._without_page, self._directory_urls)
         if slug == GRAPH_SLUG and slug in self._extra:
             return graph_markdown(self._graph, self._directory_urls, slots)
         page = render_page(self._specs[slug], self._registry, self._directory_urls, slots)

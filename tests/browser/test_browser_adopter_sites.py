@@ -21,6 +21,13 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 GOOD = site_support.TINY_SPEC
 WRONG = GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'")
+# A second row citing the first: its "by (1)" is repeated after the formula for screen readers only.
+CITING = GOOD + """\
+  - math:
+      start: {tex: c, sympy: '2*sin(t)*cos(t)'}
+      steps:
+        - {tex: d, sympy: 'sin(2*t)', by: tiny}
+"""
 MATERIAL = "theme: {name: material, font: false}"
 # highlight.js comes from cdnjs unless turned off (docs/configuration.md, "Working offline").
 THEMES = {
@@ -69,7 +76,7 @@ def _site(root: Path, specs: dict[str, str], theme: str = MATERIAL, extra: str =
 
 @pytest.fixture(scope="module")
 def theme_urls(tmp_path_factory: pytest.TempPathFactory, serve: Callable[[Path], str]) -> Iterator[dict[str, str]]:
-    yield {name: serve(_site(tmp_path_factory.mktemp(name), {"good.yml": GOOD, "wrong.yml": WRONG}, theme))
+    yield {name: serve(_site(tmp_path_factory.mktemp(name), {"good.yml": CITING, "wrong.yml": WRONG}, theme))
            for name, theme in THEMES.items()}
 
 
@@ -89,6 +96,11 @@ def test_verdicts_are_styled_on_mkdocs_own_themes(browser_page: BrowserPage, the
     browser_page.goto(f"{theme_urls[theme]}/derivations/good/")
     good = browser_page.page.evaluate(_ROW_JS, "proved")
     assert good["color"] == PROVED[scheme] and good["edge"] == 0 and good["contrast"] >= 4.5
+    # The copy of "by (1)" for screen readers stays out of sight here too (the class was Material's only).
+    hidden = browser_page.page.locator(".deriv-sr-only")
+    assert hidden.count() == 1 and hidden.locator("a").count() == 1
+    box = hidden.bounding_box()
+    assert box is not None and box["width"] <= 1 and box["height"] <= 1
     _assert_clean(browser_page, theme)
 
 

@@ -223,13 +223,18 @@ def test_screen_reader_names(browser_page: BrowserPage, base_url: str) -> None:
     browser_page.goto(f"{base_url}/{CHAIN_RULE}")
     assert page.evaluate("() => document.documentElement.lang") == "en"
     assert page.locator("img:not([alt])").count() == 0
-    names = {_name(n) for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "DisclosureTriangle"}
-    assert names == {"proved", "proved for all dimensions", "checked at sizes", "definition", "assumption"}
+    names = [_name(n) for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "DisclosureTriangle"]
+    # Each badge also says its equation's number, to screen readers only (see test_browser_assistive.py).
+    assert [name.split(", equation (")[1] for name in names] == [f"{n})" for n in range(1, 20)]
+    words = {name.split(", equation (")[0] for name in names}
+    assert words == {"proved", "proved for all dimensions", "checked at sizes", "definition", "assumption"}
     link = page.locator("mjx-container a[href='#eq-residual-def']").first
     assert link.get_attribute("aria-label") == "equation (13)"
     link.focus()
+    # Focused, the link inside math is in the tree (besides its copy for browsing, see test_browser_assistive.py).
     focused = [n for n in _accessible_nodes(page) if n.get("role", {}).get("value") == "link"
-               and _name(n) == "equation (13)"]
+               and _name(n) == "equation (13)"
+               and any(p.get("name") == "focused" and p["value"].get("value") for p in n.get("properties", []))]
     assert len(focused) == 1
 
     browser_page.goto(f"{base_url}/{GRAPH}")
