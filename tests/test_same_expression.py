@@ -52,9 +52,9 @@ blocks:
 """
 
 
-def _verdicts(tmp_path: Path) -> dict[str, Verdict]:
+def _verdicts(tmp_path: Path, spec: str = SPEC) -> dict[str, Verdict]:
     path = tmp_path / "notation.yml"
-    path.write_text(SPEC, encoding="utf-8")
+    path.write_text(spec, encoding="utf-8")
     checker = Checker(CheckOptions(jobs=1, cache_dir=None))
     try:
         [checked] = checker.check_paths([path], root=tmp_path)
@@ -76,3 +76,47 @@ def test_one_expression_on_both_sides_is_proved_as_notation(tmp_path: Path) -> N
     # A citation such a step does not need is named as one, as for any other step.
     assert verdicts["cited"].method == SAME_EXPRESSION
     assert verdicts["cited"].notes == ["holds even without the cited definition"]
+
+
+SINGULAR_SPEC = """\
+version: 1
+title: Notation with no value
+symbols:
+  y: vector(n)
+  A: matrix(n, n)
+  X: matrix(N, D)
+blocks:
+  - math:
+      label: rank-one
+      start: {tex: 'a', sympy: 'inv(y*y.T)'}
+      steps:
+        - {tex: 'b', sympy: 'inv(y*y.T)'}
+  - math:
+      label: rank-one-power
+      start: {tex: 'a', sympy: '(y*y.T)**-1'}
+      steps:
+        - {tex: 'b', sympy: '(y*y.T)**-1'}
+  - math:
+      label: normal-equations
+      start: {tex: 'a', sympy: 'inv(X.T*X)*X.T'}
+      steps:
+        - {tex: 'b', sympy: 'inv(X.T*X)*X.T'}
+  - math:
+      label: skew-determinant
+      start: {tex: 'a', sympy: '1/det(A - A.T)'}
+      steps:
+        - {tex: 'b', sympy: '1/det(A - A.T)'}
+"""
+
+
+def test_one_expression_with_no_value_at_a_checked_size_is_never_proved(tmp_path: Path) -> None:
+    """Each side has a value with symbolic dimensions (Inverse(y yᵀ), 1/Determinant(A - Aᵀ)) and none at a
+    checked size: y yᵀ is singular at every n ≥ 2, XᵀX at N = 2, D = 3, and det(A - Aᵀ) is 0 at n = 3. Evaluated
+    with symbolic dimensions only, each was "proved for all dimensions" as notation (regression hunt 5); before
+    the shortcut, and now, each is an error that says why."""
+    verdicts = _verdicts(tmp_path, SINGULAR_SPEC)
+    for label in ("rank-one", "rank-one-power", "normal-equations"):
+        assert (verdicts[label].status, verdicts[label].method) == ("error", "evaluation"), label
+        assert "singular" in verdicts[label].detail or "invertible" in verdicts[label].detail, verdicts[label]
+    assert (verdicts["skew-determinant"].status, verdicts["skew-determinant"].method) == ("error", "undefined value")
+    assert verdicts["skew-determinant"].sizes == [{"n": 3}]

@@ -249,26 +249,22 @@ def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
     return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
 
 
-def _undefined_as_written(ctx: _Context, expand: frozenset[str]) -> bool:
-    """Whether a side written as one expression on both sides may have no value (or could not be evaluated
-    cheaply to tell): t/(t - t) = t/(t - t) was "proved" as a change of notation, although a side that is
-    undefined as written is never verified. The full check then says what is wrong with it."""
-    # Symbolic dimensions first (MatrixSymbols: cheap), else the first concrete size, which an undefined
-    # function or a Matrix literal needs; a scalar claim has one evaluation.
-    attempts: list[dict[str, int] | None] = [None, ctx.sizes[0]] if ctx.dims and ctx.sizes else [{}]
-    for sizes in attempts:
-        try:
-            return undefined(Evaluator(ctx.env, ctx.definitions, sizes).value(ctx.lhs, expand))
-        except Exception:  # noqa: BLE001 - no value this way: try the next, then the full route
-            continue
-    return True
-
-
 def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
-    """Check the claim with the definitions in ``expand`` substituted."""
+    """Check the claim with the definitions in ``expand`` substituted; a step whose two sides are one
+    expression is checked all the same, and said to be notation (:func:`_written_alike`) only if it holds."""
+    verdict = _check_sides(ctx, expand)
+    if ctx.lhs == ctx.rhs and verdict.status in _HOLDS:
+        return _written_alike(ctx.dims)
+    return verdict
+
+
+def _check_sides(ctx: _Context, expand: frozenset[str]) -> Verdict:
+    """The check proper: the sides evaluated at every size (symbolic dimensions too where they can be), so
+    that a side with no value at some size, undefined or a singular matrix, is never verified. The step
+    whose sides are one expression goes through it too: inv(y yᵀ) = inv(y yᵀ) for a vector y has a value
+    with symbolic dimensions, Inverse(y yᵀ), and a singular matrix at every checked size; it was "proved
+    for all dimensions" as notation when only the symbolic side was evaluated first."""
     dims = ctx.dims
-    if ctx.lhs == ctx.rhs and not _undefined_as_written(ctx, expand):
-        return _written_alike(dims)
     if not dims:
         return _from_outcome(_decide(Evaluator(ctx.env, ctx.definitions, {}), ctx, expand), status_if_proved="proved")
     all_dims = _symbolic_all_dims(ctx, expand)
@@ -302,8 +298,9 @@ def _check(ctx: _Context, expand: frozenset[str]) -> Verdict:
         method = _METHOD_NAMES.get(outcome.method, outcome.method)
         if method not in methods:
             methods.append(method)
-    refuted = _refuted_at_size_one(ctx, expand)
-    if refuted is None and not all_dims:
+    # One expression on both sides has one value wherever it has any: no other size can refute it.
+    refuted = None if ctx.lhs == ctx.rhs else _refuted_at_size_one(ctx, expand)
+    if refuted is None and not all_dims and ctx.lhs != ctx.rhs:
         refuted = _refuted_at_larger_sizes(ctx, expand)
     if refuted is not None:
         if all_dims:
