@@ -915,3 +915,17 @@ def test_a_cited_given_the_step_does_not_touch_adds_no_note() -> None:
     [claim] = [c for c in layout.claims if c.kind == "equal"]
     verdict = Verdict.from_dict(check_claim(claim))
     assert (verdict.status, verdict.notes) == ("refuted", []), verdict
+
+
+def test_a_cited_given_that_would_not_make_the_step_true_adds_no_note() -> None:
+    """`Ex + v = Ex + 2 v` citing the given `Ex = mu` is wrong in its coefficient of v, with or without the given:
+    the note told the contributor to make the given a definition, which would not have made it true
+    (regression hunt 5). The note stays for a step the given would fix (the test above)."""
+    from mkdocs_derivations.verify import check_claim
+
+    body = math("mean", "Ex", "mu", ", given: true") + math("use", "Ex + v", "Ex + 2*v", ", by: mean")
+    layout, errors = layout_of(body, head=GIVEN_HEAD)
+    assert errors == [], errors
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    verdict = Verdict.from_dict(check_claim(claim))
+    assert (verdict.status, verdict.notes) == ("refuted", []), verdict

@@ -15,6 +15,7 @@ all definitions in scope, and the page is told which uncited ones were needed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 import time
@@ -538,11 +539,37 @@ def _given_notes(claim: Claim, ctx: _Context) -> list[str]:
         if not (set(_NAME.findall(f"{lhs} {rhs}")) - RESERVED_NAMES) & ctx.mentioned:
             continue
         name = lhs.strip()
+        if not _given_would_help(claim, ctx, name, rhs):
+            continue
         fix = (f"if `{name}` stands for `{rhs}`, make that row a definition (`rel: ':='`)" if _NAME.fullmatch(name)
                else "state what the step needs as a `:=` definition of a name")
         notes.append(f"`by: {label}` cites `{lhs} = {rhs}`, a `given`, which the check never uses (a given is "
                      f"not substituted): {fix}")
     return notes
+
+
+GIVEN_TRIAL_S = 1.0
+"""CPU seconds for checking a refuted step again with a cited given as a definition (:func:`_given_would_help`)."""
+
+
+def _given_would_help(claim: Claim, ctx: _Context, name: str, rhs: str) -> bool:
+    """Whether the refuted step might hold with the cited given ``name = rhs`` substituted, as the note on it
+    supposes: the step is checked again with the given as a definition, and a refutation then too means the
+    given is not what the step lacks. `Ex + x = Ex + 2x` citing the given `Ex = mu` was told to make that
+    row a definition, which would not have made it true (regression hunt 5). Anything but that refutation
+    (a given that is not a name's, that could not be a definition, or a check out of its time) keeps the
+    note."""
+    definable = isinstance(ctx.env.get(name), ScalarDecl | MatrixDecl) and name not in ctx.definitions
+    if not (_NAME.fullmatch(name) and definable) or name in set(_NAME.findall(rhs)):
+        return True
+    trial = dataclasses.replace(claim, definitions=(*claim.definitions, (name, rhs)), given_cited=())
+    try:
+        run = identity.budgeted(lambda: _check_with_citations(_Context(trial)), GIVEN_TRIAL_S, catch=False)
+    except MemoryError:
+        raise
+    except Exception:  # noqa: BLE001 - a trial that fails says nothing against the note
+        return True
+    return not (run.ok and run.value.status == "refuted")
 
 
 def check_equal(claim: Claim, time_limit_s: float | None = None) -> Verdict:
