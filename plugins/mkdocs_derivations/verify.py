@@ -562,9 +562,14 @@ def _given_would_help(claim: Claim, ctx: _Context, name: str, rhs: str) -> bool:
     definable = isinstance(ctx.env.get(name), ScalarDecl | MatrixDecl) and name not in ctx.definitions
     if not (_NAME.fullmatch(name) and definable) or name in set(_NAME.findall(rhs)):
         return True
+    budget = GIVEN_TRIAL_S
+    if ctx.deadlines is not None:  # within the claim's limit: a refutation must not become "out of time"
+        budget = min(budget, ctx.deadlines[1] - time.process_time())
+        if budget <= 0:
+            return True
     trial = dataclasses.replace(claim, definitions=(*claim.definitions, (name, rhs)), given_cited=())
     try:
-        run = identity.budgeted(lambda: _check_with_citations(_Context(trial)), GIVEN_TRIAL_S, catch=False)
+        run = identity.budgeted(lambda: _check_with_citations(_Context(trial)), budget, catch=False)
     except MemoryError:
         raise
     except Exception:  # noqa: BLE001 - a trial that fails says nothing against the note
