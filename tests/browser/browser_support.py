@@ -65,9 +65,14 @@ _CHAINS_JS = """() => {
 
 
 # WCAG 2 contrast: colours composited over what is behind an element (its ancestors' backgrounds). Function
-# definitions to paste into an evaluated arrow function's body: rgba, over, lum, ratio, behind, contrast.
+# definitions to paste into an evaluated arrow function's body: rgba, over, lum, ratio, behind,
+# contrast(el, property = 'color', bg = its ancestors' backgrounds).
 CONTRAST_JS = """
-  const rgba = c => { const m = c.match(/[\\d.]+/g).map(Number); return m.length === 3 ? [...m, 1] : m; };
+  const rgba = c => {  // rgb()/rgba(), or color(srgb r g b / a) with channels 0-1 (what color-mix() computes to)
+    const m = c.match(/[\\d.]+/g).map(Number);
+    const rgb = m.slice(0, 3).map(v => c.startsWith('color(srgb') ? v * 255 : v);
+    return [...rgb, m.length > 3 ? m[3] : 1];
+  };
   const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
   const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
     .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
@@ -81,8 +86,8 @@ CONTRAST_JS = """
     }
     return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
   };
-  const contrast = (el, property) => {
-    const bg = behind(el);
+  const contrast = (el, property = 'color', bg = null) => {  // bg: what is behind it, if not its ancestors
+    bg = bg || behind(el);
     return ratio(over(rgba(getComputedStyle(el)[property]), bg), bg);
   };
 """

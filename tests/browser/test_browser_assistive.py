@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from browser_support import BrowserPage
+from browser_support import CONTRAST_JS, BrowserPage
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -75,46 +75,18 @@ plugins:
       jobs: 1
 """
 
-# WCAG 2 contrast: colours composited over what is behind an element (its ancestors' backgrounds). Reads
-# `color(srgb r g b / a)` (what a color-mix() computes to) as well as rgb()/rgba().
-_HELPERS = """
-  const rgba = c => {
-    const m = c.match(/[\\d.]+/g).map(Number);
-    const srgb = c.startsWith('color(srgb');
-    const rgb = m.slice(0, 3).map(v => srgb ? v * 255 : v);
-    return [...rgb, m.length > 3 ? m[3] : 1];
-  };
-  const over = (top, below) => [0, 1, 2].map(i => top[i] * top[3] + below[i] * (1 - top[3]));
-  const lum = c => c.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; })
-    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
-  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
-  const behind = el => {
-    const layers = [];
-    for (; el; el = el.parentElement) {
-      const c = rgba(getComputedStyle(el).backgroundColor);
-      if (c[3] > 0) layers.push(c);
-      if (c[3] >= 1) break;
-    }
-    return layers.reverse().reduce((acc, c) => over(c, acc), [255, 255, 255]);
-  };
-  const contrast = (el, bg) => {
-    bg = bg || behind(el);
-    return ratio(over(rgba(getComputedStyle(el).color), bg), bg);
-  };
-"""
-
 # On paper (white, whatever the screen's scheme): each legend pill of the home page, one per status.
-_PRINTED_PILLS_JS = "() => {" + _HELPERS + """
+_PRINTED_PILLS_JS = "() => {" + CONTRAST_JS + """
   const out = {};
   document.querySelectorAll('article .deriv-pill').forEach(pill => {
     const status = [...pill.classList].find(c => c !== 'deriv-pill').replace('deriv-', '');
-    out[status] = contrast(pill, [255, 255, 255]);
+    out[status] = contrast(pill, 'color', [255, 255, 255]);
   });
   return out;
 }"""
 
 # Every badge of the page and, with its details open, each claim's status word and each link there.
-_BADGES_AND_DETAILS_JS = "() => {" + _HELPERS + """
+_BADGES_AND_DETAILS_JS = "() => {" + CONTRAST_JS + """
   const out = [];
   document.querySelectorAll('article .deriv-eq').forEach(row => {
     const details = row.querySelector('details.deriv-verdict');
