@@ -255,13 +255,13 @@ def test_workers_file_the_verdicts_they_compute(tmp_path: Path, monkeypatch: pyt
     5 ms for MkDocs); the workers do, and the host counts what they filed."""
     paths = _spec_paths(tmp_path)
     host = os.getpid()
-    real_write = cache_module._write_atomically
+    real_write = cache_module.write_atomically
 
     def write_outside_the_host(path: Path, text: str) -> None:
         assert os.getpid() != host, "the host process wrote a cache entry"
         real_write(path, text)
 
-    monkeypatch.setattr(cache_module, "_write_atomically", write_outside_the_host)  # the workers inherit it
+    monkeypatch.setattr(cache_module, "write_atomically", write_outside_the_host)  # the workers inherit it
     checker = _checker(tmp_path / "cache")
     try:
         [first] = checker.check_paths(paths)
@@ -282,7 +282,7 @@ def test_a_write_refused_in_a_worker_warns_once_and_stops_the_writes(
     def refuse(path: Path, text: str) -> None:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(cache_module, "_write_atomically", refuse)
+    monkeypatch.setattr(cache_module, "write_atomically", refuse)
     checker = _checker(tmp_path / "cache", jobs=1)
     try:
         with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):
@@ -303,14 +303,14 @@ def test_a_serve_rebuild_writes_again_once_the_cache_folder_is_fixed(
     paths = _spec_paths(tmp_path)
     refusing = tmp_path / "refusing"
     refusing.touch()
-    real_write = cache_module._write_atomically
+    real_write = cache_module.write_atomically
 
     def refuse_while_flagged(path: Path, text: str) -> None:  # runs in the forked workers
         if refusing.exists():
             raise PermissionError(13, "Permission denied")
         real_write(path, text)
 
-    monkeypatch.setattr(cache_module, "_write_atomically", refuse_while_flagged)
+    monkeypatch.setattr(cache_module, "write_atomically", refuse_while_flagged)
     checker = _checker(tmp_path / "cache", jobs=1)
     try:
         with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.derivations"):

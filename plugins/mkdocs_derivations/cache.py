@@ -227,22 +227,23 @@ def write_entry(path: Path, key: str, value: dict[str, Any]) -> str:
 def _write_entry_text(path: Path, text: str) -> str:
     try:
         try:
-            _write_atomically(path, text)
+            write_atomically(path, text)
         except FileNotFoundError:  # its subfolder is new (or was deleted, say during `mkdocs serve`)
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomically(path, text)
+            write_atomically(path, text)
     except OSError as exc:
         return str(exc.strerror or exc)
     return ""
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write to a unique temporary file beside ``path``, then rename it over ``path``."""
+def write_atomically(path: Path, data: str | bytes) -> None:
+    """Write to a unique temporary file beside ``path``, then rename it over ``path``: a reader (or the next
+    step of a CI job) sees the old file or the whole new one, never half of one. Text is written as UTF-8."""
     temporary = path.with_name(f".{path.stem[:16]}.{os.getpid()}.{os.urandom(6).hex()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data.encode("utf-8") if isinstance(data, str) else data)
         os.replace(temporary, path)
     except BaseException:
         try:

@@ -43,8 +43,12 @@ def find_specs(folder: Path) -> list[Path]:
     the build log (a failed `--strict` build, a failed `check`) for as long as the file was being edited."""
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.iterdir()
-                  if p.suffix.lower() in {".yml", ".yaml"} and not p.name.startswith(_EDITOR_LOCK))  # `x.YML` too
+    return sorted(p for p in folder.iterdir() if named_like_spec(p) and not p.name.startswith(_EDITOR_LOCK))
+
+
+def named_like_spec(path: Path) -> bool:
+    """Whether ``path``'s name is a spec's: ``*.yml`` or ``*.yaml``, in any case (`x.YML` too)."""
+    return path.suffix.lower() in {".yml", ".yaml"}
 
 
 def _sympy_version() -> str:

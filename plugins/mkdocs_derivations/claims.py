@@ -17,7 +17,6 @@ the error keeps from being checked become ``error`` claims whose verdict repeats
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -25,7 +24,7 @@ from typing import Literal
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
 from .errors import Location, SpecError, nearest, step_where
-from .expr import read_expression
+from .expr import NAME, read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .spec import by_number_message, looks_like_equation_number
@@ -36,7 +35,6 @@ from .verdict import SPEC_ERROR, Verdict, sizes_text
 ClaimKind = Literal["equal", "define", "given", "shape", "unchecked", "error"]
 
 
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 @dataclass(frozen=True)
@@ -67,15 +65,15 @@ class Claim:
         a false identity without ``x = pi/2`` from the box's ``where``). A name found in a string only
         names a declared symbol or a builtin, so scanning the text is enough."""
         texts = dict(self.definitions)
-        todo = set(_NAME.findall(self.rhs))
+        todo = set(NAME.findall(self.rhs))
         if self.kind != "define":  # a definition's left side is the name it defines
-            todo |= set(_NAME.findall(self.lhs))
+            todo |= set(NAME.findall(self.lhs))
         used: set[str] = set()
         while todo:
             name = todo.pop()
             if name in texts and name not in used:
                 used.add(name)
-                todo |= set(_NAME.findall(texts[name]))
+                todo |= set(NAME.findall(texts[name]))
         return [(name, text) for name, text in self.definitions if name in used]
 
     def key_parts(self) -> list[str]:
@@ -236,8 +234,6 @@ class _Builder:
         # How messages name the `where:` mapping each definition was written in (by id of its Text), so that a
         # fault in a page's or a box's `where` is named there and not after the block that happened to check it.
         self.where_owners: dict[int, str] = {}
-        # The `given` rows each step's `by:` cites (by id of the step), for the claim: see Claim.given_cited.
-        self.givens_cited: dict[int, tuple[tuple[str, str, str], ...]] = {}
 
     def note_where(self, scope: model.Scope, owner: str) -> None:
         """Remember that the definitions of ``scope``'s `where` are written under ``owner`` (a block, or the
@@ -381,11 +377,12 @@ class _Builder:
             before = len(errors)
             by_names: list[str] = []
             by_refs: list[tuple[str, str]] = []
+            by_givens: tuple[tuple[str, str, str], ...] = ()
             try:
                 if step.label is not None and index > 1 and step.same_row:
                     raise SpecError("a `label` belongs to a step that starts a new row (remove `same_row`)",
                                     step.label.location, here)
-                by_names, by_refs = self.citations(step, scope, here, row)
+                by_names, by_refs, by_givens = self.citations(step, scope, here, row)
             except SpecError as err:
                 errors.append(err.with_where(here))
             rel_tex = {"=": "=", ":=": ":=", "in": r"\in"}[step.rel]
@@ -404,7 +401,8 @@ class _Builder:
                         self.refuse_local_where(step, previous, block.scope.where, scope, env, here)
                     if step.rel == ":=" and block.scope.symbols:
                         self.refuse_local_symbols(step, previous, block.scope.symbols, outer, env, here)
-                    row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where))
+                    row.claims.append(self.claim(step, previous, scope, env, by_names, here, previous_where,
+                                                 by_givens))
                 except SpecError as err:
                     errors.append(err.with_where(here))
                     cause = errors[-1]
@@ -545,12 +543,14 @@ class _Builder:
             self.labels[label] = row
         return row
 
-    def citations(self, step: model.Step, scope: _Scope, where: str,
-                  current: Row) -> tuple[list[str], list[tuple[str, str]]]:
-        """The definitions a step's `by:` cites and the numbers and anchors shown over its relation. ``current``
-        is the row the step is on: its label is registered already, but a row cannot justify itself."""
+    def citations(self, step: model.Step, scope: _Scope, where: str, current: Row
+                  ) -> tuple[list[str], list[tuple[str, str]], tuple[tuple[str, str, str], ...]]:
+        """The definitions a step's `by:` cites, the numbers and anchors shown over its relation, and the
+        `given` rows it cites as (label, lhs, rhs) (see Claim.given_cited). ``current`` is the row the step is
+        on: its label is registered already, but a row cannot justify itself."""
         names_: list[str] = []
         refs: list[tuple[str, str]] = []
+        givens: list[tuple[str, str, str]] = []
         for cited in step.by:
             if "#" in cited.value:
                 # Another page's equation: a reference for the reader, resolved when the site is rendered.
@@ -574,11 +574,9 @@ class _Builder:
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
             refs.append((row.number or cited.value, row.anchor))
             names_.extend(scope.def_labels.get(cited.value, []))
-            givens = tuple((cited.value, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
-                           if c.kind == "given")
-            if givens:
-                self.givens_cited[id(step)] = self.givens_cited.get(id(step), ()) + givens
-        return names_, refs
+            givens.extend((cited.value, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
+                          if c.kind == "given")
+        return names_, refs, tuple(givens)
 
     def check_definitions(self, scope: _Scope, env: Environment, where: str) -> None:
         """Check the definitions in scope not yet checked in ``env``. ``where`` names the block (or the `:=`
@@ -617,7 +615,7 @@ class _Builder:
         definition named neither the definition nor the re-declaration."""
         if not any(checked == id(text) for checked, _ in self._checked_definitions):
             return err
-        used = [name, *sorted(set(_NAME.findall(text.value)) - {name}, key=str.lower)]
+        used = [name, *sorted(set(NAME.findall(text.value)) - {name}, key=str.lower)]
         declared = [(n, env.source(n)) for n in used if n in env]
         here = ", ".join(f"`{n}` is `{source.value.strip()}`" for n, source in declared if source is not None)
         return SpecError(
@@ -644,7 +642,8 @@ class _Builder:
 
     # ----- claims ----------------------------------------------------------------------------------------
     def claim(self, step: model.Step, previous: model.Term, scope: _Scope, env: Environment,
-              cited: list[str], where: str, previous_where: str) -> int:
+              cited: list[str], where: str, previous_where: str,
+              givens: tuple[tuple[str, str, str], ...] = ()) -> int:
         """The index of the step's new claim; a SpecError adds none (the caller adds an "error" claim).
 
         An error inside the previous term is named by ``previous_where``, where that term is written: the
@@ -700,7 +699,7 @@ class _Builder:
                 self.check_definitions(scope, env, where)
             finally:
                 scope.definitions.pop()
-        return self.add_claim(kind, previous, step, scope, cited, where, verdict)
+        return self.add_claim(kind, previous, step, scope, cited, where, verdict, givens)
 
     def blocked_claim(self, step: model.Step, previous: model.Term, scope: _Scope, where: str,
                       error: SpecError) -> int:
@@ -710,7 +709,7 @@ class _Builder:
         return self.add_claim("error", previous, step, scope, [], where, verdict)
 
     def add_claim(self, kind: ClaimKind, previous: model.Term, step: model.Step, scope: _Scope, cited: list[str],
-                  where: str, verdict: Verdict | None) -> int:
+                  where: str, verdict: Verdict | None, givens: tuple[tuple[str, str, str], ...] = ()) -> int:
         lhs_text, rhs_text = previous.sympy, step.term.sympy
         claim = Claim(
             kind=kind,
@@ -722,7 +721,7 @@ class _Builder:
             sizes=tuple(tuple(sorted(s.items())) for s in (scope.sizes or [])),
             location=step.location,
             where=where,
-            given_cited=self.givens_cited.get(id(step), ()) if kind == "equal" else (),
+            given_cited=givens if kind == "equal" else (),
         )
         self.claims.append(claim)
         index = len(self.claims) - 1

@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
+from .cache import write_atomically
 from .checked import CheckedSpec, claim_message, describe_claim
-from .checking import Checker, find_specs
+from .checking import Checker, find_specs, named_like_spec
 from .claims import Claim, Row
 from .errors import SpecError, unfollowed
 from .options import (
@@ -146,14 +147,16 @@ def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextI
 def write_junit(results: list[CheckedSpec], failing: frozenset[str], path: Path) -> None:
     """Every attribute and text passes :func:`printable`: XML 1.0 cannot hold most control characters at all,
     and a CI system shows a test's message as one line of its log. The counts are of test cases, as JUnit
-    readers take them (a spec's errors share its `load` case), and the file is replaced whole (see
-    :func:`_replace_file`)."""
+    readers take them (a spec's errors share its `load` case), and the file is replaced whole."""
     suites = ET.Element("testsuites", name="mkdocs-derivations")
     for checked in results:
         _junit_suite(suites, checked, failing)
     for count in ("tests", "failures", "errors", "skipped"):
         suites.set(count, str(sum(int(suite.get(count, "0")) for suite in suites)))
-    _replace_file(path, ET.tostring(suites, encoding="utf-8", xml_declaration=True))
+    # Replaced whole: a run stopped while writing (a cancelled CI job, a full disk) leaves the old report or
+    # none, never half of one for the next step to upload or parse.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_atomically(path, ET.tostring(suites, encoding="utf-8", xml_declaration=True))
 
 
 def _junit_suite(suites: ET.Element, checked: CheckedSpec, failing: frozenset[str]) -> None:
@@ -180,21 +183,6 @@ def _junit_suite(suites: ET.Element, checked: CheckedSpec, failing: frozenset[st
         suite.set(count, str(sum(1 for case in cases if case.find(tag) is not None)))
 
 
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file beside ``path`` and rename it over ``path``: a run stopped while writing
-    (a cancelled CI job, a full disk) leaves the old report or none, never half of one for the next step
-    to upload or parse. The folder is created if missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 _WRITERS: dict[str, Callable[[list[CheckedSpec], frozenset[str], TextIO], None]] = {
     "human": write_human, "json": write_json, "github": write_github}
 
@@ -213,7 +201,7 @@ def _collect(paths: list[str]) -> list[Path]:
 def _named_as_spec(path: Path) -> bool:
     """A path given to `check` names a folder, a spec (`*.yml`, `*.yaml`, as :func:`find_specs` takes them
     from a folder), or nothing yet (reported as missing, later)."""
-    if path.suffix.lower() in {".yml", ".yaml"} or path.is_dir():
+    if named_like_spec(path) or path.is_dir():
         return True
     return not (path.exists() or path.is_symlink())
 
@@ -274,7 +262,7 @@ def _junit_refused(path: Path, err: OSError | None = None) -> bool:
     a spec could have is refused too: `--junit-xml derivations/a.yml` replaced the spec with the report."""
     if path.is_dir():
         reason = "it is a folder"
-    elif path.suffix.lower() in {".yml", ".yaml"}:
+    elif named_like_spec(path):
         reason = "it is named like a spec (.yml, .yaml), and would replace one or become one"
     elif err is not None:
         reason = err.strerror or str(err)

@@ -22,7 +22,6 @@ scalar with respect to an n-vector is a 1×n row.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -454,9 +453,9 @@ class Evaluator:
         m = self.value(inner, expand)
         if not isinstance(m, sp.MatrixBase):
             return None
-        det = functools.cache(lambda: m.det(method="berkowitz"))  # computed once, for both uses
-        _refuse_singular(m, lambda: sp.expand(det()))
-        return det() ** -power
+        det = m.det(method="berkowitz")  # the answer needs it anyway: computed once, for both uses
+        _refuse_singular(m, lambda: sp.expand(det))
+        return det ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
         """``eye(n)`` and ``zeros(m, n)``: ``Identity``/``ZeroMatrix`` of the same dimension symbols as the

@@ -57,7 +57,9 @@ MAX_NODES = 2000
 MAX_DIGITS = 30
 MAX_EXPONENT = 1000
 
-IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: A name as the language spells one; also found in a text without parsing it (a definition's names).
+NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+IDENTIFIER = re.compile(NAME.pattern + r"\Z")
 _INT_LITERAL = re.compile(r"[0-9]+\Z")
 _DECIMAL_LITERAL = re.compile(r"(?P<int>[0-9]*)\.(?P<frac>[0-9]*)\Z")
 

@@ -70,10 +70,6 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
     """The graph as SVG; a node's colours follow its state, through ``slots`` if given, so that they can be
     filled once the verdicts are in."""
     put = slots or Immediate()
-
-    def of(node: PageNode, pick: Callable[[str], str]) -> Callable[[], str]:
-        return lambda: pick(node.state)
-
     layer = _layers(graph)
     columns: dict[int, list[PageNode]] = {}
     for node in sorted(graph, key=lambda n: n.title.lower()):
@@ -110,13 +106,13 @@ def graph_svg(graph: list[PageNode], directory_urls: bool = True, slots: Slots |
     # column, then the last box of the first...).
     for node in (node for col in sorted(columns) for node in columns[col]):
         x, y = position[node.slug]
-        state = put.attribute(of(node, str))
-        stroke = put.attribute(of(node, lambda state: _COLOURS[state][0]))
-        fill = put.attribute(of(node, lambda state: _COLOURS[state][1]))
+        state = put.attribute(_state_of(node, str))
+        stroke = put.attribute(_state_of(node, lambda state: _COLOURS[state][0]))
+        fill = put.attribute(_state_of(node, lambda state: _COLOURS[state][1]))
         title = html.escape(node.title)
         short = title if len(node.title) <= 28 else html.escape(node.title[:26]) + "…"
-        label = f"{title} ({put.text(of(node, str))})"
-        mark = put.text(of(node, lambda state: _MARKS[state]))
+        label = f"{title} ({put.text(_state_of(node, str))})"
+        mark = put.text(_state_of(node, lambda state: _MARKS[state]))
         # The link is an HTML <a> in a foreignObject over the box, not an SVG <a>: mkdocs-material's instant
         # navigation assigns `el.href` on every [href] element, which throws for SVG links (read-only) and
         # left the graph page unrendered when reached from the navigation. The link names the box (title and
@@ -170,9 +166,9 @@ def graph_list_markdown(graph: list[PageNode], slots: Slots | None = None) -> st
     return "\n".join([*lines, "", "</div>"]) + "\n"
 
 
-def _state_of(node: PageNode) -> Callable[[], str]:
-    """The node's state when asked (through a slot, once its verdicts are in)."""
-    return lambda: node.state
+def _state_of(node: PageNode, pick: Callable[[str], str] = str) -> Callable[[], str]:
+    """What ``pick`` makes of the node's state, when asked (through a slot, once its verdicts are in)."""
+    return lambda: pick(node.state)
 
 
 def _markdown_link(title: str, slug: str) -> str:

@@ -30,7 +30,7 @@ from markdown.extensions import Extension
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 
-from .checking import Checker, find_specs
+from .checking import Checker, find_specs, named_like_spec
 from .errors import SpecError
 from .markdown_code import mask_code
 from .options import (
@@ -140,7 +140,7 @@ class DerivationsExtension(Extension):
             return self._failed(name, f"`!derivation {name}`: the path cannot be followed: {err}")
         if not path.is_relative_to(base):
             return self._failed(name, f"`!derivation {name}`: the path leaves base_dir {base}")
-        if path.suffix.lower() not in {".yml", ".yaml"} or not path.is_file():
+        if not named_like_spec(path) or not path.is_file():
             return self._failed(name, f"`!derivation {name}`: no spec file at {path}")
         try:
             checker = self.checker()

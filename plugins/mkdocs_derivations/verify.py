@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 import time
 from collections.abc import Collection, Iterable
 from typing import Any
@@ -29,7 +28,7 @@ from .claims import Claim
 from .declarations import Environment, FunctionDecl, MatrixDecl, ScalarDecl
 from .errors import Location, SpecError
 from .evaluate import Definition, EvaluationError, Evaluator, SingularMatrix, undefined
-from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, RESERVED_NAMES, read_expression
+from .expr import DERIVATIVE_BUILTINS, DIMENSION_BUILTINS, NAME, RESERVED_NAMES, read_expression
 from .expr_ast import BinOp, Call, Name, Neg, Node, children, names, walk
 from .model import Text
 from .verdict import VERIFIED, Verdict, out_of_time
@@ -37,8 +36,6 @@ from .verdict import VERIFIED, Verdict, out_of_time
 # Default size assignments alternate 2 and 3 across the dimensions, then swap them, so that every
 # dimension is ≥ 2 and unequal dimensions are really unequal in at least one check.
 _DEFAULT_SIZE_PATTERNS = ((2, 3), (3, 2))
-
-_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 
 
 # A worker sees the same page's declarations and definitions again for every claim of the page; parsing
@@ -286,29 +283,18 @@ def _check_sides(ctx: _Context, expand: frozenset[str]) -> Verdict:
         if outcome.status == "numeric" and outcome.method == rational_points.METHOD:
             ran_out.append(sizes)
         if outcome.status != "proved" and outcome.status != "numeric":
-            verdict = _from_outcome(outcome, status_if_proved="sizes")
-            verdict.sizes = [sizes]
-            if all_dims and outcome.status == "refuted":
-                verdict = Verdict("error", method="engine disagreement",
-                                  detail="the symbolic-dimension proof and a concrete-size check disagree; "
-                                         "please report this", sizes=[sizes])
-            return verdict
+            return _disagreement([sizes]) if all_dims and outcome.status == "refuted" else _decided_at(outcome, sizes)
         if outcome.status == "numeric":
             fewest_points = outcome.points if not weakest_numeric else min(fewest_points, outcome.points)
             weakest_numeric = True
         method = _METHOD_NAMES.get(outcome.method, outcome.method)
         if method not in methods:
             methods.append(method)
-    # One expression on both sides has one value wherever it has any: no other size can refute it.
-    refuted = None if ctx.lhs == ctx.rhs else _refuted_at_size_one(ctx, expand)
-    if refuted is None and not all_dims and ctx.lhs != ctx.rhs:
-        refuted = _refuted_at_larger_sizes(ctx, expand)
+    refuted = None
+    if ctx.lhs != ctx.rhs:  # one expression on both sides has one value wherever it has any: no size refutes it
+        refuted = _refuted_at_size_one(ctx, expand) or (None if all_dims else _refuted_at_larger_sizes(ctx, expand))
     if refuted is not None:
-        if all_dims:
-            return Verdict("error", method="engine disagreement",
-                           detail="the symbolic-dimension proof and a concrete-size check disagree; "
-                                  "please report this", sizes=refuted.sizes)
-        return refuted
+        return _disagreement(refuted.sizes) if all_dims else refuted
     if weakest_numeric:
         detail = "agreement at random points at the listed sizes: evidence, not proof"
         if ran_out:
@@ -336,6 +322,20 @@ def _written_alike(dims: list[str]) -> Verdict:
                           "holds wherever they are defined; whatever differs is in the TeX only")
 
 
+def _decided_at(outcome: identity.Outcome, sizes: dict[str, int]) -> Verdict:
+    """The verdict of ``outcome``, reached at ``sizes``, which it names."""
+    verdict = _from_outcome(outcome, status_if_proved="sizes")
+    verdict.sizes = [sizes]
+    return verdict
+
+
+def _disagreement(sizes: list[dict[str, int]]) -> Verdict:
+    """A concrete size refuted what the symbolic dimensions proved: a bug of ours, never a verdict."""
+    return Verdict("error", method="engine disagreement",
+                   detail="the symbolic-dimension proof and a concrete-size check disagree; please report this",
+                   sizes=sizes)
+
+
 def _refuted_at_size_one(ctx: _Context, expand: frozenset[str]) -> Verdict | None:
     """The refutation at size 1 of a claim that held at its default sizes, or None.
 
@@ -350,9 +350,7 @@ def _refuted_at_size_one(ctx: _Context, expand: frozenset[str]) -> Verdict | Non
         except (SingularMatrix, EvaluationError):
             continue
         if outcome is not None and outcome.status == "refuted" and outcome.method != "shape":
-            verdict = _from_outcome(outcome, status_if_proved="sizes")
-            verdict.sizes = [sizes]
-            return verdict
+            return _decided_at(outcome, sizes)
     return None
 
 
@@ -382,9 +380,7 @@ def _refuted_at_larger_sizes(ctx: _Context, expand: frozenset[str]) -> Verdict |
             until - now, catch=False)
         outcome = run.value if run.ok else None
         if outcome is not None and outcome.status == "refuted":
-            verdict = _from_outcome(outcome, status_if_proved="sizes")
-            verdict.sizes = [sizes]
-            return verdict
+            return _decided_at(outcome, sizes)
         if outcome is None or time.process_time() - now > LARGER_SIZE_S / 4:
             return None  # slow here: a larger size would take longer still
     return None
@@ -536,12 +532,12 @@ def _given_notes(claim: Claim, ctx: _Context) -> list[str]:
     Only for givens that share a name with the claim: a citation of an unrelated one explains nothing."""
     notes = []
     for label, lhs, rhs in claim.given_cited:
-        if not (set(_NAME.findall(f"{lhs} {rhs}")) - RESERVED_NAMES) & ctx.mentioned:
+        if not (set(NAME.findall(f"{lhs} {rhs}")) - RESERVED_NAMES) & ctx.mentioned:
             continue
         name = lhs.strip()
         if not _given_would_help(claim, ctx, name, rhs):
             continue
-        fix = (f"if `{name}` stands for `{rhs}`, make that row a definition (`rel: ':='`)" if _NAME.fullmatch(name)
+        fix = (f"if `{name}` stands for `{rhs}`, make that row a definition (`rel: ':='`)" if NAME.fullmatch(name)
                else "state what the step needs as a `:=` definition of a name")
         notes.append(f"`by: {label}` cites `{lhs} = {rhs}`, a `given`, which the check never uses (a given is "
                      f"not substituted): {fix}")
@@ -560,7 +556,7 @@ def _given_would_help(claim: Claim, ctx: _Context, name: str, rhs: str) -> bool:
     (a given that is not a name's, that could not be a definition, or a check out of its time) keeps the
     note."""
     definable = isinstance(ctx.env.get(name), ScalarDecl | MatrixDecl) and name not in ctx.definitions
-    if not (_NAME.fullmatch(name) and definable) or name in set(_NAME.findall(rhs)):
+    if not (NAME.fullmatch(name) and definable) or name in set(NAME.findall(rhs)):
         return True
     budget = GIVEN_TRIAL_S
     if ctx.deadlines is not None:  # within the claim's limit: a refutation must not become "out of time"
