@@ -438,3 +438,42 @@ def test_a_full_site_pass_forgets_the_parses_of_removed_specs(tmp_path: Path) ->
     (tmp_path / "b.yml").unlink()
     checker.start(sorted(tmp_path.glob("*.yml")), root=tmp_path).wait_all()
     assert set(checker._parsed) == {"a.yml"}
+
+
+def test_loading_holds_the_cycle_collector_and_gives_it_back(site: sitegen.Site, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker holds the collector while it loads (most of the host's share of a cold check on 2 cores);
+    afterwards it runs again, and a caller that had disabled it finds it still disabled."""
+    import gc
+
+    from mkdocs_derivations import checking
+
+    seen: list[bool] = []
+    load = Checker.load
+
+    def watched(self: Checker, path: Path, root: Path | None = None) -> object:
+        seen.append(gc.isenabled())
+        return load(self, path, root)
+
+    monkeypatch.setattr(Checker, "load", watched)
+    assert gc.isenabled()
+    checker = _checker(tmp_path / "cache")
+    try:
+        checker.check_paths(site.spec_paths())
+        assert seen and not any(seen)
+        assert gc.isenabled()
+        checker.start(site.spec_paths()).wait_all()
+        assert len(seen) == 2 * len(site.spec_paths()) and not any(seen)
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            with checking.collector_paused():
+                assert not gc.isenabled()
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+        with pytest.raises(RuntimeError), checking.collector_paused():
+            raise RuntimeError("a load that fails")
+        assert gc.isenabled()
+    finally:
+        checker.close()

@@ -58,6 +58,10 @@ def work(task: tuple[str, Any]) -> Any:
         return time.monotonic()
     if kind == "read_marker":
         return os.environ.get("POOL_TEST_MARKER", "")
+    if kind == "collector":  # whether the cycle collector runs here, and how much it leaves alone
+        import gc
+
+        return gc.isenabled(), gc.get_freeze_count()
     raise AssertionError(kind)
 
 
@@ -425,6 +429,41 @@ def test_lazy_tasks_are_run_while_the_rest_are_still_being_produced(pool: Worker
     assert [r.value for r in results] == [0, 1, 4, 9]
     assert events.index("result 0") < events.index("produced 3")
     assert sorted(e for e in events if e.startswith("result")) == [f"result {i}" for i in range(4)]
+
+
+def test_a_quick_source_is_pulled_several_tasks_a_step_without_starving_the_workers() -> None:
+    """A step's polls and hand-outs cost the host more than taking the next task of a loaded spec: tasks are
+    pulled for up to 5 ms a step (far less than the 25 ms of work a queue holds), not one at a time."""
+    steps = 0
+    with WorkerPool(work, jobs=2, time_limit_s=5.0) as created:
+        created.map([("square", 0)] * 4)  # workers ready
+        step = created._step
+
+        def counted(run: Any) -> None:
+            nonlocal steps
+            steps += 1
+            step(run)
+
+        created._step = counted  # type: ignore[method-assign]
+        results = created.map(iter([("square", n) for n in range(400)]))
+    assert [r.value for r in results] == [n * n for n in range(400)]
+    assert steps <= 330, steps  # one a pull while the source lasted: 400 and more
+
+
+def test_a_worker_collects_cycles_and_leaves_what_it_inherited_alone() -> None:
+    """Workers start from a fork, maybe while the parent held its collector (the checker does while loading
+    specs): they run it, with the inherited and initialized heap frozen out of its walks."""
+    import gc
+
+    gc.disable()
+    try:
+        with WorkerPool(work, jobs=1, time_limit_s=5.0) as created:
+            (result,) = created.map([("collector", None)])
+    finally:
+        gc.enable()
+    enabled, frozen = result.value
+    assert enabled is True
+    assert frozen > 1000
 
 
 def test_a_failing_task_source_propagates_and_pool_stays_usable(pool: WorkerPool) -> None:
