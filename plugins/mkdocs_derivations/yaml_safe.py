@@ -306,13 +306,19 @@ class _Builder:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
-        self.lines = LINE_BREAK.split(text)
         self.source = SourceText(text)
         self.resolver = yaml.resolver.Resolver()
         self.tags: dict[str, str] = {}  # plain scalar -> its tag: a page repeats its keys (`tex`, `sympy`)
+        # Only a text with a tab can have one in its indentation (most specs have none: nothing to track).
+        self.has_tabs = "\t" in text
         # Lines (0-based) that are the continuation of a multi-line scalar: their leading whitespace is
         # content, not indentation, so a tab there is fine.
         self.content_lines: set[int] = set()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split where PyYAML counts a line break (only block scalars and tabs need them)."""
+        return LINE_BREAK.split(self.text)
 
     def build(self, fast: bool = True) -> YMap:
         # libyaml's parser (when PyYAML was built with it) is much faster than the pure-Python one and
@@ -322,7 +328,8 @@ class _Builder:
             root = self._walk(loader)
         finally:
             loader.dispose()
-        self._check_tabs()
+        if self.has_tabs:
+            self._check_tabs()
         return root
 
     def _walk(self, loader: Any) -> YMap:
@@ -439,6 +446,8 @@ class _Builder:
 
     def _note_content_lines(self, event: ScalarEvent) -> None:
         """Remember the continuation lines of a multi-line scalar (see ``content_lines``)."""
+        if not self.has_tabs:
+            return
         start, end = event.start_mark, event.end_mark
         if start is not None and end is not None and end.line > start.line:
             last = end.line if end.column > 0 else end.line - 1
