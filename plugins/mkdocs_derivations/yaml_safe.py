@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NoReturn, Protocol
 
 import yaml
@@ -307,8 +307,6 @@ class _Builder:
         self.text = text
         self.path = path
         self.source = SourceText(text)
-        self.resolver = yaml.resolver.Resolver()
-        self.tags: dict[str, str] = {}  # plain scalar -> its tag: a page repeats its keys (`tex`, `sympy`)
         # Only a text with a tab can have one in its indentation (most specs have none: nothing to track).
         self.has_tabs = "\t" in text
         # Lines (0-based) that are the continuation of a multi-line scalar: their leading whitespace is
@@ -433,7 +431,7 @@ class _Builder:
         self._note_content_lines(event)
         if _CONTROL.search(value):
             self._refuse_control(event)
-        tag = self._resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
+        tag = _resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
         if tag != STR_TAG:
             shown = value or "an empty key"
             raise SpecError(f"mapping keys must be strings; `{shown}` is read as {_tag_name(tag)}"
@@ -481,7 +479,7 @@ class _Builder:
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
         if style == "plain":
-            tag = self._resolve(event.value)
+            tag = _resolve(event.value)
             value_location = location
         else:
             tag = STR_TAG
@@ -499,18 +497,6 @@ class _Builder:
         if first is None or last is None or last < first:
             return None
         return Span(self.source, first, last)
-
-    def _resolve(self, value: str) -> str:
-        """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers."""
-        tag = self.tags.get(value)
-        if tag is None:
-            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
-            if tag == STR_TAG and _YAML12_INT.match(value):
-                tag = INT_TAG
-            elif tag == STR_TAG and _YAML12_FLOAT.match(value):
-                tag = FLOAT_TAG
-            self.tags[value] = tag
-        return tag
 
     def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
         """Where the first content line of a ``|`` or ``>`` scalar starts (the header line is skipped)."""
@@ -536,6 +522,34 @@ class _Builder:
                     f"tab character in indentation on line {number + 1}; YAML indents with spaces only",
                     Location(self.path, number + 1, indent.index("\t") + 1),
                 )
+
+
+# PyYAML's YAML 1.1 resolver; it keeps no state between calls unless path resolvers are added (never here),
+# so one serves every file.
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _resolve(value: str) -> str:
+    """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers.
+
+    Short values are remembered across files (every page repeats its keys, `tex`, `sympy`, `steps`, and most
+    of its plain values); a long one is likely unique, and keeping it would only hold memory.
+    """
+    return _resolve_short(value) if len(value) <= 80 else _resolve_now(value)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_short(value: str) -> str:
+    return _resolve_now(value)
+
+
+def _resolve_now(value: str) -> str:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == STR_TAG and _YAML12_INT.match(value):
+        tag = INT_TAG
+    elif tag == STR_TAG and _YAML12_FLOAT.match(value):
+        tag = FLOAT_TAG
+    return tag
 
 
 def _tag_name(tag: str) -> str:
