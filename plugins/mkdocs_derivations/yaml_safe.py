@@ -90,7 +90,16 @@ class YScalar:
     tag: str  # for plain scalars: the YAML 1.1 tag, or int/float where YAML 1.2 reads a number
     location: Location
     value_location: Location
-    span: Span | None = field(default=None, compare=False, repr=False)
+    source: SourceText | None = field(default=None, compare=False, repr=False)
+    #: 0-based (line, column) of the node's start and end, as PyYAML's marks give them.
+    marks: tuple[tuple[int, int], tuple[int, int]] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def span(self) -> Span | None:
+        """Where the scalar is in its file, found from its marks when asked (only errors ask)."""
+        if self.source is None or self.marks is None:
+            return None
+        return self.source.span(*self.marks)
 
     @cached_property
     def positions(self) -> tuple[Position, ...] | None:
@@ -102,9 +111,10 @@ class YScalar:
         (then ``value_location`` shifted along its line is the best there is). Computed on first use:
         only strings that errors can point into (expressions, declarations) ever ask.
         """
-        if self.span is None:
+        span = self.span
+        if span is None:
             return None
-        return self.span.positions(self.style, self.value)
+        return span.positions(self.style, self.value)
 
     @property
     def plain(self) -> bool:
@@ -248,6 +258,14 @@ def _location(mark: _Mark | None, path: str) -> Location:
     if mark is None:
         return Location(path)
     return Location(path, mark.line + 1, mark.column + 1)
+
+
+def _marks(event: ScalarEvent) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The 0-based (line, column) of where a scalar starts and ends, kept to find its characters if asked."""
+    start, end = event.start_mark, event.end_mark
+    if start is None or end is None:
+        return None
+    return (start.line, start.column), (end.line, end.column)
 
 
 def _position(text: str, index: int, path: str) -> Location:
@@ -459,7 +477,8 @@ class _Builder:
         index = found.start()
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
-        span = self._span(event.start_mark, event.end_mark)
+        marks = _marks(event)
+        span = self.source.span(*marks) if marks is not None else None
         positions = span.positions(style, value) if span is not None else None
         if positions is not None and len(positions) == len(value) + 1:
             line, column = positions[index]
@@ -486,17 +505,7 @@ class _Builder:
             value_location = (location.shifted(1) if style in ("single", "double")
                               else self._block_content(event.start_mark, location))
         self._note_content_lines(event)
-        return YScalar(event.value, style, tag, location, value_location, self._span(event.start_mark,
-                                                                                     event.end_mark))
-
-    def _span(self, start: _Mark | None, end: _Mark | None) -> Span | None:
-        if start is None or end is None:
-            return None
-        first = self.source.index(start.line, start.column)
-        last = self.source.index(end.line, end.column)
-        if first is None or last is None or last < first:
-            return None
-        return Span(self.source, first, last)
+        return YScalar(event.value, style, tag, location, value_location, self.source, _marks(event))
 
     def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
         """Where the first content line of a ``|`` or ``>`` scalar starts (the header line is skipped)."""
