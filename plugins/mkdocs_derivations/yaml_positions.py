@@ -79,10 +79,10 @@ class SourceText:
         """
         return "\r\n" not in self.text
 
-    def span(self, start: tuple[int, int], end: tuple[int, int]) -> Span | None:
-        """The span between two 0-based (line, column) mark positions, or None when they make no span."""
-        first = self.index(*start)
-        last = self.index(*end)
+    def span(self, start_line: int, start_column: int, end_line: int, end_column: int) -> Span | None:
+        """The span between two 0-based mark positions, or None when they make no span."""
+        first = self.index(start_line, start_column)
+        last = self.index(end_line, end_column)
         if first is None or last is None or last < first:
             return None
         return Span(self, first, last)

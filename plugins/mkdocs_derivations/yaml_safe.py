@@ -94,8 +94,8 @@ class YScalar:
     location: Location
     value_location: Location
     source: SourceText | None = field(default=None, compare=False, repr=False)
-    #: 0-based (line, column) of the node's start and end, as PyYAML's marks give them.
-    marks: tuple[tuple[int, int], tuple[int, int]] | None = field(default=None, compare=False, repr=False)
+    #: 0-based line and column of the node's start, then of its end, as PyYAML's marks give them.
+    marks: tuple[int, int, int, int] | None = field(default=None, compare=False, repr=False)
 
     @property
     def span(self) -> Span | None:
@@ -263,12 +263,12 @@ def _location(mark: _Mark | None, path: str) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
-def _marks(event: ScalarEvent) -> tuple[tuple[int, int], tuple[int, int]] | None:
+def _marks(event: ScalarEvent) -> tuple[int, int, int, int] | None:
     """The 0-based (line, column) of where a scalar starts and ends, kept to find its characters if asked."""
     start, end = event.start_mark, event.end_mark
     if start is None or end is None:
         return None
-    return (start.line, start.column), (end.line, end.column)
+    return start.line, start.column, end.line, end.column
 
 
 def _position(text: str, index: int, path: str) -> Location:
@@ -449,7 +449,8 @@ class _Builder:
         """Take a mapping key: a string, new in its mapping; only its text and location are kept."""
         value: str = event.value
         location = _location(event.start_mark, self.path)
-        self._note_content_lines(event)
+        if self.has_tabs:
+            self._note_content_lines(event)
         if _CONTROL.search(value):
             self._refuse_control(event)
         tag = _resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
@@ -465,8 +466,6 @@ class _Builder:
 
     def _note_content_lines(self, event: ScalarEvent) -> None:
         """Remember the continuation lines of a multi-line scalar (see ``content_lines``)."""
-        if not self.has_tabs:
-            return
         start, end = event.start_mark, event.end_mark
         if start is not None and end is not None and end.line > start.line:
             last = end.line if end.column > 0 else end.line - 1
@@ -507,7 +506,8 @@ class _Builder:
             tag = STR_TAG
             value_location = (location.shifted(1) if style in ("single", "double")
                               else self._block_content(event.start_mark, location))
-        self._note_content_lines(event)
+        if self.has_tabs:
+            self._note_content_lines(event)
         return YScalar(event.value, style, tag, location, value_location, self.source, _marks(event))
 
     def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
