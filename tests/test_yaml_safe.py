@@ -97,6 +97,8 @@ def test_scalar_styles_tags_and_value_locations() -> None:
         ("2", INT_TAG), ("012", INT_TAG), ("1:30", INT_TAG), ("0o17", INT_TAG), ("0x1F", INT_TAG),
         ("1e3", FLOAT_TAG), ("1.5", FLOAT_TAG), (".inf", FLOAT_TAG),
         ("y", STR_TAG), ("e", STR_TAG), ("jacobian(f, x)", STR_TAG), ("1e", STR_TAG), ("'no'", STR_TAG),
+        # longer than the values whose tags are remembered across files: resolved each time, alike
+        ("1" * 100, INT_TAG), ("1." + "5" * 100, FLOAT_TAG), ("x" * 100, STR_TAG), ("no" * 50, STR_TAG),
     ],
 )
 def test_plain_scalars_carry_the_tag_a_yaml_reader_would_give(text: str, tag: str) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 ScalarStyle = Literal["plain", "single", "double", "literal", "folded"]
@@ -41,19 +42,50 @@ _HEX = frozenset("0123456789abcdefABCDEF")
 
 
 class SourceText:
-    """One file's text with its line table, shared by every scalar read from it."""
+    """One file's text, shared by every scalar read from it; its line table is built on the first question.
+
+    Positions are asked only when an error points into a string, so most files never need the table.
+    """
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.starts = [0]  # index of each line's first character
-        self.ends: list[int] = []  # index of each line's break (or the end of the text)
-        for match in LINE_BREAK.finditer(text):
-            self.ends.append(match.start())
-            self.starts.append(match.end())
-        self.ends.append(len(text))
-        # After CRLF -> LF a stray "\r\r\n" still holds a CRLF, which PyYAML counts as one break and the
-        # table above as two; positions would then be off by a line, so none are given for such a file.
-        self.usable = "\r\n" not in text
+
+    @cached_property
+    def _table(self) -> tuple[list[int], list[int]]:
+        starts = [0]  # index of each line's first character
+        ends: list[int] = []  # index of each line's break (or the end of the text)
+        for match in LINE_BREAK.finditer(self.text):
+            ends.append(match.start())
+            starts.append(match.end())
+        ends.append(len(self.text))
+        return starts, ends
+
+    @property
+    def starts(self) -> list[int]:
+        """The index of each line's first character."""
+        return self._table[0]
+
+    @property
+    def ends(self) -> list[int]:
+        """The index of each line's break (or the end of the text)."""
+        return self._table[1]
+
+    @property
+    def usable(self) -> bool:
+        """False when the line table cannot match PyYAML's line numbers, so that no positions are given.
+
+        After CRLF -> LF a stray "\r\r\n" still holds a CRLF, which PyYAML counts as one break and the
+        table as two; positions would then be off by a line.
+        """
+        return "\r\n" not in self.text
+
+    def span(self, start_line: int, start_column: int, end_line: int, end_column: int) -> Span | None:
+        """The span between two 0-based mark positions, or None when they make no span."""
+        first = self.index(start_line, start_column)
+        last = self.index(end_line, end_column)
+        if first is None or last is None or last < first:
+            return None
+        return Span(self, first, last)
 
     def index(self, line: int, column: int) -> int | None:
         """The text index of a 0-based mark position, or None when it is outside the text."""

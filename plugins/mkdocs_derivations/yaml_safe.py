@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any, NoReturn, Protocol
 
 import yaml
@@ -76,7 +76,10 @@ class _Mark(Protocol):
     index: int
 
 
-@dataclass(frozen=True)
+# The nodes are records that nothing changes once built, but not frozen dataclasses: a frozen one sets each
+# field through object.__setattr__ (4x slower to build), and a spec file makes about seventy of them, a
+# tenth of the time to read it.
+@dataclass
 class YScalar:
     """A scalar as written: its text, how it was written, and what YAML 1.1 would make of it.
 
@@ -90,7 +93,16 @@ class YScalar:
     tag: str  # for plain scalars: the YAML 1.1 tag, or int/float where YAML 1.2 reads a number
     location: Location
     value_location: Location
-    span: Span | None = field(default=None, compare=False, repr=False)
+    source: SourceText | None = field(default=None, compare=False, repr=False)
+    #: 0-based line and column of the node's start, then of its end, as PyYAML's marks give them.
+    marks: tuple[int, int, int, int] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def span(self) -> Span | None:
+        """Where the scalar is in its file, found from its marks when asked (only errors ask)."""
+        if self.source is None or self.marks is None:
+            return None
+        return self.source.span(*self.marks)
 
     @cached_property
     def positions(self) -> tuple[Position, ...] | None:
@@ -102,9 +114,10 @@ class YScalar:
         (then ``value_location`` shifted along its line is the best there is). Computed on first use:
         only strings that errors can point into (expressions, declarations) ever ask.
         """
-        if self.span is None:
+        span = self.span
+        if span is None:
             return None
-        return self.span.positions(self.style, self.value)
+        return span.positions(self.style, self.value)
 
     @property
     def plain(self) -> bool:
@@ -117,7 +130,7 @@ class YScalar:
         return self.tag == STR_TAG
 
 
-@dataclass(frozen=True)
+@dataclass
 class YSeq:
     """A sequence of nodes."""
 
@@ -125,7 +138,7 @@ class YSeq:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass
 class YMap:
     """A mapping with string keys, in source order; ``keys`` holds each key's location."""
 
@@ -250,6 +263,14 @@ def _location(mark: _Mark | None, path: str) -> Location:
     return Location(path, mark.line + 1, mark.column + 1)
 
 
+def _marks(event: ScalarEvent) -> tuple[int, int, int, int] | None:
+    """The 0-based (line, column) of where a scalar starts and ends, kept to find its characters if asked."""
+    start, end = event.start_mark, event.end_mark
+    if start is None or end is None:
+        return None
+    return start.line, start.column, end.line, end.column
+
+
 def _position(text: str, index: int, path: str) -> Location:
     """The location of character ``index`` of ``text``, counting lines as PyYAML does."""
     line_start = 0
@@ -306,13 +327,17 @@ class _Builder:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
-        self.lines = LINE_BREAK.split(text)
         self.source = SourceText(text)
-        self.resolver = yaml.resolver.Resolver()
-        self.tags: dict[str, str] = {}  # plain scalar -> its tag: a page repeats its keys (`tex`, `sympy`)
+        # Only a text with a tab can have one in its indentation (most specs have none: nothing to track).
+        self.has_tabs = "\t" in text
         # Lines (0-based) that are the continuation of a multi-line scalar: their leading whitespace is
         # content, not indentation, so a tab there is fine.
         self.content_lines: set[int] = set()
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The text's lines, split where PyYAML counts a line break (only block scalars and tabs need them)."""
+        return LINE_BREAK.split(self.text)
 
     def build(self, fast: bool = True) -> YMap:
         # libyaml's parser (when PyYAML was built with it) is much faster than the pure-Python one and
@@ -322,7 +347,8 @@ class _Builder:
             root = self._walk(loader)
         finally:
             loader.dispose()
-        self._check_tabs()
+        if self.has_tabs:
+            self._check_tabs()
         return root
 
     def _walk(self, loader: Any) -> YMap:
@@ -423,10 +449,11 @@ class _Builder:
         """Take a mapping key: a string, new in its mapping; only its text and location are kept."""
         value: str = event.value
         location = _location(event.start_mark, self.path)
-        self._note_content_lines(event)
+        if self.has_tabs:
+            self._note_content_lines(event)
         if _CONTROL.search(value):
             self._refuse_control(event)
-        tag = self._resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
+        tag = _resolve(value) if _STYLES.get(event.style, "plain") == "plain" else STR_TAG
         if tag != STR_TAG:
             shown = value or "an empty key"
             raise SpecError(f"mapping keys must be strings; `{shown}` is read as {_tag_name(tag)}"
@@ -452,7 +479,8 @@ class _Builder:
         index = found.start()
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
-        span = self._span(event.start_mark, event.end_mark)
+        marks = _marks(event)
+        span = self.source.span(*marks) if marks is not None else None
         positions = span.positions(style, value) if span is not None else None
         if positions is not None and len(positions) == len(value) + 1:
             line, column = positions[index]
@@ -472,36 +500,15 @@ class _Builder:
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
         if style == "plain":
-            tag = self._resolve(event.value)
+            tag = _resolve(event.value)
             value_location = location
         else:
             tag = STR_TAG
             value_location = (location.shifted(1) if style in ("single", "double")
                               else self._block_content(event.start_mark, location))
-        self._note_content_lines(event)
-        return YScalar(event.value, style, tag, location, value_location, self._span(event.start_mark,
-                                                                                     event.end_mark))
-
-    def _span(self, start: _Mark | None, end: _Mark | None) -> Span | None:
-        if start is None or end is None:
-            return None
-        first = self.source.index(start.line, start.column)
-        last = self.source.index(end.line, end.column)
-        if first is None or last is None or last < first:
-            return None
-        return Span(self.source, first, last)
-
-    def _resolve(self, value: str) -> str:
-        """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers."""
-        tag = self.tags.get(value)
-        if tag is None:
-            tag = self.resolver.resolve(yaml.ScalarNode, value, (True, False))
-            if tag == STR_TAG and _YAML12_INT.match(value):
-                tag = INT_TAG
-            elif tag == STR_TAG and _YAML12_FLOAT.match(value):
-                tag = FLOAT_TAG
-            self.tags[value] = tag
-        return tag
+        if self.has_tabs:
+            self._note_content_lines(event)
+        return YScalar(event.value, style, tag, location, value_location, self.source, _marks(event))
 
     def _block_content(self, mark: _Mark | None, fallback: Location) -> Location:
         """Where the first content line of a ``|`` or ``>`` scalar starts (the header line is skipped)."""
@@ -527,6 +534,34 @@ class _Builder:
                     f"tab character in indentation on line {number + 1}; YAML indents with spaces only",
                     Location(self.path, number + 1, indent.index("\t") + 1),
                 )
+
+
+# PyYAML's YAML 1.1 resolver; it keeps no state between calls unless path resolvers are added (never here),
+# so one serves every file.
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _resolve(value: str) -> str:
+    """The tag of a plain scalar: YAML 1.1 (what PyYAML does), widened by YAML 1.2 core numbers.
+
+    Short values are remembered across files (every page repeats its keys, `tex`, `sympy`, `steps`, and most
+    of its plain values); a long one is likely unique, and keeping it would only hold memory.
+    """
+    return _resolve_short(value) if len(value) <= 80 else _resolve_now(value)
+
+
+@lru_cache(maxsize=4096)
+def _resolve_short(value: str) -> str:
+    return _resolve_now(value)
+
+
+def _resolve_now(value: str) -> str:
+    tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))
+    if tag == STR_TAG and _YAML12_INT.match(value):
+        tag = INT_TAG
+    elif tag == STR_TAG and _YAML12_FLOAT.match(value):
+        tag = FLOAT_TAG
+    return tag
 
 
 def _tag_name(tag: str) -> str:
