@@ -397,6 +397,29 @@ def test_tex_policy_allows_an_escaped_dollar_and_a_spaced_line_break(tex: str) -
     assert errors == []
 
 
+@pytest.mark.parametrize(("tex", "refused"), [
+    (r"\tagged \labelled \reference \datum \classy", None),  # a command is refused by its whole name
+    (r"\class{x}{y} \tag{1}", r"`\class` is not allowed in `tex` (it could style the page or load code)"),
+    (r"\tag{1} \class{x}{y}", r"`\tag` is not allowed in `tex`: equation numbers and labels come from the spec "
+                              r"(`label:`, `number:`, `{eq:...}`)"),
+    (r"\$ \( x \tag{1}", r"`tex` must not contain the math delimiter `\(`: the renderer wraps every equation "
+                          r"itself"),
+    (r"\\( x", None),  # a line break, then a parenthesis
+    ("x \\", None),  # a lone backslash at the end
+])
+def test_tex_policy_names_the_first_refused_construct(tex: str, refused: str | None) -> None:
+    from mkdocs_derivations.errors import Location
+    from mkdocs_derivations.tex_policy import check_tex
+
+    where = Location(Path("t.yml"), 3, 9)
+    if refused is None:
+        check_tex(tex, where, "step 1")
+        return
+    with pytest.raises(SpecError) as caught:
+        check_tex(tex, where, "step 1")
+    assert (caught.value.message, caught.value.location, caught.value.where) == (refused, where, "step 1")
+
+
 def test_tex_policy_allows_fragment_and_https_links() -> None:
     body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
             r"        - tex: '\href{#eq-x}{(1)} \href{https://example.org}{y}'" + "\n          sympy: 't'\n")

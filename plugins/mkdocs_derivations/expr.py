@@ -62,6 +62,8 @@ NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 IDENTIFIER = re.compile(NAME.pattern + r"\Z")
 _INT_LITERAL = re.compile(r"[0-9]+\Z")
 _DECIMAL_LITERAL = re.compile(r"(?P<int>[0-9]*)\.(?P<frac>[0-9]*)\Z")
+# Any character outside printable ASCII, tab, newline and carriage return.
+_NOT_ALLOWED = re.compile(r"[^ -~\t\n\r]")
 
 
 class Builtin(NamedTuple):
@@ -194,9 +196,9 @@ def check_characters(text: Text, max_length: int = MAX_LENGTH, what: str = "expr
     if len(s) > max_length:
         raise SpecError(f"this {what} is too long ({len(s)} characters; the limit is {max_length})",
                         text.at(0))
-    for i, ch in enumerate(s):
-        if " " <= ch <= "~" or ch in "\t\n\r":
-            continue
+    bad = _NOT_ALLOWED.search(s)
+    if bad is not None:
+        i, ch = bad.start(), bad.group()
         code = f"U+{ord(ch):04X}"
         try:
             label = f"{code} {unicodedata.name(ch)}"
@@ -237,7 +239,8 @@ def read_expression(text: Text, *, functions: Collection[str] = (),
     converter = _Converter(text, stripped, lead, frozenset(functions), declared)
     try:
         node = converter.convert(tree.body, 1)
-        _check_powers(node, text)
+        if converter.powers:
+            _check_powers(node, text)
     except (RecursionError, MemoryError, ValueError, OverflowError) as exc:
         raise SpecError(f"expression too complex ({type(exc).__name__})", text.location) from None
     return node
@@ -271,6 +274,7 @@ class _Converter:
         self.functions = functions
         self.declared = declared
         self.count = 0
+        self.powers = 0  # how many `**` the tree has: without any, the power rule has nothing to check
 
     def fail(self, col0: int, message: str) -> SpecError:
         """An error at 0-based offset ``col0`` of the parsed string."""
@@ -289,11 +293,10 @@ class _Converter:
         self.count += 1
         if self.count > MAX_NODES:
             raise self.fail(node.col_offset, f"expression too large (more than {MAX_NODES} parts)")
-        col = self.col(node.col_offset)
-        if isinstance(node, ast.Constant):
-            return self.number(node)
         if isinstance(node, ast.Name):
             return self.name(node)
+        if isinstance(node, ast.Constant):
+            return self.number(node)
         if isinstance(node, ast.BinOp):
             op = _BINOPS.get(type(node.op))
             if op is None:
@@ -303,10 +306,12 @@ class _Converter:
                                                             f"(only + - * / ** @){hint}")
             left = self.convert(node.left, depth + 1)
             right = self.convert(node.right, depth + 1)
+            if op == "**":
+                self.powers += 1
             return BinOp(op, left, right, self.col(self.operator_offset(node)))
         if isinstance(node, ast.UnaryOp):
             if isinstance(node.op, ast.USub):
-                return Neg(self.convert(node.operand, depth + 1), col)
+                return Neg(self.convert(node.operand, depth + 1), self.col(node.col_offset))
             if isinstance(node.op, ast.UAdd):
                 return self.convert(node.operand, depth + 1)
             what = "`not`" if isinstance(node.op, ast.Not) else "`~`"
@@ -335,7 +340,7 @@ class _Converter:
                     bad = node.elts[nested.index(not nested[0])]
                     raise self.fail(bad.col_offset, "Matrix rows must all be lists ([[a, b], [c, d]]) "
                                                     "or all be entries ([a, b], a column vector)")
-            return ListExpr(items, col)
+            return ListExpr(items, self.col(node.col_offset))
         if isinstance(node, ast.Subscript):
             gap = self.source[node.value.end_col_offset or 0:node.end_col_offset or 0]
             raise self.fail((node.value.end_col_offset or 0) + max(gap.find("["), 0),
@@ -355,6 +360,8 @@ class _Converter:
     def number(self, node: ast.Constant) -> Num:
         value = node.value
         literal = self.source[node.col_offset:node.end_col_offset]
+        if type(value) is int and len(literal) <= MAX_DIGITS and _INT_LITERAL.match(literal):
+            return Num(value, self.col(node.col_offset))  # the common case, checked below at length
         if isinstance(value, bool) or value is None or value is Ellipsis:
             raise self.fail(node.col_offset, f"`{literal}` is not allowed in an expression")
         if isinstance(value, str | bytes):
@@ -408,21 +415,8 @@ class _Converter:
                              "Expectations)"}.get(func, "")
             raise self.fail(node.col_offset, f"`{func}` is a constant, not a function{identity}")
         builtin = BUILTINS.get(func)
-        declaration = self.declared(func) if builtin is None and self.declared is not None else None
-        if declaration is not None and func not in self.functions:
-            raise self.fail(node.col_offset, f"`{func}` is declared as `{declaration.value}`, not as a function, so "
-                                             "it cannot be called: only names declared `function(...)` take "
-                                             "arguments, and they cannot be defined (to use one formula at two "
-                                             "arguments, define it through a free scalar: see Expressions)"
-                                             f"{self._missing_star(node)}")
-        if builtin is None and func not in self.functions and func in _OTHER_NAMES:
-            raise self.fail(node.col_offset, f"unknown function `{func}`: {_OTHER_NAMES[func]}")
         if builtin is None and func not in self.functions:
-            known = sorted(set(BUILTINS) | set(self.functions))
-            close = difflib.get_close_matches(func, known, n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
-            raise self.fail(node.col_offset, f"unknown function `{func}`{hint} (declare it under `symbols:`, "
-                                             f"e.g. {func}: function(t)){self._missing_star(node)}")
+            raise self.unknown_function(node, func)
         if node.keywords:
             kw = node.keywords[0]
             raise self.fail(kw.col_offset, "keyword arguments are not allowed (pass arguments by position)")
@@ -437,7 +431,9 @@ class _Converter:
                                              f"{'s' if want != '1' else ''}, got {len(node.args)}{usage}")
         if func in DIMENSION_BUILTINS:
             return Call(func, tuple(self.dimension(func, arg) for arg in node.args), self.col(node.col_offset))
-        positions = _LIST_POSITIONS.get(func, frozenset())
+        positions = _LIST_POSITIONS.get(func)
+        if positions is None:  # most calls: no argument may be a list
+            return Call(func, tuple([self.convert(arg, depth + 1) for arg in node.args]), self.col(node.col_offset))
         if func == "Matrix" and not isinstance(node.args[0], ast.List):
             raise self.fail(node.args[0].col_offset, "Matrix takes a list: Matrix([[a, b], [c, d]]) "
                                                      "or Matrix([a, b])")
@@ -446,6 +442,23 @@ class _Converter:
             for i, arg in enumerate(node.args)
         )
         return Call(func, args, self.col(node.col_offset))
+
+    def unknown_function(self, node: ast.Call, func: str) -> SpecError:
+        """The error for a call of ``func``, neither a builtin nor declared as a function."""
+        declaration = self.declared(func) if self.declared is not None else None
+        if declaration is not None:
+            return self.fail(node.col_offset, f"`{func}` is declared as `{declaration.value}`, not as a function, "
+                                              "so it cannot be called: only names declared `function(...)` take "
+                                              "arguments, and they cannot be defined (to use one formula at two "
+                                              "arguments, define it through a free scalar: see Expressions)"
+                                              f"{self._missing_star(node)}")
+        if func in _OTHER_NAMES:
+            return self.fail(node.col_offset, f"unknown function `{func}`: {_OTHER_NAMES[func]}")
+        known = sorted(set(BUILTINS) | set(self.functions))
+        close = difflib.get_close_matches(func, known, n=1)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        return self.fail(node.col_offset, f"unknown function `{func}`{hint} (declare it under `symbols:`, "
+                                          f"e.g. {func}: function(t)){self._missing_star(node)}")
 
     def dimension(self, func: str, node: ast.expr) -> Name | Num:
         """An argument of ``eye``/``zeros``: a name (whether it is a dimension, the shape checker decides) or

@@ -53,7 +53,7 @@ SCALAR = Shape(1, 1)
 
 def same_shape(a: Shape | tuple[Dim, Dim], b: Shape | tuple[Dim, Dim]) -> bool:
     """Whether two shapes are provably equal (same names or same integers, position by position)."""
-    return _same_dim(a[0], b[0]) and _same_dim(a[1], b[1])
+    return a is b or (_same_dim(a[0], b[0]) and _same_dim(a[1], b[1]))  # most scalars are SCALAR itself
 
 
 def _same_dim(a: Dim, b: Dim) -> bool:
@@ -145,7 +145,7 @@ class _Checker:
         if decl is None:
             return SCALAR
         value = decl.result if isinstance(decl, FunctionDecl) else decl
-        return Shape(*declaration_shape(value))
+        return SCALAR if isinstance(value, ScalarDecl) else Shape(*declaration_shape(value))
 
     # -- operators --------------------------------------------------------------------------------------
 
