@@ -92,6 +92,17 @@ def test_invalid_declarations(source: str, column: int, fragment: str) -> None:
     assert info.value.location == Location("spec.yml", 4, column)
 
 
+def test_a_string_parsed_before_gives_the_same_declaration_and_a_faulty_one_its_own_place() -> None:
+    # Successes are shared across pages (parse_declaration keeps them by string); an error is not, so
+    # each place that writes a faulty declaration is named.
+    first = parse_declaration(text("matrix(K, K, symmetric)", line=3))
+    assert parse_declaration(text("matrix(K, K, symmetric)", line=9)) == first == MatrixDecl("K", "K", True)
+    for line in (5, 7):
+        with pytest.raises(SpecError) as info:
+            parse_declaration(text("vector(Q", line))
+        assert info.value.location == Location("spec.yml", line, 9)
+
+
 def test_parse_errors_list_the_valid_forms() -> None:
     with pytest.raises(SpecError, match=r"valid forms: .*vector\(n\).*function\(x\) -> real"):
         parse_declaration(text("tensor(3)"))

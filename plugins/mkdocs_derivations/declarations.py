@@ -243,10 +243,23 @@ def _check_name(name: str, location: Location, role: str) -> None:
                         location)
 
 
+# Declarations already parsed, by their string: a site's pages declare the same few (`real`, `vector(N)`,
+# `matrix(N, D)`) again and again, and a parsed declaration is immutable and depends on nothing else. Only
+# successes are kept (a faulty string is parsed again, for an error at its own place); bounded, as `mkdocs
+# serve` lives on.
+_PARSED: dict[str, Declaration] = {}
+_MAX_PARSED = 4096
+
+
 def parse_declaration(text: Text) -> Declaration:
     """Parse one declaration string (the value of a ``symbols:`` entry) into its typed form."""
-    check_characters(text, MAX_DECLARATION_LENGTH, "declaration")
-    return _DeclParser(text).declaration()
+    decl = _PARSED.get(text.value)
+    if decl is None:
+        check_characters(text, MAX_DECLARATION_LENGTH, "declaration")
+        decl = _DeclParser(text).declaration()
+        if len(_PARSED) < _MAX_PARSED:
+            _PARSED[text.value] = decl
+    return decl
 
 
 def declaration_shape(decl: ScalarDecl | MatrixDecl) -> tuple[Dim, Dim]:
