@@ -98,7 +98,9 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     p = Path(path)
     base = root or Path.cwd()
     try:
-        return unfollowed(p).relative_to(base.resolve()).as_posix()
+        # POSIX's getcwd() names the folder without symbolic links or dots: only a given root needs resolving
+        # (resolving the working directory again was a fifth of this function's time, paid once per spec).
+        return unfollowed(p).relative_to(base.resolve() if root else base).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
 

@@ -1,0 +1,30 @@
+"""How messages name a spec file (errors.display_path)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mkdocs_derivations.errors import display_path
+
+
+def test_a_spec_is_named_from_the_working_directory_even_one_entered_through_a_link(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The working directory is used as the system names it (no links); a root given through a link is
+    resolved, and a folder that is a link is named where it leads, the spec itself where it is."""
+    real = tmp_path / "real"
+    (real / "derivations").mkdir(parents=True)
+    (real / "docs").mkdir()
+    (real / "derivations" / "a.yml").write_text("version: 1\n")
+    (tmp_path / "via").symlink_to(real)
+    (real / "specs").symlink_to("docs")
+    monkeypatch.chdir(tmp_path / "via")
+    assert display_path(Path("derivations/a.yml")) == "derivations/a.yml"
+    assert display_path(tmp_path / "via" / "derivations" / "a.yml") == "derivations/a.yml"
+    assert display_path(real / "derivations" / "a.yml") == "derivations/a.yml"
+    assert display_path("specs/b.yml") == "docs/b.yml"
+    assert display_path(tmp_path / "via" / "derivations" / "a.yml", tmp_path / "via") == "derivations/a.yml"
+    assert display_path(real / "derivations" / "a.yml", tmp_path / "via" / "derivations") == "a.yml"
+    assert display_path(tmp_path / "elsewhere.yml") == (tmp_path / "elsewhere.yml").as_posix()
+    assert display_path("../x.yml") == "../x.yml"
