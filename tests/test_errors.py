@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.errors import display_path
+from mkdocs_derivations.errors import Location, display_path
 
 
 def test_a_spec_is_named_from_the_working_directory_even_one_entered_through_a_link(
@@ -28,3 +28,14 @@ def test_a_spec_is_named_from_the_working_directory_even_one_entered_through_a_l
     assert display_path(real / "derivations" / "a.yml", tmp_path / "via" / "derivations") == "a.yml"
     assert display_path(tmp_path / "elsewhere.yml") == (tmp_path / "elsewhere.yml").as_posix()
     assert display_path("../x.yml") == "../x.yml"
+
+
+def test_a_location_is_an_immutable_value_that_prints_as_a_place() -> None:
+    here = Location("a.yml", 3, 4)
+    assert str(here) == "a.yml:3:4" and str(Location("a.yml", 3)) == "a.yml:3" and str(Location("a.yml")) == "a.yml"
+    assert str(Location()) == "<string>"
+    assert repr(here) == "Location(path='a.yml', line=3, column=4)"
+    assert here == Location("a.yml", 3, 4) and {here: 1}[Location("a.yml", 3, 4)] == 1
+    assert here.shifted(2) == Location("a.yml", 3, 6) and here != Location("a.yml", 3, 5)
+    with pytest.raises(AttributeError):
+        here.line = 5  # type: ignore[misc]

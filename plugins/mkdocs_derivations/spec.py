@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -289,8 +289,8 @@ def _check_footnotes(blocks: list[model.Block], seen: dict[str, Location]) -> No
             if definition is None:
                 continue
             start = block.location
-            location = replace(start, line=start.line + number,
-                               column=start.column + definition.start(1) - 2) if start.line else start
+            location = Location(start.path, start.line + number,
+                                start.column + definition.start(1) - 2) if start.line else start
             name = definition.group(1)
             first = seen.get(name)
             if first is not None:
