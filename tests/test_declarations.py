@@ -177,6 +177,27 @@ def test_matrix_function_argument_is_refused() -> None:
     assert "column vectors" in err.message
 
 
+class _UnplacedSource:
+    """A YAML scalar stand-in that fails the test when asked where its characters are."""
+
+    @property
+    def positions(self) -> tuple[tuple[int, int], ...] | None:
+        raise AssertionError("a valid declaration was mapped back to its source")
+
+
+def test_valid_declarations_are_not_placed_character_by_character() -> None:
+    """Placing a word of a declaration maps its whole YAML scalar back to the file: only an error needs it."""
+    values = {"x": "vector(n)", "A": "matrix(n, d)", "S": "matrix(k, k, symmetric)", "u": "real",
+              "f": "function(x, u) -> vector(k)", "g": "function(f)"}
+    unplaced = {name: Text(value, Location("spec.yml", 1, 5), source=_UnplacedSource())
+                for name, value in values.items()}
+    env = Environment.from_layers([unplaced])
+    assert env.dims == {"n", "d", "k"} and env.functions == {"f", "g"}
+    with pytest.raises(AssertionError, match="mapped back"):
+        Environment.from_layers([{**unplaced, "h": Text("function(A)", Location("spec.yml", 2, 5),
+                                                       source=_UnplacedSource())}])
+
+
 def test_name_cannot_be_dimension_and_symbol() -> None:
     err = _env_error(layer(x="vector(n)"), layer(n="real"))
     assert "`n` is used as a dimension (in `x`)" in err.message
