@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from mkdocs_derivations.errors import Location, display_path
+from mkdocs_derivations.cli import main
+from mkdocs_derivations.errors import Location, display_path, unfollowed
 
 
 def test_a_spec_is_named_from_the_working_directory_even_one_entered_through_a_link(
@@ -39,3 +40,16 @@ def test_a_location_is_an_immutable_value_that_prints_as_a_place() -> None:
     assert here.shifted(2) == Location("a.yml", 3, 6) and here != Location("a.yml", 3, 5)
     with pytest.raises(AttributeError):
         here.line = 5  # type: ignore[misc]
+
+
+def test_a_spec_in_a_folder_that_is_a_link_loop_is_named_as_written_not_an_internal_error(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Resolving the folder raised RuntimeError (Python before 3.13), and `check loop/x.yml` said
+    "internal error: RuntimeError: Symlink loop" instead of naming the file."""
+    (tmp_path / "loop").symlink_to("loop")
+    monkeypatch.chdir(tmp_path)
+    assert unfollowed(Path("loop/x.yml")) == tmp_path / "loop" / "x.yml"
+    assert display_path(Path("loop/x.yml")) == "loop/x.yml"
+    assert main(["check", "--no-cache", "loop/x.yml"]) == 2
+    err = capsys.readouterr().err
+    assert "loop/x.yml: no such file or folder" in err and "internal error" not in err

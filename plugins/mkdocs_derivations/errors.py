@@ -92,8 +92,15 @@ def step_where(block: str, index: int) -> str:
 
 def unfollowed(path: Path) -> Path:
     """``path`` made absolute by resolving its folder, not the entry itself: a symlinked spec is named where
-    it is, not where it points, and a spec that is a link loop stays a path (``resolve`` raises for it)."""
-    return path.absolute().parent.resolve() / path.name
+    it is, not where it points, and a spec that is a link loop stays a path (``resolve`` raises for it). A
+    folder that is a link loop stays as written too (Python before 3.13 raised RuntimeError for it, which
+    the CLI reported as an internal error): reading the spec says what is wrong with it."""
+    folder = path.absolute().parent
+    try:
+        folder = folder.resolve()
+    except RuntimeError:
+        pass
+    return folder / path.name
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:
