@@ -337,6 +337,20 @@ def test_inner_symbols_shadow_outer_ones() -> None:
     assert layout.claims[0].symbols[-1] == (("t", "vector(N)"),)
 
 
+def test_claims_under_the_same_declarations_carry_them_once() -> None:
+    """Every claim carries its declarations (they are part of its cache key); the claims under the same
+    layers share one copy instead of each rebuilding it, and a block's own layer gives it its own."""
+    body = math("a", "t", "t") + math("b", "2*t", "t + t") + (
+        "  - math:\n      symbols: {t: vector(N)}\n      start: {tex: a, sympy: 't.T*t'}\n"
+        "      steps: [{tex: b, sympy: 'norm2(t)'}]\n")
+    layout, errors = layout_of(body)
+    assert errors == []
+    page = (("t", "real"), ("x", "vector(N)"), ("A", "matrix(N, N)"))
+    first, second, third = layout.claims
+    assert first.symbols == second.symbols == (page,) and first.symbols is second.symbols
+    assert third.symbols == (page, (("t", "vector(N)"),))
+
+
 @pytest.mark.parametrize("bad", ["{eq:nope}", "{eq:other-page#x}"])
 def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> None:
     from mkdocs_derivations.checked import CheckedSpec

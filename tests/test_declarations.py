@@ -92,6 +92,17 @@ def test_invalid_declarations(source: str, column: int, fragment: str) -> None:
     assert info.value.location == Location("spec.yml", 4, column)
 
 
+def test_a_string_parsed_before_gives_the_same_declaration_and_a_faulty_one_its_own_place() -> None:
+    # Successes are shared across pages (parse_declaration keeps them by string); an error is not, so
+    # each place that writes a faulty declaration is named.
+    first = parse_declaration(text("matrix(K, K, symmetric)", line=3))
+    assert parse_declaration(text("matrix(K, K, symmetric)", line=9)) == first == MatrixDecl("K", "K", True)
+    for line in (5, 7):
+        with pytest.raises(SpecError) as info:
+            parse_declaration(text("vector(Q", line))
+        assert info.value.location == Location("spec.yml", line, 9)
+
+
 def test_parse_errors_list_the_valid_forms() -> None:
     with pytest.raises(SpecError, match=r"valid forms: .*vector\(n\).*function\(x\) -> real"):
         parse_declaration(text("tensor(3)"))
@@ -164,6 +175,27 @@ def test_dimension_as_function_argument() -> None:
 def test_matrix_function_argument_is_refused() -> None:
     err = _env_error(layer(A="matrix(n, d)", f="function(A)"))
     assert "column vectors" in err.message
+
+
+class _UnplacedSource:
+    """A YAML scalar stand-in that fails the test when asked where its characters are."""
+
+    @property
+    def positions(self) -> tuple[tuple[int, int], ...] | None:
+        raise AssertionError("a valid declaration was mapped back to its source")
+
+
+def test_valid_declarations_are_not_placed_character_by_character() -> None:
+    """Placing a word of a declaration maps its whole YAML scalar back to the file: only an error needs it."""
+    values = {"x": "vector(n)", "A": "matrix(n, d)", "S": "matrix(k, k, symmetric)", "u": "real",
+              "f": "function(x, u) -> vector(k)", "g": "function(f)"}
+    unplaced = {name: Text(value, Location("spec.yml", 1, 5), source=_UnplacedSource())
+                for name, value in values.items()}
+    env = Environment.from_layers([unplaced])
+    assert env.dims == {"n", "d", "k"} and env.functions == {"f", "g"}
+    with pytest.raises(AssertionError, match="mapped back"):
+        Environment.from_layers([{**unplaced, "h": Text("function(A)", Location("spec.yml", 2, 5),
+                                                       source=_UnplacedSource())}])
 
 
 def test_name_cannot_be_dimension_and_symbol() -> None:

@@ -225,6 +225,7 @@ class _Builder:
         # their layers, so environments and parsed expressions are memoised for the length of one page.
         self._environments: dict[tuple[int, ...], Environment] = {}
         self._parsed: dict[tuple[str, Location, frozenset[str]], Node] = {}
+        self._symbols: dict[tuple[int, ...], tuple[tuple[tuple[str, str], ...], ...]] = {}
         # (definition, environment) pairs already checked: every math block sees every definition before
         # it, and checking them all again per block made a page of 1000 definitions take 8 s to load.
         self._checked_definitions: set[tuple[int, int]] = set()
@@ -327,6 +328,15 @@ class _Builder:
         if key not in self._environments:
             self._environments[key] = Environment.from_layers(layers)
         return self._environments[key]
+
+    def symbols(self, layers: list[dict[str, model.Text]]) -> tuple[tuple[tuple[str, str], ...], ...]:
+        """The declaration strings of ``layers`` as a claim carries them, memoised like the environments:
+        the claims of a block, and mostly of a page, carry the same."""
+        key = tuple(id(layer) for layer in layers)
+        shown = self._symbols.get(key)
+        if shown is None:
+            shown = self._symbols[key] = tuple(tuple((n, t.value) for n, t in layer.items()) for layer in layers)
+        return shown
 
     def parse(self, text: model.Text, env: Environment) -> Node:
         key = (text.value, text.location, env.functions)
@@ -715,7 +725,7 @@ class _Builder:
             kind=kind,
             lhs=lhs_text.value if lhs_text else "",
             rhs=rhs_text.value if rhs_text else "",
-            symbols=tuple(tuple((n, t.value) for n, t in layer.items()) for layer in scope.layers),
+            symbols=self.symbols(scope.layers),
             definitions=tuple((n, t.value) for n, t in scope.definitions),
             cited=tuple(cited),
             sizes=tuple(tuple(sorted(s.items())) for s in (scope.sizes or [])),

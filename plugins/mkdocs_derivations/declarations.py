@@ -121,6 +121,13 @@ class _DeclParser:
             tokens.append(_Token(match.lastgroup, match[match.lastgroup], match.start(match.lastgroup)))
             pos = match.end()
 
+    def check_name(self, tok: _Token, role: str) -> None:
+        """:func:`_check_name` for a word of the declaration, placed only when refused (placing a character
+        of a YAML scalar maps the whole scalar back to the file)."""
+        fault = _name_fault(tok.text, role)
+        if fault is not None:
+            raise SpecError(fault, self.text.at(tok.offset))
+
     def peek(self) -> _Token:
         return self.tokens[self.pos]
 
@@ -191,7 +198,7 @@ class _DeclParser:
             return value
         if tok.kind == "word":
             self.pos += 1
-            _check_name(tok.text, self.text.at(tok.offset), "a dimension")
+            self.check_name(tok, "a dimension")
             return tok.text
         raise self.fail(tok.offset, "expected a dimension (a name like n or a positive integer)")
 
@@ -218,7 +225,7 @@ class _DeclParser:
         args: list[str] = []
         while True:
             tok = self.take("word", what="an argument name")
-            _check_name(tok.text, self.text.at(tok.offset), "an argument")
+            self.check_name(tok, "an argument")
             if tok.text in args:
                 raise self.fail(tok.offset, f"argument `{tok.text}` is repeated", forms=False)
             args.append(tok.text)
@@ -233,20 +240,41 @@ class _DeclParser:
         return FunctionDecl(tuple(args), result)
 
 
-def _check_name(name: str, location: Location, role: str) -> None:
-    """Refuse names that could never be written in an expression, or that a builtin already takes."""
+def _name_fault(name: str, role: str) -> str | None:
+    """Why ``name`` cannot be used as ``role`` name (None if it can): it could never be written in an
+    expression, or a builtin already takes it."""
     if not is_identifier(name) or keyword.iskeyword(name):
-        raise SpecError(f"`{name}` cannot be used as {role} name (start with a letter; use letters, digits "
-                        "and _; no Python keywords)", location)
+        return (f"`{name}` cannot be used as {role} name (start with a letter; use letters, digits and _; no "
+                "Python keywords)")
     if name in RESERVED_NAMES:
-        raise SpecError(f"`{name}` is a builtin function or constant and cannot be used as {role} name",
-                        location)
+        return f"`{name}` is a builtin function or constant and cannot be used as {role} name"
+    return None
+
+
+def _check_name(name: str, location: Location, role: str) -> None:
+    """Refuse, at ``location``, a name that cannot be used as ``role`` name (:func:`_name_fault`)."""
+    fault = _name_fault(name, role)
+    if fault is not None:
+        raise SpecError(fault, location)
+
+
+# Declarations already parsed, by their string: a site's pages declare the same few (`real`, `vector(N)`,
+# `matrix(N, D)`) again and again, and a parsed declaration is immutable and depends on nothing else. Only
+# successes are kept (a faulty string is parsed again, for an error at its own place); bounded, as `mkdocs
+# serve` lives on.
+_PARSED: dict[str, Declaration] = {}
+_MAX_PARSED = 4096
 
 
 def parse_declaration(text: Text) -> Declaration:
     """Parse one declaration string (the value of a ``symbols:`` entry) into its typed form."""
-    check_characters(text, MAX_DECLARATION_LENGTH, "declaration")
-    return _DeclParser(text).declaration()
+    decl = _PARSED.get(text.value)
+    if decl is None:
+        check_characters(text, MAX_DECLARATION_LENGTH, "declaration")
+        decl = _DeclParser(text).declaration()
+        if len(_PARSED) < _MAX_PARSED:
+            _PARSED[text.value] = decl
+    return decl
 
 
 def declaration_shape(decl: ScalarDecl | MatrixDecl) -> tuple[Dim, Dim]:
@@ -336,8 +364,9 @@ class Environment(Mapping[str, Declaration]):
         for name, decl in self._decls.items():
             _check_name(name, self._name_location(name), "a symbol")
             for dim in _declared_dims(decl):
-                if isinstance(dim, str):
-                    _check_name(dim, self._location(name, dim), "a dimension")
+                if isinstance(dim, str) and (fault := _name_fault(dim, "a dimension")) is not None:
+                    # placed only now: placing a word of a declaration maps its whole YAML scalar
+                    raise SpecError(fault, self._location(name, dim))
             if name in self.dims and not isinstance(decl, DimDecl):
                 user = next(other for other, d in self._decls.items() if name in _declared_dims(d))
                 raise SpecError(f"`{name}` is used as a dimension (in `{user}`) and declared as a symbol; "
@@ -356,18 +385,24 @@ class Environment(Mapping[str, Declaration]):
 
     def _validate_function(self, name: str, decl: FunctionDecl) -> None:
         for arg in decl.args:
-            where = self._location(name, arg)
-            target = self._decls.get(arg)
-            if target is None:
-                kind = "a dimension" if arg in self.dims else "not declared"
-                raise SpecError(f"argument `{arg}` of function `{name}` is {kind}; declare it under "
-                                "`symbols:` (a scalar, a vector or another function)", where)
-            if isinstance(target, DimDecl):
-                raise SpecError(f"argument `{arg}` of function `{name}` is a dimension, not a symbol", where)
-            value = target.result if isinstance(target, FunctionDecl) else target
-            if isinstance(value, MatrixDecl) and value.cols != 1:
-                raise SpecError(f"argument `{arg}` of function `{name}` is a {value.rows}x{value.cols} "
-                                "matrix; arguments must be scalars or column vectors", where)
+            fault = self._argument_fault(name, arg)
+            if fault is not None:  # placed only now, as dimensions are in :meth:`_validate`
+                raise SpecError(fault, self._location(name, arg))
+
+    def _argument_fault(self, name: str, arg: str) -> str | None:
+        """Why ``arg`` cannot be an argument of the function ``name`` (None if it can)."""
+        target = self._decls.get(arg)
+        if target is None:
+            kind = "a dimension" if arg in self.dims else "not declared"
+            return (f"argument `{arg}` of function `{name}` is {kind}; declare it under `symbols:` (a scalar, a "
+                    "vector or another function)")
+        if isinstance(target, DimDecl):
+            return f"argument `{arg}` of function `{name}` is a dimension, not a symbol"
+        value = target.result if isinstance(target, FunctionDecl) else target
+        if isinstance(value, MatrixDecl) and value.cols != 1:
+            return (f"argument `{arg}` of function `{name}` is a {value.rows}x{value.cols} matrix; arguments "
+                    "must be scalars or column vectors")
+        return None
 
 
 def find_cycle(graph: Mapping[str, Iterable[str]]) -> list[str] | None:

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Location:
-    """A position in a spec file; line and column are 1-based (0 means unknown)."""
+class Location(NamedTuple):
+    """A position in a spec file; line and column are 1-based (0 means unknown).
+
+    A named tuple, not a frozen dataclass: loading a page makes ~140 of them, and a frozen dataclass took
+    twice as long to make (one ``object.__setattr__`` per field).
+    """
 
     path: str = "<string>"
     line: int = 0
@@ -89,8 +92,15 @@ def step_where(block: str, index: int) -> str:
 
 def unfollowed(path: Path) -> Path:
     """``path`` made absolute by resolving its folder, not the entry itself: a symlinked spec is named where
-    it is, not where it points, and a spec that is a link loop stays a path (``resolve`` raises for it)."""
-    return path.absolute().parent.resolve() / path.name
+    it is, not where it points, and a spec that is a link loop stays a path (``resolve`` raises for it). A
+    folder that is a link loop stays as written too (Python before 3.13 raised RuntimeError for it, which
+    the CLI reported as an internal error): reading the spec says what is wrong with it."""
+    folder = path.absolute().parent
+    try:
+        folder = folder.resolve()
+    except RuntimeError:
+        pass
+    return folder / path.name
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:
@@ -98,7 +108,9 @@ def display_path(path: Path | str, root: Path | None = None) -> str:
     p = Path(path)
     base = root or Path.cwd()
     try:
-        return unfollowed(p).relative_to(base.resolve()).as_posix()
+        # POSIX's getcwd() names the folder without symbolic links or dots: only a given root needs resolving
+        # (resolving the working directory again was a fifth of this function's time, paid once per spec).
+        return unfollowed(p).relative_to(base.resolve() if root else base).as_posix()
     except (ValueError, OSError):
         return p.as_posix()
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import replace
 
 from . import model
 from .errors import Location, SpecError
@@ -83,7 +82,7 @@ def _check_nesting(block: model.TextBlock) -> None:
 def _line(block: model.TextBlock, number: int) -> Location:
     """Where line ``number`` of a block's text is (exact for the usual ``|`` block; folded text is shorter)."""
     location = block.location
-    return replace(location, line=location.line + number, column=1) if number and location.line else location
+    return Location(location.path, location.line + number, 1) if number and location.line else location
 
 
 def _items(spec: model.Spec) -> Iterator[model.TextBlock | model.Scope | model.Step]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -53,6 +53,7 @@ _PREFIX_CHARACTER = re.compile(r"[A-Za-z0-9.-]")
 MAX_PREFIX = 16
 # A footnote definition as Python-Markdown's `footnotes` extension reads it (in code it is none).
 _FOOTNOTE_DEFINITION = re.compile(r"[ ]{0,3}\[\^([^\]]*)\]:")
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
@@ -219,19 +220,20 @@ def _text(node: YNode, what: str, where: str) -> model.Text:
     return _located(scalar)
 
 
-def _located(scalar: YScalar) -> model.Text:
+def _located(scalar: YScalar, key: Location | None = None) -> model.Text:
     """The Text of a string scalar, able to say where each of its characters is written (asked lazily).
 
     Strings longer than any field allows (an expression is at most 2,000 characters) are refused at their
-    start, so mapping their characters would only cost time.
+    start, so mapping their characters would only cost time. ``key`` is where its name is written, for the
+    value of a ``name: value`` entry.
     """
     source = scalar if len(scalar.value) <= _MAX_MAPPED else None
-    return model.Text(scalar.value, scalar.value_location, source=source)
+    return model.Text(scalar.value, scalar.value_location, key, source)
 
 
-def _expression(node: YNode, what: str, where: str) -> model.Text:
+def _expression(node: YNode, what: str, where: str, key: Location | None = None) -> model.Text:
     """An expression string; YAML would turn a plain `no`, `1e3` or `1:30` into something else, so the
-    contributor must quote anything that is not plainly a string."""
+    contributor must quote anything that is not plainly a string. ``key`` as for :func:`_located`."""
     if isinstance(node, YScalar) and not node.is_str:
         if node.plain and node.tag == NULL_TAG and node.value in ("", "~"):
             raise SpecError(f"{what} is empty; write an expression or leave the key out",
@@ -244,7 +246,7 @@ def _expression(node: YNode, what: str, where: str) -> model.Text:
     scalar = _scalar_text(node, what, where)
     if not scalar.value.strip():
         raise SpecError(f"{what} must not be empty", scalar.location, where)
-    return _located(scalar)
+    return _located(scalar, key)
 
 
 def _bool(node: YNode, what: str, where: str) -> bool:
@@ -280,15 +282,15 @@ def _check_footnotes(blocks: list[model.Block], seen: dict[str, Location]) -> No
     for block in blocks:
         if isinstance(block, model.Container):
             _check_footnotes(block.blocks, seen)
-        if not isinstance(block, model.TextBlock):
+        if not isinstance(block, model.TextBlock) or "[^" not in block.markdown:  # no definition to mask
             continue
         for number, line in enumerate(mask_code(block.markdown).split("\n")):
             definition = _FOOTNOTE_DEFINITION.match(line)
             if definition is None:
                 continue
             start = block.location
-            location = replace(start, line=start.line + number,
-                               column=start.column + definition.start(1) - 2) if start.line else start
+            location = Location(start.path, start.line + number,
+                                start.column + definition.start(1) - 2) if start.line else start
             name = definition.group(1)
             first = seen.get(name)
             if first is not None:
@@ -395,7 +397,7 @@ class _Loader:
         result: dict[str, model.Text] = {}
         for name, value in ymap.values.items():
             _identifier(name, ymap.keys[name], "symbol name" if key == "symbols" else "name", where)
-            result[name] = replace(_expression(value, f"`{key}.{name}`", where), key=ymap.keys[name])
+            result[name] = _expression(value, f"`{key}.{name}`", where, ymap.keys[name])
         return result
 
     def sizes(self, node: YNode, where: str) -> list[dict[str, int]]:
@@ -476,7 +478,7 @@ class _Loader:
     def term_fields(self, ymap: YMap, where: str) -> model.Term:
         tex_node = ymap.values["tex"]
         tex = _string(tex_node, "`tex`", where).strip()
-        if re.search(r"\n[ \t]*\n", tex):
+        if _BLANK_LINE.search(tex):
             raise SpecError("`tex` must not contain a blank line (it would end the displayed equation)",
                             tex_node.location, where)
         sympy = _expression(ymap.values["sympy"], "`sympy`", where) if "sympy" in ymap.values else None
