@@ -656,6 +656,54 @@ def test_an_undefined_side_is_never_verified(lhs: str, rhs: str) -> None:
     assert "undefined" in verdict.detail
 
 
+ZERO = "(sin(t)**2 + cos(t)**2 - 1)"  # 0 for every t, which SymPy does not see when it builds the expression
+ZERO_HEAD = HEAD + "  f: function(t)\n  p: positive\n  z: real\nwhere:\n  z: 't/(sin(t)**2 + cos(t)**2 - 1)'\n"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "side", "divisor"), [
+    (f"0*t/{ZERO}", "0", "left", "sin(t)**2 + cos(t)**2 - 1"),  # SymPy cancels 0*z ...
+    (f"t/{ZERO} - t/{ZERO}", "0", "left", "sin(t)**2 + cos(t)**2 - 1"),  # ... z - z ...
+    (f"{ZERO}/{ZERO}", "1", "left", "sin(t)**2 + cos(t)**2 - 1"),  # ... and z/z as it builds the side
+    ("1", f"1 + 0*t/{ZERO}", "right", "sin(t)**2 + cos(t)**2 - 1"),
+    (f"1 + 0*{ZERO}**(-2)", "1", "left", "divides by `sin(t)**2 + cos(t)**2 - 1`"),
+    (f"1 + 0*inv({ZERO})", "1", "left", "divides by `sin(t)**2 + cos(t)**2 - 1`"),
+    (f"log({ZERO}) - log({ZERO})", "0", "left", "takes the logarithm of `sin(t)**2 + cos(t)**2 - 1`"),
+    (f"0*diff(t/{ZERO}, t)", "0", "left", "sin(t)**2 + cos(t)**2 - 1"),
+    ("0*z", "0", "left", "(in the definition of `z`)"),
+    ("diff(z, t) - diff(z, t)", "0", "left", "(in the definition of `z`)"),
+    ("0*t/(t*(t + 1) - t**2 - t)", "0", "left", "t * (t + 1) - t**2 - t"),  # a rational function, too
+    ("0*p/(log(p**2) - 2*log(p))", "0", "left", "log(p**2) - 2 * log(p)"),  # 0 under the assumption
+    ("0/(f*(f + 1) - f**2 - f)", "0", "left", "f * (f + 1) - f**2 - f"),  # with stand-ins for f
+    ("0*t/(atan(t) + atan(1/t) - pi*sign(t)/2)", "0", "left", "atan(t)"),  # 0 wherever it is defined
+    (f"x*t/{ZERO} - x*t/{ZERO}", "0*x", "left", "sin(t)**2 + cos(t)**2 - 1"),  # at every size
+])
+def test_a_side_that_divides_by_a_hidden_zero_is_never_verified(lhs: str, rhs: str, side: str, divisor: str) -> None:
+    """A divisor that is 0 everywhere only by an identity is not folded into zoo, and SymPy cancels it away:
+    0*t/(sin² t + cos² t - 1) = 0 was proved. The step is as undefined as 1/0 = 2/0, and said to be so."""
+    verdict = _verdict_of(lhs, rhs, head=ZERO_HEAD)
+    assert (verdict.status, verdict.method) == ("error", "undefined value"), verdict
+    assert verdict.detail.startswith(f"the {side} side is undefined: it "), verdict.detail
+    assert divisor in verdict.detail and "0 at every point checked" in verdict.detail, verdict.detail
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status", "method"), [
+    ("t/t", "1", "proved", "identical once evaluated"),  # 0 at one point only: "wherever both are defined"
+    ("(t**2 - 1)/(t - 1)", "t + 1", "proved", "arithmetic in a polynomial ring"),
+    ("t/(t**2 + 1)", "t/(1 + t**2)", "proved", "identical once evaluated"),
+    ("(sin(t)**2 + cos(t)**2)/(sin(t)**2 + cos(t)**2)", "1", "proved", "identical once evaluated"),
+    ("t*exp(-1000*t**2)/exp(-1000*t**2)", "t", "proved", "identical once evaluated"),  # tiny, but not 0
+    ("exp(-1000*t**2)/(exp(-1000*t**2) + sin(t)**2 + cos(t)**2 - 1)", "1", "proved",
+     "rewrite(exp) in a polynomial ring"),
+    ("0*t/(sqrt(t**2) - t)", "0", "proved", "identical once evaluated"),  # 0 for t > 0 only
+    ("diff(1/t, t)", "-1/t**2", "proved", "identical once evaluated"),
+    ("diff(f, t)/diff(f, t)", "1", "proved", "identical once evaluated"),
+    ("(x.T*x)/(x.T*x)", "1", "sizes", "identical once evaluated"),
+])
+def test_a_divisor_that_is_not_zero_everywhere_keeps_its_verdict(lhs: str, rhs: str, status: str, method: str) -> None:
+    verdict = _verdict_of(lhs, rhs, head=ZERO_HEAD)
+    assert (verdict.status, verdict.method) == (status, method), verdict
+
+
 def test_an_undefined_definition_makes_its_uses_errors() -> None:
     head = HEAD + "  z: real\nwhere:\n  z: '0/0'\n"
     assert _verdict_of("3 + 0*z", "5 + 0*z", head=head).status == "error"

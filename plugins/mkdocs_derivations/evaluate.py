@@ -71,6 +71,20 @@ class SingularMatrix(EvaluationError):
 
 
 @dataclass(frozen=True)
+class MustNotVanish:
+    """A part of an evaluated expression that has a value only where ``value`` is not 0: a divisor (``/``, a
+    negative power, ``inv`` of a scalar) or the argument of ``log``. SymPy folds a divisor it sees is 0 into
+    zoo, but not one that is 0 only by an identity (sin² + cos² - 1), and it cancels 0·z, z - z and z/z
+    before anyone looks: 0·x/(sin² x + cos² x - 1) = 0 was proved. The verifier asks of each such part
+    whether it is 0 everywhere (``vanishing.py``)."""
+
+    what: str  # "divides by" or "takes the logarithm of"
+    node: Node  # as the contributor wrote it
+    value: Any  # its SymPy value, in the context where it was met (definitions substituted)
+    definition: str | None  # the defined name whose definition it is written in, if any
+
+
+@dataclass(frozen=True)
 class Definition:
     """``name := expr``; ``node`` is evaluated in the same environment as the claim that uses it."""
 
@@ -141,6 +155,36 @@ class Evaluator:
         # Both sides of a step often invert the same matrix (inv(Phi.T*Phi) in every row of a least-squares
         # chain), and at 4×4 one inverse of a product of symbol matrices costs about 6 s.
         self._inverses: dict[sp.ImmutableMatrix, sp.MatrixBase] = {}
+        # What must not be 0 for the values evaluated since the list was last replaced (see MustNotVanish);
+        # a definition's parts are kept with its cached value and counted again at every use of it.
+        self.must_not_vanish: list[MustNotVanish] = []
+        self._parts_of_defined: dict[tuple[str, frozenset[str], frozenset[str]], tuple[MustNotVanish, ...]] = {}
+        self._defining: list[str] = []
+
+    def side(self, node: Node, expand: frozenset[str]) -> tuple[Any, list[MustNotVanish]]:
+        """The value of ``node`` and the parts of it that must not be 0 (:class:`MustNotVanish`)."""
+        outer = self.must_not_vanish
+        self.must_not_vanish = []
+        try:
+            return self.value(node, expand), self.must_not_vanish
+        finally:
+            self.must_not_vanish = outer
+
+    def _must_not_vanish(self, what: str, node: Node, value: Any) -> None:
+        if not isinstance(value, sp.MatrixBase | MatrixExpr) and isinstance(value, sp.Expr):
+            self.must_not_vanish.append(MustNotVanish(what, node, value, self._defining[-1] if self._defining
+                                                      else None))
+
+    def _probe_definition(self, name: str) -> Any:
+        """The value of ``name``'s definition as the assumption probes see it: what it must not divide by is
+        not the current expression's when the name is left opaque there, so it is not recorded (it is when the
+        definition is used)."""
+        outer = self.must_not_vanish
+        self.must_not_vanish = []
+        try:
+            return self.defined(name, self._all_defined - self._enclosing - {name})
+        finally:
+            self.must_not_vanish = outer
 
     def _inverse_once(self, m: sp.MatrixBase) -> sp.MatrixBase:
         """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time)."""
@@ -190,7 +234,7 @@ class Evaluator:
         if not declared or name not in self.definitions:
             return declared
         try:
-            value = self.defined(name, self._all_defined - self._enclosing - {name})
+            value = self._probe_definition(name)
         except Exception:  # noqa: BLE001 - a definition that cannot be evaluated proves nothing
             value = None
         kept = {key: wanted for key, wanted in declared.items()
@@ -233,7 +277,7 @@ class Evaluator:
         if name not in self.definitions:
             return True, decl.symmetric
         try:
-            value = self.defined(name, self._all_defined - self._enclosing - {name})
+            value = self._probe_definition(name)
         except Exception:  # noqa: BLE001 - a definition that cannot be evaluated proves nothing
             return False, False
         return _entries_real(value), decl.symmetric and _provably_symmetric(value)
@@ -292,7 +336,17 @@ class Evaluator:
         # them (a key without them let `g + diff(g, x) = s**2` be proved from a value cached at top level).
         key = (name, expand, self._enclosing)
         if key not in self._defined:
-            self._defined[key] = self.value(self.definitions[name].node, expand)
+            outer = self.must_not_vanish
+            self.must_not_vanish = []
+            self._defining.append(name)
+            try:
+                value = self.value(self.definitions[name].node, expand)
+                self._parts_of_defined[key] = tuple(self.must_not_vanish)
+            finally:
+                self._defining.pop()
+                self.must_not_vanish = outer
+            self._defined[key] = value
+        self.must_not_vanish.extend(self._parts_of_defined[key])
         return self._defined[key]
 
     def substitute(self, value: Any, names_: frozenset[str], expand: frozenset[str]) -> Any:
@@ -365,6 +419,7 @@ class Evaluator:
         if op in ("*", "@"):
             return left * right
         if op == "/":
+            self._must_not_vanish("divides by", node.right, right)
             return left / right
         if isinstance(left, sp.MatrixBase | MatrixExpr):
             if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
@@ -372,6 +427,8 @@ class Evaluator:
             if int(right) < 0 and isinstance(left, sp.MatrixBase):
                 return self._inverse_once(left) ** -int(right)
             return left ** int(right)
+        if getattr(right, "is_negative", None) is True:
+            self._must_not_vanish("divides by", node.left, left)
         return sp.Pow(left, right)
 
     def _variables(self, node: Node) -> tuple[list[Any], frozenset[str]]:
@@ -399,6 +456,8 @@ class Evaluator:
             arg = self.value(args[0], expand)
             if isinstance(arg, sp.MatrixBase | MatrixExpr):
                 raise EvaluationError(f"{name} takes a scalar")
+            if name == "log":
+                self._must_not_vanish("takes the logarithm of", args[0], arg)
             return _UNARY[name](arg)
         if name == "atan2":
             return sp.atan2(self.value(args[0], expand), self.value(args[1], expand))
@@ -422,6 +481,8 @@ class Evaluator:
         if name in ("trace", "det", "inv"):
             m = self.value(args[0], expand)
             if not isinstance(m, sp.MatrixBase | MatrixExpr):  # a 1×1 product already became a scalar
+                if name == "inv":
+                    self._must_not_vanish("divides by", args[0], m)
                 return sp.Integer(1) / m if name == "inv" else m
             if name == "trace":
                 return _doit(sp.Trace(m)) if isinstance(m, MatrixExpr) else m.trace()
