@@ -6,6 +6,8 @@ The cases live in ``tests/corpus/*.yml`` (see ``tests/corpus/README.md``), one `
 * ``false-*.yml``: every ``=`` step is false and must be **refuted** (with a counterexample);
 * ``true-*.yml``: every ``=`` step is true and must be accepted (``proved``, ``proved-all`` or ``sizes``;
   ``numeric`` only for the cases in :data:`NUMERIC_ONLY`, where no symbolic route exists);
+* ``undefined-*.yml``: every ``=`` step has a side with no value anywhere (it divides by something that is
+  0 everywhere) and must be an error, "the left/right side is undefined", never verified nor refuted;
 * ``shape-*.yml``: a false step with a shape mismatch, and ``sizes-*.yml``: a false step with hand-written
   ``sizes`` under which it would pass; both must stop loading with a located error at exactly the
   ``path:line:column`` given in :data:`LOAD_ERRORS`.
@@ -92,7 +94,7 @@ LOAD_ERROR_KINDS = ("shape", "sizes")
 class Case:
     file: str
     label: str
-    expect: str  # "false" or "true"
+    expect: str  # "false", "true" or "undefined"
 
 
 def _math_blocks(blocks: list[model.Block]) -> list[model.MathBlock]:
@@ -112,7 +114,8 @@ def _discover() -> list[Case]:
         expect = path.name.split("-", 1)[0]
         if expect in LOAD_ERROR_KINDS:
             continue
-        assert expect in {"false", "true"}, f"{path.name}: corpus files start with false-, true-, shape- or sizes-"
+        assert expect in {"false", "true", "undefined"}, (
+            f"{path.name}: corpus files start with false-, true-, undefined-, shape- or sizes-")
         for block in _math_blocks(load_spec(path).blocks):
             if not any(step.rel == "=" and not step.given for step in block.steps):
                 continue  # a definition block that cases cite
@@ -190,6 +193,16 @@ def test_true_step_is_accepted(results: Results, case: Case) -> None:
     assert verdict.status in allowed, f"{case.file} [{case.label}] was not accepted: {_describe(verdict)}"
     if case.label in EXPECTED_NOTES:
         assert verdict.notes == EXPECTED_NOTES[case.label]
+
+
+@pytest.mark.parametrize("case", _params("undefined"))
+def test_undefined_side_is_an_error(results: Results, case: Case) -> None:
+    spec = results.specs[case.file]
+    assert not spec.errors, [str(e) for e in spec.errors]
+    verdict = results.verdicts[case.label]
+    assert (verdict.status, verdict.method) == ("error", "undefined value"), (
+        f"{case.file} [{case.label}] was not found undefined: {_describe(verdict)}")
+    assert verdict.detail.startswith(("the left side is undefined", "the right side is undefined")), verdict.detail
 
 
 # Shape errors inside the start term itself (not between the two sides), named `start`.
