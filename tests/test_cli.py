@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shlex
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
@@ -798,3 +799,34 @@ def test_the_junit_report_never_replaces_a_spec(tmp_path: Path, monkeypatch: pyt
     assert (captured.out, captured.err) == ("", "cannot write the JUnit report to a.yml: it is named like a spec "
                                                 "(.yml, .yaml), and would replace one or become one\n")
     assert spec.read_text() == GOOD
+
+
+def test_a_ctrl_c_while_the_command_line_is_imported_is_an_interrupt_not_a_traceback(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The console script enters through `launch`, which imports the command line (about 150 ms) inside a
+    guard: a Ctrl-C then exits 130 with the usual line, as one during the check does."""
+    import importlib.abc
+
+    from mkdocs_derivations import launch
+
+    class Interrupting(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None, target: object = None) -> None:
+            if name == "mkdocs_derivations.cli":
+                raise KeyboardInterrupt
+            return None
+
+    monkeypatch.delitem(sys.modules, "mkdocs_derivations.cli")
+    monkeypatch.setattr(sys, "meta_path", [Interrupting(), *sys.meta_path])
+    assert launch.main() == 130
+    assert capsys.readouterr().err == "mkdocs-derivations: interrupted\n"
+
+
+def test_the_launcher_runs_the_command_line(monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from mkdocs_derivations import launch
+
+    monkeypatch.setattr(sys, "argv", ["mkdocs-derivations", "--help"])
+    with pytest.raises(SystemExit) as stopped:
+        launch.main()
+    assert stopped.value.code == 0
+    assert capsys.readouterr().out.startswith("usage: mkdocs-derivations")

@@ -70,7 +70,7 @@ def test_the_wheel_holds_the_package_its_assets_and_its_entry_points(
     info = next(name.rsplit("/", 1)[0] for name in names if name.endswith(".dist-info/METADATA"))
     entry_points = wheel.read(f"{info}/entry_points.txt").decode()
     assert "derivations = mkdocs_derivations.plugin:DerivationsPlugin" in entry_points
-    assert "mkdocs-derivations = mkdocs_derivations.cli:main" in entry_points
+    assert "mkdocs-derivations = mkdocs_derivations.launch:main" in entry_points
     metadata = wheel.read(f"{info}/METADATA").decode()
     assert "Requires-Dist: django-static-mathjax==3.2.2.1" in metadata  # the MathJax the site serves
     # An SPDX licence expression: setuptools refuses the older `license = {text = ...}` from 2027-02-18.

@@ -24,6 +24,7 @@ from .checked import CheckedSpec, claim_message, describe_claim
 from .checking import Checker, find_specs, named_like_spec
 from .claims import Claim, Row
 from .errors import SpecError, unfollowed
+from .launch import EXIT_INTERRUPTED  # not a spec's fault: the shell's code for a command stopped by Ctrl-C
 from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
@@ -40,7 +41,6 @@ from .printable import json_printable, printable
 from .verdict import BADGES, FAILING, Verdict
 
 EXIT_OK, EXIT_FAILED, EXIT_LOAD = 0, 1, 2
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C: not a spec's fault
 STRICT_FAILING = FAILING | {"unchecked", "numeric"}
 
 
