@@ -24,7 +24,7 @@ from .checked import CheckedSpec, claim_message, describe_claim
 from .checking import Checker, find_specs, named_like_spec
 from .claims import Claim, Row
 from .errors import SpecError, unfollowed
-from .launch import EXIT_INTERRUPTED  # not a spec's fault: the shell's code for a command stopped by Ctrl-C
+from .launch import interrupted  # exit 130, not a spec's fault: the shell's code for a Ctrl-C
 from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
@@ -445,8 +445,7 @@ def main(argv: list[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except KeyboardInterrupt:
-        _line(sys.stderr, "mkdocs-derivations: interrupted")
-        return EXIT_INTERRUPTED
+        return interrupted()
     except Exception as err:  # noqa: BLE001 - an internal crash must never look like a green run
         _line(sys.stderr, f"mkdocs-derivations: internal error: {type(err).__name__}: {err}")
         return EXIT_LOAD

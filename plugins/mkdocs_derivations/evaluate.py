@@ -22,7 +22,8 @@ scalar with respect to an n-vector is a 1×n row.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import contextlib
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -163,10 +164,16 @@ class Evaluator:
 
     def side(self, node: Node, expand: frozenset[str]) -> tuple[Any, list[MustNotVanish]]:
         """The value of ``node`` and the parts of it that must not be 0 (:class:`MustNotVanish`)."""
+        with self._parts_apart() as parts:
+            return self.value(node, expand), parts
+
+    @contextlib.contextmanager
+    def _parts_apart(self) -> Iterator[list[MustNotVanish]]:
+        """Collect the parts met inside the block in a list of their own (yielded), not the caller's."""
         outer = self.must_not_vanish
         self.must_not_vanish = []
         try:
-            return self.value(node, expand), self.must_not_vanish
+            yield self.must_not_vanish
         finally:
             self.must_not_vanish = outer
 
@@ -179,12 +186,8 @@ class Evaluator:
         """The value of ``name``'s definition as the assumption probes see it: what it must not divide by is
         not the current expression's when the name is left opaque there, so it is not recorded (it is when the
         definition is used)."""
-        outer = self.must_not_vanish
-        self.must_not_vanish = []
-        try:
+        with self._parts_apart():
             return self.defined(name, self._all_defined - self._enclosing - {name})
-        finally:
-            self.must_not_vanish = outer
 
     def _inverse_once(self, m: sp.MatrixBase) -> sp.MatrixBase:
         """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time)."""
@@ -336,15 +339,13 @@ class Evaluator:
         # them (a key without them let `g + diff(g, x) = s**2` be proved from a value cached at top level).
         key = (name, expand, self._enclosing)
         if key not in self._defined:
-            outer = self.must_not_vanish
-            self.must_not_vanish = []
             self._defining.append(name)
             try:
-                value = self.value(self.definitions[name].node, expand)
-                self._parts_of_defined[key] = tuple(self.must_not_vanish)
+                with self._parts_apart() as parts:
+                    value = self.value(self.definitions[name].node, expand)
+                self._parts_of_defined[key] = tuple(parts)
             finally:
                 self._defining.pop()
-                self.must_not_vanish = outer
             self._defined[key] = value
         self.must_not_vanish.extend(self._parts_of_defined[key])
         return self._defined[key]

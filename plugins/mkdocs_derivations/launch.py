@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 
-#: 128 + SIGINT, as a shell reports a command stopped by Ctrl-C (``cli`` exits with the same).
+#: 128 + SIGINT, as a shell reports a command stopped by Ctrl-C.
 EXIT_INTERRUPTED = 130
 
 
@@ -17,6 +17,11 @@ def main() -> int:
     try:
         from .cli import main as run
     except KeyboardInterrupt:
-        sys.stderr.write("mkdocs-derivations: interrupted\n")
-        return EXIT_INTERRUPTED
+        return interrupted()
     return run()
+
+
+def interrupted() -> int:
+    """Say that the command was interrupted, on standard error, and return its exit code."""
+    sys.stderr.write("mkdocs-derivations: interrupted\n")
+    return EXIT_INTERRUPTED

@@ -48,7 +48,6 @@ def files_to_copy() -> list[tuple[Path, str]]:
     return [(root / rel, f"{SITE_FOLDER}/{rel}") for rel in wanted]
 
 
-
 # The file names of MathJax's combined components (3: tex-chtml.js, tex-mml-chtml.js, tex-svg-full.js, ...)
 # and of MathJax 2's loader (MathJax.js?config=...), wherever they are served from.
 _MATHJAX_SCRIPT = re.compile(r"(?:^|/)(?:(?:tex|mml)-(?:mml-)?(?:chtml|svg)(?:-full)?(?:-speech)?(?:\.min)?\.js"
