@@ -676,6 +676,10 @@ ZERO_HEAD = HEAD + "  f: function(t)\n  p: positive\n  z: real\nwhere:\n  z: 't/
     ("0/(f*(f + 1) - f**2 - f)", "0", "left", "f * (f + 1) - f**2 - f"),  # with stand-ins for f
     ("0*t/(atan(t) + atan(1/t) - pi*sign(t)/2)", "0", "left", "atan(t)"),  # 0 wherever it is defined
     (f"x*t/{ZERO} - x*t/{ZERO}", "0*x", "left", "sin(t)**2 + cos(t)**2 - 1"),  # at every size
+    (f"0*t*tan(pi/2 + {ZERO})", "0", "left", "takes the tangent of `pi / 2 + (sin(t)**2"),  # a pole everywhere
+    ("1", f"1 + 0*tanh(I*pi/2 + {ZERO})", "right", "whose hyperbolic cosine"),
+    ("0*det(inv(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]])))", "0", "left", "whose determinant"),
+    ("0*det(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]])**-2)", "0", "left", "inverts `Matrix("),
 ])
 def test_a_side_that_divides_by_a_hidden_zero_is_never_verified(lhs: str, rhs: str, side: str, divisor: str) -> None:
     """A divisor that is 0 everywhere only by an identity is not folded into zoo, and SymPy cancels it away:
@@ -698,10 +702,20 @@ def test_a_side_that_divides_by_a_hidden_zero_is_never_verified(lhs: str, rhs: s
     ("diff(1/t, t)", "-1/t**2", "proved", "identical once evaluated"),
     ("diff(f, t)/diff(f, t)", "1", "proved", "identical once evaluated"),
     ("(x.T*x)/(x.T*x)", "1", "sizes", "identical once evaluated"),
+    ("tan(t)*cos(t)", "sin(t)", "proved", "rewrite(exp) in a polynomial ring"),  # cos t is 0 at some points only
+    ("det(inv(Matrix([[sin(t), 0], [0, 1]])))", "1/sin(t)", "proved", "identical once evaluated"),
 ])
 def test_a_divisor_that_is_not_zero_everywhere_keeps_its_verdict(lhs: str, rhs: str, status: str, method: str) -> None:
     verdict = _verdict_of(lhs, rhs, head=ZERO_HEAD)
     assert (verdict.status, verdict.method) == (status, method), verdict
+
+
+def test_a_matrix_singular_only_by_an_identity_is_said_to_be_singular() -> None:
+    """SymPy's inverse finds the determinant sin² t + cos² t - 1 is 0 and raises its own ValueError, which
+    reached the page as "could not be checked: ValueError: Matrix det == 0; not invertible."."""
+    verdict = _verdict_of("0*inv(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]]))", "zeros(2, 2)", head=ZERO_HEAD)
+    assert verdict.status == "error" and verdict.detail.startswith("the matrix is singular at this size (2×2)"), \
+        verdict
 
 
 def test_an_undefined_definition_makes_its_uses_errors() -> None:

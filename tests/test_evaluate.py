@@ -68,7 +68,9 @@ def test_a_determinant_that_is_non_zero_at_one_rational_point_proves_invertibili
         _inverse(singular)
     f = sp.Function("f")
     assert not _invertible_at_a_point(sp.Matrix([[f(a)]]))  # no rational value at a point: exact path
-    assert _inverse(sp.Matrix([[f(a)]])) == sp.Matrix([[1 / f(a)]])
+    # ... and that determinant comes back, for the caller to test for a hidden 0 (vanishing.py)
+    assert _inverse(sp.Matrix([[f(a)]])) == (sp.Matrix([[1 / f(a)]]), f(a))
+    assert _inverse(sp.Matrix([[a, 1], [1, a]]))[1] is None  # certified at a rational point: nothing to test
 
 
 def test_the_probe_values_meet_the_declarations() -> None:

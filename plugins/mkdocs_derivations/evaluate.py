@@ -56,6 +56,12 @@ _UNARY = {
     "Abs": sp.Abs, "sign": _sign,
 }
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
+# Functions with poles: (its name in messages, the function of the argument that must not be 0 there, what
+# that is called). tanh's are at complex arguments only (cosh z = 0 at z = iπ/2).
+_POLES = {
+    "tan": ("tangent", sp.cos, "cosine"),
+    "tanh": ("hyperbolic tangent", sp.cosh, "hyperbolic cosine"),
+}
 
 
 class Unsupported(Exception):
@@ -74,15 +80,17 @@ class SingularMatrix(EvaluationError):
 @dataclass(frozen=True)
 class MustNotVanish:
     """A part of an evaluated expression that has a value only where ``value`` is not 0: a divisor (``/``, a
-    negative power, ``inv`` of a scalar) or the argument of ``log``. SymPy folds a divisor it sees is 0 into
-    zoo, but not one that is 0 only by an identity (sin² + cos² - 1), and it cancels 0·z, z - z and z/z
-    before anyone looks: 0·x/(sin² x + cos² x - 1) = 0 was proved. The verifier asks of each such part
-    whether it is 0 everywhere (``vanishing.py``)."""
+    negative power, ``inv`` of a scalar), the argument of ``log``, the cosine of the argument of ``tan``, or
+    the determinant of a matrix inverted at a concrete size. SymPy folds a divisor it sees is 0 into zoo,
+    but not one that is 0 only by an identity (sin² + cos² - 1), and it cancels 0·z, z - z and z/z before
+    anyone looks: 0·x/(sin² x + cos² x - 1) = 0 was proved, and so was 0·tan(π/2 + sin² x + cos² x - 1) = 0.
+    The verifier asks of each such part whether it is 0 everywhere (``vanishing.py``)."""
 
-    what: str  # "divides by" or "takes the logarithm of"
+    what: str  # "divides by", "takes the logarithm of", "takes the tangent of", "inverts"
     node: Node  # as the contributor wrote it
     value: Any  # its SymPy value, in the context where it was met (definitions substituted)
     definition: str | None  # the defined name whose definition it is written in, if any
+    whose: str | None = None  # what of ``node`` ``value`` is, when not ``node`` itself: "cosine", "determinant"
 
 
 @dataclass(frozen=True)
@@ -177,10 +185,10 @@ class Evaluator:
         finally:
             self.must_not_vanish = outer
 
-    def _must_not_vanish(self, what: str, node: Node, value: Any) -> None:
+    def _must_not_vanish(self, what: str, node: Node, value: Any, whose: str | None = None) -> None:
         if not isinstance(value, sp.MatrixBase | MatrixExpr) and isinstance(value, sp.Expr):
             self.must_not_vanish.append(MustNotVanish(what, node, value, self._defining[-1] if self._defining
-                                                      else None))
+                                                      else None, whose))
 
     def _probe_definition(self, name: str) -> Any:
         """The value of ``name``'s definition as the assumption probes see it: what it must not divide by is
@@ -189,12 +197,16 @@ class Evaluator:
         with self._parts_apart():
             return self.defined(name, self._all_defined - self._enclosing - {name})
 
-    def _inverse_once(self, m: sp.MatrixBase) -> sp.MatrixBase:
-        """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time)."""
+    def _inverse_once(self, node: Node, m: sp.MatrixBase) -> sp.MatrixBase:
+        """:func:`_inverse`, once per distinct matrix of this evaluator (a singular one raises each time); a
+        determinant that only the symbolic computation found non-zero must not vanish (``node`` is the matrix
+        as written), at every use."""
         key = m.as_immutable()
         if key not in self._inverses:
             self._inverses[key] = _inverse(m)
-        return self._inverses[key]
+        inverse, det = self._inverses[key]
+        self._must_not_vanish("inverts", node, det, whose="determinant")
+        return inverse
 
     # ----- symbols -------------------------------------------------------------------------------------
     def _dim(self, dim: str | int) -> Any:
@@ -426,7 +438,7 @@ class Evaluator:
             if not (isinstance(right, sp.Integer) or (isinstance(right, int))):
                 raise EvaluationError("a matrix can only be raised to an integer power")
             if int(right) < 0 and isinstance(left, sp.MatrixBase):
-                return self._inverse_once(left) ** -int(right)
+                return self._inverse_once(node.left, left) ** -int(right)
             return left ** int(right)
         if getattr(right, "is_negative", None) is True:
             self._must_not_vanish("divides by", node.left, left)
@@ -459,6 +471,9 @@ class Evaluator:
                 raise EvaluationError(f"{name} takes a scalar")
             if name == "log":
                 self._must_not_vanish("takes the logarithm of", args[0], arg)
+            elif name in _POLES:
+                self._must_not_vanish(f"takes the {_POLES[name][0]} of", args[0], _POLES[name][1](arg),
+                                      whose=_POLES[name][2])
             return _UNARY[name](arg)
         if name == "atan2":
             return sp.atan2(self.value(args[0], expand), self.value(args[1], expand))
@@ -489,7 +504,7 @@ class Evaluator:
                 return _doit(sp.Trace(m)) if isinstance(m, MatrixExpr) else m.trace()
             if name == "det":  # Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product
                 return _doit(sp.Determinant(m)) if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
-            return m.I if isinstance(m, MatrixExpr) else self._inverse_once(m)
+            return m.I if isinstance(m, MatrixExpr) else self._inverse_once(args[0], m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
             return self._apply(name, decl, [self.value(a, expand) for a in args])
@@ -516,7 +531,8 @@ class Evaluator:
         if not isinstance(m, sp.MatrixBase):
             return None
         det = m.det(method="berkowitz")  # the answer needs it anyway: computed once, for both uses
-        _refuse_singular(m, lambda: sp.expand(det))
+        if _refuse_singular(m, lambda: sp.expand(det)) is not None:
+            self._must_not_vanish("inverts", inner, det, whose="determinant")
         return det ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
@@ -615,21 +631,30 @@ def undefined(value: Any) -> bool:
     return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds))
 
 
-def _inverse(m: sp.MatrixBase) -> sp.MatrixBase:
-    """``inv(M)`` and ``M**-k`` at a concrete size: a singular matrix is the step's problem, said as such
-    (SymPy's own ValueError was reported as an internal error)."""
-    _refuse_singular(m, m.det)
-    return m.inv()
+def _inverse(m: sp.MatrixBase) -> tuple[sp.MatrixBase, Any]:
+    """``inv(M)`` and ``M**-k`` at a concrete size, with the determinant :func:`_refuse_singular` computed
+    (or None): a singular matrix is the step's problem, said as such (SymPy's own ValueError was reported as
+    an internal error, and is still what SymPy raises for a determinant that is 0 only by an identity)."""
+    det = _refuse_singular(m, m.det)
+    try:
+        return m.inv(), det
+    except ValueError:
+        raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})") from None
 
 
-def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> None:
+def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> Any:
     """Raise unless ``m`` is square and invertible: a non-zero determinant at a rational point
-    (:func:`_invertible_at_a_point`) settles it, else ``det()`` (the slow symbolic determinant) must not be
-    0."""
+    (:func:`_invertible_at_a_point`) settles it (None is returned), else ``det()`` (the slow symbolic
+    determinant) must not be 0, and is returned: it may still be 0 by an identity SymPy does not apply, so
+    the caller records it as a part that must not vanish."""
     if not m.is_square:
         raise EvaluationError(f"only a square matrix can be inverted; this one is {m.rows}×{m.cols}")
-    if not _invertible_at_a_point(m) and det() == 0:
+    if _invertible_at_a_point(m):
+        return None
+    value = det()
+    if value == 0:
         raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+    return value
 
 
 def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:

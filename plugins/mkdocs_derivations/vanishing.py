@@ -1,4 +1,5 @@
-"""Whether a divisor (or the argument of a logarithm) is 0 everywhere, so that a side has no value at all.
+"""Whether a divisor (or the argument of a logarithm, the cosine of a tangent's argument, the determinant of an
+inverted matrix) is 0 everywhere, so that a side has no value at all.
 
 Why: SymPy folds a divisor it sees is 0 into zoo, which the verifier refuses, but not one that is 0 only by
 an identity (``sin(x)**2 + cos(x)**2 - 1``, ``x*(x + 1) - x**2 - x``), and it cancels ``0*z``, ``z - z`` and
@@ -127,6 +128,10 @@ def message(side: str, part: MustNotVanish) -> str:
     evaluated = sp.sstr(part.value)
     # SymPy's form only where it says more: a defined name substituted, a derivative worked out.
     hidden = [name for name in names(part.node) if not re.search(rf"\b{re.escape(name)}\b", evaluated)]
-    also = f", which is `{evaluated}`," if hidden else ""
-    return (f"the {side} side is undefined: it {part.what} `{written}`{where}{also} and that is 0 at every point "
-            "checked, so the side has no value anywhere")
+    if part.whose:  # the value is the argument's cosine, the matrix's determinant: it names it
+        also = f" (`{evaluated}`)" if hidden else ""
+        zero = f", whose {part.whose}{also} is 0 at every point checked"
+    else:
+        also = f", which is `{evaluated}`," if hidden else ""
+        zero = f"{also} and that is 0 at every point checked"
+    return f"the {side} side is undefined: it {part.what} `{written}`{where}{zero}, so the side has no value anywhere"
