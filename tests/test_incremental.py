@@ -475,5 +475,16 @@ def test_loading_holds_the_cycle_collector_and_gives_it_back(site: sitegen.Site,
         with pytest.raises(RuntimeError), checking.collector_paused():
             raise RuntimeError("a load that fails")
         assert gc.isenabled()
+
+        def stop(*_: object) -> None:
+            raise RuntimeError("a check that ends half-way, with specs left to load")
+
+        fresh = _checker(tmp_path / "other-cache")  # its claims are all misses, so `stop` is called
+        try:
+            with pytest.raises(RuntimeError, match="half-way"):
+                fresh.check_paths(site.spec_paths(), progress=stop)
+            assert gc.isenabled()  # at once, not when the loading generator is garbage-collected
+        finally:
+            fresh.close()
     finally:
         checker.close()
