@@ -1283,6 +1283,18 @@ def test_a_jump_at_a_zero_sympy_does_not_recognise_has_no_value_at_that_point() 
     assert not rational_points._certainly_nonzero(sympy.sign(h), sympy.S.Zero)
 
 
+def test_a_jump_that_sympy_folds_as_it_substitutes_is_looked_at_first() -> None:
+    """SymPy decides sign(sinh(z)) from a low-precision evaluation while it substitutes the point, so nothing
+    was left to look at: sign(sinh(sin² x + cos² x - 1)) = 0, true, was refuted "at x = 89/33: left side = -1"."""
+    hidden = sympy.sinh(sympy.sin(x) ** 2 + sympy.cos(x) ** 2 - 1)
+    point = {x: sympy.Rational(89, 33)}
+    assert sympy.sign(hidden).xreplace(point) == -1  # what SymPy makes of it
+    assert sampling.evaluate(sympy.sign(hidden), point, 15) is None
+    shown = sampling.evaluate(sympy.sign(hidden + x), point, 15)  # certainly positive: a value as before
+    assert shown is not None and shown.approx == 1
+    assert decide(sympy.sign(hidden), sympy.S.Zero).status != "refuted"
+
+
 def test_a_complex_symbol_is_sampled_at_the_non_real_roots_of_a_jump_argument() -> None:
     """|sign(z² + 1)| = 1 is false at z = ±i only, and real roots never reach it; a real symbol gets none."""
     w = symbols("w")  # complex

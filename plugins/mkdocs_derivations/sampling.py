@@ -839,6 +839,8 @@ def evaluate(expr: sympy.Expr, point: Point, digits: int, *, simplify: bool = Tr
     (depending on the hash seed) the side becomes exactly 0.
     """
     if simplify:
+        if not _steps_decided_before_evaluation(expr, point, digits):
+            return None
         exact = expr.xreplace(point)
     else:
         with sympy.evaluate(False):
@@ -878,6 +880,20 @@ def _steps_decided(exact: sympy.Expr, digits: int) -> bool:
     + cos(x + 4pi/3)``) read the rounding noise as 1 and refuted a true step (red team). Such a point has
     no reliable value and is skipped."""
     return all(_zero_or_certain(step.args[0], digits) for step in exact.atoms(*_STEPS))
+
+
+def _steps_decided_before_evaluation(expr: sympy.Expr, point: Point, digits: int) -> bool:
+    """:func:`_steps_decided` for the jumps of ``expr`` as written, their arguments taken at ``point``: SymPy's
+    automatic evaluation folds ``sign`` of a number as it substitutes, deciding its sign from a low-precision
+    evaluation, so no jump is left to look at afterwards. ``sign(sinh(sin(x)**2 + cos(x)**2 - 1)) = 0``
+    (true: the argument is 0 everywhere) was refuted "at x = 89/33: left side = -1"."""
+    return all(_zero_or_certain(step.args[0].xreplace(point), digits) for step in _steps_of(expr))
+
+
+@functools.lru_cache(maxsize=256)
+def _steps_of(expr: sympy.Expr) -> frozenset[sympy.Expr]:
+    """The jumps of ``expr`` (one walk per expression: it is evaluated at every sample point)."""
+    return frozenset(expr.atoms(*_STEPS))
 
 
 def _zero_or_certain(value: sympy.Basic, digits: int) -> bool:
