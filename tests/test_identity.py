@@ -1293,6 +1293,8 @@ def test_a_jump_that_sympy_folds_as_it_substitutes_is_looked_at_first() -> None:
     shown = sampling.evaluate(sympy.sign(hidden + x), point, 15)  # certainly positive: a value as before
     assert shown is not None and shown.approx == 1
     assert decide(sympy.sign(hidden), sympy.S.Zero).status != "refuted"
+    with pytest.raises(sampling.NotNumeric):  # a jump of no number at all still says why, as before
+        sampling.evaluate(sympy.sign(sympy.Function("f")(x)), point, 15)
 
 
 def test_a_complex_symbol_is_sampled_at_the_non_real_roots_of_a_jump_argument() -> None:

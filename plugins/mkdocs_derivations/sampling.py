@@ -886,8 +886,15 @@ def _steps_decided_before_evaluation(expr: sympy.Expr, point: Point, digits: int
     """:func:`_steps_decided` for the jumps of ``expr`` as written, their arguments taken at ``point``: SymPy's
     automatic evaluation folds ``sign`` of a number as it substitutes, deciding its sign from a low-precision
     evaluation, so no jump is left to look at afterwards. ``sign(sinh(sin(x)**2 + cos(x)**2 - 1)) = 0``
-    (true: the argument is 0 everywhere) was refuted "at x = 89/33: left side = -1"."""
-    return all(_zero_or_certain(step.args[0].xreplace(point), digits) for step in _steps_of(expr))
+    (true: the argument is 0 everywhere) was refuted "at x = 89/33: left side = -1". An argument that is not a
+    number at the point is left to the rest of :func:`evaluate`, which says why (:class:`NotNumeric`)."""
+    for step in _steps_of(expr):
+        arg = step.args[0].xreplace(point)
+        if arg.free_symbols or has_non_numeric(arg):
+            continue
+        if not _zero_or_certain(arg, digits):
+            return False
+    return True
 
 
 @functools.lru_cache(maxsize=256)
