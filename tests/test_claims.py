@@ -710,6 +710,30 @@ def test_a_divisor_that_is_not_zero_everywhere_keeps_its_verdict(lhs: str, rhs: 
     assert (verdict.status, verdict.method) == (status, method), verdict
 
 
+ATAN_ZERO = "(atan(1/2) + atan(1/3) - pi/4)"  # 0, which SymPy neither sees nor can evaluate to a certain digit
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    (f"sign(sinh({ATAN_ZERO}))*t", "0"),  # SymPy made the left side -t, and the true step was refuted
+    (f"atan2(sinh({ATAN_ZERO}), -1)*t", "pi*t"),  # ... -pi*t
+    (f"atan2(1, sinh({ATAN_ZERO}))*t", "pi*t/2"),
+])
+def test_a_jump_at_a_number_too_close_to_0_to_decide_is_not_decided(lhs: str, rhs: str) -> None:
+    """SymPy folds sign and atan2 of a number as it builds the side, deciding from rounding noise."""
+    verdict = _verdict_of(lhs, rhs)
+    assert verdict.status == "error" and "too close to 0 to decide" in verdict.detail, verdict
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status"), [
+    ("sign(pi - 3)*t", "t", "proved"),
+    ("sign(sqrt(2) - 1 - 1/1000000000000)*t", "t", "proved"),
+    ("atan2(sqrt(3), 1)*t", "pi*t/3", "proved"),
+    ("atan2(0, -1)*t", "pi*t", "proved"),
+])
+def test_a_jump_at_a_number_certainly_not_0_is_decided(lhs: str, rhs: str, status: str) -> None:
+    assert _verdict_of(lhs, rhs).status == status
+
+
 def test_a_matrix_singular_only_by_an_identity_is_said_to_be_singular() -> None:
     """SymPy's inverse finds the determinant sin² t + cos² t - 1 is 0 and raises its own ValueError, which
     reached the page as "could not be checked: ValueError: Matrix det == 0; not invertible."."""

@@ -34,8 +34,28 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr import DIMENSION_BUILTINS
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
-from .sampling import consistent
+from .sampling import certainly_nonzero, consistent
 from .shapes import MAX_DERIVATIVE_ORDER
+
+
+def _refuse_undecided_jump(name: str, arg: Any) -> None:
+    """Raise unless ``arg``, an argument of a function that jumps where it is 0 (``sign``, ``atan2``), is not a
+    number, is exactly 0, or is a number certainly not 0.
+
+    Why: SymPy folds ``sign`` of a number as the expression is built, deciding its sign from a low-precision
+    evaluation, and a 0 it does not recognise comes out as noise with a sign: ``sign(sinh(atan(1/2) + atan(1/3)
+    - pi/4))*x`` became ``-x`` and the true step ``... = 0`` was refuted "at x = 89/33". No sample point can
+    correct that afterwards: the jump is gone from the expression."""
+    if not isinstance(arg, sp.Expr) or not arg.is_number or isinstance(arg, sp.Rational):
+        return
+    if arg.is_zero is True or certainly_nonzero(arg, _JUMP_DIGITS):
+        return
+    raise EvaluationError(f"the argument `{sp.sstr(arg)}` of {name} is a number that is 0 or too close to 0 to "
+                          f"decide with {_JUMP_DIGITS} certain digits, so the side of 0 it is on (where {name} "
+                          "jumps) is not known")
+
+
+_JUMP_DIGITS = 15
 
 
 def _sign(arg: Any) -> Any:
@@ -471,12 +491,17 @@ class Evaluator:
                 raise EvaluationError(f"{name} takes a scalar")
             if name == "log":
                 self._must_not_vanish("takes the logarithm of", args[0], arg)
+            elif name == "sign":
+                _refuse_undecided_jump(name, arg)
             elif name in _POLES:
                 self._must_not_vanish(f"takes the {_POLES[name][0]} of", args[0], _POLES[name][1](arg),
                                       whose=_POLES[name][2])
             return _UNARY[name](arg)
         if name == "atan2":
-            return sp.atan2(self.value(args[0], expand), self.value(args[1], expand))
+            y, x = self.value(args[0], expand), self.value(args[1], expand)
+            for part in (y, x):
+                _refuse_undecided_jump(name, part)
+            return sp.atan2(y, x)
         if name in ("Derivative", "diff"):
             return self._derivative(node, expand)
         if name in ("jacobian", "grad"):
