@@ -10,9 +10,10 @@ expression parser it imports no SymPy, so a page's declarations are checked befo
 
 from __future__ import annotations
 
+import functools
 import keyword
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
@@ -121,13 +122,6 @@ class _DeclParser:
             tokens.append(_Token(match.lastgroup, match[match.lastgroup], match.start(match.lastgroup)))
             pos = match.end()
 
-    def check_name(self, tok: _Token, role: str) -> None:
-        """:func:`_check_name` for a word of the declaration, placed only when refused (placing a character
-        of a YAML scalar maps the whole scalar back to the file)."""
-        fault = _name_fault(tok.text, role)
-        if fault is not None:
-            raise SpecError(fault, self.text.at(tok.offset))
-
     def peek(self) -> _Token:
         return self.tokens[self.pos]
 
@@ -198,7 +192,7 @@ class _DeclParser:
             return value
         if tok.kind == "word":
             self.pos += 1
-            self.check_name(tok, "a dimension")
+            _check_name(tok.text, "a dimension", functools.partial(self.text.at, tok.offset))
             return tok.text
         raise self.fail(tok.offset, "expected a dimension (a name like n or a positive integer)")
 
@@ -225,7 +219,7 @@ class _DeclParser:
         args: list[str] = []
         while True:
             tok = self.take("word", what="an argument name")
-            self.check_name(tok, "an argument")
+            _check_name(tok.text, "an argument", functools.partial(self.text.at, tok.offset))
             if tok.text in args:
                 raise self.fail(tok.offset, f"argument `{tok.text}` is repeated", forms=False)
             args.append(tok.text)
@@ -240,22 +234,18 @@ class _DeclParser:
         return FunctionDecl(tuple(args), result)
 
 
-def _name_fault(name: str, role: str) -> str | None:
-    """Why ``name`` cannot be used as ``role`` name (None if it can): it could never be written in an
-    expression, or a builtin already takes it."""
+def _check_name(name: str, role: str, place: Location | Callable[[], Location]) -> None:
+    """Refuse a name that could never be written in an expression, or that a builtin already takes, at
+    ``place`` (a function giving it is called only for a refused name: placing a word of a declaration maps
+    its whole YAML scalar back to the file)."""
+    fault = None
     if not is_identifier(name) or keyword.iskeyword(name):
-        return (f"`{name}` cannot be used as {role} name (start with a letter; use letters, digits and _; no "
-                "Python keywords)")
-    if name in RESERVED_NAMES:
-        return f"`{name}` is a builtin function or constant and cannot be used as {role} name"
-    return None
-
-
-def _check_name(name: str, location: Location, role: str) -> None:
-    """Refuse, at ``location``, a name that cannot be used as ``role`` name (:func:`_name_fault`)."""
-    fault = _name_fault(name, role)
+        fault = (f"`{name}` cannot be used as {role} name (start with a letter; use letters, digits and _; no "
+                 "Python keywords)")
+    elif name in RESERVED_NAMES:
+        fault = f"`{name}` is a builtin function or constant and cannot be used as {role} name"
     if fault is not None:
-        raise SpecError(fault, location)
+        raise SpecError(fault, place if isinstance(place, Location) else place())
 
 
 # Declarations already parsed, by their string: a site's pages declare the same few (`real`, `vector(N)`,
@@ -362,11 +352,10 @@ class Environment(Mapping[str, Declaration]):
 
     def _validate(self) -> None:
         for name, decl in self._decls.items():
-            _check_name(name, self._name_location(name), "a symbol")
+            _check_name(name, "a symbol", functools.partial(self._name_location, name))
             for dim in _declared_dims(decl):
-                if isinstance(dim, str) and (fault := _name_fault(dim, "a dimension")) is not None:
-                    # placed only now: placing a word of a declaration maps its whole YAML scalar
-                    raise SpecError(fault, self._location(name, dim))
+                if isinstance(dim, str):
+                    _check_name(dim, "a dimension", functools.partial(self._location, name, dim))
             if name in self.dims and not isinstance(decl, DimDecl):
                 user = next(other for other, d in self._decls.items() if name in _declared_dims(d))
                 raise SpecError(f"`{name}` is used as a dimension (in `{user}`) and declared as a symbol; "
@@ -440,7 +429,7 @@ def _add_layer(layer: Mapping[str, Text], decls: dict[str, Declaration], sources
     """Parse one scope layer into ``decls`` (inner shadows outer), remembering where each name is written."""
     for name, text in layer.items():
         where = text.name_location
-        _check_name(name, where, "a symbol")
+        _check_name(name, "a symbol", where)
         decls[name] = parse_declaration(text)
         sources[name] = text
         names[name] = where

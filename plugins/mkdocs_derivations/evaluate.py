@@ -34,7 +34,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr import DIMENSION_BUILTINS
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
-from .sampling import certainly_nonzero, consistent
+from .sampling import consistent, zero_or_certainly_nonzero
 from .shapes import MAX_DERIVATIVE_ORDER
 
 
@@ -46,9 +46,7 @@ def _refuse_undecided_jump(name: str, arg: Any) -> None:
     evaluation, and a 0 it does not recognise comes out as noise with a sign: ``sign(sinh(atan(1/2) + atan(1/3)
     - pi/4))*x`` became ``-x`` and the true step ``... = 0`` was refuted "at x = 89/33". No sample point can
     correct that afterwards: the jump is gone from the expression."""
-    if not isinstance(arg, sp.Expr) or not arg.is_number or isinstance(arg, sp.Rational):
-        return
-    if arg.is_zero is True or certainly_nonzero(arg, _JUMP_DIGITS):
+    if not isinstance(arg, sp.Expr) or not arg.is_number or zero_or_certainly_nonzero(arg, _JUMP_DIGITS):
         return
     raise EvaluationError(f"the argument `{sp.sstr(arg)}` of {name} is a number that is 0 or too close to 0 to "
                           f"decide with {_JUMP_DIGITS} certain digits, so the side of 0 it is on (where {name} "
@@ -206,6 +204,8 @@ class Evaluator:
             self.must_not_vanish = outer
 
     def _must_not_vanish(self, what: str, node: Node, value: Any, whose: str | None = None) -> None:
+        """Record ``value`` (see :class:`MustNotVanish`); a matrix, or None (a determinant already seen to be
+        non-zero), is nothing to record."""
         if not isinstance(value, sp.MatrixBase | MatrixExpr) and isinstance(value, sp.Expr):
             self.must_not_vanish.append(MustNotVanish(what, node, value, self._defining[-1] if self._defining
                                                       else None, whose))
@@ -556,8 +556,7 @@ class Evaluator:
         if not isinstance(m, sp.MatrixBase):
             return None
         det = m.det(method="berkowitz")  # the answer needs it anyway: computed once, for both uses
-        if _refuse_singular(m, lambda: sp.expand(det)) is not None:
-            self._must_not_vanish("inverts", inner, det, whose="determinant")
+        self._must_not_vanish("inverts", inner, _refuse_singular(m, lambda: sp.expand(det)), whose="determinant")
         return det ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
@@ -664,7 +663,7 @@ def _inverse(m: sp.MatrixBase) -> tuple[sp.MatrixBase, Any]:
     try:
         return m.inv(), det
     except ValueError:
-        raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})") from None
+        raise _singular(m) from None
 
 
 def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> Any:
@@ -678,8 +677,12 @@ def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> Any:
         return None
     value = det()
     if value == 0:
-        raise SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+        raise _singular(m)
     return value
+
+
+def _singular(m: sp.MatrixBase) -> SingularMatrix:
+    return SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
 
 
 def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:

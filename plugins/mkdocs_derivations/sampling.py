@@ -697,9 +697,9 @@ def _rational_between(poly: sympy.Poly, lower: tuple[Any, Any], upper: tuple[Any
     return None
 
 
-def _jumps_exact(arguments: list[sympy.Basic], point: Point) -> bool:
+def _jumps_exact(arguments: list[sympy.Basic], point: Point, digits: int = 30) -> bool:
     """Whether each of ``arguments`` is, at ``point``, recognised as exactly 0 or certified non-zero."""
-    return all(_zero_or_certain(argument.xreplace(point), 30) for argument in arguments)
+    return all(zero_or_certainly_nonzero(argument.xreplace(point), digits) for argument in arguments)
 
 
 # ------------------------------------------------------------------------------------ concrete functions
@@ -879,7 +879,7 @@ def _steps_decided(exact: sympy.Expr, digits: int) -> bool:
     but not through a jump, so ``sign`` of a 0 that SymPy does not recognise (``cos(x) + cos(x + 2pi/3)
     + cos(x + 4pi/3)``) read the rounding noise as 1 and refuted a true step (red team). Such a point has
     no reliable value and is skipped."""
-    return all(_zero_or_certain(step.args[0], digits) for step in exact.atoms(*_STEPS))
+    return all(zero_or_certainly_nonzero(step.args[0], digits) for step in exact.atoms(*_STEPS))
 
 
 def _steps_decided_before_evaluation(expr: sympy.Expr, point: Point, digits: int) -> bool:
@@ -888,13 +888,9 @@ def _steps_decided_before_evaluation(expr: sympy.Expr, point: Point, digits: int
     evaluation, so no jump is left to look at afterwards. ``sign(sinh(sin(x)**2 + cos(x)**2 - 1)) = 0``
     (true: the argument is 0 everywhere) was refuted "at x = 89/33: left side = -1". An argument that is not a
     number at the point is left to the rest of :func:`evaluate`, which says why (:class:`NotNumeric`)."""
-    for step in _steps_of(expr):
-        arg = step.args[0].xreplace(point)
-        if arg.free_symbols or has_non_numeric(arg):
-            continue
-        if not _zero_or_certain(arg, digits):
-            return False
-    return True
+    numeric = [arg for arg in (step.args[0] for step in _steps_of(expr))
+               if arg.free_symbols <= point.keys() and not has_non_numeric(arg)]
+    return _jumps_exact(numeric, point, digits)
 
 
 @functools.lru_cache(maxsize=256)
@@ -903,9 +899,10 @@ def _steps_of(expr: sympy.Expr) -> frozenset[sympy.Expr]:
     return frozenset(expr.atoms(*_STEPS))
 
 
-def _zero_or_certain(value: sympy.Basic, digits: int) -> bool:
-    """Whether ``value`` is recognised as exactly 0 or is :func:`certainly_nonzero`."""
-    return value == 0 or value.is_zero is True or certainly_nonzero(value, digits)
+def zero_or_certainly_nonzero(value: sympy.Basic, digits: int) -> bool:
+    """Whether ``value`` is recognised as exactly 0 or is :func:`certainly_nonzero`: whether a function that
+    jumps at 0 (``sign``, ``atan2``) has a value there that rounding noise did not decide."""
+    return isinstance(value, sympy.Rational) or value.is_zero is True or certainly_nonzero(value, digits)
 
 
 def certainly_nonzero(value: sympy.Basic, digits: int, *, maxn: int = 100) -> bool:

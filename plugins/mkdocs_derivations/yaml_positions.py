@@ -79,8 +79,12 @@ class SourceText:
         """
         return "\r\n" not in self.text
 
-    def span(self, start_line: int, start_column: int, end_line: int, end_column: int) -> Span | None:
-        """The span between two 0-based mark positions, or None when they make no span."""
+    def span(self, marks: tuple[int, int, int, int] | None) -> Span | None:
+        """The span between two 0-based mark positions (start line and column, then end), or None when
+        there are none or they make no span."""
+        if marks is None:
+            return None
+        start_line, start_column, end_line, end_column = marks
         first = self.index(start_line, start_column)
         last = self.index(end_line, end_column)
         if first is None or last is None or last < first:

@@ -100,9 +100,7 @@ class YScalar:
     @property
     def span(self) -> Span | None:
         """Where the scalar is in its file, found from its marks when asked (only errors ask)."""
-        if self.source is None or self.marks is None:
-            return None
-        return self.source.span(*self.marks)
+        return None if self.source is None else self.source.span(self.marks)
 
     @cached_property
     def positions(self) -> tuple[Position, ...] | None:
@@ -479,8 +477,7 @@ class _Builder:
         index = found.start()
         style = _STYLES.get(event.style, "plain")
         location = _location(event.start_mark, self.path)
-        marks = _marks(event)
-        span = self.source.span(*marks) if marks is not None else None
+        span = self.source.span(_marks(event))
         positions = span.positions(style, value) if span is not None else None
         if positions is not None and len(positions) == len(value) + 1:
             line, column = positions[index]
