@@ -106,7 +106,7 @@ def test_a_bug_inside_verify_is_an_internal_error_of_that_step(tmp_path: Path,
     """The real ``check_claim`` runs and SymPy proves the step, then verify's own code raises (its table of
     method names is broken): the catch-all must turn that into an error verdict naming the exception, never
     a crash of the worker and never the proof it was about to report."""
-    monkeypatch.setattr(verify, "_METHOD_NAMES", None)
+    monkeypatch.setattr(verify.identity, "METHOD_NAMES", None)
     checked = _check(tmp_path, time_limit_s=30.0)
     [verdict] = checked.verdicts.values()
     assert (verdict.status, verdict.method) == ("error", "internal error")

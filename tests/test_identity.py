@@ -417,6 +417,16 @@ def test_matrix_with_one_wrong_entry() -> None:
     assert outcome.counterexample["entry"] == "(2, 1)"
 
 
+def test_a_matrix_proved_entry_by_entry_names_its_methods_as_a_reader_reads_them() -> None:
+    """Entries proved by different methods joined the internal names: "structural, expand" (red team)."""
+    outcome = decide(sympy.Matrix([[x, (x + 1)**2]]), sympy.Matrix([[x, x**2 + 2*x + 1]]))
+    assert outcome.status == "proved", outcome
+    assert "structural" not in outcome.method and "structural" not in outcome.detail, outcome
+    assert outcome.method.startswith("identical once evaluated, "), outcome.method
+    same = decide(sympy.Matrix([[x, y]]), sympy.Matrix([[x, y]]))
+    assert same.method == "structural" and same.detail == "all 2 entries are the same expression on both sides"
+
+
 def test_shape_mismatch_is_refuted() -> None:
     outcome = decide(Matrix([[x, y]]), Matrix([x, y]))
     assert outcome.status == "refuted" and outcome.method == "shape"
@@ -434,6 +444,15 @@ def test_product_rule_refuted_with_sample_functions() -> None:
     assert outcome.counterexample is not None and {"f(u, v)", "g(u, v)"} <= outcome.counterexample.keys()
     body = outcome.counterexample["f(u, v)"]
     assert "u" in body and "v" in body and "_a" not in body and "Lambda" not in body
+
+
+def test_a_function_that_cancels_from_the_difference_still_gets_a_sample_function() -> None:
+    """Stand-ins were made for the functions of the difference, and f cancels from
+    d(f + g)/dx - (df/dx + 2 dg/dx): the f left in the sides could not be evaluated, and the false step
+    "could not be checked"."""
+    outcome = decide(Derivative(f(x) + g(x), x).doit(), Derivative(f(x), x) + 2 * Derivative(g(x), x))
+    assert outcome.status == "refuted" and outcome.counterexample is not None, outcome
+    assert {"f(u)", "g(u)"} <= outcome.counterexample.keys()
 
 
 def test_undefined_function_with_assumptions_gets_a_stand_in_that_honours_them_at_real_arguments() -> None:
@@ -469,7 +488,7 @@ def test_a_function_whose_declaration_no_stand_in_covers_gets_none(words: dict[s
 
 
 def test_constant_gap_refutes_without_sampling() -> None:
-    h = Function("h", real=True)  # no faithful sample function exists for a real-valued h
+    h = Function("h", nonzero=True)  # no faithful sample function exists for a nonzero h: no sampling
     outcome = decide(h(x) + 1, h(x))
     assert outcome.status == "refuted" and outcome.method == "expand"
     assert outcome.counterexample == {"lhs - rhs": "1"}
@@ -950,6 +969,29 @@ def test_a_gap_below_four_times_the_precision_is_found_at_a_deeper_level(gap: sy
     outcome = decide(atan(xp) + atan(1 / xp), pi / 2 + gap)
     assert outcome.status == "refuted" and outcome.method == "numeric", outcome
     assert outcome.counterexample is not None and {"x", "lhs", "rhs"} <= set(outcome.counterexample)
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "gap"), [
+    (exp(-x**2 - 10**6), sympy.S.Zero, "e-434"),  # false at every point: e^-1000000 at most
+    (sin(x) + exp(-exp(x**2 + 20)), sin(x), "e-"),  # a relative gap below any precision
+    (exp(-(x - exp(7))**2), sympy.S.Zero, "e-"),  # 1 at x = e^7, below every tolerance at the sample points
+])
+def test_sides_below_every_precision_are_refuted_where_their_difference_is_certainly_not_0(
+        lhs: sympy.Expr, rhs: sympy.Expr, gap: str) -> None:
+    """Sides that agree only because both sit below the absolute tolerance at 64 times the precision got
+    numeric evidence (red team). The difference, formed before the point is put in and evaluated strictly
+    there, is certainly not 0, and that refutes."""
+    outcome = decide(lhs, rhs)
+    assert (outcome.status, outcome.method) == ("refuted", "numeric"), outcome
+    assert "(left - right = " in outcome.detail and gap in outcome.detail, outcome.detail
+    assert outcome.counterexample is not None and "x" in outcome.counterexample
+
+
+def test_a_true_identity_whose_difference_strict_evaluation_cannot_decide_keeps_its_evidence() -> None:
+    """The last look at the close points refutes nothing it cannot certify: the difference of a true
+    identity that no symbolic route closes makes strict evaluation give up."""
+    assert decide(atan(xp) + atan(1 / xp), pi / 2).status == "numeric"
+    assert decide(exp(-x**2 - 10**6) * exp(10**6), exp(-x**2)).status == "proved"
 
 
 def test_a_refutation_by_a_deep_digit_also_says_how_far_apart_the_sides_are() -> None:

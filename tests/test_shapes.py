@@ -115,8 +115,9 @@ MISMATCHES: list[tuple[str, int, str]] = [
     ("jacobian(L, Phi)", 13, "`Phi` is N×D"),
     ("jacobian(L, 2)", 13, "declared vector or a list"),
     ("jacobian([L, theta], t)", 14, "entries of the list"),
-    ("jacobian(L, [t, theta])", 17, "`theta` is D×1, not a scalar"),
-    ("diff(L, theta)", 9, "not a scalar"),
+    ("jacobian(L, [t, theta])", 17, "`theta` is D×1, not a scalar (a list of variables holds scalars: write "
+                                    "jacobian(F, theta))"),
+    ("diff(L, theta)", 9, "not a scalar (differentiate by a vector with jacobian(F, theta))"),
     ("diff(L, 2*t)", 10, "declared scalar symbol"),
     # a derivative by a whole-number variable: SymPy folds sin(pi*j) to 0 first (d sin(pi j)/dj = 0 was proved)
     ("diff(sin(pi*j), j)", 17, "`j` is declared `integer`"),
@@ -240,3 +241,12 @@ def test_every_seed_expression_parses_and_shape_checks() -> None:
             previous = current
             checked += 1
     assert checked >= 40 and shapes_claimed == 4
+
+
+def test_a_vector_of_one_entry_is_not_called_a_scalar_when_refused_as_a_variable() -> None:
+    """Its shape is a scalar's, and the message read "`v` is a scalar, not a scalar" (red team)."""
+    env = env_of(v="vector(1)", t="real")
+    with pytest.raises(SpecError) as info:
+        shape("diff(t*v**2, v)", env)
+    assert "`v` is a 1×1 vector or matrix, not a scalar (differentiate by a vector with jacobian(F, v))" in str(
+        info.value)

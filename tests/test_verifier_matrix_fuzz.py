@@ -728,10 +728,15 @@ def differs_at(lhs: Node, rhs: Node, sizes: dict[str, int], rng: random.Random, 
 
 def default_sizes(dims: list[str]) -> list[dict[str, int]]:
     """The sizes docs/verdicts.md promises ("The size rule"): 2, 3, 2, ... over the dimensions sorted by name,
-    then 3, 2, 3, ..., and with two or more dimensions also all 2. Written out here from the documentation,
-    so that a change of the verifier's choice shows up as a failure (the accepted verdicts list their sizes)."""
+    then 3, 2, 3, ..., then with three or four dimensions 2, 2, 3, 3 (five to eight: also 2, 2, 2, 2, 3, 3, 3,
+    3), and with two or more dimensions also all 2. Written out here from the documentation, so that a change
+    of the verifier's choice shows up as a failure (the accepted verdicts list their sizes)."""
     ordered = sorted(dims)
     sizes = [{d: (2, 3)[i % 2] for i, d in enumerate(ordered)}, {d: (3, 2)[i % 2] for i, d in enumerate(ordered)}]
+    if len(ordered) >= 3:
+        sizes.append({d: (2, 2, 3, 3)[i % 4] for i, d in enumerate(ordered)})
+    if len(ordered) >= 5:
+        sizes.append({d: (2, 2, 2, 2, 3, 3, 3, 3)[i % 8] for i, d in enumerate(ordered)})
     if len(ordered) > 1:
         sizes.append(dict.fromkeys(ordered, 2))
     return sizes
@@ -753,7 +758,7 @@ def other_sizes(dims: list[str]) -> list[dict[str, int]]:
 
 # Hand-written `sizes:` keys the test sometimes puts in the spec (each obeys the documented rule: two or more
 # assignments, every dimension with two different values ≥ 2).
-USER_SIZES: list[list[tuple[int, int]]] = [[(2, 2), (4, 3)], [(3, 2), (4, 4)], [(2, 3), (3, 2), (4, 2)]]
+USER_SIZES: list[list[tuple[int, int]]] = [[(2, 2), (5, 3)], [(3, 2), (4, 5)], [(2, 3), (3, 2), (4, 2)]]
 
 
 @dataclass
@@ -1010,7 +1015,10 @@ def test_oracle_sanity() -> None:
     assert differs_at(quadratic, mul(num(2), mul(tr(x), A)), {"N": 3}, random.Random(0)) is True
     assert printed(mul(mul(tr(x), A), x)) == "x.T*A*x"
     assert printed(neg(mul(num(Fraction(-3, 2)), tr(add(A, neg(B)))))) == "-((-3/2)*(A + (-B)).T)"
-    assert verify.default_sizes(["N", "D"]) == default_sizes(["N", "D"])
+    for dims in (["N"], ["N", "D"], ["N", "D", "M"], ["a", "b", "c", "d"], list("abcdefgh")):
+        assert verify.default_sizes(dims) == default_sizes(dims), dims
+        # every two dimensions differ in some assignment, the rule hand-written sizes follow (red team)
+        assert all(any(s[p] != s[q] for s in default_sizes(dims)) for p in dims for q in dims if p < q), dims
     det_of_a = det(A)
     assert verify.unproved_sizes(["N", "D"], {"det"}) == unproved_sizes(["N", "D"], det_of_a, det_of_a) != []
     assert verify.unproved_sizes(["N", "D"], set()) == unproved_sizes(["N", "D"], A, A) == []
@@ -1030,8 +1038,8 @@ SIZE_SPECIFIC: dict[str, Callable[[Node, Node, Node], tuple[Node, Node]]] = {
 # Hand-written sizes (each obeys the documented rule) under which some of the claims above hold at every
 # checked size: N even, N odd, D > N, N > D.
 SPECIFIC_SIZES: list[list[dict[str, int]]] = [
-    [{"N": 2}, {"N": 4}], [{"N": 3}, {"N": 2}], [{"N": 3}, {"N": 4}],
-    [{"N": 2, "D": 3}, {"N": 3, "D": 4}], [{"N": 3, "D": 2}, {"N": 4, "D": 3}], [{"N": 2, "D": 2}, {"N": 4, "D": 3}],
+    [{"N": 2}, {"N": 5}], [{"N": 3}, {"N": 2}], [{"N": 3}, {"N": 4}],
+    [{"N": 2, "D": 3}, {"N": 3, "D": 4}], [{"N": 3, "D": 2}, {"N": 4, "D": 3}], [{"N": 2, "D": 2}, {"N": 5, "D": 3}],
 ]
 
 

@@ -589,7 +589,39 @@ class Evaluator:
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
         else:
             result = sp.diff(inner, var, order)
-        return self.substitute(result, expand & bound, expand)
+        return self._derived(node, inner, result, variables, expand & bound, expand)
+
+    def _derived(self, node: Call, inner: Any, result: Any, variables: list[Any], names_: frozenset[str],
+                 expand: frozenset[str]) -> Any:
+        """The derivative ``result`` of ``inner`` by ``variables``, with the definitions of ``names_`` put in,
+        and what it needs to exist recorded.
+
+        SymPy folds ``log(0)``, ``1/0`` and ``tan(pi/2)`` into zoo as it builds the operand, and the
+        derivative of zoo is 0: ``diff(log(t - t), t) = 0`` was proved, and so was ``diff(L, x) = 0`` in an
+        example that puts ``s = 0`` into ``L := x**2 + log(s)`` (red team). A derivative of an undefined
+        operand is undefined (nan, refused like any undefined side).
+
+        SymPy also differentiates ``Abs(u)`` to ``sign(u)``, which is 0 at ``u = 0``, where ``|u|`` has no
+        derivative: with ``u := 0``, ``diff(Abs(u) + u**2, u) = 0`` was proved. The argument of every ``Abs``
+        and ``sign`` that depends on a variable, and for ``atan2(y, x)`` a value that is 0 exactly on its cut
+        (``y = 0``, ``x <= 0``), are recorded as parts that must not vanish, definitions put in: one that is 0
+        everywhere leaves the side with no value (``vanishing.py``), one that is 0 at some points only does
+        not, as for a divisor."""
+        if undefined(inner):
+            return result.applyfunc(lambda _: sp.nan) if isinstance(result, sp.MatrixBase) else sp.nan
+        wrt = set(variables)
+        for entry in inner if isinstance(inner, sp.MatrixBase) else [inner]:
+            for kink in getattr(entry, "atoms", lambda *_: set())(sp.Abs, sp.sign, sp.atan2):
+                if not kink.free_symbols & wrt:
+                    continue
+                if isinstance(kink, sp.atan2):
+                    y, x = kink.args
+                    part, whose = y**2 + (x + sp.Abs(x))**2, "distance from the cut of atan2 (y = 0, x <= 0)"
+                else:
+                    part, whose = kink.args[0], f"argument of {type(kink).__name__}"
+                self._must_not_vanish("differentiates", node.args[0], self.substitute(part, names_, expand),
+                                      whose=whose)
+        return self.substitute(result, names_, expand)
 
     def _operand(self, node: Node, bound: frozenset[str]) -> Any:
         """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`)."""
@@ -621,8 +653,7 @@ class Evaluator:
             return self.substitute(derivative.T, expand & bound, expand)
         if not isinstance(inner, sp.MatrixBase):
             inner = sp.Matrix([inner])
-        result = inner.jacobian(variables)
-        return self.substitute(result, expand & bound, expand)
+        return self._derived(node, inner, inner.jacobian(variables), variables, expand & bound, expand)
 
     def _matrix_literal(self, node: Call, expand: frozenset[str]) -> Any:
         if self.sizes is None:
@@ -728,10 +759,11 @@ def _replace(value: Any, mapping: dict[Any, Any]) -> Any:
         return value.xreplace(mapping)
     except ValueError as err:
         # Also reached by a derivative SymPy leaves unevaluated for another reason (of |vᵀv| by a defined v).
+        said = " ".join(str(err).split())  # SymPy's text starts with a line break
         raise EvaluationError(f"a derivative that SymPy leaves unevaluated (of an undefined function, or of "
-                              f"Abs or sign of a non-real argument) by a defined variable cannot be evaluated "
-                              f"at that variable's definition ({err}); differentiate by the variables the "
-                              "function is declared with, or by the variables of the definition") from None
+                              f"Abs or sign of a non-real argument) by a variable that has a definition here "
+                              f"cannot be evaluated at that definition ({said}); differentiate by a variable "
+                              "without one (for f(x) with x := sin(t): by t, or leave x undefined)") from None
 
 
 def _dimension_of(node: Node) -> str | int:

@@ -547,7 +547,9 @@ def _prepare_numeric(entry: _Entry, count: int, screen: int, budget: float) -> N
     """
     lhs, rhs = entry.lhs, entry.rhs
     if sampling.has_non_numeric(lhs) or sampling.has_non_numeric(rhs):
-        stand_ins = sampling.concrete_functions(sampling.undefined_functions(entry.diff))
+        # The functions of the sides, not of their difference: in diff(f + g, x) = diff(f, x) + 2*diff(g, x),
+        # f cancels from the difference, was left in the sides, and the false step "could not be checked".
+        stand_ins = sampling.concrete_functions(sampling.undefined_functions(lhs, rhs))
         if not stand_ins:
             entry.why_not_numeric = "it contains undefined functions or derivatives that cannot be evaluated"
             return
@@ -684,15 +686,21 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
         return "skip"
     if _misled_by_automatic_evaluation(entry, point, digits, budget):
         return "skip"
+    _refute_at(entry, point, a2, b2, 2 * digits, sampling.show_gap(a2, b2, 2 * digits))
+    return "refuted"
+
+
+def _refute_at(entry: _Entry, point: Point, a: Value, b: Value, digits: int, gap: str | None) -> None:
+    """Set the entry's outcome to a refutation at ``point``, where the sides are ``a`` and ``b`` (shown to
+    ``digits`` digits) and ``gap``, if not None, is their difference as the reader should see it."""
     at = sampling.describe_point(point)
     example = {**at, **sampling.function_texts(entry.stand_ins)}
-    example["lhs"], example["rhs"] = sampling.show_pair(a2, b2, 2 * digits)
+    example["lhs"], example["rhs"] = sampling.show_pair(a, b, digits)
     where = ", ".join(f"{k} = {v}" for k, v in at.items())
     values = f"left side = {example['lhs']}, right side = {example['rhs']}"
-    gap = sampling.show_gap(a2, b2, 2 * digits)
     if gap is not None:
         values += f" (left - right = {gap})"
-    slip = sampling.slip_hint(a2, b2, 2 * digits)
+    slip = sampling.slip_hint(a, b, digits)
     if slip is not None:
         values += f"; {slip}"
     if entry.label:
@@ -703,7 +711,6 @@ def _check_point(entry: _Entry, point: Point, digits: int, budget: float) -> str
     if entry.stand_ins:
         detail += " (undefined functions replaced by the sample functions in the counterexample)"
     entry.outcome = Outcome("refuted", "numeric", detail, example, entry.agreed)
-    return "refuted"
 
 
 def _confirming_digits(point: Point, digits: int) -> int:
@@ -761,6 +768,39 @@ def _sharpen(entry: _Entry, digits: int, budget: float, deadline: float) -> None
                     return
             except NotNumeric:
                 return
+    _certify_gap(entry, digits, budget, deadline)
+
+
+def _certify_gap(entry: _Entry, digits: int, budget: float, deadline: float) -> None:
+    """Refute at a point still close after :func:`_sharpen` if the difference of the sides there is certainly
+    not 0 (:func:`sampling.certainly_nonzero`). Sides smaller than any precision the sharpening reaches
+    agreed "up to the absolute tolerance": ``exp(-x**2 - 10**6) = 0`` (3.3e-434295 at x = 0, false at every
+    point) and ``sin(x) + exp(-exp(x**2 + 20)) = sin(x)`` got numeric evidence (red team). The difference is
+    formed before the point is put in, so that like terms cancel exactly (``sin(x) - sin(x)``), and the point
+    is put in without SymPy's automatic evaluation, so that only strict evaluation decides; a true identity
+    whose difference is 0 but not recognised makes that evaluation give up, which refutes nothing."""
+    if entry.num_lhs is None or entry.num_rhs is None:
+        return
+    difference = entry.num_lhs - entry.num_rhs
+    for point in entry.close:
+        if time.process_time() > deadline:
+            return
+        run = budgeted(lambda p=point: _certified_difference(difference, p, digits), budget)  # type: ignore[misc]
+        if not run.ok or run.value is None:
+            continue
+        pair = _evaluate_pair(entry, point, digits)
+        if pair is not None:
+            _refute_at(entry, point, *pair, digits, run.value)
+            return
+
+
+def _certified_difference(difference: sympy.Expr, point: Point, digits: int) -> str | None:
+    """``difference`` at ``point`` to 3 digits if it is certainly not 0 there, else None."""
+    with sympy.evaluate(False):
+        value = difference.xreplace(point)
+    if not sampling.certainly_nonzero(value, digits):
+        return None
+    return str(value.evalf(3, strict=False))
 
 
 # --------------------------------------------------------------------------------------------- decide
@@ -1002,6 +1042,12 @@ def _combine(entries: list[_Entry]) -> Outcome:
     methods = list(dict.fromkeys(o.method for o in outcomes))
     if methods == ["structural"]:
         detail = f"all {len(entries)} entries are the same expression on both sides"
-    else:
-        detail = f"all {len(entries)} entries: the difference is 0 after " + " or ".join(methods)
-    return Outcome("proved", ", ".join(methods), detail, None, min(o.points for o in outcomes))
+        return Outcome("proved", "structural", detail, None, min(o.points for o in outcomes))
+    # as a reader reads them: "structural, expand" leaked the internal name into a verdict (red team)
+    shown = [METHOD_NAMES.get(method, method) for method in methods]
+    detail = f"all {len(entries)} entries: the difference is 0 after " + " or ".join(shown)
+    return Outcome("proved", ", ".join(shown), detail, None, min(o.points for o in outcomes))
+
+
+METHOD_NAMES = {"structural": "identical once evaluated"}
+"""The names of proof methods as verdicts show them, where the internal name would mean nothing."""

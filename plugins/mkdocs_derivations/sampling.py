@@ -705,12 +705,12 @@ def _jumps_exact(arguments: list[sympy.Basic], point: Point, digits: int = 30) -
 # ------------------------------------------------------------------------------------ concrete functions
 
 
-def undefined_functions(expr: sympy.Basic) -> dict[UndefinedFunction, int]:
-    """Undefined function classes applied in ``expr`` with their arity: ``-1`` (no faithful stand-in) if one
+def undefined_functions(*exprs: sympy.Basic) -> dict[UndefinedFunction, int]:
+    """Undefined function classes applied in ``exprs`` with their arity: ``-1`` (no faithful stand-in) if one
     is used with several, or if one with declared assumptions is applied to an argument that may not be
     real (its real stand-in would not be real there, see :func:`concrete_functions`)."""
     found: dict[UndefinedFunction, int] = {}
-    for app in expr.atoms(AppliedUndef):
+    for app in set().union(*(expr.atoms(AppliedUndef) for expr in exprs)):
         arity = len(app.args)
         if _result_assumptions(app.func) and not all(arg.is_real is True for arg in app.args):
             arity = -1

@@ -13,7 +13,6 @@ a number). Derivatives use numerator layout: dF/dv is m x n for F in R^m and v i
 
 from __future__ import annotations
 
-import difflib
 from typing import NamedTuple
 
 from .declarations import (
@@ -25,7 +24,7 @@ from .declarations import (
     ScalarDecl,
     declaration_shape,
 )
-from .errors import SpecError, nearest
+from .errors import SpecError, close_match, nearest
 from .expr import BUILTINS, CONSTANTS, DIMENSION_BUILTINS, error_at, is_identifier
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .model import Text
@@ -132,8 +131,8 @@ class _Checker:
         if decl is None:
             if node.id in self.env.dims:
                 raise self.fail(node, f"`{node.id}` is a dimension, not a value")
-            close = difflib.get_close_matches(node.id, [*self.env, *CONSTANTS], n=1)
-            hint = f"; did you mean `{close[0]}`?" if close else ""
+            close = close_match(node.id, [*self.env, *CONSTANTS])
+            hint = f"; did you mean `{close}`?" if close else ""
             raise self.fail(node, f"undeclared symbol `{node.id}`{hint} (declare it under `symbols:`, "
                                   f"e.g. {node.id}: real)")
         if isinstance(decl, DimDecl):
@@ -264,16 +263,21 @@ class _Checker:
                                      f"`{param}`), got {shape_text(got)}")
         return Shape(*declaration_shape(decl.result))
 
-    def scalar_variable(self, node: Node, context: str) -> None:
-        """A variable of differentiation: a scalar symbol or a scalar function's name (meaning f(args))."""
+    def scalar_variable(self, node: Node, context: str, *, in_list: bool = False) -> None:
+        """A variable of differentiation: a scalar symbol or a scalar function's name (meaning f(args)).
+        ``in_list``: an item of jacobian's list of variables, which takes scalars only."""
         if not isinstance(node, Name) or node.id in CONSTANTS:
             raise self.fail(node, f"{context}: differentiate with respect to a declared scalar symbol or "
                                   "function name")
         decl = self.lookup(node)
         value = decl.result if isinstance(decl, FunctionDecl) else decl
         if not isinstance(value, ScalarDecl):
-            raise self.fail(node, f"{context}: `{node.id}` is {shape_text(self.name(node))}, not a scalar "
-                                  "(use jacobian for vectors)")
+            # A vector(1) has a scalar's shape: "`v` is a scalar, not a scalar" said nothing (red team).
+            shape = self.name(node)
+            what = f"a {shape.rows}×{shape.cols} vector or matrix" if is_scalar(shape) else shape_text(shape)
+            hint = (f"a list of variables holds scalars: write {context[:-2]}(F, {node.id})" if in_list
+                    else f"differentiate by a vector with jacobian(F, {node.id})")
+            raise self.fail(node, f"{context}: `{node.id}` is {what}, not a scalar ({hint})")
         if "integer" in value.assumptions:
             # SymPy folds sin(pi*n) to 0 and cos(pi*n) to (-1)**n for an integer n before differentiating, so
             # d sin(pi n)/dn = 0 was proved and the true d sin(pi n)/dn = pi cos(pi n) refuted (red team).
@@ -311,7 +315,7 @@ class _Checker:
             m = shape.rows
         if isinstance(var, ListExpr):
             for item in var.items:
-                self.scalar_variable(item, f"{node.func}()")
+                self.scalar_variable(item, f"{node.func}()", in_list=True)
             n: Dim = len(var.items)
         elif isinstance(var, Name) and var.id not in CONSTANTS:
             vshape = self.name(var)

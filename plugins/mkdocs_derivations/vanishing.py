@@ -60,7 +60,9 @@ def first_vanishing(sides: Sequence[tuple[str, Iterable[MustNotVanish]]], *,
     for side, parts in sides:
         for part in parts:
             value = part.value
-            if value in seen or isinstance(value, sp.Rational):  # a rational 0 was folded into zoo already
+            if isinstance(value, sp.Rational) and value == 0:  # a divisor's was folded into zoo; a kink's is not
+                return side, part
+            if value in seen or isinstance(value, sp.Rational):
                 continue
             seen.add(value)
             budget = min(BUDGET_S, stop - time.process_time())

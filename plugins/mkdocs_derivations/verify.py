@@ -18,10 +18,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 import time
+import warnings
 from collections.abc import Collection, Iterable
 from typing import Any
 
 import sympy as sp
+from sympy.utilities.exceptions import SymPyDeprecationWarning
 
 from . import identity, rational_points, vanishing
 from .claims import Claim
@@ -72,12 +74,18 @@ def _parse(text: str, location: Location, functions: frozenset[str]) -> Node:
 
 
 def default_sizes(dims: list[str]) -> list[dict[str, int]]:
-    """2 and 3 alternating, then swapped; with two or more dimensions also all equal (2), the case the
-    alternation never meets: det(AB)·det(BA) = 0 for A m×n, B n×m holds whenever m ≠ n and was accepted."""
+    """2 and 3 alternating, then swapped; with three or more dimensions also 2 or 3 by each further bit of a
+    dimension's place, so that every two dimensions differ at some size; with two or more also all equal (2),
+    the case the alternation never meets: det(AB)·det(BA) = 0 for A m×n, B n×m holds whenever m ≠ n and was
+    accepted. The alternation alone kept the first and third of three dimensions equal at every size, and
+    det(ABC) = det(BCA) for A N×D, B D×M, C M×N, false unless D = N, was "checked at sizes" (red team): the
+    rule that hand-written sizes must follow (:func:`claims.check_sizes`) holds for these too."""
     if not dims:
         return [{}]
     ordered = sorted(dims)
     sizes = [{d: pattern[i % 2] for i, d in enumerate(ordered)} for pattern in _DEFAULT_SIZE_PATTERNS]
+    for bit in range(1, (len(ordered) - 1).bit_length()):
+        sizes.append({d: 2 + ((i >> bit) & 1) for i, d in enumerate(ordered)})
     if len(ordered) > 1:
         sizes.append(dict.fromkeys(ordered, 2))
     return sizes
@@ -243,11 +251,17 @@ _UNDEFINED_NOTE = ("it contains nan, zoo, an infinity or an interval of values: 
 
 
 def _symbolic_all_dims(ctx: _Context, expand: frozenset[str]) -> bool:
-    """True only if SymPy shows lhs − rhs is the zero matrix (or 0) for symbolic dimensions."""
+    """True only if SymPy shows lhs − rhs is the zero matrix (or 0) for symbolic dimensions.
+
+    SymPy's own deprecation warnings are silenced here: the derivative of (xᵀAx)² by a matrix symbol makes an
+    ArrayContraction that MatMul warns about, fifteen lines on the CLI's stderr for a claim that is then
+    checked at sizes, correctly (red team)."""
     try:
-        ev = Evaluator(ctx.env, ctx.definitions, None)
-        lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
-        difference = (lhs - rhs).expand()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SymPyDeprecationWarning)
+            ev = Evaluator(ctx.env, ctx.definitions, None)
+            lhs, rhs = ev.value(ctx.lhs, expand), ev.value(ctx.rhs, expand)
+            difference = (lhs - rhs).expand()
     except Exception:  # noqa: BLE001 - any failure of this optional attempt just means "no proof this way"
         return False
     return bool(difference == 0 or getattr(difference, "is_ZeroMatrix", False))
@@ -293,7 +307,7 @@ def _check_sides(ctx: _Context, expand: frozenset[str]) -> Verdict:
         if outcome.status == "numeric":
             fewest_points = outcome.points if not weakest_numeric else min(fewest_points, outcome.points)
             weakest_numeric = True
-        method = _METHOD_NAMES.get(outcome.method, outcome.method)
+        method = identity.METHOD_NAMES.get(outcome.method, outcome.method)
         if method not in methods:
             methods.append(method)
     refuted = None
@@ -405,12 +419,9 @@ _SINGULAR_HINT = ("; if it is invertible only at some sizes (ΦᵀΦ needs at le
 
 # The identity engine's names for its attempts, as readers see them. "structural" means the two sides were
 # already the same expression once evaluated (derivatives and definitions worked out), not as written.
-_METHOD_NAMES = {"structural": "identical once evaluated"}
-
-
 def _from_outcome(outcome: identity.Outcome, status_if_proved: str) -> Verdict:
     if outcome.status == "proved":
-        method = _METHOD_NAMES.get(outcome.method, outcome.method)
+        method = identity.METHOD_NAMES.get(outcome.method, outcome.method)
         return Verdict(status_if_proved, method=method, detail=outcome.detail)  # type: ignore[arg-type]
     if outcome.status == "numeric":
         return Verdict("numeric", method=outcome.method, points=outcome.points,
