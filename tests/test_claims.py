@@ -366,7 +366,7 @@ def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> 
     page = render_page(CheckedSpec(path=__import__("pathlib").Path("t.yml"), shown_path="t.yml",
                                    layout=layout, verdicts=dict(layout.verdicts), errors=errors))
     assert any("names no equation" in p for p in page.problems)
-    assert "deriv-load-error" in page.markdown and "(???" in page.markdown
+    assert "deriv-load-error" in page.markdown and "(&#63;??" in page.markdown  # "(???": no details box
 
 
 @pytest.mark.parametrize(("tex", "message"), [
@@ -376,6 +376,9 @@ def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> 
     (r"\style{color:red}{y}", "could style the page"),
     (r"\unicode{x41}", "could style the page"),
     (r"\require{physics}", "could style the page"),
+    (r"\mmlToken{mi}[href=#x]{v}", "could style the page, link"),  # writes attributes no check reads
+    (r"\smash{\mathrlap{\rule{80em}{45em}}}", "draw over the page"),  # covered a whole page (red team)
+    (r"\rlap{x}", "draw over the page"),
     (r"x \tag{9}", "equation numbers"),
     (r"x \label{a}", "equation numbers"),
     (r"x \] <script>", "math delimiter"),
@@ -413,7 +416,8 @@ def test_tex_policy_allows_an_escaped_dollar_and_a_spaced_line_break(tex: str) -
 
 @pytest.mark.parametrize(("tex", "refused"), [
     (r"\tagged \labelled \reference \datum \classy", None),  # a command is refused by its whole name
-    (r"\class{x}{y} \tag{1}", r"`\class` is not allowed in `tex` (it could style the page or load code)"),
+    (r"\class{x}{y} \tag{1}", r"`\class` is not allowed in `tex` (it could style the page, link, load code or "
+                              r"draw over the page)"),
     (r"\tag{1} \class{x}{y}", r"`\tag` is not allowed in `tex`: equation numbers and labels come from the spec "
                               r"(`label:`, `number:`, `{eq:...}`)"),
     (r"\$ \( x \tag{1}", r"`tex` must not contain the math delimiter `\(`: the renderer wraps every equation "
@@ -432,6 +436,26 @@ def test_tex_policy_names_the_first_refused_construct(tex: str, refused: str | N
     with pytest.raises(SpecError) as caught:
         check_tex(tex, where, "step 1")
     assert (caught.value.message, caught.value.location, caught.value.where) == (refused, where, "step 1")
+
+
+@pytest.mark.parametrize(("prose", "message"), [
+    ("Click $\\href{java\n  script:alert(1)}{here}$.", "prose math has a `\\href` whose target is not"),
+    ("Text $\\smash{\\mathrlap{\\rule{80em}{45em}}}$.", "`\\smash` is not allowed in prose math"),
+    ("$\\mmlToken{mi}[href=x]{v}$", "`\\mmlToken` is not allowed in prose math"),
+    ("$\\class{deriv-proved}{x}$", "`\\class` is not allowed in prose math"),
+])
+def test_prose_math_follows_the_tex_policy(prose: str, message: str) -> None:
+    """Prose math was never checked: a link split by a line break ran script on click (MathJax's filter took
+    `java<newline>script:` for a link without a scheme) and \\smash'ed rules covered whole pages."""
+    body = "  - text: |\n      " + prose.replace("\n", "\n      ") + "\n"
+    err = only_error(body)
+    assert err.message.startswith(message), err.message
+    assert err.where == "block 1 (text)" and err.location.line == 9  # where the text starts
+
+
+def test_prose_math_may_link_to_anchors_and_https() -> None:
+    _, errors = layout_of("  - text: 'See $\\href{#eq-a}{(1)}$ and $\\url{https://example.org}$.'\n")
+    assert errors == []
 
 
 def test_tex_policy_allows_fragment_and_https_links() -> None:
@@ -513,6 +537,73 @@ def test_an_example_states_the_symmetric_matrices_it_declares_and_nothing_else()
 
 
 
+@pytest.mark.parametrize(("words", "phrase"), [
+    ("real", None), ("complex", None), ("positive", "t is positive"), ("real nonzero", "t is nonzero"),
+    ("integer", "t is an integer"), ("positive integer", "t is a positive integer"),
+    ("nonnegative nonzero", "t is nonnegative and nonzero"),
+])
+def test_scalar_assumptions_other_than_real_are_stated(words: str, phrase: str | None) -> None:
+    """They change what is true (sqrt(t**2) = t for a positive t): a box that declared `t: positive` proved
+    a row that the page's real t refuted, with identical TeX and nothing on the page to tell them apart."""
+    layout, errors = layout_of(math("a", "t", "t"), head=f"symbols:\n  t: {words}\n  f: function(t) -> {words}\n")
+    assert not errors, errors
+    assert layout.assumptions == ([] if phrase is None else [phrase, phrase.replace("t is", "f is", 1)])
+
+
+def test_a_box_that_redeclares_a_scalar_states_its_assumption_at_the_box(tmp_path: Path) -> None:
+    body = """\
+        - math:
+            number: false
+            start: {tex: a, sympy: 'sqrt(t**2)'}
+            steps:
+              - {tex: b, sympy: 't'}
+        - example:
+            title: for positive t
+            symbols: {t: positive}
+            blocks:
+              - math:
+                  start: {tex: a, sympy: 'sqrt(t**2)'}
+                  steps:
+                    - {tex: b, sympy: 't'}
+        """
+    layout, errors = layout_of(body, head="symbols:\n  t: real\n")
+    assert not errors and layout.assumptions == [], errors
+    assert layout.items[1].assumptions == ["t is positive"]
+    spec = tmp_path / "t.yml"
+    spec.write_text(spec_text(body, "symbols:\n  t: real\n"))
+    [checked] = Checker(CheckOptions(cache_dir=None, jobs=1)).check_paths([spec])
+    markdown = render_page(checked).markdown
+    assert "*Assumptions:* t is positive." in markdown
+    # The summary counts numbered rows, and then the unnumbered ones that are not machine-checked: it read
+    # "1 of 1 equation machine-checked: 1 proved." above a refuted unnumbered row (red team).
+    assert ('<p class="deriv-summary">1 of 1 equation machine-checked: 1 proved; unnumbered rows: 1 refuted.</p>'
+            in markdown), markdown[:600]
+
+
+@pytest.mark.parametrize(("cited", "message"), [
+    ("t#own", "`by: t#own` cites the row this step is on"),
+    ("t#later", "`by: t#later` names an equation further down (line 14)"),
+    ("t#nowhere", "`by: t#nowhere` names no earlier equation"),
+])
+def test_a_citation_of_this_page_by_its_slug_follows_the_rules_of_a_plain_label(cited: str, message: str) -> None:
+    """`by: this-page#label` was taken for another page's equation, so a row could cite itself or one further
+    down; the same citations without the slug were refused."""
+    body = (f"  - math:\n      label: own\n      start: {{tex: a, sympy: 't'}}\n"
+            f"      steps:\n        - {{tex: b, sympy: 't', by: '{cited}'}}\n" + math("later", "t", "t"))
+    assert only_error(body).message.startswith(message)
+
+
+def test_a_citation_of_an_earlier_equation_of_this_page_by_its_slug_links_it_and_uses_its_definitions() -> None:
+    body = (math("def", "s", "t**2").replace("'t**2'}", "'t**2', rel: ':='}")
+            + math("use", "s", "t**2", ", by: 't#def'"))
+    layout, errors = layout_of(body, head="symbols:\n  t: real\n  s: real\n")
+    assert not errors, errors
+    use = layout.labels["use"]
+    assert use.cited_elsewhere == []
+    [claim] = [c for c in layout.claims if c.kind == "equal"]
+    assert claim.definitions and "s" in str(claim.definitions)
+
+
 def test_symmetric_matrices_are_stated_wherever_they_are_declared(tmp_path: Path) -> None:
     """Every check uses the assumption, so the page shows it at the page, box or equation declaring it."""
     head = "symbols:\n  S: matrix(N, N, symmetric)\n  x: vector(N)\n"
@@ -570,6 +661,18 @@ def test_sizes_with_too_few_values_say_which_values_they_give(sizes: str, messag
     assert error.message == message
     assert (error.location.line, error.location.column) == position(spec_text(math("a", "A*x", "A*x"), head), "sizes")
 
+
+
+@pytest.mark.parametrize(("sizes", "parity"), [("[{K: 2}, {K: 4}]", "even"), ("[{K: 3}, {K: 5}, {K: 1}]", "odd")])
+def test_sizes_of_one_parity_are_an_error(sizes: str, parity: str) -> None:
+    """det(-S) = det(S), false at every odd size, was "checked at sizes K = 2; K = 4" (red team)."""
+    text = math("a", "det(-S)", "det(S)")
+    error = only_error(text, head=f"symbols:\n  S: matrix(K, K)\nsizes: {sizes}\n")
+    assert error.message == (f"`sizes` gives K only {parity} values of 2 or more; give it an even and an odd one "
+                             "(e.g. 2 and 3): a determinant changes sign with the parity of the size, and "
+                             "det(-S) = det(S) holds at every even size")
+    _, errors = layout_of(text, head="symbols:\n  S: matrix(K, K)\nsizes: [{K: 2}, {K: 5}]\n")
+    assert errors == []
 
 
 def test_sizes_that_keep_two_dimensions_equal_are_an_error() -> None:
@@ -708,6 +811,51 @@ def test_a_side_that_divides_by_a_hidden_zero_is_never_verified(lhs: str, rhs: s
 def test_a_divisor_that_is_not_zero_everywhere_keeps_its_verdict(lhs: str, rhs: str, status: str, method: str) -> None:
     verdict = _verdict_of(lhs, rhs, head=ZERO_HEAD)
     assert (verdict.status, verdict.method) == (status, method), verdict
+
+
+KINK_HEAD = HEAD + "  u: real\n  s: real\n  y: vector(2)\nwhere:\n  u: '0'\n  s: '0'\n"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "why"), [
+    ("diff(log(t - t), t)", "0", "the left side is undefined (it contains nan"),  # SymPy: diff(zoo, t) = 0
+    ("diff(1/(t - t), t)", "0", "the left side is undefined (it contains nan"),
+    ("diff(tan(pi/2), t)", "0", "the left side is undefined (it contains nan"),
+    ("diff(atan(1/(t - t)), t)", "0", "the left side is undefined (it contains nan"),
+    ("diff(t**2 + log(s), t)", "2*t", "the left side is undefined (it contains nan"),  # s := 0
+    ("jacobian(log(y.T*y - y.T*y), y)", "zeros(1, 2)", "the left side is undefined (it contains nan"),
+    ("diff(Abs(u), u)", "0", "it differentiates `Abs(u)`, whose argument of Abs (`0`) is 0"),  # sign(0) = 0
+    ("diff(Abs(u) + u**2, u)", "0", "whose argument of Abs (`0`) is 0 at every point checked"),
+    ("diff(sign(u)*u, u)", "0", "whose argument of sign (`0`) is 0 at every point checked"),
+    ("jacobian(Matrix([Abs(u), u]), [u])", "Matrix([0, 1])", "whose argument of Abs (`0`) is 0"),
+    ("diff(atan2(u, -1 - t**2), u)", "-1/(1 + t**2)", "whose distance from the cut of atan2"),  # jumps by 2 pi
+])
+def test_a_derivative_that_does_not_exist_is_never_verified(lhs: str, rhs: str, why: str) -> None:
+    """SymPy folds log(0) into zoo before differentiating (and the derivative of zoo is 0), and takes
+    sign(u) for the derivative of |u|, 0 at u = 0: each of these false or meaningless steps was proved."""
+    verdict = _verdict_of(lhs, rhs, head=KINK_HEAD)
+    assert (verdict.status, verdict.method) == ("error", "undefined value"), verdict
+    assert why in verdict.detail, verdict.detail
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status"), [
+    ("diff(Abs(t), t)", "sign(t)", "proved"),  # 0 at one point only: wherever the derivative exists
+    ("diff(Abs(t - 1) + Abs(u), t)", "sign(t - 1)", "proved"),  # Abs(u) does not depend on t
+    ("diff(atan2(u, 1 + t**2), u)", "1/(1 + t**2)", "proved"),  # off the cut
+    ("diff(t**2 + log(s + 1), t)", "2*t", "proved"),
+    ("diff(Abs(u + 1), u)", "1", "proved"),
+    ("diff(Abs(u + 1), u)", "0", "refuted"),
+])
+def test_a_derivative_away_from_a_kink_keeps_its_verdict(lhs: str, rhs: str, status: str) -> None:
+    assert _verdict_of(lhs, rhs, head=KINK_HEAD).status == status
+
+
+def test_the_default_sizes_separate_every_two_of_three_dimensions() -> None:
+    """2, 3, 2 and 3, 2, 3 kept D = N at every size, and det(ABC) = det(BCA), false unless D = N, was
+    "checked at sizes" (red team); the trace, which is cyclic, still is."""
+    head = "symbols:\n  A: matrix(N, D)\n  B: matrix(D, M)\n  C: matrix(M, N)\n"
+    verdict = _verdict_of("det(A*B*C)", "det(B*C*A)", head=head)
+    assert verdict.status == "refuted" and verdict.sizes == [{"D": 2, "M": 2, "N": 3}], verdict
+    assert _verdict_of("trace(A*B*C)", "trace(B*C*A)", head=head).status in ("proved-all", "sizes")
 
 
 ATAN_ZERO = "(atan(1/2) + atan(1/3) - pi/4)"  # 0, which SymPy neither sees nor can evaluate to a certain digit
@@ -964,7 +1112,8 @@ def test_an_unevaluated_derivative_by_a_defined_vector_is_an_error_that_names_ab
     verdict = _verdict_of("jacobian(Abs(v.T*v), v)", "2*v.T", head=head)
     assert verdict.status == "error"
     assert verdict.detail.startswith("a derivative that SymPy leaves unevaluated (of an undefined function, or of "
-                                     "Abs or sign of a non-real argument) by a defined variable")
+                                     "Abs or sign of a non-real argument) by a variable that has a definition here")
+    assert "\n" not in verdict.detail  # SymPy's own text, quoted inside, starts with a line break
 
 
 @pytest.mark.parametrize(("symbols", "definition", "name", "why"), [

@@ -12,8 +12,15 @@ from mkdocs_derivations import model
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.errors import SpecError
 from mkdocs_derivations.options import CheckOptions
-from mkdocs_derivations.page_limits import MAX_DECLARATIONS, MAX_DEFINITIONS, MAX_PROSE_BRACKETS, MAX_PROSE_NESTING
-from mkdocs_derivations.spec import load_spec_text
+from mkdocs_derivations.page_limits import (
+    MAX_DECLARATIONS,
+    MAX_DEFINITIONS,
+    MAX_PROSE_BRACKETS,
+    MAX_PROSE_MATH_OPENERS,
+    MAX_PROSE_NESTING,
+    MAX_STEPS,
+)
+from mkdocs_derivations.spec import MAX_LABEL, MAX_LINE_FIELD, load_spec_text
 
 MATH = "  - math: {start: {tex: a, sympy: x}, steps: [{tex: b, sympy: x}]}\n"
 
@@ -49,6 +56,42 @@ def test_too_many_brackets_in_prose() -> None:
     assert f"more than {MAX_PROSE_BRACKETS} `[`" in error.message and error.location.line == 6
 
 
+def test_too_many_math_openers_in_prose() -> None:
+    """Unclosed `\\(` are quadratic in Python-Markdown too: 64 KB of them took 24 s (red team)."""
+    loaded = load_spec_text(spec(prose="\\(" * MAX_PROSE_MATH_OPENERS), "p.yml")
+    assert isinstance(loaded.blocks[0], model.TextBlock)
+    error = error_of(spec(prose="\\(" * (MAX_PROSE_MATH_OPENERS + 1)))
+    assert f"more than {MAX_PROSE_MATH_OPENERS} `\\(`" in error.message and error.location.line == 6
+
+
+def test_too_many_steps() -> None:
+    """Every claim carries its scope: 28 000 steps under 500 definitions took 41 s and 1.1 GB (red team)."""
+    load_spec_text(spec(blocks=MAX_STEPS), "p.yml")
+    error = error_of(spec(blocks=MAX_STEPS + 1))
+    assert error.message == f"more than {MAX_STEPS} steps on one page; split the page"
+    assert error.location.line == 6 + MAX_STEPS
+
+
+@pytest.mark.parametrize(("key", "value"), [("title", "T" * (MAX_LINE_FIELD + 1)),
+                                            ("source", "{citation: '" + "[" * (MAX_LINE_FIELD + 1) + "'}")])
+def test_one_line_fields_have_a_length_limit(key: str, value: str) -> None:
+    """Markdown renders the title and the citation outside the prose limits: 32 000 `[` in a citation took
+    5 minutes to build (red team)."""
+    text = spec().replace("title: T\n", "title: T\n" if key != "title" else f"title: {value}\n")
+    if key == "source":
+        text = text.replace("blocks:\n", f"source: {value}\nblocks:\n")
+    error = error_of(text)
+    assert f"is {MAX_LINE_FIELD + 1} characters long; at most {MAX_LINE_FIELD} are allowed" in error.message
+
+
+def test_a_label_has_a_length_limit() -> None:
+    """Each step names its block's label: a 300 000-character label on 20 000 steps took 6 GB (red team)."""
+    ok = spec().replace("  - math: {", "  - math: {label: " + "a" * MAX_LABEL + ", ")
+    load_spec_text(ok, "p.yml")
+    error = error_of(spec().replace("  - math: {", "  - math: {label: " + "a" * (MAX_LABEL + 1) + ", "))
+    assert error.message == f"a label has at most {MAX_LABEL} characters; this one has {MAX_LABEL + 1}"
+
+
 def test_too_many_declarations() -> None:
     error = error_of(spec(symbols=MAX_DECLARATIONS + 1))
     assert f"more than {MAX_DECLARATIONS} declarations" in error.message
@@ -64,7 +107,7 @@ def test_too_many_definitions_counts_where_and_steps() -> None:
 def test_many_definitions_and_blocks_load_in_linear_time(tmp_path: Path) -> None:
     """Every block checked every definition in scope again: 1000 definitions over 1000 blocks took 8 s."""
     path = tmp_path / "p.yml"
-    path.write_text(spec(symbols=MAX_DECLARATIONS, where=MAX_DEFINITIONS - 1, blocks=2000))
+    path.write_text(spec(symbols=MAX_DECLARATIONS, where=MAX_DEFINITIONS - 1, blocks=MAX_STEPS))
     started = time.perf_counter()
     checked = Checker(CheckOptions(verify=False, cache_dir=None)).load(path)
     assert checked.errors == [] and checked.layout is not None

@@ -237,6 +237,9 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
     "version 2": (doc("version: 2", "title: T", TEXT), (1, 10), "unsupported format `version: 2`", ""),
     "version text": (doc("version: one", "title: T", TEXT), (1, 10), "`version` must be a whole", ""),
     "title number": (doc("version: 1", "title: 2024", TEXT), (2, 8), "must be a string; found `2024`", ""),
+    # mkdocs-material's <title> is `page.title | striptags`, which decodes &lt;: a title ran script (red team)
+    "title with markup": (doc("version: 1", "title: 'A </title><script>x()</script>'", TEXT), (2, 11),
+                          "`title` must not contain `<`: the browser tab would read it as HTML", ""),
     "title over two lines": (doc("version: 1", "title: |", "  A title", "  # Injected heading", TEXT), (3, 10),
                              "`title` must be one line", ""),
     "title with an escaped newline": (doc("version: 1", 'title: "A\\n\\nparagraph"', TEXT), (2, 10),

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from . import model
-from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, find_cycle
+from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, ScalarDecl, find_cycle
 from .errors import Location, SpecError, nearest, step_where
 from .expr import NAME, read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .spec import by_number_message, looks_like_equation_number
-from .tex_policy import check_tex
+from .tex_policy import check_prose_tex, check_tex
 from .verdict import SPEC_ERROR, Verdict, sizes_text
 
 # "error": a step that a spec error kept from being checked (the error itself is among the page's errors).
@@ -225,6 +225,7 @@ class _Builder:
         # their layers, so environments and parsed expressions are memoised for the length of one page.
         self._environments: dict[tuple[int, ...], Environment] = {}
         self._parsed: dict[tuple[str, Location, frozenset[str]], Node] = {}
+        self._names: dict[int, frozenset[str]] = {}  # names() of each node of _parsed, by id (see names_in)
         self._symbols: dict[tuple[int, ...], tuple[tuple[tuple[str, str], ...], ...]] = {}
         # (definition, environment) pairs already checked: every math block sees every definition before
         # it, and checking them all again per block made a page of 1000 definitions take 8 s to load.
@@ -257,6 +258,10 @@ class _Builder:
         for block in blocks:
             here = block.where  # named by the loader, so that its errors and these name a step alike
             if isinstance(block, model.TextBlock):
+                try:
+                    check_prose_tex(block.markdown, block.location, here)
+                except SpecError as err:
+                    self.errors.append(err)
                 out.append(TextItem(block.markdown, block.location))
             elif isinstance(block, model.MathBlock):
                 out.append(self.math(block, scope, here, blocked))
@@ -277,15 +282,21 @@ class _Builder:
 
     @staticmethod
     def assumptions(scope: model.Scope, env: Environment) -> list[str]:
-        """Assumptions a reader must see (a symmetric matrix, or a function with symmetric values), stated
-        where they are declared (page, box or equation); read from the parsed declarations, not their text."""
+        """Assumptions a reader must see (a symmetric matrix, a scalar that is positive, nonzero, an integer...,
+        or a function with such values), stated where they are declared (page, box or equation); read from the
+        parsed declarations, not their text. ``real`` (and the default, ``complex``) is not stated: nearly
+        every symbol of a page is real. The others change what is true (``sqrt(x**2) = x`` for a positive x),
+        and a box that declared ``x: positive`` proved it beside a refutation of the same row for the page's
+        real x, with nothing on the page to tell them apart (red team)."""
         shown = []
         for name in scope.symbols:
             decl = env[name]
-            if isinstance(decl, FunctionDecl):
+            if isinstance(decl, FunctionDecl):  # "f is positive": a function with positive values
                 decl = decl.result
             if isinstance(decl, MatrixDecl) and decl.symmetric:
                 shown.append(f"{name} is symmetric")
+            elif isinstance(decl, ScalarDecl) and (phrase := _scalar_phrase(decl.assumptions)):
+                shown.append(f"{name} is {phrase}")
         return shown
 
     def governed_by_sizes(self, scope: _Scope, env: Environment | None) -> None:
@@ -343,6 +354,15 @@ class _Builder:
         if key not in self._parsed:
             self._parsed[key] = read_expression(text, functions=env.functions, declared=env.source)
         return self._parsed[key]
+
+    def names_in(self, text: model.Text, env: Environment) -> frozenset[str]:
+        """The names of a parsed expression, walked once: after a stopped definition every later step follows
+        all the definitions it reaches, and walking them again per step took 70 s on a 163 KB page (red team)."""
+        node = self.parse(text, env)
+        found = self._names.get(id(node))
+        if found is None:
+            found = self._names[id(node)] = frozenset(names(node))  # the node lives in _parsed, so its id does
+        return found
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str, blocked: SpecError | None = None) -> MathItem:
         """The rows of a block and a claim per step. The block's first error (or ``blocked``) stops its
@@ -490,12 +510,12 @@ class _Builder:
         used: set[str] = set()
         for text in texts:
             if text is not None:
-                used |= names(self.parse(text, env))
+                used |= self.names_in(text, env)
         frontier = set(used)
         while frontier:
             reached: set[str] = set()
             for name in frontier & defined.keys():
-                reached |= names(self.parse(defined[name], env))
+                reached |= self.names_in(defined[name], env)
             frontier = reached - used
             used |= reached
         return used
@@ -562,19 +582,22 @@ class _Builder:
         refs: list[tuple[str, str]] = []
         givens: list[tuple[str, str, str]] = []
         for cited in step.by:
-            if "#" in cited.value:
+            page, _, label = cited.value.rpartition("#")
+            if page and page != self.spec.slug:
                 # Another page's equation: a reference for the reader, resolved when the site is rendered.
                 # Its definitions are not substituted (each page is checked on its own).
                 refs.append(("", cited.value))
                 current.cited_elsewhere.append((cited.value, cited.location, where))
                 continue
-            row = self.labels.get(cited.value)
+            # This page's own equation, also when written with its slug: `by: this-page#later` let a row cite
+            # itself or one further down (red team); it follows the rules of `by: later`.
+            row = self.labels.get(label)
             if row is current:
                 raise SpecError(f"`by: {cited.value}` cites the row this step is on; `by` names an earlier "
                                 "equation that justifies the step", cited.location, where)
             if row is None:
-                known = ", ".join(sorted(label for label, r in self.labels.items() if r is not current)) or "none yet"
-                later = self.every_label.get(cited.value)
+                known = ", ".join(sorted(name for name, r in self.labels.items() if r is not current)) or "none yet"
+                later = self.every_label.get(label)
                 if later is not None:
                     raise SpecError(f"`by: {cited.value}` names an equation further down (line {later.line}); `by` "
                                     "cites an earlier equation that justifies the step: move this step after it, "
@@ -582,9 +605,9 @@ class _Builder:
                 message = (by_number_message(cited.value) if looks_like_equation_number(cited.value)
                            else f"`by: {cited.value}` names no earlier equation")
                 raise SpecError(f"{message} (labels so far: {known})", cited.location, where)
-            refs.append((row.number or cited.value, row.anchor))
-            names_.extend(scope.def_labels.get(cited.value, []))
-            givens.extend((cited.value, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
+            refs.append((row.number or label, row.anchor))
+            names_.extend(scope.def_labels.get(label, []))
+            givens.extend((label, c.lhs, c.rhs) for c in (self.claims[i] for i in row.claims)
                           if c.kind == "given")
         return names_, refs, tuple(givens)
 
@@ -791,6 +814,14 @@ def check_sizes(sizes: list[dict[str, int]], env: Environment, location: Locatio
         raise SpecError(f"`sizes` gives {given}; give {'it' if len(few) == 1 else 'each'} at least two different "
                         f"values of 2 or more (e.g. 2 and 3): an identity can hold at one size and fail at the "
                         f"next{one}", location, where)
+    # A determinant carries (-1)^n: det(-S) = det(S) holds at every even size, and sizes 2 and 4 passed it
+    # (red team). Each dimension needs an even and an odd value of 2 or more, as the default sizes have.
+    for dim in dims:
+        parities = {v % 2 for v in values[dim] if v >= 2}
+        if len(parities) < 2:
+            raise SpecError(f"`sizes` gives {dim} only {'even' if 0 in parities else 'odd'} values of 2 or more; "
+                            f"give it an even and an odd one (e.g. 2 and 3): a determinant changes sign with the "
+                            "parity of the size, and det(-S) = det(S) holds at every even size", location, where)
     for first, second in itertools.combinations(dims, 2):
         if all(a[first] == a[second] for a in sizes):
             raise SpecError(f"`sizes` keeps {first} and {second} equal in every assignment; add one where they "
@@ -846,3 +877,13 @@ def _once_each(errors: list[SpecError]) -> list[SpecError]:
             seen.add(key)
             out.append(err)
     return out
+
+
+def _scalar_phrase(words: tuple[str, ...]) -> str:
+    """``"positive"``, ``"a nonzero integer"``: a scalar declaration's assumptions as the page states them,
+    or "" for ``real`` and ``complex``, which it does not (see :meth:`_Builder.assumptions`)."""
+    shown = [word for word in words if word not in ("real", "complex", "integer")]
+    if "integer" in words:
+        adjectives = " ".join(shown)
+        return f"{'an' if not shown else 'a'} {adjectives + ' ' if shown else ''}integer"
+    return " and ".join(shown)

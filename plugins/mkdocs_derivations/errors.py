@@ -126,5 +126,20 @@ def nearest(name: str, candidates: Iterable[str]) -> str | None:
     for option in options:
         if squash(option) == squash(name):
             return option
-    close = difflib.get_close_matches(name, options, n=1, cutoff=0.6)
+    return close_match(name, options)
+
+
+SUGGESTION_WORD, SUGGESTION_OPTIONS = 64, 300
+"""Above these lengths no "did you mean" is looked for: difflib's cost grows with the square of a word's length
+and with the number of options, and a page of 400 broken references to 400 labels of 150 characters took a
+minute to load (red team)."""
+
+
+def close_match(word: str, options: Iterable[str]) -> str | None:
+    """The option closest to ``word`` by difflib (ratio at least 0.6), or None; None also when the search
+    would be slow (see :data:`SUGGESTION_WORD`)."""
+    choices = options if isinstance(options, list | tuple) else list(options)
+    if len(word) > SUGGESTION_WORD or len(choices) > SUGGESTION_OPTIONS:
+        return None
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return close[0] if close else None

@@ -38,7 +38,6 @@ plus is dropped, every ``Num`` is non-negative, and a decimal whose value is an 
 from __future__ import annotations
 
 import ast
-import difflib
 import re
 import unicodedata
 import warnings
@@ -47,7 +46,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import NamedTuple
 
-from .errors import SpecError
+from .errors import SpecError, close_match
 from .expr_ast import BinOp, BinOpName, Call, ListExpr, Name, Neg, Node, Num, Transpose, walk
 from .model import Text
 
@@ -455,8 +454,8 @@ class _Converter:
         if func in _OTHER_NAMES:
             return self.fail(node.col_offset, f"unknown function `{func}`: {_OTHER_NAMES[func]}")
         known = sorted(set(BUILTINS) | set(self.functions))
-        close = difflib.get_close_matches(func, known, n=1)
-        hint = f"; did you mean `{close[0]}`?" if close else ""
+        close = close_match(func, known)
+        hint = f"; did you mean `{close}`?" if close else ""
         return self.fail(node.col_offset, f"unknown function `{func}`{hint} (declare it under `symbols:`, "
                                           f"e.g. {func}: function(t)){self._missing_star(node)}")
 

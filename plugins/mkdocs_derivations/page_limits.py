@@ -8,8 +8,10 @@ MkDocs process, which has no time limit (only claims run in killable workers):
   characters and pairs timed at 16 and 32 KB came close (emphasis, code, braces, quotes, admonitions);
 * Python-Markdown parses nested lists, quotes and admonitions recursively: 800 list markers on one line
   (``1. 1. 1. …``, 2.4 KB) raise RecursionError, which aborts the whole MkDocs build;
+* so does an inline-math opener ``\\(`` without its closer: 64 KB of them took 24 s (red team);
 * every claim carries the declarations and definitions in its scope (they are part of its cache key), so
-  a page with thousands of both took minutes and gigabytes to lay out.
+  a page with thousands of both took minutes and gigabytes to lay out; so did 28 000 steps under 500
+  definitions (41 s and 1.1 GB), hence a limit on steps too.
 
 The limits are far above what a readable page needs (the nine pages of this site use at most 3 ``[``,
 38 declarations and 16 definitions) and each is reported as a located error.
@@ -24,6 +26,8 @@ from . import model
 from .errors import Location, SpecError
 
 MAX_PROSE_BRACKETS = 1000
+MAX_PROSE_MATH_OPENERS = 1000
+MAX_STEPS = 1000
 MAX_PROSE_NESTING = 50
 MAX_DECLARATIONS = 500
 MAX_DEFINITIONS = 500
@@ -50,19 +54,25 @@ def check_page_limits(spec: model.Spec) -> None:
     """Raise :class:`SpecError` at the first item that takes a page over a limit."""
     brackets = _Tally(MAX_PROSE_BRACKETS, "the page's prose has more than {limit} `[` by here: Markdown takes time "
                                           "growing with the square of their number, so split the page")
+    openers = _Tally(MAX_PROSE_MATH_OPENERS, "the page's prose has more than {limit} `\\(` by here: Markdown takes "
+                                             "time growing with the square of their number, so split the page")
     declarations = _Tally(MAX_DECLARATIONS, "more than {limit} declarations on one page{at}; split the page")
     definitions = _Tally(MAX_DEFINITIONS, "more than {limit} definitions on one page{at}; split the page")
+    steps = _Tally(MAX_STEPS, "more than {limit} steps on one page; split the page")
     for item in _items(spec):
         if isinstance(item, model.TextBlock):
             _check_nesting(item)
             brackets.add(item.markdown.count("["), item.location)
+            openers.add(item.markdown.count("\\("), item.location)
         elif isinstance(item, model.Scope):
             for name, text in item.symbols.items():
                 declarations.add(1, text.name_location, f" (at `{name}`)")
             for name, text in item.where.items():
                 definitions.add(1, text.name_location, f" (at `{name}`)")
-        elif item.rel == ":=":
-            definitions.add(1, item.location)
+        else:
+            steps.add(1, item.location)
+            if item.rel == ":=":
+                definitions.add(1, item.location)
 
 
 def _check_nesting(block: model.TextBlock) -> None:

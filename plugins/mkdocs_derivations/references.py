@@ -7,7 +7,6 @@ references as located errors (so ``mkdocs-derivations check`` fails exactly wher
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from typing import Protocol
 from urllib.parse import quote
 
 from .claims import Layout, MathItem, TextItem, walk_items
-from .errors import Location, SpecError
+from .errors import Location, SpecError, close_match
 from .markdown_code import mask_code
 from .spec import LABEL_RE
 
@@ -149,6 +148,10 @@ def _references(slug: str, layout: Layout) -> Iterator[tuple[str, str, str, Loca
                 yield target_slug, label, f"by: {anchor}", location, where
 
 
+_SUGGESTED = 20
+"""Broken references of one page that get a "did you mean" (see errors.SUGGESTION_WORD)."""
+
+
 def reference_errors(slug: str, layout: Layout, registry: Registry,
                      broken: frozenset[str] | set[str] = frozenset()) -> list[SpecError]:
     """Located errors for every reference of one page that names no equation; ``broken`` names the pages
@@ -158,22 +161,24 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
     for target_slug, label, written, location, where in _references(slug, layout):
         if label in registry.get(target_slug, {}):
             continue
+        # "did you mean" for the first few only: each is a difflib search over a page's labels
+        suggest = len(errors) < _SUGGESTED
         if target_slug in broken:
             what = f"page `{target_slug}` has errors that stop it loading; fix those first"
         elif target_slug in registry:
-            close = difflib.get_close_matches(label, registry[target_slug], n=1)
+            close = close_match(label, list(registry[target_slug])) if suggest else None
             if target_slug == slug and "#" not in written:
                 # A reference on the same page: "did you mean `e#derivative`" sent the author to the other syntax.
-                what = f"on this page, `{slug}`" + (f"; did you mean `{{eq:{close[0]}}}`?" if close else "")
+                what = f"on this page, `{slug}`" + (f"; did you mean `{{eq:{close}}}`?" if close else "")
             else:
-                what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close[0]}`?" if close else "")
+                what = f"page `{target_slug}`" + (f"; did you mean `{target_slug}#{close}`?" if close else "")
         elif cased := [name for name in registry if name.casefold() == target_slug.casefold()]:
             # A reference is written in lower case, so a page named after `B.yml` cannot be cited at all.
             what = (f"no page `{target_slug}`; the page `{cased[0]}` is named after a file with capital letters, "
                     f"which a reference cannot name: rename the file to `{cased[0].lower()}.yml`")
         else:
-            close = difflib.get_close_matches(target_slug, registry, n=1)
-            what = f"no page `{target_slug}`" + (f"; did you mean `{close[0]}#{label}`?" if close else "")
+            close = close_match(target_slug, list(registry)) if suggest else None
+            what = f"no page `{target_slug}`" + (f"; did you mean `{close}#{label}`?" if close else "")
         if written.startswith("by: "):
             errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location, where))
         else:

@@ -19,7 +19,7 @@ from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
 from .printable import printable
 from .references import Registry, pages_registry, split, substitute_references
-from .sanitize import defuse_script_words, sanitize_markdown
+from .sanitize import defuse_script_words, mark_prose, prose_nonce, sanitize_markdown
 from .slots import Immediate, Slots
 from .verdict import DEFINITION_WORDS, VERIFIED, Status, Verdict, badge, sizes_text, weakest
 
@@ -57,6 +57,7 @@ class _PageRenderer:
         self.directory_urls = directory_urls
         self.slots = slots if slots is not None else Immediate()
         self.chains = 0  # math blocks of more than one row so far: each is a chain whose relations line up
+        self.nonce = prose_nonce(checked.slug)  # marks the contributor's prose on this page (see mark_prose)
 
     def page_url(self, slug: str, anchor: str) -> str:
         """A URL to another generated page, usable where MkDocs does not rewrite `.md` links (inside TeX)."""
@@ -84,7 +85,11 @@ class _PageRenderer:
         return f"[({target.number})]({slug}.md#{target.anchor}){{.deriv-ref .deriv-ref-page}}"
 
     def text(self, item: TextItem) -> str:
-        return sanitize_markdown(substitute_references(item.markdown, self.resolve).strip("\n"))
+        return self.prose(substitute_references(item.markdown, self.resolve).strip("\n"))
+
+    def prose(self, markdown: str) -> str:
+        """Contributor Markdown, sanitised and marked as such for :func:`sanitize.sanitize_html`."""
+        return mark_prose(sanitize_markdown(markdown), self.nonce)
 
     # ----- equations -------------------------------------------------------------------------------------
     def row_tex(self, row: Row, chain: int | None = None) -> str:
@@ -248,11 +253,15 @@ class _PageRenderer:
         return f'<p class="deriv-summary">{self.slots.text(self.summary_text)}</p>'
 
     def summary_text(self) -> str:
-        """``16 of 19 equations machine-checked: ...`` (escaped), counting each numbered row once."""
+        """``16 of 19 equations machine-checked: ...`` (escaped), counting each numbered row once, then the
+        unnumbered rows that are not machine-checked: a page with one proved equation and two refuted
+        unnumbered rows read "1 of 1 equation machine-checked: 1 proved." (red team)."""
         counts: Counter[str] = Counter()
+        unnumbered: Counter[str] = Counter()
         numbered = 0
         for row in self.layout.rows:
             if row.number is None:
+                unnumbered[self.row_status(row)] += 1
                 continue
             numbered += 1
             counts[self.row_status(row)] += 1
@@ -265,15 +274,13 @@ class _PageRenderer:
         text = f"{checked} of {counted(numbered, 'equation')} machine-checked"
         if parts:
             text += ": " + ", ".join(parts)
-        others = []
-        if counts["definition"]:
-            others.append(counted(counts["definition"], *DEFINITION_WORDS))
-        for status, words in (("numeric", "numeric evidence only"), ("unchecked", "unchecked"),
-                              ("refuted", "refuted"), ("error", "could not be checked")):
-            if counts[status]:
-                others.append(f"{counts[status]} {words}")
+        others = [counted(counts["definition"], *DEFINITION_WORDS)] if counts["definition"] else []
+        others += _not_checked(counts)
         if others:
             text += "; " + ", ".join(others)
+        loose = _not_checked(unnumbered)
+        if loose:
+            text += f"; unnumbered rows: {', '.join(loose)}"
         return _esc(text + ".")
 
     def page(self) -> RenderedPage:
@@ -282,10 +289,10 @@ class _PageRenderer:
         summary = self.summary()
         head = [page_heading(self.checked), "", summary, ""]
         if spec.source is not None:
-            link = sanitize_markdown(f" [{spec.source.url}]({spec.source.url})") if spec.source.url else ""
+            link = f" [{spec.source.url}]({spec.source.url})" if spec.source.url else ""
             head += ['<div class="admonition quote deriv-source" markdown="1">',
                      '<p class="admonition-title">Source</p>', "",
-                     f"{sanitize_markdown(spec.source.citation.strip())}{link}", "", "</div>", ""]
+                     self.prose(f"{spec.source.citation.strip()}{link}"), "", "</div>", ""]
         if self.layout.assumptions:
             head += [assumptions_line(self.layout.assumptions), ""]
         errors = self.checked.errors
@@ -295,14 +302,23 @@ class _PageRenderer:
         return RenderedPage(spec.slug, spec.title, markdown, self.checked.problems())
 
 
+def _not_checked(counts: Counter[str]) -> list[str]:
+    """``["1 numeric evidence only", "2 refuted"]``: the rows of ``counts`` that are not machine-checked."""
+    return [f"{counts[status]} {words}" for status, words in (
+        ("numeric", "numeric evidence only"), ("unchecked", "unchecked"), ("refuted", "refuted"),
+        ("error", "could not be checked")) if counts[status]]
+
+
 def assumptions_line(assumptions: list[str]) -> str:
     """What every check of the page, box or equation below assumes (the checks use it, so readers see it)."""
     return "*Assumptions:* " + "; ".join(assumptions) + "."
 
 
 def page_heading(checked: CheckedSpec) -> str:
-    """The first line of a page's Markdown, its title (MkDocs takes the page title from it)."""
-    return f"# {sanitize_markdown(checked.title)}"
+    """The first line of a page's Markdown, its title (MkDocs takes the page title from it). ``&`` is written
+    as ``&amp;``: the browser tab shows the title through ``striptags``, which decodes character references,
+    and ``&lt;/title&gt;`` written in a title would come out as ``</title>`` there (the loader refuses ``<``)."""
+    return f"# {sanitize_markdown(checked.title.replace('&', '&amp;'))}"
 
 
 # The id of a page's error box, which the badge of every step an error kept from being checked links to.

@@ -57,6 +57,11 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 #: Strings longer than this get no per-character positions (see :func:`_located`).
 _MAX_MAPPED = 10_000
 
+MAX_LABEL = 64
+"""Characters of a label (an anchor and a part of every message about its steps)."""
+MAX_LINE_FIELD = 500
+"""Characters of a one-line field: a title, the citation, the URL."""
+
 SPEC_KEYS = frozenset({"version", "title", "source", "numbering", "symbols", "where", "sizes", "blocks"})
 SOURCE_KEYS = frozenset({"citation", "url"})
 NUMBERING_KEYS = frozenset({"start", "prefix"})
@@ -212,7 +217,22 @@ def _one_line(node: YNode, what: str, where: str, why: str) -> str:
         assert isinstance(node, YScalar)  # _string accepted it
         offset = value.index(stripped) + stripped.index("\n")
         raise SpecError(f"{what} must be one line: {why}; join the lines", _located(node).at(offset), where)
+    if len(stripped) > MAX_LINE_FIELD:
+        # Markdown renders these, outside the page limits on prose: 32 000 `[` in a citation took 5 minutes.
+        raise SpecError(f"{what} is {len(stripped)} characters long; at most {MAX_LINE_FIELD} are allowed",
+                        node.location, where)
     return stripped
+
+
+def _plain_title(node: YNode, title: str) -> None:
+    """A page title reaches the browser tab through mkdocs-material's ``page.title | striptags``, which turns
+    ``&lt;`` back into ``<``: a title ending ``</title><script>...`` ran script on its page (red team), in
+    prose or in math alike. So it may not contain ``<`` (an ``&`` is written as ``&amp;``, see
+    ``render.page_heading``)."""
+    if "<" in title:
+        assert isinstance(node, YScalar)
+        raise SpecError("`title` must not contain `<`: the browser tab would read it as HTML; write `less than`, "
+                        "or `≤`", _located(node).at(node.value.index("<")), "")
 
 
 def _text(node: YNode, what: str, where: str) -> model.Text:
@@ -317,6 +337,7 @@ class _Loader:
             raise SpecError(f"unsupported format `version: {version}`; this plugin reads version "
                             f"{FORMAT_VERSION}", root.values["version"].location)
         title = _one_line(root.values["title"], "`title`", "", "a line break would split the page's heading")
+        _plain_title(root.values["title"], title)
         source = self.source(root.values["source"]) if "source" in root.values else None
         numbering = model.Numbering()
         if "numbering" in root.values:
@@ -575,6 +596,10 @@ class _Loader:
 
     def label(self, node: YNode, where: str) -> model.Text:
         text = _text(node, "`label`", where)
+        if len(text.value) > MAX_LABEL:
+            # Every step of the block names it in its place: a 300 000-character label on 20 000 steps took 6 GB.
+            raise SpecError(f"a label has at most {MAX_LABEL} characters; this one has {len(text.value)}",
+                            node.location, where)
         if not LABEL_RE.match(text.value):
             raise SpecError(f"label `{text.value}` is not valid: use lower-case letters, digits and `-`, "
                             "starting with a letter or digit", node.location, where)

@@ -11,8 +11,11 @@ import re
 
 from .errors import Location, SpecError
 
-# Commands that write classes, ids, styles or fonts, fetch code, or change MathJax's settings.
-_FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "setOptions")
+# Commands that write classes, ids, styles, links or fonts, fetch code, or change MathJax's settings; and
+# the boxes of no size that draw outside their place (\smash{\mathrlap{\rule{80em}{45em}}} covered a whole
+# page, badges included, and \mmlToken{mi}[href=...] wrote a link that no check read: red team).
+_FORBIDDEN = ("class", "cssId", "style", "unicode", "require", "bbox", "data", "setOptions", "mmlToken",
+              "smash", "rlap", "llap", "clap", "mathrlap", "mathllap", "mathclap")
 # Equation numbers and math delimiters belong to the renderer.
 _RENDERER_OWNED = ("tag", "notag", "nonumber", "label", "eqref", "ref")
 # The first refused command: a whole command name (`\\tagged` is not `\\tag`), found in one scan.
@@ -48,5 +51,25 @@ def check_tex(tex: str, location: Location, where: str) -> None:
         if name in _RENDERER_OWNED:
             raise SpecError(f"`\\{name}` is not allowed in `tex`: equation numbers and labels come from the "
                             "spec (`label:`, `number:`, `{eq:...}`)", location, where)
-        raise SpecError(f"`\\{name}` is not allowed in `tex` (it could style the page or load code)",
-                        location, where)
+        raise SpecError(f"`\\{name}` is not allowed in `tex` ({_WHY})", location, where)
+
+
+_WHY = "it could style the page, link, load code or draw over the page"
+_PROSE_COMMAND = re.compile(r"\\(" + "|".join(_FORBIDDEN) + r"|href|url)(?![A-Za-z])")
+_PROSE_LINK = re.compile(r"\\(?:href|url)\s*\{([^{}]*)\}")
+
+
+def check_prose_tex(text: str, location: Location, where: str) -> None:
+    """Raise a SpecError for math in prose (a `text` block) that the site will not publish: the commands
+    :func:`check_tex` refuses, and links (`\\href`, `\\url`) to anything but `#anchor` and http(s). MathJax's
+    safe mode filters links by their scheme, but read `java<newline>script:` as having none, and the
+    browser drops the line break (red team). Prose is checked as a whole, code spans included."""
+    for found in _PROSE_COMMAND.finditer(text):
+        name = found.group(1)
+        if name in ("href", "url"):
+            link = _PROSE_LINK.match(text, found.start())
+            if link is not None and _SAFE_TARGET.match(link.group(1).strip()):
+                continue
+            raise SpecError(f"prose math has a `\\{name}` whose target is not a plain `#anchor` or http(s) "
+                            "address", location, where)
+        raise SpecError(f"`\\{name}` is not allowed in prose math ({_WHY})", location, where)

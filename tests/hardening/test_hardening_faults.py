@@ -241,7 +241,7 @@ def test_build_after_a_killed_build_succeeds(killed_build: tuple[Path, dict[str,
 # most a few milliseconds into a task whenever the build dies
 QUICK = "version: 1\ntitle: Quick page\nsymbols:\n  x: real\nblocks:\n" + "".join(
     f"  - math:\n      start: {{tex: 'a', sympy: '(x + {i})**2'}}\n"
-    f"      steps:\n        - {{tex: 'b', sympy: 'x**2 + {2 * i}*x + {i * i}'}}\n" for i in range(2000))
+    f"      steps:\n        - {{tex: 'b', sympy: 'x**2 + {2 * i}*x + {i * i}'}}\n" for i in range(1000))
 
 # A worker orphaned mid-task (or mid-initializer) is stopped by its CPU backstop of 4 * time_limit + 1 s
 # (plus up to 1 s of rounding), so a short time limit bounds how long any orphan can live.

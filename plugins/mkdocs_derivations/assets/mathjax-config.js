@@ -10,7 +10,9 @@
  *   numbers of its own (an "ams" setting would number environments like align on top of ours).
  * - ui/safe plus the packages removed below: a spec author writes TeX, but must not be able to put
  *   classes, ids, styles or script links into the page through it. \href stays (the renderer links
- *   "by (13)" to #eq-...), filtered to links without a protocol (#fragment, relative) and http(s).
+ *   "by (13)" to #eq-...), filtered to links without a protocol (#fragment, relative) and http(s): safe
+ *   mode's own filter is replaced in startup.ready, since it took "java<newline>script:" for a link
+ *   without a protocol (the browser drops the line break).
  * - The site is served offline with only the files listed in mathjax_assets.py, so nothing may load more
  *   MathJax components later (\require, autoload, menu items that switch renderer or start the a11y
  *   explorer): see the allow-list guard in startup.ready. A menu setting saved in localStorage (by this
@@ -113,6 +115,20 @@ window.MathJax = {
       };
       window.MathJax.startup.defaultReady();
       var doc = window.MathJax.startup.document;
+      var safe = doc && doc.safe;
+      if (safe && safe.filterMethods && safe.filterMethods.filterURL) {
+        // MathJax reads a link's scheme with /^\s*([a-z]+):/, so "java<newline>script:" has none and passes
+        // as a relative link; the browser drops the line break and runs it. Tabs, line breaks and other
+        // control characters are taken out first, as the browser does, and only #fragments, relative links
+        // and http(s) remain.
+        var filterURL = safe.filterMethods.filterURL;
+        safe.filterMethods.filterURL = function (filter, url) {
+          var compact = String(url).replace(/[\u0000-\u0020\u007f]+/g, "");
+          var scheme = /^([a-z][a-z0-9+.-]*):/i.exec(compact);
+          if (scheme && !/^https?$/i.test(scheme[1])) return null;
+          return filterURL.call(this, filter, compact);
+        };
+      }
       var menu = doc && doc.menu && doc.menu.menu;
       if (menu) {
         // Items whose only effect is loading a component the site does not serve.
