@@ -571,7 +571,11 @@ def test_a_box_that_redeclares_a_scalar_states_its_assumption_at_the_box(tmp_pat
     assert layout.items[1].assumptions == ["t is positive"]
     spec = tmp_path / "t.yml"
     spec.write_text(spec_text(body, "symbols:\n  t: real\n"))
-    [checked] = Checker(CheckOptions(cache_dir=None, jobs=1)).check_paths([spec])
+    checker = Checker(CheckOptions(cache_dir=None, jobs=1))
+    try:
+        [checked] = checker.check_paths([spec])
+    finally:
+        checker.close()
     markdown = render_page(checked).markdown
     assert "*Assumptions:* t is positive." in markdown
     # The summary counts numbered rows, and then the unnumbered ones that are not machine-checked: it read
