@@ -238,6 +238,9 @@ CASES: dict[str, tuple[str, tuple[int, int], str, str]] = {
     "version text": (doc("version: one", "title: T", TEXT), (1, 10), "`version` must be a whole", ""),
     "title number": (doc("version: 1", "title: 2024", TEXT), (2, 8), "must be a string; found `2024`", ""),
     # mkdocs-material's <title> is `page.title | striptags`, which decodes &lt;: a title ran script (red team)
+    # the citation is prose: its math follows the tex rules (a \\smash'ed rule could cover the page)
+    "citation math": (doc(*HEAD, "source: {citation: 'A $\\smash{\\rule{80em}{45em}}$'}", TEXT), (3, 20),
+                      "`\\smash` is not allowed in prose math", "source"),
     "title with markup": (doc("version: 1", "title: 'A </title><script>x()</script>'", TEXT), (2, 11),
                           "`title` must not contain `<`: the browser tab would read it as HTML", ""),
     "title over two lines": (doc("version: 1", "title: |", "  A title", "  # Injected heading", TEXT), (3, 10),

@@ -22,6 +22,7 @@ from .errors import Location, SpecError, block_where, nearest, step_where
 from .expr import is_identifier
 from .markdown_code import mask_code
 from .page_limits import check_page_limits
+from .tex_policy import check_prose_tex
 from .yaml_safe import (
     BOOL_TAG,
     INT_TAG,
@@ -366,6 +367,9 @@ class _Loader:
         citation = _one_line(ymap.values["citation"], "`citation`", where,
                              "a line break could start a paragraph or a heading of its own (fold a long "
                              "citation with `>-`, without blank lines: `>-` keeps those as line breaks)")
+        # Prose, rendered as Markdown: its math follows the rules of a text block's (a \smash'ed rule there
+        # could cover the page).
+        check_prose_tex(citation, ymap.values["citation"].location, where)
         url = None
         if "url" in ymap.values:
             url = _one_line(ymap.values["url"], "`url`", where, "a line break would end the link")
