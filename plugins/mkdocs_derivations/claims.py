@@ -225,7 +225,7 @@ class _Builder:
         # their layers, so environments and parsed expressions are memoised for the length of one page.
         self._environments: dict[tuple[int, ...], Environment] = {}
         self._parsed: dict[tuple[str, Location, frozenset[str]], Node] = {}
-        self._names: dict[int, frozenset[str]] = {}  # names() of each node of _parsed, by id (see names_in)
+        self._names: dict[tuple[str, Location, frozenset[str]], frozenset[str]] = {}  # of _parsed's nodes
         self._symbols: dict[tuple[int, ...], tuple[tuple[tuple[str, str], ...], ...]] = {}
         # (definition, environment) pairs already checked: every math block sees every definition before
         # it, and checking them all again per block made a page of 1000 definitions take 8 s to load.
@@ -358,11 +358,10 @@ class _Builder:
     def names_in(self, text: model.Text, env: Environment) -> frozenset[str]:
         """The names of a parsed expression, walked once: after a stopped definition every later step follows
         all the definitions it reaches, and walking them again per step took 70 s on a 163 KB page (red team)."""
-        node = self.parse(text, env)
-        found = self._names.get(id(node))
-        if found is None:
-            found = self._names[id(node)] = frozenset(names(node))  # the node lives in _parsed, so its id does
-        return found
+        key = (text.value, text.location, env.functions)
+        if key not in self._names:
+            self._names[key] = frozenset(names(self.parse(text, env)))
+        return self._names[key]
 
     def math(self, block: model.MathBlock, outer: _Scope, where: str, blocked: SpecError | None = None) -> MathItem:
         """The rows of a block and a claim per step. The block's first error (or ``blocked``) stops its

@@ -610,8 +610,9 @@ class Evaluator:
         if undefined(inner):
             return result.applyfunc(lambda _: sp.nan) if isinstance(result, sp.MatrixBase) else sp.nan
         wrt = set(variables)
-        for entry in inner if isinstance(inner, sp.MatrixBase) else [inner]:
-            for kink in getattr(entry, "atoms", lambda *_: set())(sp.Abs, sp.sign, sp.atan2):
+        entries = inner if isinstance(inner, sp.MatrixBase) else [inner]
+        for entry in (e for e in entries if isinstance(e, sp.Basic)):
+            for kink in entry.atoms(sp.Abs, sp.sign, sp.atan2):
                 if not kink.free_symbols & wrt:
                     continue
                 if isinstance(kink, sp.atan2):

@@ -1044,10 +1044,17 @@ def _combine(entries: list[_Entry]) -> Outcome:
         detail = f"all {len(entries)} entries are the same expression on both sides"
         return Outcome("proved", "structural", detail, None, min(o.points for o in outcomes))
     # as a reader reads them: "structural, expand" leaked the internal name into a verdict (red team)
-    shown = [METHOD_NAMES.get(method, method) for method in methods]
+    shown = [method_name(method) for method in methods]
     detail = f"all {len(entries)} entries: the difference is 0 after " + " or ".join(shown)
     return Outcome("proved", ", ".join(shown), detail, None, min(o.points for o in outcomes))
 
 
 METHOD_NAMES = {"structural": "identical once evaluated"}
-"""The names of proof methods as verdicts show them, where the internal name would mean nothing."""
+"""The names of proof methods as verdicts show them, where the internal name would mean nothing:
+"structural" means the two sides were already one expression once evaluated (derivatives and definitions
+worked out), not as written."""
+
+
+def method_name(method: str) -> str:
+    """``method`` as a verdict shows it (see :data:`METHOD_NAMES`)."""
+    return METHOD_NAMES.get(method, method)

@@ -166,7 +166,7 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
         if target_slug in broken:
             what = f"page `{target_slug}` has errors that stop it loading; fix those first"
         elif target_slug in registry:
-            close = close_match(label, list(registry[target_slug])) if suggest else None
+            close = close_match(label, registry[target_slug]) if suggest else None
             if target_slug == slug and "#" not in written:
                 # A reference on the same page: "did you mean `e#derivative`" sent the author to the other syntax.
                 what = f"on this page, `{slug}`" + (f"; did you mean `{{eq:{close}}}`?" if close else "")
@@ -177,7 +177,7 @@ def reference_errors(slug: str, layout: Layout, registry: Registry,
             what = (f"no page `{target_slug}`; the page `{cased[0]}` is named after a file with capital letters, "
                     f"which a reference cannot name: rename the file to `{cased[0].lower()}.yml`")
         else:
-            close = close_match(target_slug, list(registry)) if suggest else None
+            close = close_match(target_slug, registry) if suggest else None
             what = f"no page `{target_slug}`" + (f"; did you mean `{close}#{label}`?" if close else "")
         if written.startswith("by: "):
             errors.append(SpecError(f"`{written}` names no equation on another page ({what})", location, where))

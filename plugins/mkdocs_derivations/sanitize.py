@@ -89,11 +89,12 @@ def _code_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     while line_start < end:
         line_end = text.find("\n", line_start, end)
         line_end = end if line_end < 0 else line_end
+        found = list(_BACKTICKS.finditer(text, line_start, line_end))
         runs: dict[int, list[int]] = {}
-        for run in _BACKTICKS.finditer(text, line_start, line_end):
+        for run in found:
             runs.setdefault(run.end() - run.start(), []).append(run.start())
         i = line_start
-        for run in _BACKTICKS.finditer(text, line_start, line_end):
+        for run in found:
             if run.start() < i:
                 continue
             opener = run.start()
@@ -206,7 +207,7 @@ class _Allowlist(HTMLParser):
     def _attribute(self, name: str, value: str | None) -> str | None:
         """The attribute as it should be written, or None to drop it."""
         if value is None:
-            return name if name in _ATTRIBUTES or name.startswith(("aria-", "data-")) else None
+            return name if _allowed(name) else None
         if self.prose and name == "class":
             value = " ".join(token for token in value.split() if not _RENDERER_CLASS.match(token))
         elif self.prose and name == "id" and _RENDERER_ID.match(value):
@@ -216,9 +217,9 @@ class _Allowlist(HTMLParser):
         elif name == "style":
             if not _SAFE_STYLE.match(value):
                 return None
-        elif name not in _ATTRIBUTES and not name.startswith(("aria-", "data-")):
+        elif not _allowed(name):
             return None
-        return f'{_SVG_CASE.get(name, name)}="{html.escape(value, quote=True)}"'
+        return _written(name, value)
 
     def _start(self, tag: str, attrs: list[tuple[str, str | None]], closed: bool) -> None:
         written = self.get_starttag_text() or ""
@@ -228,8 +229,7 @@ class _Allowlist(HTMLParser):
         kept = [self._attribute(name, value) for name, value in attrs]
         if not closed and tag not in _VOID:
             self.open.append(tag)
-        if all(k is not None and (v is None or k == f'{_SVG_CASE.get(name, name)}="{html.escape(v, quote=True)}"')
-               for k, (name, v) in zip(kept, attrs, strict=True)):
+        if kept == [name if value is None else _written(name, value) for name, value in attrs]:
             self.out.append(written)
             return
         parts = [_SVG_CASE.get(tag, tag), *(k for k in kept if k is not None)]
@@ -270,6 +270,15 @@ class _Allowlist(HTMLParser):
 
     def unknown_decl(self, data: str) -> None:
         self.out.append(html.escape(f"<![{data}]>", quote=False))
+
+
+def _allowed(name: str) -> bool:
+    return name in _ATTRIBUTES or name.startswith(("aria-", "data-"))
+
+
+def _written(name: str, value: str) -> str:
+    """An attribute as the allow-list writes it (a kept tag whose attributes all read so is copied as is)."""
+    return f'{_SVG_CASE.get(name, name)}="{html.escape(value, quote=True)}"'
 
 
 def sanitize_html(page_html: str) -> str:

@@ -263,9 +263,9 @@ class _Checker:
                                      f"`{param}`), got {shape_text(got)}")
         return Shape(*declaration_shape(decl.result))
 
-    def scalar_variable(self, node: Node, context: str, *, in_list: bool = False) -> None:
+    def scalar_variable(self, node: Node, context: str, *, listed_in: str | None = None) -> None:
         """A variable of differentiation: a scalar symbol or a scalar function's name (meaning f(args)).
-        ``in_list``: an item of jacobian's list of variables, which takes scalars only."""
+        ``listed_in``: the function whose list of variables (scalars only) the item is in."""
         if not isinstance(node, Name) or node.id in CONSTANTS:
             raise self.fail(node, f"{context}: differentiate with respect to a declared scalar symbol or "
                                   "function name")
@@ -275,7 +275,7 @@ class _Checker:
             # A vector(1) has a scalar's shape: "`v` is a scalar, not a scalar" said nothing (red team).
             shape = self.name(node)
             what = f"a {shape.rows}×{shape.cols} vector or matrix" if is_scalar(shape) else shape_text(shape)
-            hint = (f"a list of variables holds scalars: write {context[:-2]}(F, {node.id})" if in_list
+            hint = (f"a list of variables holds scalars: write {listed_in}(F, {node.id})" if listed_in
                     else f"differentiate by a vector with jacobian(F, {node.id})")
             raise self.fail(node, f"{context}: `{node.id}` is {what}, not a scalar ({hint})")
         if "integer" in value.assumptions:
@@ -315,7 +315,7 @@ class _Checker:
             m = shape.rows
         if isinstance(var, ListExpr):
             for item in var.items:
-                self.scalar_variable(item, f"{node.func}()", in_list=True)
+                self.scalar_variable(item, f"{node.func}()", listed_in=node.func)
             n: Dim = len(var.items)
         elif isinstance(var, Name) and var.id not in CONSTANTS:
             vshape = self.name(var)

@@ -56,7 +56,6 @@ def check_tex(tex: str, location: Location, where: str) -> None:
 
 _WHY = "it could style the page, link, load code or draw over the page"
 _PROSE_COMMAND = re.compile(r"\\(" + "|".join(_FORBIDDEN) + r"|href|url)(?![A-Za-z])")
-_PROSE_LINK = re.compile(r"\\(?:href|url)\s*\{([^{}]*)\}")
 
 
 def check_prose_tex(text: str, location: Location, where: str) -> None:
@@ -67,7 +66,7 @@ def check_prose_tex(text: str, location: Location, where: str) -> None:
     for found in _PROSE_COMMAND.finditer(text):
         name = found.group(1)
         if name in ("href", "url"):
-            link = _PROSE_LINK.match(text, found.start())
+            link = _LINK.match(text, found.start())
             if link is not None and _SAFE_TARGET.match(link.group(1).strip()):
                 continue
             raise SpecError(f"prose math has a `\\{name}` whose target is not a plain `#anchor` or http(s) "

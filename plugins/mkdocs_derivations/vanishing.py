@@ -60,9 +60,11 @@ def first_vanishing(sides: Sequence[tuple[str, Iterable[MustNotVanish]]], *,
     for side, parts in sides:
         for part in parts:
             value = part.value
-            if isinstance(value, sp.Rational) and value == 0:  # a divisor's was folded into zoo; a kink's is not
-                return side, part
-            if value in seen or isinstance(value, sp.Rational):
+            if isinstance(value, sp.Rational):  # a divisor's 0 was folded into zoo already; a kink's was not
+                if value == 0:
+                    return side, part
+                continue
+            if value in seen:
                 continue
             seen.add(value)
             budget = min(BUDGET_S, stop - time.process_time())

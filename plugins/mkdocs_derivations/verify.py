@@ -307,7 +307,7 @@ def _check_sides(ctx: _Context, expand: frozenset[str]) -> Verdict:
         if outcome.status == "numeric":
             fewest_points = outcome.points if not weakest_numeric else min(fewest_points, outcome.points)
             weakest_numeric = True
-        method = identity.METHOD_NAMES.get(outcome.method, outcome.method)
+        method = identity.method_name(outcome.method)
         if method not in methods:
             methods.append(method)
     refuted = None
@@ -417,11 +417,9 @@ _SINGULAR_HINT = ("; if it is invertible only at some sizes (ΦᵀΦ needs at le
                   "give `sizes` where it is")
 
 
-# The identity engine's names for its attempts, as readers see them. "structural" means the two sides were
-# already the same expression once evaluated (derivatives and definitions worked out), not as written.
 def _from_outcome(outcome: identity.Outcome, status_if_proved: str) -> Verdict:
     if outcome.status == "proved":
-        method = identity.METHOD_NAMES.get(outcome.method, outcome.method)
+        method = identity.method_name(outcome.method)
         return Verdict(status_if_proved, method=method, detail=outcome.detail)  # type: ignore[arg-type]
     if outcome.status == "numeric":
         return Verdict("numeric", method=outcome.method, points=outcome.points,
