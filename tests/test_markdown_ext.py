@@ -167,6 +167,7 @@ def test_a_warning_of_the_extension_fails_a_strict_mkdocs_build(specs: Path) -> 
 @pytest.mark.parametrize(("option", "value", "problem"), [
     ("time_limit", 0, "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
     ("time_limit", 1e300, "option 'time_limit': must be a number of seconds from 0.1 to 3600"),
+    ("page_time_limit", 0.01, "option 'page_time_limit': must be a number of seconds from 0.1 to 86400"),
     ("jobs", -1, "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("jobs", 100000, "option 'jobs': must be 0 (one worker per CPU core) or a number of workers from 1 to 64"),
     ("memory_limit_mb", "lots", "option 'memory_limit_mb': must be a whole number"),

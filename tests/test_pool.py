@@ -58,6 +58,9 @@ def work(task: tuple[str, Any]) -> Any:
         return time.monotonic()
     if kind == "read_marker":
         return os.environ.get("POOL_TEST_MARKER", "")
+    if kind == "touch":  # leaves a trace of having run, wherever it ran
+        with open(arg, "x"):
+            return "touched"
     if kind == "collector":  # whether the cycle collector runs here, and how much it leaves alone
         import gc
 
@@ -609,3 +612,45 @@ def test_grow_starts_workers_before_any_task_and_a_killed_one_is_replaced() -> N
         results = pool.map([("sleep", 3600), ("square", 4)])
         assert results[0].timed_out and results[1].value == 16
         assert len(pool.worker_pids()) == 2  # the killed worker was replaced: the pool keeps what it grew to
+
+
+# ----- admit: a task answered without running ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [0, 2])
+def test_a_task_that_admit_answers_never_runs(jobs: int, tmp_path: Any) -> None:
+    """The answer becomes the task's result, in order, and the function is not called for it: each run
+    leaves a file, and only the admitted tasks' files exist."""
+    refused = TaskResult(False, error="not admitted")
+    asked: list[int] = []
+
+    def admit(index: int) -> TaskResult | None:
+        asked.append(index)
+        return refused if index % 3 == 1 else None
+
+    tasks = [("touch", str(tmp_path / f"ran-{i}")) for i in range(9)]
+    seen: list[int] = []
+    with WorkerPool(work, jobs=jobs, time_limit_s=10) as pool:
+        results = pool.map(tasks, on_result=lambda i, r: seen.append(i), admit=admit)
+    assert sorted(seen) == list(range(9))
+    assert [r is refused for r in results] == [i % 3 == 1 for i in range(9)]
+    assert all(r.ok and r.value == "touched" for i, r in enumerate(results) if i % 3 != 1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"ran-{i}" for i in range(9) if i % 3 != 1)
+    assert sorted(set(asked)) == list(range(9))
+
+
+@pytest.mark.parametrize("jobs", [0, 1])
+def test_results_carry_the_task_cpu_time(jobs: int) -> None:
+    """What a task computed, from the worker's own clock: a sleep counts (almost) nothing."""
+    with WorkerPool(work, jobs=jobs, time_limit_s=10) as pool:
+        computed, slept = pool.map([("nap_then_compute", (0.0, 0.3)), ("sleep", 0.3)])
+    assert computed.ok and slept.ok
+    assert computed.cpu_seconds is not None and 0.29 <= computed.cpu_seconds < 1.5
+    assert slept.cpu_seconds is not None and slept.cpu_seconds < 0.1
+
+
+def test_a_timed_out_task_carries_the_cpu_time_it_used() -> None:
+    with WorkerPool(work, jobs=1, time_limit_s=0.3) as pool:
+        [result] = pool.map([("spin", None)])
+    assert result.timed_out and not result.starved
+    assert result.cpu_seconds is not None and result.cpu_seconds >= 0.3

@@ -23,6 +23,7 @@ from .checked import CheckedSpec
 from .claims import Claim, Layout, build_layout
 from .errors import Location, SpecError, display_path
 from .options import CheckOptions
+from .page_time import PageTimes
 from .pending import PendingCheck
 from .pool import TaskResult, WorkerPool, WorkerStartError
 from .references import page_name_errors, pages_registry, reference_errors
@@ -255,9 +256,10 @@ class Checker:
                       workers: int | None = None, checkpoint: Callable[[], None] | None = None) -> None:
         """Check in the workers the claims the caches could not answer, given spec by spec (lazily, so that
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
-        verdict shared."""
+        verdict shared. A page whose claims have used its time limit gets no more of them checked."""
         waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
         sent: list[Task] = []  # in the order the pool numbers them
+        budget = PageTimes(self.options.page_time_limit_s)
 
         def tasks() -> Iterator[Task]:
             for checked, left in misses:
@@ -269,12 +271,21 @@ class Checker:
                         sent.append(Task(claim, key, self.cache.entry_for_writing(key), self.options.time_limit_s))
                         yield sent[-1]
 
+        def admit(position: int) -> TaskResult | None:
+            return budget.refusal([checked for checked, _ in waiting[sent[position].key]])
+
         def done(position: int, result: TaskResult) -> None:
             task = sent[position]
             key = task.key
-            result, filed = unpack(result)
-            verdict = verdict_from_result(result, self.options.time_limit_s)
-            self.checked_claims += 1
+            pages = [checked for checked, _ in waiting[key]]
+            filed = None
+            if budget.refused(result):
+                verdict = budget.verdict(pages)
+            else:
+                result, filed = unpack(result)
+                verdict = verdict_from_result(result, self.options.time_limit_s)
+                budget.spend(pages, result)
+                self.checked_claims += 1
             if verdict.cacheable or verdict.provisional or verdict.method in _KEPT_FOR_THE_SESSION:
                 self._memo[key] = verdict
             if verdict.cacheable and task.entry is not None and filed is not None:
@@ -290,7 +301,7 @@ class Checker:
             return
         try:
             self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done,
-                                                      checkpoint=checkpoint)
+                                                      checkpoint=checkpoint, admit=admit)
         except WorkerStartError as err:
             # The OS would not give a process (EAGAIN, ENOMEM) or a pipe (EMFILE): the claims are not verified,
             # and each says why, as a worker that died would; the specs not yet loaded still are.

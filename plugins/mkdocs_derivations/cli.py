@@ -29,9 +29,11 @@ from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_PAGE_TIME_LIMIT_S,
     DEFAULT_TIME_LIMIT_S,
     MAX_JOBS,
     MAX_MEMORY_LIMIT_MB,
+    MAX_PAGE_TIME_LIMIT_S,
     MAX_TIME_LIMIT_S,
     MIN_TIME_LIMIT_S,
     CheckOptions,
@@ -308,7 +310,8 @@ def cmd_check(args: argparse.Namespace) -> int:
             _line(sys.stderr, f"{p}: no such file or folder{default}")
         return EXIT_LOAD
     cache_dir = None if args.no_cache else Path(args.cache_dir)
-    options = CheckOptions.from_settings(time_limit=args.time_limit, memory_limit_mb=args.memory_limit,
+    options = CheckOptions.from_settings(time_limit=args.time_limit, page_time_limit=args.page_time_limit,
+                                         memory_limit_mb=args.memory_limit,
                                          jobs=args.jobs, cache_dir=cache_dir)
     checker = Checker(options)
     progress_out = sys.stderr if args.format == "human" and sys.stderr.isatty() else None
@@ -364,6 +367,9 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--time-limit", metavar="SECONDS", type=bounded("time_limit", float),
                        default=DEFAULT_TIME_LIMIT_S, help=f"CPU seconds per claim, {MIN_TIME_LIMIT_S:g} to "
                        f"{MAX_TIME_LIMIT_S:g} (default {DEFAULT_TIME_LIMIT_S:g})")
+    check.add_argument("--page-time-limit", metavar="SECONDS", type=bounded("page_time_limit", float),
+                       default=DEFAULT_PAGE_TIME_LIMIT_S, help=f"CPU seconds for all the claims of one page, "
+                       f"{MIN_TIME_LIMIT_S:g} to {MAX_PAGE_TIME_LIMIT_S:g} (default {DEFAULT_PAGE_TIME_LIMIT_S:g})")
     check.add_argument("--memory-limit", metavar="MIB", type=bounded("memory_limit", int),
                        default=DEFAULT_MEMORY_LIMIT_MB, help=f"MiB each worker may add, 1 to {MAX_MEMORY_LIMIT_MB} "
                        f"(default {DEFAULT_MEMORY_LIMIT_MB})")

@@ -13,8 +13,8 @@ MathJax and the page assets, rebuilding on spec edits) is the host's job here: s
 
 Options (``extension_configs``): ``base_dir`` (directive paths are relative to it and must stay inside
 it; default: the working directory), ``verify``, ``jobs`` (0, the default: one worker per CPU core),
-``time_limit``, ``memory_limit_mb``, ``cache_dir`` (empty: no cache), all with the plugin's defaults and
-bounds, and ``strict`` (raise ``DerivationProblems`` on a refuted step or an error
+``time_limit``, ``page_time_limit``, ``memory_limit_mb``, ``cache_dir`` (empty: no cache), all with the
+plugin's defaults and bounds, and ``strict`` (raise ``DerivationProblems`` on a refuted step or an error
 instead of logging a warning).
 """
 
@@ -37,6 +37,7 @@ from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_PAGE_TIME_LIMIT_S,
     DEFAULT_TIME_LIMIT_S,
     CheckOptions,
     OptionError,
@@ -99,6 +100,7 @@ class DerivationsExtension(Extension):
             "verify": [True, "Check claims with SymPy; false renders every claim as unchecked"],
             "jobs": [DEFAULT_JOBS, "Worker processes for checking; 0: one per CPU core"],
             "time_limit": [DEFAULT_TIME_LIMIT_S, "Seconds one claim may take"],
+            "page_time_limit": [DEFAULT_PAGE_TIME_LIMIT_S, "Seconds the claims of one page may take together"],
             "memory_limit_mb": [DEFAULT_MEMORY_LIMIT_MB, "Address-space cap of each checking worker, in MiB"],
             "cache_dir": [DEFAULT_CACHE_DIR, "Verdict cache folder relative to base_dir; empty: no cache"],
             "strict": [False, "Raise DerivationProblems instead of logging a warning for a failing spec"],
@@ -117,6 +119,7 @@ class DerivationsExtension(Extension):
         options = CheckOptions.from_settings(  # raises OptionError for a value out of bounds
             verify=bool(self.getConfig("verify")),
             time_limit=self.getConfig("time_limit"),
+            page_time_limit=self.getConfig("page_time_limit"),
             memory_limit_mb=self.getConfig("memory_limit_mb"),
             jobs=self.getConfig("jobs"),
             cache_dir=(base / cache) if cache else None,

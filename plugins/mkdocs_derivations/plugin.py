@@ -33,6 +33,7 @@ from .options import (
     DEFAULT_CACHE_DIR,
     DEFAULT_JOBS,
     DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_PAGE_TIME_LIMIT_S,
     DEFAULT_TIME_LIMIT_S,
     CheckOptions,
     option_problem,
@@ -114,6 +115,8 @@ class DerivationsConfig(base.Config):
     """Check claims with SymPy; false renders every claim as unchecked. Overridden by $MKDOCS_DERIVATIONS_VERIFY."""
     time_limit = _CheckingOption("time_limit", (int, float), default=DEFAULT_TIME_LIMIT_S)
     """Seconds one claim may take before it is stopped and shown as an error."""
+    page_time_limit = _CheckingOption("page_time_limit", (int, float), default=DEFAULT_PAGE_TIME_LIMIT_S)
+    """Seconds the claims of one page may take together; the claims left when they are used are shown as errors."""
     memory_limit_mb = _CheckingOption("memory_limit", int, default=DEFAULT_MEMORY_LIMIT_MB)
     """Address space each checking worker may add for its claims (beyond SymPy itself), in MiB."""
     jobs = _CheckingOption("jobs", int, default=DEFAULT_JOBS)
@@ -218,6 +221,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         options = CheckOptions.from_settings(  # the values passed _CheckingOption, which holds them to its bounds
             verify=_env_verify(self.config.verify),
             time_limit=self.config.time_limit,
+            page_time_limit=self.config.page_time_limit,
             memory_limit_mb=self.config.memory_limit_mb,
             jobs=self.config.jobs,
             cache_dir=(self._root / self.config.cache_dir) if self.config.cache_dir else None,

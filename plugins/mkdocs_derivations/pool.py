@@ -45,6 +45,7 @@ the host goes on loading specs, and only a replacement after a killed task pays 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import gc
 import itertools
 import math
@@ -92,6 +93,8 @@ class TaskResult:
     timed_out: bool = False
     out_of_memory: bool = False
     starved: bool = False  # timed out by the wall-clock backstop before using its CPU time: the machine's load
+    # The worker's CPU time for the task, where the worker's clock tells it (None: it died, or never ran it).
+    cpu_seconds: float | None = None
 
 
 @dataclass
@@ -126,6 +129,7 @@ class _Run:
     source: Iterator[Any] | None  # tasks not pulled yet; None once exhausted
     on_result: Callable[[int, TaskResult], None] | None
     checkpoint: Callable[[], None] | None = None
+    admit: Callable[[int], TaskResult | None] | None = None
     tasks: list[Any] = field(default_factory=list)
     results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
@@ -304,7 +308,7 @@ class WorkerPool:
 
     def map(
         self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None,
-        checkpoint: Callable[[], None] | None = None,
+        checkpoint: Callable[[], None] | None = None, admit: Callable[[int], TaskResult | None] | None = None,
     ) -> list[TaskResult]:
         """Apply ``fn`` to every task; results come back in task order.
 
@@ -315,14 +319,17 @@ class WorkerPool:
         reports. ``checkpoint()`` is called before each wait and whenever :meth:`wake` is called; it may
         raise to stop the map (a cancelled build). If it, ``on_result`` or the iterable raises, or the caller
         is interrupted, the busy workers are killed so that the next ``map`` starts clean, and the exception
-        propagates.
+        propagates. ``admit(index)`` is asked just before a task goes to a worker (in serial mode, before it
+        runs): a result it returns becomes the task's, which never runs (the checker's page time limit: the
+        tasks a page has left when its time is used up are answered here, with nothing to take back from
+        a worker).
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError("WorkerPool is closed")
             if self._jobs == 0:
-                return self._map_serial(tasks, on_result)
-            run = _Run(iter(tasks), on_result, checkpoint)
+                return self._map_serial(tasks, on_result, admit)
+            run = _Run(iter(tasks), on_result, checkpoint, admit)
             try:
                 while not run.finished:
                     self._step(run)
@@ -338,11 +345,16 @@ class WorkerPool:
     # -- serial mode -------------------------------------------------------------------------------------
 
     def _map_serial(
-        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None
+        self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None,
+        admit: Callable[[int], TaskResult | None] | None,
     ) -> list[TaskResult]:
         results = []
         for index, task in enumerate(tasks):
-            result = _run_task(self._fn, task, self._memory_mb, serial=True)
+            result = admit(index) if admit is not None else None
+            if result is None:
+                cpu = time.process_time()
+                result = _run_task(self._fn, task, self._memory_mb, serial=True)
+                result = dataclasses.replace(result, cpu_seconds=time.process_time() - cpu)
             results.append(result)
             if on_result is not None:
                 on_result(index, result)
@@ -425,6 +437,14 @@ class WorkerPool:
                     self._send(run, worker)
 
     def _send(self, run: _Run, worker: _Worker) -> None:
+        """Send the first pending task that ``run.admit`` lets through (the others are finished with its answer)."""
+        while run.admit is not None and run.pending:
+            answer = run.admit(run.pending[0])
+            if answer is None:
+                break
+            self._finish(run, run.pending.popleft(), answer)
+        if not run.pending:
+            return
         index = run.pending[0]
         try:
             data = run.encoded.pop(index, None) or _encode(run.tasks[index])
@@ -467,6 +487,7 @@ class WorkerPool:
         except Exception as exc:  # a result that pickles but does not unpickle
             message = ("err", f"internal error: {_describe(exc)}", 0.0, worker.cpu)
         kind = message[0]
+        cpu_used = max(0.0, message[-1] - worker.cpu_since)  # the task's, if this answers one
         worker.cpu = message[-1]
         if kind == "ready":
             worker.ready = True
@@ -478,12 +499,13 @@ class WorkerPool:
             index = worker.queue.popleft()
             self._started(worker)  # the next queued task, if any, starts now
             if kind == "ok":
-                self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2]))
+                self._finish(run, index, TaskResult(True, value=message[1], seconds=message[2], cpu_seconds=cpu_used))
             elif kind == "mem":
                 self._discard(worker, run)  # it exits after a MemoryError; its queued task goes elsewhere
-                self._finish(run, index, _out_of_memory(self._memory_mb, message[1]))
+                self._finish(run, index, dataclasses.replace(_out_of_memory(self._memory_mb, message[1]),
+                                                             cpu_seconds=cpu_used))
             else:
-                self._finish(run, index, TaskResult(False, error=message[1], seconds=message[2]))
+                self._finish(run, index, TaskResult(False, error=message[1], seconds=message[2], cpu_seconds=cpu_used))
 
     def _on_death(self, run: _Run, worker: _Worker) -> None:
         running = worker.queue.popleft() if worker.queue else None
@@ -499,31 +521,32 @@ class WorkerPool:
         now = time.monotonic()
         for worker in list(self._workers.values()):
             if worker.queue and now >= worker.check_at:
-                error, starved = self._overrun(worker, now)
+                error, starved, used = self._overrun(worker, now)
                 if error:
                     running = worker.queue.popleft()
                     self._discard(worker, run)
                     self._finish(run, running, TaskResult(False, error=error, seconds=now - worker.since,
-                                                          timed_out=True, starved=starved))
+                                                          timed_out=True, starved=starved, cpu_seconds=used))
             elif not worker.ready and now - worker.born >= self._start_limit:
                 run.last_start_error = f"worker did not start within {self._start_limit:g} s"
                 self._start_failed(run, worker)
 
-    def _overrun(self, worker: _Worker, now: float) -> tuple[str, bool]:
-        """Why the running task of ``worker`` must stop now and whether the machine's load is to blame; or
-        ("", False) after setting when to look again."""
+    def _overrun(self, worker: _Worker, now: float) -> tuple[str, bool, float]:
+        """Why the running task of ``worker`` must stop now, whether the machine's load is to blame, and the
+        CPU time it used; or ("", False, used) after setting when to look again."""
         limit = self._time_limit
         wall = now - worker.since
         clock = _cpu_clock(worker.pid)
         # /proc counts in clock ticks, the worker's own clock finer: a task that only waited can read -0.00 s
         used = wall if clock is None else max(0.0, clock - worker.cpu_since)
         if used >= limit:
-            return f"time limit of {limit:g} s exceeded", False
+            return f"time limit of {limit:g} s exceeded", False, used
         if wall >= WALL_FACTOR * limit:
-            return (f"still running after {_seconds(wall)} s of wall-clock time, {WALL_FACTOR} times the time limit "
-                    f"of {limit:g} s, having computed for only {_seconds(used)} s: the machine is overloaded"), True
+            why = (f"still running after {_seconds(wall)} s of wall-clock time, {WALL_FACTOR} times the time limit "
+                   f"of {limit:g} s, having computed for only {_seconds(used)} s: the machine is overloaded")
+            return why, True, used
         worker.check_at = min(now + (limit - used), worker.since + WALL_FACTOR * limit)
-        return "", False
+        return "", False, used
 
     def _start_failed(self, run: _Run, worker: _Worker) -> None:
         """Count a failed start; after several in a row, fail what is pending rather than loop forever."""

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,7 +48,7 @@ def unpack(result: TaskResult) -> tuple[TaskResult, str | None]:
     write was tried); an answer of any other shape is left for :func:`verdict_from_result` to refuse."""
     value = result.value
     if result.ok and isinstance(value, tuple) and len(value) == 2:
-        return TaskResult(True, value=value[0], seconds=result.seconds), value[1]
+        return dataclasses.replace(result, value=value[0]), value[1]
     return result, None
 
 
