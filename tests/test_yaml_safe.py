@@ -498,3 +498,15 @@ def test_tex_in_double_quotes_gets_the_fix_not_remove_it() -> None:
     with pytest.raises(SpecError) as err:
         load_yaml('a: {tex: "x \\Phi"}\n', "p.yml")
     assert "U+2029" in str(err.value) and str(err.value).endswith("write TeX in single quotes: `tex: '\\Phi'`")
+
+
+@pytest.mark.parametrize(("length", "hinted"), [(1025, True), (3000, True), (1000, False)])
+def test_a_key_longer_than_yaml_reads_is_named_as_such(length: int, hinted: bool) -> None:
+    """PyYAML stops reading a key after 1024 characters and reports only "could not find expected ':'",
+    with the `:` plainly there (a hostile-spec red team)."""
+    text = "version: 1\n" + "k" * length + (": 1\n" if hinted else "\n  : 1\n")
+    with pytest.raises(SpecError) as err:
+        load_yaml(text, "p.yml")
+    message = str(err.value)
+    assert "could not find expected ':'" in message  # the same problem, a key broken over two lines: no hint
+    assert message.endswith("; a key may be at most 1024 characters long") == hinted

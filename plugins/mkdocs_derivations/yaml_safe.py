@@ -304,7 +304,14 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
     if mark is not None and "<scalar>" in (exc.problem or "") and 0 < mark.index <= len(text) \
             and text[mark.index - 1] == "'":
         message += _QUOTE_HINT  # `tex: 'f'(x)'`: the quote of the prime closed the value
+    if exc.problem == "could not find expected ':'" and exc.context_mark is not None and mark is not None \
+            and mark.line == exc.context_mark.line and mark.index - exc.context_mark.index > _LONGEST_KEY:
+        # PyYAML gives up on a key after 1024 characters, and says only that the `:` is missing.
+        message += f"; a key may be at most {_LONGEST_KEY} characters long"
     return SpecError(message, location)
+
+
+_LONGEST_KEY = 1024  # YAML 1.1's limit on an implicit (simple) key
 
 
 # Primes and apostrophes are common in TeX, and YAML's own messages for them never mention quotes.
