@@ -4,9 +4,10 @@ the claims a page has no time left for.
 The time limit of one claim bounds one step, not a page: a spec of 1000 steps that each run to the limit
 asked a CI runner for 1000 times that limit (10 s each by default: close to three hours) from one pull
 request. With a page limit, once the claims of a page have used it, the claims of that page not yet handed
-to a worker are answered "could not be checked" without running; those already running or queued in a
-worker finish, so a page can pass its limit by the few claims a worker holds ahead (about 25 ms of expected
-work, at least two claims). What counts is each claim's CPU time in its worker (its wall-clock time where
+to a worker are answered "could not be checked" without running. What a worker already holds finishes (its
+running claim and those queued behind it, about 25 ms of expected work and at least one), so a page can pass
+its limit by those; when a claim runs to its time limit, its worker is replaced and the queued claims come
+back to be asked again, so slow claims pass it by at most one per worker. What counts is each claim's CPU time in its worker (its wall-clock time where
 the worker's clock is not known: a worker that died), so that a loaded machine does not use up a page's
 time faster. Like every error, such a verdict is neither cached nor kept for the session: the next check
 tries the claims again.
