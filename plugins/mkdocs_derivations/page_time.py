@@ -7,10 +7,10 @@ request. With a page limit, once the claims of a page have used it, the claims o
 to a worker are answered "could not be checked" without running. What a worker already holds finishes (its
 running claim and those queued behind it, about 25 ms of expected work and at least one), so a page can pass
 its limit by those; when a claim runs to its time limit, its worker is replaced and the queued claims come
-back to be asked again, so slow claims pass it by at most one per worker. What counts is each claim's CPU time in its worker (its wall-clock time where
-the worker's clock is not known: a worker that died), so that a loaded machine does not use up a page's
-time faster. Like every error, such a verdict is neither cached nor kept for the session: the next check
-tries the claims again.
+back to be asked again, so slow claims pass it by at most one per worker. What counts is each claim's CPU
+time in its worker (its wall-clock time where the worker's clock is not known: a worker that died), so that
+a loaded machine does not use up a page's time faster. Like every error, such a verdict is neither cached
+nor kept for the session: the next check tries the claims again.
 """
 
 from __future__ import annotations
