@@ -935,6 +935,11 @@ SOFTMAX_HEAD = ("symbols:\n  zi: real\n  zj: real\n  R: positive\n  si: real\n"
       f"depend on `zj`, define it (`:=`) or declare it `function(zj)`" for n in ("R", "zi")]),
     # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is
     ("symbols:\n  x: real\n  y: positive\nwhere:\n  y: 'x - 5'\n", "diff(sqrt(y**2), y)", "1", "refuted", []),
+    # a name the claim differentiates by is a coordinate: a polar Laplacian missing 1/r on f_r was told to make
+    # theta a function of r (a contributor's trial of the docs)
+    ("symbols:\n  r: positive\n  theta: real\n  f: real\nwhere:\n  f: 'r**3*cos(theta)**2*sin(theta)'\n",
+     "diff(f, r, 2) + diff(f, r) + diff(f, theta, 2)/r**2", "diff(f, r, 2) + diff(f, r)/r + diff(f, theta, 2)/r**2",
+     "refuted", []),
 ])
 def test_a_refuted_derivative_of_an_undefined_scalar_says_it_is_a_constant(head: str, lhs: str, rhs: str,
                                                                            status: str, notes: list[str]) -> None:

@@ -80,3 +80,31 @@ def test_a_definitions_value_depends_on_the_enclosing_derivative() -> None:
     assert errors == []
     steps = [c for c in layout.claims if c.kind == "equal"]
     assert [check_claim(c)["status"] for c in steps] == ["refuted", "proved", "refuted"]
+
+
+POLAR = ("symbols:\n  r: positive\n  theta: real\n  x: real\n  y: real\n  f: real\n"
+         "where:\n  x: 'r*cos(theta)'\n  y: 'r*sin(theta)'\n")
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("diff(r**3*cos(theta)**2*sin(theta), x)", "0"),  # x²y in polar form: ∂/∂x is 2xy, not 0
+    ("diff(r**3*cos(theta)**2*sin(theta), x)", "2*x*y"),  # true, but which ∂/∂x is not said
+    ("diff(r, x)", "0"),  # ∂r/∂x = x/r
+    ("jacobian([r, theta], [x, y])", "zeros(2, 2)"),
+])
+def test_a_derivative_by_a_defined_variable_of_what_it_is_made_of_is_refused(lhs: str, rhs: str) -> None:
+    """With x := r cos θ, an expression written in r and θ was differentiated by x holding r and θ fixed:
+    "∂(x²y)/∂x = 0" was proved and the true 2xy refuted (a contributor's trial of the docs)."""
+    result = verdict(POLAR, lhs, rhs)
+    assert result["status"] == "error" and result["method"] == "evaluation", result
+    assert "it differentiates by `x`, defined as `r*cos(theta)`, something written without `x`" in result["detail"]
+    assert "differentiate by `r`" in result["detail"]
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("diff(x**2*y, x)", "2*r**2*cos(theta)*sin(theta)"),  # written in x itself: ∂/∂x with y fixed
+    ("diff(x**2*y + r, x)", "2*x*y"),  # x is there; what else it holds fixed is the author's statement
+    ("diff(r**2, r)", "2*r"),  # r has no definition
+])
+def test_a_derivative_written_in_the_defined_variable_is_checked_as_before(lhs: str, rhs: str) -> None:
+    assert verdict(POLAR, lhs, rhs)["status"] in VERIFIED

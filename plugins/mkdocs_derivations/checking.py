@@ -31,7 +31,7 @@ from .spec import load_spec_text, read_spec_file
 from .verdict import Verdict
 from .worker_task import Task, check_in_worker, unpack, verdict_from_result, warm_up_worker
 
-ENGINE_VERSION = f"{__version__}+engine46"  # bump when a verdict (or its method text) can change
+ENGINE_VERSION = f"{__version__}+engine47"  # bump when a verdict (or its method text) can change
 
 _EDITOR_LOCK = ".#"  # Emacs names its lock file of `a.yml` `.#a.yml`
 

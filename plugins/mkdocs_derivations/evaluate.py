@@ -622,7 +622,33 @@ class Evaluator:
                     part, whose = kink.args[0], f"argument of {type(kink).__name__}"
                 self._must_not_vanish("differentiates", node.args[0], self.substitute(part, names_, expand),
                                       whose=whose)
+        self._refuse_change_of_variables(entries, variables, names_, expand)
         return self.substitute(result, names_, expand)
+
+    def _refuse_change_of_variables(self, entries: Any, variables: list[Any], names_: frozenset[str],
+                                    expand: frozenset[str]) -> None:
+        """Refuse a derivative by a defined variable of something written without it, in the variables it is
+        defined from: with ``x := r*cos(theta)`` and ``f := r**3*cos(theta)**2*sin(theta)`` (x²y in polar
+        form), ``diff(f, x)`` held r and θ fixed and was 0, so "∂f/∂x = 0" was proved and the true
+        ∂f/∂x = 2xy refuted (a contributor's trial). Holding fixed what the variable is made of is no
+        derivative a reader means; which one is meant (∂/∂x with y fixed, after a change of variables) depends
+        on the other new variables, which the expression does not name. Something written in the variable
+        itself (``x**2*y``), or by an undefined variable, is differentiated as before."""
+        for var in variables:
+            value = self.substitute(var, names_, expand)
+            defining: set[Any] = getattr(value, "free_symbols", set()) - {var}
+            if value == var or not defining:
+                continue  # no definition, or one of constants (an example's point)
+            for entry in (e for e in entries if isinstance(e, sp.Basic)):
+                written = entry.free_symbols & defining
+                if var not in entry.free_symbols and written:
+                    names = ", ".join(f"`{s}`" for s in sorted(map(str, written)))
+                    raise EvaluationError(
+                        f"it differentiates by `{var}`, defined as `{value}`, something written without `{var}` "
+                        f"but in {names}, which `{var}` is made of: a derivative that holds {names} fixed while "
+                        f"`{var}` changes is 0 only by how it is written, not the derivative after a change of "
+                        f"variables; write it in terms of `{var}` (and the other new variables), or "
+                        f"differentiate by {names}")
 
     def _operand(self, node: Node, bound: frozenset[str]) -> Any:
         """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`)."""

@@ -525,19 +525,20 @@ def _constant_notes(ctx: _Context) -> list[str]:
     # derivative buried the step's real fault under notes that told the contributor to break the page.
     outside = ctx.reachable(_names_outside_derivatives(ctx.lhs) | _names_outside_derivatives(ctx.rhs),
                             function_arguments=False)
-    for top in (ctx.lhs, ctx.rhs):
-        for node in walk(top):
-            if not (isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)):
-                continue
-            variable = node.args[1].id
-            # Definitions are substituted inside a derivative, so follow them; but not the variable's own: with
-            # y := x - 5, d/dy sqrt(y²) keeps y a variable, and a note blaming the constant x misled (red team).
-            for name in ctx.reachable(names(node.args[0]), function_arguments=False, opaque=frozenset({variable})):
-                if (name not in ctx.definitions and name != variable and name not in outside
-                        and isinstance(ctx.env.get(name), ScalarDecl)):
-                    notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
-                              f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
-                              f"declare it `function({variable})`")
+    derivatives = [(node.args[0], node.args[1].id) for top in (ctx.lhs, ctx.rhs) for node in walk(top)
+                   if isinstance(node, Call) and node.func in ("diff", "Derivative") and isinstance(node.args[1], Name)]
+    # A name the claim differentiates by is a coordinate of its own (θ beside r in a polar Laplacian): the
+    # note told a contributor whose step lacked a factor 1/r to make θ a function of r, x and y.
+    coordinates = {variable for _, variable in derivatives}
+    for operand, variable in derivatives:
+        # Definitions are substituted inside a derivative, so follow them; but not the variable's own: with
+        # y := x - 5, d/dy sqrt(y²) keeps y a variable, and a note blaming the constant x misled (red team).
+        for name in ctx.reachable(names(operand), function_arguments=False, opaque=frozenset({variable})):
+            if (name not in ctx.definitions and name not in coordinates and name not in outside
+                    and isinstance(ctx.env.get(name), ScalarDecl)):
+                notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
+                          f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
+                          f"declare it `function({variable})`")
     return sorted(notes)
 
 
