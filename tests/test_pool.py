@@ -624,7 +624,7 @@ def test_a_task_that_admit_answers_never_runs(jobs: int, tmp_path: Any) -> None:
     refused = TaskResult(False, error="not admitted")
     asked: list[int] = []
 
-    def admit(index: int) -> TaskResult | None:
+    def admit(index: int, in_flight: list[int]) -> TaskResult | None:
         asked.append(index)
         return refused if index % 3 == 1 else None
 
@@ -654,3 +654,22 @@ def test_a_timed_out_task_carries_the_cpu_time_it_used() -> None:
         [result] = pool.map([("spin", None)])
     assert result.timed_out and not result.starved
     assert result.cpu_seconds is not None and result.cpu_seconds >= 0.3
+
+
+def test_a_task_admit_holds_back_waits_for_what_is_in_flight_and_never_hangs_the_map() -> None:
+    """LATER keeps a task in line while others run; answered with nothing in flight (against the contract),
+    the task goes rather than the map waiting for ever."""
+    seen_in_flight: dict[int, list[int]] = {}
+
+    def admit(index: int, in_flight: list[int]) -> pool_module.Admission:
+        seen_in_flight.setdefault(index, list(in_flight))
+        if index == 3 and in_flight:  # task 3 waits until every earlier task has left the workers
+            return pool_module.LATER
+        return None
+
+    with WorkerPool(work, jobs=2, time_limit_s=10) as pool:
+        results = pool.map([("sleep", 0.2), ("sleep", 0.2), ("sleep", 0.2), ("square", 3)], admit=admit)
+        assert [r.value for r in results] == ["slept", "slept", "slept", 9]
+        assert seen_in_flight[3] and set(seen_in_flight[3]) <= {0, 1, 2}
+        always_later = pool.map([("square", 2)], admit=lambda index, in_flight: pool_module.LATER)
+        assert [r.value for r in always_later] == [4]

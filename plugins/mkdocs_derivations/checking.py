@@ -25,7 +25,7 @@ from .errors import Location, SpecError, display_path
 from .options import CheckOptions
 from .page_time import PageTimes
 from .pending import PendingCheck
-from .pool import TaskResult, WorkerPool, WorkerStartError
+from .pool import Admission, TaskResult, WorkerPool, WorkerStartError
 from .references import page_name_errors, pages_registry, reference_errors
 from .spec import load_spec_text, read_spec_file
 from .verdict import Verdict
@@ -260,31 +260,35 @@ class Checker:
         waiting: dict[str, list[tuple[CheckedSpec, int]]] = {}  # key -> claims sharing that key
         sent: list[Task] = []  # in the order the pool numbers them
         budget = PageTimes(self.options.page_time_limit_s)
+        pages: list[dict[int, CheckedSpec]] = []  # by position: the pages waiting for the claim, by id()
+        position_of: dict[str, int] = {}
 
         def tasks() -> Iterator[Task]:
             for checked, left in misses:
                 for index, claim, key in left:
                     if key in waiting:
                         waiting[key].append((checked, index))
+                        pages[position_of[key]][id(checked)] = checked
                     else:
                         waiting[key] = [(checked, index)]
+                        position_of[key] = len(sent)
+                        pages.append({id(checked): checked})
                         sent.append(Task(claim, key, self.cache.entry_for_writing(key), self.options.time_limit_s))
                         yield sent[-1]
 
-        def admit(position: int) -> TaskResult | None:
-            return budget.refusal([checked for checked, _ in waiting[sent[position].key]])
+        def admit(position: int, in_flight: list[int]) -> Admission:
+            return budget.admission(pages[position], [pages[held] for held in in_flight], self.options.time_limit_s)
 
         def done(position: int, result: TaskResult) -> None:
             task = sent[position]
             key = task.key
-            pages = [checked for checked, _ in waiting[key]]
             filed = None
             if budget.refused(result):
-                verdict = budget.verdict(pages)
+                verdict = budget.verdict(pages[position])
             else:
                 result, filed = unpack(result)
                 verdict = verdict_from_result(result, self.options.time_limit_s)
-                budget.spend(pages, result)
+                budget.spend(pages[position], result)
                 self.checked_claims += 1
             if verdict.cacheable or verdict.provisional or verdict.method in _KEPT_FOR_THE_SESSION:
                 self._memo[key] = verdict

@@ -97,6 +97,19 @@ class TaskResult:
     cpu_seconds: float | None = None
 
 
+class _Later:
+    """The type of :data:`LATER`."""
+
+    def __repr__(self) -> str:
+        return "LATER"
+
+
+#: What ``admit`` answers for a task that may run, but not yet: it stays first in line, and is asked again
+#: at the next hand-out (after a result has arrived).
+LATER = _Later()
+Admission = TaskResult | _Later | None
+
+
 @dataclass
 class _Worker:
     """Parent-side bookkeeping of one child process."""
@@ -129,7 +142,7 @@ class _Run:
     source: Iterator[Any] | None  # tasks not pulled yet; None once exhausted
     on_result: Callable[[int, TaskResult], None] | None
     checkpoint: Callable[[], None] | None = None
-    admit: Callable[[int], TaskResult | None] | None = None
+    admit: Callable[[int, list[int]], Admission] | None = None
     tasks: list[Any] = field(default_factory=list)
     results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
@@ -308,7 +321,8 @@ class WorkerPool:
 
     def map(
         self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None,
-        checkpoint: Callable[[], None] | None = None, admit: Callable[[int], TaskResult | None] | None = None,
+        checkpoint: Callable[[], None] | None = None,
+        admit: Callable[[int, list[int]], Admission] | None = None,
     ) -> list[TaskResult]:
         """Apply ``fn`` to every task; results come back in task order.
 
@@ -319,10 +333,13 @@ class WorkerPool:
         reports. ``checkpoint()`` is called before each wait and whenever :meth:`wake` is called; it may
         raise to stop the map (a cancelled build). If it, ``on_result`` or the iterable raises, or the caller
         is interrupted, the busy workers are killed so that the next ``map`` starts clean, and the exception
-        propagates. ``admit(index)`` is asked just before a task goes to a worker (in serial mode, before it
-        runs): a result it returns becomes the task's, which never runs (the checker's page time limit: the
-        tasks a page has left when its time is used up are answered here, with nothing to take back from
-        a worker).
+        propagates. ``admit(index, in_flight)`` is asked just before a task goes to a worker (in serial mode,
+        before it runs), and again whenever the task is back in line (its worker died); ``in_flight`` lists
+        the tasks the workers hold, running or queued. ``None`` lets the task go; a result becomes the
+        task's, which never runs; :data:`LATER` keeps it, and every task behind it, in line until the next
+        hand-out, and may only be answered while ``in_flight`` is not empty (or the map would wait for
+        ever). The checker's page time limit: a page's claims wait while those it has handed out could use
+        the rest of its time, and are answered without running once it is used up.
         """
         with self._lock:
             if self._closed:
@@ -346,12 +363,12 @@ class WorkerPool:
 
     def _map_serial(
         self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None,
-        admit: Callable[[int], TaskResult | None] | None,
+        admit: Callable[[int, list[int]], Admission] | None,
     ) -> list[TaskResult]:
         results = []
         for index, task in enumerate(tasks):
-            result = admit(index) if admit is not None else None
-            if result is None:
+            result = admit(index, []) if admit is not None else None
+            if not isinstance(result, TaskResult):  # one task at a time: nothing runs that LATER could wait for
                 cpu = time.process_time()
                 result = _run_task(self._fn, task, self._memory_mb, serial=True)
                 result = dataclasses.replace(result, cpu_seconds=time.process_time() - cpu)
@@ -437,11 +454,17 @@ class WorkerPool:
                     self._send(run, worker)
 
     def _send(self, run: _Run, worker: _Worker) -> None:
-        """Send the first pending task that ``run.admit`` lets through (the others are finished with its answer)."""
+        """Send the first pending task if ``run.admit`` lets it through (those it answers are finished with
+        the answer; one it holds back keeps its place)."""
         while run.admit is not None and run.pending:
-            answer = run.admit(run.pending[0])
+            in_flight = [index for held in self._workers.values() for index in held.queue]
+            answer = run.admit(run.pending[0], in_flight)
             if answer is None:
                 break
+            if isinstance(answer, _Later):
+                if not in_flight:  # the contract broken: the task goes rather than the map waiting for ever
+                    break
+                return
             self._finish(run, run.pending.popleft(), answer)
         if not run.pending:
             return
