@@ -673,3 +673,16 @@ def test_a_task_admit_holds_back_waits_for_what_is_in_flight_and_never_hangs_the
         assert seen_in_flight[3] and set(seen_in_flight[3]) <= {0, 1, 2}
         always_later = pool.map([("square", 2)], admit=lambda index, in_flight: pool_module.LATER)
         assert [r.value for r in always_later] == [4]
+
+
+def test_a_held_back_task_does_not_hold_up_the_tasks_behind_it() -> None:
+    """A page at its time limit must not stall other pages' claims: the held-back task goes to the end of
+    the line, and the next one is sent."""
+
+    def admit(index: int, in_flight: list[int]) -> pool_module.Admission:
+        return pool_module.LATER if index == 1 and 0 in in_flight else None
+
+    with WorkerPool(work, jobs=1, time_limit_s=10) as pool:
+        first, held, behind = pool.map([("sleep", 0.3), ("stamp", 0.0), ("stamp", 0.0)], admit=admit)
+    assert first.value == "slept"
+    assert behind.value < held.value  # sent while task 1 waited for task 0 to finish

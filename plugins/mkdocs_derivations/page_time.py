@@ -46,6 +46,8 @@ class PageTimes:
         workers hold) to finish (LATER), or is answered without running (the refusal). It goes if one of its
         pages has time that no claim in the workers has reserved."""
         held = list(in_flight)
+        if any(self.used(page) + claim_limit_s * len(held) < self.limit_s for page in pages.values()):
+            return None  # time left even if every claim in the workers were this page's (the usual case, quickly)
         free = False
         for key, page in pages.items():
             reserved = claim_limit_s * sum(1 for waiting in held if key in waiting)

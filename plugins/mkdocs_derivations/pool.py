@@ -72,6 +72,8 @@ _LEAD_S = 0.025
 _MIN_QUEUE, _MAX_QUEUE = 2, 16
 # How long one step of the pool's loop may pull tasks from a lazy source before it looks at the workers.
 _PULL_S = 0.005
+# How many held-back tasks one hand-out asks about before it gives up until the next result (see _admit_first).
+_HELD_BACK_SCAN = 8
 # Bytes of tasks waiting in a worker's socket behind its running one, far below the socket's buffer (~200
 # KiB): a send that filled it would block this process until the worker finished, deadlines unenforced.
 _QUEUED_BYTES = 64 * 1024
@@ -450,35 +452,27 @@ class WorkerPool:
             for worker in open_:
                 if not run.pending:
                     return
-                if len(worker.queue) == depth and not worker.unreachable:
-                    self._send(run, worker)
+                if len(worker.queue) == depth and not worker.unreachable and not self._send(run, worker):
+                    return  # every task asked about waits for a result
 
-    def _send(self, run: _Run, worker: _Worker) -> None:
-        """Send the first pending task if ``run.admit`` lets it through (those it answers are finished with
-        the answer; one it holds back keeps its place)."""
-        while run.admit is not None and run.pending:
-            in_flight = [index for held in self._workers.values() for index in held.queue]
-            answer = run.admit(run.pending[0], in_flight)
-            if answer is None:
-                break
-            if isinstance(answer, _Later):
-                if not in_flight:  # the contract broken: the task goes rather than the map waiting for ever
-                    break
-                return
-            self._finish(run, run.pending.popleft(), answer)
+    def _send(self, run: _Run, worker: _Worker) -> bool:
+        """Send the first pending task that ``run.admit`` lets through; False if it held back every one it was
+        asked about (nothing changes for them until a result arrives)."""
+        if run.admit is not None and not self._admit_first(run):
+            return False
         if not run.pending:
-            return
+            return True
         index = run.pending[0]
         try:
             data = run.encoded.pop(index, None) or _encode(run.tasks[index])
         except Exception as exc:  # the task cannot be pickled
             run.pending.popleft()
             self._finish(run, index, TaskResult(False, error=f"internal error: {_describe(exc)}"))
-            return
+            return True
         waiting = sum(run.sizes[i] for i in itertools.islice(worker.queue, 1, None))
         if worker.queue and waiting + len(data) > _QUEUED_BYTES:
             run.encoded[index] = data  # for the next worker with room, at worst this one once it is idle
-            return
+            return True
         run.pending.popleft()
         try:
             worker.conn.send_bytes(data)
@@ -488,11 +482,32 @@ class WorkerPool:
             # Not discarded here: the poll reads what it sent, then its end, and _on_death settles. (Discarding
             # it now also left the pool, its last worker gone, polling nothing for ever.)
             worker.unreachable = True
-            return
+            return True
         run.sizes[index] = len(data)
         if not worker.queue:
             self._started(worker)
         worker.queue.append(index)
+        return True
+
+    def _admit_first(self, run: _Run) -> bool:
+        """Bring to the front of the line a task ``run.admit`` lets go, finishing those it answers and moving
+        those it holds back to the end of the line (a page at its time limit must not hold up other pages'
+        claims behind it); False after :data:`_HELD_BACK_SCAN` held back, or a line of them only."""
+        assert run.admit is not None
+        in_flight = [index for held in self._workers.values() for index in held.queue]
+        held_back = 0
+        while run.pending and held_back < min(_HELD_BACK_SCAN, len(run.pending)):
+            answer = run.admit(run.pending[0], in_flight)
+            if answer is None:
+                return True
+            if isinstance(answer, _Later):
+                if not in_flight:  # the contract broken: the task goes rather than the map waiting for ever
+                    return True
+                run.pending.rotate(-1)
+                held_back += 1
+            else:
+                self._finish(run, run.pending.popleft(), answer)
+        return not run.pending
 
     def _started(self, worker: _Worker) -> None:
         """A task of ``worker`` starts now: its clocks start, and the first look at its CPU time is due when
