@@ -47,7 +47,7 @@ class PageTimes:
         pages has time that no claim in the workers has reserved."""
         held = list(in_flight)
         if any(self.used(page) + claim_limit_s * len(held) < self.limit_s for page in pages.values()):
-            return None  # time left even if every claim in the workers were this page's (the usual case, quickly)
+            return None  # time left even if every claim in the workers were this page's, without counting
         free = False
         for key, page in pages.items():
             reserved = claim_limit_s * sum(1 for waiting in held if key in waiting)
