@@ -610,8 +610,8 @@ class Evaluator:
         if undefined(inner):
             return result.applyfunc(lambda _: sp.nan) if isinstance(result, sp.MatrixBase) else sp.nan
         wrt = set(variables)
-        entries = inner if isinstance(inner, sp.MatrixBase) else [inner]
-        for entry in (e for e in entries if isinstance(e, sp.Basic)):
+        entries = [e for e in (inner if isinstance(inner, sp.MatrixBase) else [inner]) if isinstance(e, sp.Basic)]
+        for entry in entries:
             for kink in entry.atoms(sp.Abs, sp.sign, sp.atan2):
                 if not kink.free_symbols & wrt:
                     continue
@@ -625,7 +625,7 @@ class Evaluator:
         self._refuse_change_of_variables(entries, variables, names_, expand)
         return self.substitute(result, names_, expand)
 
-    def _refuse_change_of_variables(self, entries: Any, variables: list[Any], names_: frozenset[str],
+    def _refuse_change_of_variables(self, entries: list[Any], variables: list[Any], names_: frozenset[str],
                                     expand: frozenset[str]) -> None:
         """Refuse a derivative by a defined variable of something written without it, in the variables it is
         defined from: with ``x := r*cos(theta)`` and ``f := r**3*cos(theta)**2*sin(theta)`` (x²y in polar
@@ -639,7 +639,7 @@ class Evaluator:
             defining: set[Any] = getattr(value, "free_symbols", set()) - {var}
             if value == var or not defining:
                 continue  # no definition, or one of constants (an example's point)
-            for entry in (e for e in entries if isinstance(e, sp.Basic)):
+            for entry in entries:
                 written = entry.free_symbols & defining
                 if var not in entry.free_symbols and written:
                     names = ", ".join(f"`{s}`" for s in sorted(map(str, written)))

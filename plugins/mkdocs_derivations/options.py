@@ -39,12 +39,10 @@ def option_problem(name: str, value: float) -> str | None:
     if name == "jobs":
         return None if 0 <= value <= MAX_JOBS else (
             f"must be 0 (one worker per CPU core) or a number of workers from 1 to {MAX_JOBS}")
-    if name == "time_limit":
-        return None if MIN_TIME_LIMIT_S <= value <= MAX_TIME_LIMIT_S else (
-            f"must be a number of seconds from {MIN_TIME_LIMIT_S:g} to {MAX_TIME_LIMIT_S:g}")
-    if name == "page_time_limit":
-        return None if MIN_TIME_LIMIT_S <= value <= MAX_PAGE_TIME_LIMIT_S else (
-            f"must be a number of seconds from {MIN_TIME_LIMIT_S:g} to {MAX_PAGE_TIME_LIMIT_S:g}")
+    if name in ("time_limit", "page_time_limit"):
+        longest = MAX_TIME_LIMIT_S if name == "time_limit" else MAX_PAGE_TIME_LIMIT_S
+        return None if MIN_TIME_LIMIT_S <= value <= longest else (
+            f"must be a number of seconds from {MIN_TIME_LIMIT_S:g} to {longest:g}")
     if name == "memory_limit":
         return None if 1 <= value <= MAX_MEMORY_LIMIT_MB else (
             f"must be a number of MiB from 1 to {MAX_MEMORY_LIMIT_MB} (1 TiB)")

@@ -17,7 +17,7 @@ for the session: the next check, or the next rebuild of `mkdocs serve`, tries th
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping, Sequence
 
 from .checked import CheckedSpec
 from .pool import LATER, Admission, TaskResult
@@ -39,18 +39,17 @@ class PageTimes:
     def used(self, page: CheckedSpec) -> float:
         return self._used.get(id(page), 0.0)
 
-    def admission(self, pages: Mapping[int, CheckedSpec], in_flight: Iterable[Mapping[int, CheckedSpec]],
+    def admission(self, pages: Mapping[int, CheckedSpec], in_flight: Sequence[Mapping[int, CheckedSpec]],
                   claim_limit_s: float) -> Admission:
         """Whether a claim that ``pages`` wait for (by id(); identical claims of several pages are checked
         once) may go to a worker now (None), must wait for claims ``in_flight`` (the pages of each claim the
         workers hold) to finish (LATER), or is answered without running (the refusal). It goes if one of its
         pages has time that no claim in the workers has reserved."""
-        held = list(in_flight)
-        if any(self.used(page) + claim_limit_s * len(held) < self.limit_s for page in pages.values()):
+        if any(self.used(page) + claim_limit_s * len(in_flight) < self.limit_s for page in pages.values()):
             return None  # time left even if every claim in the workers were this page's, without counting
         free = False
         for key, page in pages.items():
-            reserved = claim_limit_s * sum(1 for waiting in held if key in waiting)
+            reserved = claim_limit_s * sum(1 for waiting in in_flight if key in waiting)
             free = free or self.used(page) + reserved < self.limit_s
         if free:
             return None

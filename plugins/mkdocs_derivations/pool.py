@@ -106,8 +106,8 @@ class _Later:
         return "LATER"
 
 
-#: What ``admit`` answers for a task that may run, but not yet: it stays first in line, and is asked again
-#: at the next hand-out (after a result has arrived).
+#: What ``admit`` answers for a task that may run, but not yet: it goes to the end of the line, and a
+#: hand-out that meets only such tasks waits for the next result (see :meth:`WorkerPool._admit_first`).
 LATER = _Later()
 Admission = TaskResult | _Later | None
 
@@ -338,10 +338,10 @@ class WorkerPool:
         propagates. ``admit(index, in_flight)`` is asked just before a task goes to a worker (in serial mode,
         before it runs), and again whenever the task is back in line (its worker died); ``in_flight`` lists
         the tasks the workers hold, running or queued. ``None`` lets the task go; a result becomes the
-        task's, which never runs; :data:`LATER` keeps it, and every task behind it, in line until the next
-        hand-out, and may only be answered while ``in_flight`` is not empty (or the map would wait for
-        ever). The checker's page time limit: a page's claims wait while those it has handed out could use
-        the rest of its time, and are answered without running once it is used up.
+        task's, which never runs; :data:`LATER` moves it to the end of the line, and may only be answered
+        while ``in_flight`` is not empty (or the map would wait for ever). The checker's page time limit: a
+        page's claims wait while those it has handed out could use the rest of its time, and are answered
+        without running once it is used up.
         """
         with self._lock:
             if self._closed:
