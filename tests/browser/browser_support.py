@@ -45,6 +45,14 @@ _IN_VIEWPORT_JS = """(id) => {
   return r.top >= 0 && r.top < window.innerHeight;
 }"""
 
+# Where an element is and where the window is scrolled to: what a failed wait for a jump reports.
+_WHERE_JS = """(id) => {
+  const el = document.getElementById(id);
+  const r = el ? el.getBoundingClientRect() : null;
+  return {hash: location.hash, scrollY: window.scrollY, innerHeight: window.innerHeight,
+          scrollHeight: document.documentElement.scrollHeight, top: r && r.top, bottom: r && r.bottom};
+}"""
+
 # Per chain (a math block of several rows): where each row's first relation starts, whether any row was
 # moved, and whether any row scrolls in its own box. The relation is the second item of a typeset row
 # (the renderer braces the start term); under a "by (n)" label it is the label's base.
@@ -142,12 +150,16 @@ class BrowserPage:
         """Whether the element's top edge is visible (below the page top, above the bottom)."""
         return bool(self.page.evaluate(_IN_VIEWPORT_JS, element_id))
 
-    def wait_until_in_viewport(self, element_id: str) -> None:
+    def wait_until_in_viewport(self, element_id: str, timeout_ms: int = MATH_TIMEOUT_MS) -> None:
         """Wait for a jump to land (instant navigation scrolls a moment after the address changes).
 
         Polls on a timer: animation-frame polling, Playwright's default, was seen to miss the jump.
         """
-        self.page.wait_for_function(_IN_VIEWPORT_JS, arg=element_id, polling=100, timeout=MATH_TIMEOUT_MS)
+        try:
+            self.page.wait_for_function(_IN_VIEWPORT_JS, arg=element_id, polling=100, timeout=timeout_ms)
+        except Exception as err:
+            state = self.page.evaluate(_WHERE_JS, element_id)
+            raise AssertionError(f"#{element_id} never came into view: {state}") from err
 
     def assert_clean(self) -> None:
         """The page made no request off the machine, loaded every file it asked for, and logged no error."""

@@ -88,6 +88,24 @@ def test_the_footnote_is_linked_both_ways(browser_page: BrowserPage, base_url: s
     browser_page.assert_clean()
 
 
+def test_a_footnote_mark_clicked_at_once_after_loading_jumps(browser_page: BrowserPage, base_url: str) -> None:
+    """Instant navigation rewrites the content's links to absolute URLs (``#fn:fraction`` becomes
+    ``http://host/page/#fn:fraction``), and left to it, a click on one within about 100 ms of the page's first
+    scroll changed the address without jumping: the footnote test failed in about one fresh load in three on
+    a loaded machine. The page's own handler now takes such clicks whatever form the link has. Here the
+    rewrite is done at once, and on each of several fresh loads the mark is scrolled to and clicked in one
+    go, as a quick reader does (with the old handler, most loads failed)."""
+    page = browser_page.page
+    for _ in range(4):
+        browser_page.goto(f"{base_url}/{CHAIN_RULE}")
+        page.evaluate("() => document.querySelectorAll('article a.footnote-ref').forEach(a => { a.href = a.href; })")
+        assert page.evaluate("() => document.querySelector('article a.footnote-ref').getAttribute('href')"
+                             ).startswith("http")
+        page.locator("article a.footnote-ref").click()
+        browser_page.wait_until_in_viewport("fn:fraction", timeout_ms=3_000)
+    browser_page.assert_clean()
+
+
 def test_instant_navigation_from_home_keeps_tags(browser_page: BrowserPage, base_url: str) -> None:
     browser_page.goto(f"{base_url}/")
     page = browser_page.page

@@ -7,10 +7,12 @@
  * new content is typeset. The first emission of document$ is the initial page, which MathJax's own
  * startup typesets.
  *
- * A "by (13)" link inside math is an <a href="#eq-..."> built by MathJax. Left to instant navigation, a
- * click on a same-page anchor within about 100 ms of scrolling changes the address but does not jump
- * (its debounced scroll bookkeeping wins), so these clicks are taken over: setting location.hash makes
- * the browser jump, set :target and fire hashchange, with or without instant navigation.
+ * Same-page links of the content (a "by (13)" link inside math, which MathJax builds as <a href="#eq-...">,
+ * an equation reference in prose, a footnote mark and its way back) are clicked to jump. Left to instant
+ * navigation, a click on a same-page anchor within about 100 ms of scrolling changes the address but does
+ * not jump (its debounced scroll bookkeeping wins; a reader who scrolls to a footnote mark and clicks it at
+ * once stays where they were), so these clicks are taken over: setting location.hash makes the browser
+ * jump, set :target and fire hashchange, with or without instant navigation.
  *
  * Equation references (a.deriv-ref in prose, "by (13)" links inside math) preview the cited equation in a
  * small popup on hover or keyboard focus; Escape, leaving or blurring the link hides it. A same-page
@@ -233,19 +235,35 @@
     alignTimer = window.setTimeout(layOut, 100);
   });
 
+  // The fragment of a link to a place on this page, else "". Read from the resolved URL, not the attribute:
+  // instant navigation rewrites the content's links to absolute URLs (href="#fn:x" becomes
+  // "http://host/page/#fn:x") at times that vary with the machine's load.
+  function samePageHash(link) {
+    var url;
+    try {
+      url = new URL(link.getAttribute("href"), window.location.href);
+    } catch (err) {
+      return "";
+    }
+    var here = window.location;
+    var same = url.origin === here.origin && url.pathname === here.pathname && url.search === here.search;
+    return same && url.hash.length > 1 ? url.hash : "";
+  }
+
   document.addEventListener(
     "click",
     function (event) {
       if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-      var link = event.target instanceof Element ? event.target.closest("mjx-container a[href^='#']") : null;
-      var target = link && document.getElementById(decodeURIComponent(link.getAttribute("href").slice(1)));
+      var link = event.target instanceof Element ? event.target.closest("article a[href], mjx-container a[href]") : null;
+      var hash = link ? samePageHash(link) : "";
+      var target = hash && document.getElementById(decodeURIComponent(hash.slice(1)));
       if (!target) return;
       event.preventDefault();
       event.stopPropagation(); // capture phase: instant navigation never sees the click
-      if (window.location.hash === link.getAttribute("href")) {
+      if (window.location.hash === hash) {
         target.scrollIntoView();
       } else {
-        window.location.hash = link.getAttribute("href");
+        window.location.hash = hash;
       }
     },
     true
