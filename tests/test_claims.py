@@ -223,6 +223,26 @@ def test_shape_claim_refuted_without_sympy() -> None:
     assert (claim.location.line, claim.location.column) == position(spec_text(body), "{rel: in") == (10, 13)
 
 
+@pytest.mark.parametrize(("shape", "status", "detail"), [
+    ("[N, 1]", "proved-all", "the expression is N×1 for all dimensions"),
+    ("[3, 3]", "proved", "the expression is 3×3"),
+])
+def test_a_shape_claim_is_for_all_dimensions_only_when_it_has_one(shape: str, status: str, detail: str) -> None:
+    """A row shows its weakest claim, and "proved for all dimensions" ranks below "proved": a shape claim of
+    numbers only, badged for all dimensions, made a trial contributor's 3×3 row det(-B) B = -det(B) B (true at
+    odd sizes only) read as proved for every size, on the row, in the page summary and in the build log."""
+    head = HEAD + "  B: matrix(3, 3)\n"
+    start = "'det(-B)*B'" if shape == "[3, 3]" else "'A*x'"
+    body = f"""\
+      - math:
+          start: {{tex: a, sympy: {start}}}
+          steps: [{{rel: in, tex: R, shape: {shape}}}]
+    """
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    assert layout.verdicts[0] == Verdict(status, method="shape inference", detail=detail)
+
+
 def test_definition_cycle_is_an_error() -> None:
     head = "symbols:\n  a: real\n  b: real\nwhere:\n  a: 'b + 1'\n  b: 'a - 1'\n"
     err = only_error(math("q", "a", "a"), head=head)
