@@ -766,6 +766,38 @@ def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     return Verdict.from_dict(check_claim(claim))
 
 
+_INTEGERS = HEAD + "  n: integer\n  m: integer positive\n  k: integer nonnegative\n  r: real\n"
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "false_at"), [
+    ("log(exp(4*I*(-1)**(n/2)))", "4*I*(-1)**(n/2)", "n = 0"),
+    ("log(exp(4*I*(-1)**(sign(r)/2)))", "4*I*(-1)**(sign(r)/2)", "r = 0"),
+    ("sign(atan(m - 1))", "1", "m = 1"),
+    ("sign(atan(n))**2", "1", "n = 0"),
+    ("Abs(sign(atan(n)))", "1", "n = 0"),
+    ("0**atan(k)", "0", "k = 0"),
+    ("sign(atan(sign(r)))**2", "1", "r = 0"),
+    ("sign(asin(n))**2", "1", "n = 0"),
+    ("sign(acos(n))**2", "1", "n = 1"),
+])
+def test_facts_sympy_gets_wrong_about_integers_are_not_used_to_prove(lhs: str, rhs: str, false_at: str) -> None:
+    """A red team's false accepts: SymPy 1.14 takes atan/asin/acos of an integer-valued expression to be
+    non-zero and (-1)**(n/2) to be imaginary, and folds the sides with it as they are built, so each of these
+    steps (false at the point given) was proved as "identical once evaluated" with no point tried."""
+    verdict = _verdict_of(lhs, rhs, head=_INTEGERS)
+    assert verdict.status == "error", (verdict, false_at)
+    assert "SymPy" in verdict.detail
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("(-1)**n * (-1)**n", "1"),  # an integer exponent: SymPy's facts hold
+    ("atan(1) + atan(r) - atan(r)", "pi/4"),  # numbers and real arguments: no integer-valued argument
+    ("(-1)**(2*n)", "1"),
+])
+def test_what_sympy_decides_rightly_about_integers_is_still_proved(lhs: str, rhs: str) -> None:
+    assert _verdict_of(lhs, rhs, head=_INTEGERS).status == "proved"
+
+
 @pytest.mark.parametrize(("lhs", "rhs"), [
     ("3 + 0*(0/0)", "5 + 0*(0/0)"),
     ("3 + 0*log(0)", "5 + 0*log(0)"),

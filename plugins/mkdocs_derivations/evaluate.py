@@ -56,6 +56,34 @@ def _refuse_undecided_jump(name: str, arg: Any) -> None:
 _JUMP_DIGITS = 15
 
 
+def _refuse_misjudged_integer(name: str, arg: Any) -> None:
+    """Raise if ``arg``, an argument of ``asin``, ``acos`` or ``atan``, is an integer-valued expression that
+    is not a number (``n`` declared integer, ``m - 1``, ``sign(x)``).
+
+    Why: SymPy 1.14 applies "the inverse sine, cosine or tangent of a non-zero rational is transcendental"
+    without its "non-zero": ``atan(n).is_zero`` is False and ``atan(k)`` positive for k ≥ 0, and the sides
+    are folded with that as they are built, so ``sign(atan(n))**2 = 1`` (false at n = 0) was proved with
+    no point ever tried."""
+    if isinstance(arg, sp.Expr) and not arg.is_number and arg.is_integer is True:
+        raise EvaluationError(f"{name} of the integer-valued `{sp.sstr(arg)}`: SymPy takes it to be non-zero "
+                              "(and positive for a non-negative argument), which is false where the argument is "
+                              f"{'1' if name == 'acos' else '0'}, so it would fold the step with a wrong fact")
+
+
+def _refuse_misjudged_power(base: Any, exponent: Any) -> None:
+    """Raise for a negative number raised to a non-number exponent not known to be an integer.
+
+    Why: SymPy 1.14 takes ``(-1)**(n/2)`` with n integer to be imaginary (it is real for even n), so
+    ``I*(-1)**(n/2)`` counts as real and ``log(exp(4*I*(-1)**(n/2)))`` folded to ``4*I*(-1)**(n/2)``, false
+    at n = 0, and the step was proved as it was built."""
+    if (isinstance(base, sp.Expr) and base.is_number and base.is_extended_negative is True
+            and isinstance(exponent, sp.Expr) and not exponent.is_number and exponent.is_integer is not True):
+        raise EvaluationError(f"the negative number `{sp.sstr(base)}` raised to `{sp.sstr(exponent)}`, which is not "
+                              "known to be an integer: SymPy's facts about such powers (real or imaginary) "
+                              "are not reliable, so the step could not be checked; declare the exponent `integer` "
+                              "if it is one")
+
+
 def _sign(arg: Any) -> Any:
     """``sign``, as SymPy defines it (z/|z|, and 0 at 0), written out when ``arg`` may be non-real: SymPy
     1.14 folds ``sign(w)**2`` to 1 for any non-zero w, so ``sign(exp(I*t))**2 = 1`` was proved. Written as
@@ -462,6 +490,7 @@ class Evaluator:
             return left ** int(right)
         if getattr(right, "is_negative", None) is True:
             self._must_not_vanish("divides by", node.left, left)
+        _refuse_misjudged_power(left, right)
         return sp.Pow(left, right)
 
     def _variables(self, node: Node) -> tuple[list[Any], frozenset[str]]:
@@ -493,6 +522,8 @@ class Evaluator:
                 self._must_not_vanish("takes the logarithm of", args[0], arg)
             elif name == "sign":
                 _refuse_undecided_jump(name, arg)
+            elif name in ("asin", "acos", "atan"):
+                _refuse_misjudged_integer(name, arg)
             elif name in _POLES:
                 self._must_not_vanish(f"takes the {_POLES[name][0]} of", args[0], _POLES[name][1](arg),
                                       whose=_POLES[name][2])
