@@ -837,6 +837,8 @@ ZERO_HEAD = HEAD + "  f: function(t)\n  p: positive\n  z: real\nwhere:\n  z: 't/
     (f"x*t/{ZERO} - x*t/{ZERO}", "0*x", "left", "sin(t)**2 + cos(t)**2 - 1"),  # at every size
     (f"0*t*tan(pi/2 + {ZERO})", "0", "left", "takes the tangent of `pi / 2 + (sin(t)**2"),  # a pole everywhere
     ("1", f"1 + 0*tanh(I*pi/2 + {ZERO})", "right", "whose hyperbolic cosine"),
+    (f"t + atan(I*({ZERO} + 1)) - atan(I*({ZERO} + 1))", "t", "left", "whose 1 + its square"),  # atan(i): a pole
+    (f"t + 0*atan2({ZERO}, {ZERO})", "t", "left", "whose sum of the squares of the arguments"),  # atan2(0, 0)
     ("0*det(inv(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]])))", "0", "left", "whose determinant"),
     ("0*det(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]])**-2)", "0", "left", "inverts `Matrix("),
 ])
@@ -869,7 +871,7 @@ def test_a_divisor_that_is_not_zero_everywhere_keeps_its_verdict(lhs: str, rhs: 
     assert (verdict.status, verdict.method) == (status, method), verdict
 
 
-KINK_HEAD = HEAD + "  u: real\n  s: real\n  y: vector(2)\nwhere:\n  u: '0'\n  s: '0'\n"
+KINK_HEAD = HEAD + "  u: real\n  s: real\n  v: real\n  y: vector(2)\nwhere:\n  u: '0'\n  s: '0'\n  v: 'pi/2'\n"
 
 
 @pytest.mark.parametrize(("lhs", "rhs", "why"), [
@@ -884,6 +886,9 @@ KINK_HEAD = HEAD + "  u: real\n  s: real\n  y: vector(2)\nwhere:\n  u: '0'\n  s:
     ("diff(sign(u)*u, u)", "0", "whose argument of sign (`0`) is 0 at every point checked"),
     ("jacobian(Matrix([Abs(u), u]), [u])", "Matrix([0, 1])", "whose argument of Abs (`0`) is 0"),
     ("diff(atan2(u, -1 - t**2), u)", "-1/(1 + t**2)", "whose distance from the cut of atan2"),  # jumps by 2 pi
+    # At the variable's own point (red team): atan(tan v) jumps at pi/2, and log u has no value at 0.
+    ("diff(atan(tan(v)), v)", "1", "takes the tangent of `v`, whose cosine (`0`) is 0"),
+    ("diff(log(u) - log(u) + u**2, u)", "0", "takes the logarithm of `u`, which is `0`"),
 ])
 def test_a_derivative_that_does_not_exist_is_never_verified(lhs: str, rhs: str, why: str) -> None:
     """SymPy folds log(0) into zoo before differentiating (and the derivative of zoo is 0), and takes

@@ -23,6 +23,7 @@ scalar with respect to an n-vector is a 1×n row.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -103,10 +104,12 @@ _UNARY = {
 }
 _CONSTANTS = {"pi": sp.pi, "E": sp.E, "I": sp.I}
 # Functions with poles: (its name in messages, the function of the argument that must not be 0 there, what
-# that is called). tanh's are at complex arguments only (cosh z = 0 at z = iπ/2).
+# that is called). tanh's are at complex arguments only (cosh z = 0 at z = iπ/2), and so are atan's (z = ±i:
+# with the argument I*(sin(x)**2 + cos(x)**2), x + atan(...) - atan(...) = x was proved).
 _POLES = {
     "tan": ("tangent", sp.cos, "cosine"),
     "tanh": ("hyperbolic tangent", sp.cosh, "hyperbolic cosine"),
+    "atan": ("inverse tangent", lambda z: 1 + z**2, "1 + its square"),
 }
 
 
@@ -132,7 +135,7 @@ class MustNotVanish:
     anyone looks: 0·x/(sin² x + cos² x - 1) = 0 was proved, and so was 0·tan(π/2 + sin² x + cos² x - 1) = 0.
     The verifier asks of each such part whether it is 0 everywhere (``vanishing.py``)."""
 
-    what: str  # "divides by", "takes the logarithm of", "takes the tangent of", "inverts"
+    what: str  # "divides by", "takes the logarithm of", "takes the tangent of", "inverts", "computes"
     node: Node  # as the contributor wrote it
     value: Any  # its SymPy value, in the context where it was met (definitions substituted)
     definition: str | None  # the defined name whose definition it is written in, if any
@@ -522,9 +525,9 @@ class Evaluator:
                 self._must_not_vanish("takes the logarithm of", args[0], arg)
             elif name == "sign":
                 _refuse_undecided_jump(name, arg)
-            elif name in ("asin", "acos", "atan"):
+            if name in ("asin", "acos", "atan"):
                 _refuse_misjudged_integer(name, arg)
-            elif name in _POLES:
+            if name in _POLES:
                 self._must_not_vanish(f"takes the {_POLES[name][0]} of", args[0], _POLES[name][1](arg),
                                       whose=_POLES[name][2])
             return _UNARY[name](arg)
@@ -532,6 +535,10 @@ class Evaluator:
             y, x = self.value(args[0], expand), self.value(args[1], expand)
             for part in (y, x):
                 _refuse_undecided_jump(name, part)
+            # atan2(0, 0) has no value; SymPy folds it to nan only when it sees both zeros (with
+            # s = sin(x)**2 + cos(x)**2 - 1, x + 0*atan2(s, s) = x was proved).
+            if isinstance(y, sp.Expr) and isinstance(x, sp.Expr):
+                self._must_not_vanish("computes", node, y**2 + x**2, whose="sum of the squares of the arguments")
             return sp.atan2(y, x)
         if name in ("Derivative", "diff"):
             return self._derivative(node, expand)
@@ -614,7 +621,7 @@ class Evaluator:
             if not (isinstance(order_value, sp.Integer) and 1 <= int(order_value) <= MAX_DERIVATIVE_ORDER):
                 raise EvaluationError(f"the order of a derivative must be an integer from 1 to {MAX_DERIVATIVE_ORDER}")
             order = int(order_value)
-        inner = self._operand(node.args[0], bound)
+        inner = self._operand(node.args[0], bound, expand)
         var = variables[0]
         if isinstance(inner, sp.MatrixBase):
             result = inner.applyfunc(lambda e: sp.diff(e, var, order))
@@ -681,15 +688,27 @@ class Evaluator:
                         f"variables; write it in terms of `{var}` (and the other new variables), or "
                         f"differentiate by {names}")
 
-    def _operand(self, node: Node, bound: frozenset[str]) -> Any:
-        """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`)."""
-        expand = self.inside_derivatives(bound)
+    def _operand(self, node: Node, bound: frozenset[str], expand: frozenset[str]) -> Any:
+        """What a derivative by the names ``bound`` differentiates (see :meth:`inside_derivatives`).
+
+        Its parts that must not be 0 are recorded as met (with the variables free) and again at the point the
+        variables are defined to be, if any: the derivative is taken there. Recorded only with the variables
+        free, ``cos(u)`` (tan's) and ``u`` (log's) were not 0 everywhere, and with ``u := pi/2`` the step
+        ``diff(atan(tan(u)), u) = 1`` was proved, though atan(tan u) jumps there (red team)."""
+        inner_expand = self.inside_derivatives(bound)
         enclosing = self._enclosing
         self._enclosing = enclosing | bound
         try:
-            return self.value(node, expand)
+            with self._parts_apart() as parts:
+                inner = self.value(node, inner_expand)
         finally:
             self._enclosing = enclosing
+        for part in parts:
+            self.must_not_vanish.append(part)
+            at_point = self.substitute(part.value, expand & bound, expand)
+            if at_point is not part.value:
+                self.must_not_vanish.append(dataclasses.replace(part, value=at_point))
+        return inner
 
     def _jacobian(self, node: Call, expand: frozenset[str]) -> Any:
         variables, bound = self._variables(node.args[1])
@@ -697,9 +716,9 @@ class Evaluator:
         if isinstance(target, ListExpr):
             if self.sizes is None:
                 raise Unsupported("lists are checked at concrete sizes")
-            inner = sp.Matrix([self._operand(item, bound) for item in target.items])
+            inner = sp.Matrix([self._operand(item, bound, expand) for item in target.items])
         else:
-            inner = self._operand(target, bound)
+            inner = self._operand(target, bound, expand)
         if self.sizes is None:
             var = self.symbol(_single_name(node.args[1]))
             if not isinstance(inner, MatrixExpr) or not isinstance(var, MatrixExpr):
