@@ -990,6 +990,12 @@ SOFTMAX_HEAD = ("symbols:\n  zi: real\n  zj: real\n  R: positive\n  si: real\n"
     (SOFTMAX_HEAD, "diff(si, zj)", "-exp(zj)", "refuted",
      [f"`{n}` has no definition in scope here and is not a function of `zj`, so its derivative is 0; if it should "
       f"depend on `zj`, define it (`:=`) or declare it `function(zj)`" for n in ("R", "zi")]),
+    # one note per name: a wrong second derivative of a loss with constant labels y1, y2 gave four notes, one per
+    # name and variable (a docs-only trial)
+    ("symbols:\n  z1: real\n  z2: real\n  y1: real\n  y2: real\n  L: real\nwhere:\n"
+     "  L: 'y1*z1**2*z2 + y2*z1*z2**2'\n", "diff(diff(L, z1), z2)", "0", "refuted",
+     [f"`{n}` has no definition in scope here and is not a function of `z1` or `z2`, so its derivatives by them "
+      f"are 0; if it should depend on them, define it (`:=`) or declare it `function(z1, z2)`" for n in ("y1", "y2")]),
     # the variable's own definition is not substituted inside the derivative: x is not the cause, y < 0 is
     ("symbols:\n  x: real\n  y: positive\nwhere:\n  y: 'x - 5'\n", "diff(sqrt(y**2), y)", "1", "refuted", []),
     # a name the claim differentiates by is a coordinate: a polar Laplacian missing 1/r on f_r was told to make

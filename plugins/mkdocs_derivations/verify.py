@@ -519,7 +519,7 @@ def _names_outside_derivatives(top: Node) -> set[str]:
 def _constant_notes(ctx: _Context) -> list[str]:
     """Why a refuted derivative may be the contributor's declaration, not their algebra: a declared scalar
     with no definition is a constant, so d/dt of it is 0, which is rarely what `diff(L, t)` meant."""
-    notes: set[str] = set()
+    constant_in: dict[str, set[str]] = {}  # name -> the variables it is differentiated by as a constant
     # A name the claim also uses outside every derivative is a quantity in its own right there (the mean and
     # the scale of a Gaussian, the other terms of a softmax normaliser): naming each of them on every wrong
     # derivative buried the step's real fault under notes that told the contributor to break the page.
@@ -536,10 +536,22 @@ def _constant_notes(ctx: _Context) -> list[str]:
         for name in ctx.reachable(names(operand), function_arguments=False, opaque=frozenset({variable})):
             if (name not in ctx.definitions and name not in coordinates and name not in outside
                     and isinstance(ctx.env.get(name), ScalarDecl)):
-                notes.add(f"`{name}` has no definition in scope here and is not a function of `{variable}`, "
-                          f"so its derivative is 0; if it should depend on `{variable}`, define it (`:=`) or "
-                          f"declare it `function({variable})`")
-    return sorted(notes)
+                constant_in.setdefault(name, set()).add(variable)
+    # One note per name: a second derivative by two variables of two such names (the labels of a softmax
+    # loss) gave four notes on one line, burying the counterexample (a docs-only trial).
+    notes = []
+    for name, variables in sorted(constant_in.items()):
+        ordered = sorted(variables)
+        listed = " or ".join(f"`{v}`" for v in ordered)
+        if len(ordered) == 1:
+            notes.append(f"`{name}` has no definition in scope here and is not a function of {listed}, so its "
+                         f"derivative is 0; if it should depend on {listed}, define it (`:=`) or declare it "
+                         f"`function({ordered[0]})`")
+        else:
+            notes.append(f"`{name}` has no definition in scope here and is not a function of {listed}, so its "
+                         f"derivatives by them are 0; if it should depend on them, define it (`:=`) or declare "
+                         f"it `function({', '.join(ordered)})`")
+    return notes
 
 
 def _given_notes(claim: Claim, ctx: _Context) -> list[str]:
