@@ -341,6 +341,23 @@ def test_syntax_errors_carry_the_problem_mark(text: str, position: tuple[int, in
     assert exc.message.startswith("YAML syntax error:") and fragment in exc.message
 
 
+@pytest.mark.parametrize(("text", "hint"), [
+    # a step's `sympy:` dedented to the column of its `- tex:` (a docs-only trial got "found '?'")
+    ("steps:\n  - tex: a\n  sympy: b\n", "; line 3 does not fit the indentation of the list it is in (which starts "
+     "at line 2, column 3): the keys of one mapping start in one column, and so do the `-` of one list, and the "
+     "keys of a list item start after its `- `"),
+    # `label:` dedented to the column of `math:`, the keys below it not (the error is at line 3's `:`)
+    ("- math:\n  label: x\n    start: y\n", "; line 3 is indented more than the key on line 2, so it is read as "
+     "part of that key's value: check the indentation of those two lines"),
+])
+def test_indentation_slips_say_which_lines_to_look_at(text: str, hint: str) -> None:
+    assert error(text).message.endswith(hint)
+
+
+def test_a_second_colon_on_one_line_gets_no_indentation_hint() -> None:
+    assert error("x: 1\na: b: c\n").message == "YAML syntax error: mapping values are not allowed here"
+
+
 def test_nodes_are_plain_data() -> None:
     root = load_yaml("a:\n  b: [x, 'y']\n", "spec.yml")
     inner = root.values["a"]

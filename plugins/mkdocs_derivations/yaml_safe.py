@@ -304,11 +304,39 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
     if mark is not None and "<scalar>" in (exc.problem or "") and 0 < mark.index <= len(text) \
             and text[mark.index - 1] == "'":
         message += _QUOTE_HINT  # `tex: 'f'(x)'`: the quote of the prime closed the value
+    if mark is not None and (exc.problem or "").startswith("expected <block end>") and exc.context_mark is not None \
+            and "<scalar>" not in exc.problem:  # a scalar there is a quote's doing (above), not indentation's
+        # PyYAML names tokens ('?', '<block mapping start>') that mean nothing to a spec's author.
+        inside = "list" if "collection" in (exc.context or "") else "mapping"
+        message += (f"; line {location.line} does not fit the indentation of the {inside} it is in (which starts at "
+                    f"line {exc.context_mark.line + 1}, column {exc.context_mark.column + 1}): the keys of one "
+                    "mapping start in one column, and so do the `-` of one list, and the keys of a list item "
+                    "start after its `- `")
+    if mark is not None and exc.problem == "mapping values are not allowed here":
+        above = _indented_more_than_above(text, mark.line)
+        if above is not None:  # `label: x` dedented, `start:` below it not: read as the rest of "x"
+            message += (f"; line {mark.line + 1} is indented more than the key on line {above + 1}, so it is read "
+                        f"as part of that key's value: check the indentation of those two lines")
     if exc.problem == "could not find expected ':'" and exc.context_mark is not None and mark is not None \
             and mark.line == exc.context_mark.line and mark.index - exc.context_mark.index > _LONGEST_KEY:
         # PyYAML gives up on a key after 1024 characters, and says only that the `:` is missing.
         message += f"; a key may be at most {_LONGEST_KEY} characters long"
     return SpecError(message, location)
+
+
+def _indented_more_than_above(text: str, line: int) -> int | None:
+    """The 0-based number of the nearest non-blank line above ``line``, if ``line`` is indented more than it."""
+    lines = text.splitlines()
+    if not 0 < line < len(lines):
+        return None
+
+    def indent(row: str) -> int:
+        return len(row) - len(row.lstrip(" "))
+
+    for above in range(line - 1, -1, -1):
+        if lines[above].strip():
+            return above if indent(lines[line]) > indent(lines[above]) else None
+    return None
 
 
 _LONGEST_KEY = 1024  # YAML 1.1's limit on an implicit (simple) key
