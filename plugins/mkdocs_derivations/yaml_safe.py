@@ -305,7 +305,7 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, path: str) -> SpecError:
             and text[mark.index - 1] == "'":
         message += _QUOTE_HINT  # `tex: 'f'(x)'`: the quote of the prime closed the value
     if mark is not None and (exc.problem or "").startswith("expected <block end>") and exc.context_mark is not None \
-            and "<scalar>" not in exc.problem:  # a scalar there is a quote's doing (above), not indentation's
+            and "<scalar>" not in (exc.problem or ""):  # a scalar there is a quote's doing (above), not indentation's
         # PyYAML names tokens ('?', '<block mapping start>') that mean nothing to a spec's author.
         inside = "list" if "collection" in (exc.context or "") else "mapping"
         message += (f"; line {location.line} does not fit the indentation of the {inside} it is in (which starts at "
