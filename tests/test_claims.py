@@ -510,7 +510,7 @@ def test_a_singular_matrix_is_the_steps_problem_not_an_internal_error(inverse: s
     assert errors == []
     verdict = check_claim(layout.claims[0])
     assert verdict["status"] == "error" and verdict["method"] == "evaluation"
-    assert verdict["detail"] == "the matrix is singular at this size (2×2)"
+    assert verdict["detail"] == "the matrix `M` is singular at this size (2×2)"
 
 
 @pytest.mark.slow
@@ -525,8 +525,8 @@ def test_a_matrix_singular_at_a_default_size_names_the_size_and_suggests_sizes()
     assert errors == []
     verdict = check_claim(layout.claims[0])
     assert verdict["status"] == "error" and verdict["sizes"] == [{"d": 3, "n": 2}], verdict
-    assert verdict["detail"] == ("the matrix is singular at this size (3×3); if it is invertible only at some sizes "
-                                 "(ΦᵀΦ needs at least as many rows as columns), give `sizes` where it is")
+    assert verdict["detail"] == ("the matrix `M.T * M` is singular at this size (3×3); if it is invertible only at "
+                                 "some sizes (ΦᵀΦ needs at least as many rows as columns), give `sizes` where it is")
     layout, errors = layout_of(body, head=head + "sizes: [{n: 3, d: 2}, {n: 4, d: 3}]\n")
     assert errors == [] and check_claim(layout.claims[0])["status"] == "proved-all"
 
@@ -947,7 +947,8 @@ def test_a_matrix_singular_only_by_an_identity_is_said_to_be_singular() -> None:
     """SymPy's inverse finds the determinant sin² t + cos² t - 1 is 0 and raises its own ValueError, which
     reached the page as "could not be checked: ValueError: Matrix det == 0; not invertible."."""
     verdict = _verdict_of("0*inv(Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]]))", "zeros(2, 2)", head=ZERO_HEAD)
-    assert verdict.status == "error" and verdict.detail.startswith("the matrix is singular at this size (2×2)"), \
+    assert verdict.status == "error" and verdict.detail.startswith(
+        "the matrix `Matrix([[sin(t)**2, 1 - cos(t)**2], [1, 1]])` is singular at this size (2×2)"), \
         verdict
 
 

@@ -8,6 +8,7 @@ from mkdocs_derivations.declarations import Environment
 from mkdocs_derivations.errors import Location
 from mkdocs_derivations.evaluate import Evaluator
 from mkdocs_derivations.expr import BUILTINS, read_expression
+from mkdocs_derivations.expr_ast import Name
 from mkdocs_derivations.model import Text
 from mkdocs_derivations.shapes import infer_shape
 
@@ -64,13 +65,13 @@ def test_a_determinant_that_is_non_zero_at_one_rational_point_proves_invertibili
     a = sp.Symbol("a", real=True)
     singular = sp.Matrix([[a, a], [a, a]])
     assert not _invertible_at_a_point(singular)
-    with pytest.raises(EvaluationError, match="singular at this size"):
-        _inverse(singular)
+    with pytest.raises(EvaluationError, match="the matrix `S` is singular at this size"):
+        _inverse(singular, Name("S"))
     f = sp.Function("f")
     assert not _invertible_at_a_point(sp.Matrix([[f(a)]]))  # no rational value at a point: exact path
     # ... and that determinant comes back, for the caller to test for a hidden 0 (vanishing.py)
-    assert _inverse(sp.Matrix([[f(a)]])) == (sp.Matrix([[1 / f(a)]]), f(a))
-    assert _inverse(sp.Matrix([[a, 1], [1, a]]))[1] is None  # certified at a rational point: nothing to test
+    assert _inverse(sp.Matrix([[f(a)]]), Name("F")) == (sp.Matrix([[1 / f(a)]]), f(a))
+    assert _inverse(sp.Matrix([[a, 1], [1, a]]), Name("A"))[1] is None  # certified at a rational point: nothing to test
 
 
 def test_the_probe_values_meet_the_declarations() -> None:
@@ -94,7 +95,7 @@ def test_an_evaluator_inverts_each_matrix_once(monkeypatch: pytest.MonkeyPatch) 
 
     calls: list[object] = []
     real = evaluate._inverse
-    monkeypatch.setattr(evaluate, "_inverse", lambda m: calls.append(m) or real(m))
+    monkeypatch.setattr(evaluate, "_inverse", lambda m, node: calls.append(m) or real(m, node))
     env = Environment.from_layers([{k: Text(v, Location("t.yml", 1, 1)) for k, v in DECLARATIONS.items()}])
     evaluator = Evaluator(env, {}, {"n": 2})
     first = evaluator.value(read_expression(_text("inv(A)*x + A**-1*x")), frozenset())

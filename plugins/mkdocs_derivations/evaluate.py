@@ -33,7 +33,7 @@ import sympy as sp
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
-from .expr import DIMENSION_BUILTINS
+from .expr import DIMENSION_BUILTINS, to_source
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
 from .sampling import consistent, zero_or_certainly_nonzero
 from .shapes import MAX_DERIVATIVE_ORDER
@@ -254,7 +254,7 @@ class Evaluator:
         as written), at every use."""
         key = m.as_immutable()
         if key not in self._inverses:
-            self._inverses[key] = _inverse(m)
+            self._inverses[key] = _inverse(m, node)
         inverse, det = self._inverses[key]
         self._must_not_vanish("inverts", node, det, whose="determinant")
         return inverse
@@ -594,7 +594,8 @@ class Evaluator:
         if not isinstance(m, sp.MatrixBase):
             return None
         det = m.det(method="berkowitz")  # the answer needs it anyway: computed once, for both uses
-        self._must_not_vanish("inverts", inner, _refuse_singular(m, lambda: sp.expand(det)), whose="determinant")
+        self._must_not_vanish("inverts", inner, _refuse_singular(m, lambda: sp.expand(det), inner),
+                              whose="determinant")
         return det ** -power
 
     def _constant_matrix(self, node: Call) -> Any:
@@ -763,18 +764,18 @@ def undefined(value: Any) -> bool:
     return bool(has is not None and has(sp.nan, sp.zoo, sp.oo, -sp.oo, sp.AccumBounds))
 
 
-def _inverse(m: sp.MatrixBase) -> tuple[sp.MatrixBase, Any]:
+def _inverse(m: sp.MatrixBase, node: Node) -> tuple[sp.MatrixBase, Any]:
     """``inv(M)`` and ``M**-k`` at a concrete size, with the determinant :func:`_refuse_singular` computed
     (or None): a singular matrix is the step's problem, said as such (SymPy's own ValueError was reported as
     an internal error, and is still what SymPy raises for a determinant that is 0 only by an identity)."""
-    det = _refuse_singular(m, m.det)
+    det = _refuse_singular(m, m.det, node)
     try:
         return m.inv(), det
     except ValueError:
-        raise _singular(m) from None
+        raise _singular(m, node) from None
 
 
-def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> Any:
+def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any], node: Node) -> Any:
     """Raise unless ``m`` is square and invertible: a non-zero determinant at a rational point
     (:func:`_invertible_at_a_point`) settles it (None is returned), else ``det()`` (the slow symbolic
     determinant) must not be 0, and is returned: it may still be 0 by an identity SymPy does not apply, so
@@ -785,12 +786,19 @@ def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any]) -> Any:
         return None
     value = det()
     if value == 0:
-        raise _singular(m)
+        raise _singular(m, node)
     return value
 
 
-def _singular(m: sp.MatrixBase) -> SingularMatrix:
-    return SingularMatrix(f"the matrix is singular at this size ({m.rows}×{m.cols})")
+def _singular(m: sp.MatrixBase, node: Node) -> SingularMatrix:
+    """Named as written: a step with three inverses said only "the matrix is singular" (a docs-only trial)."""
+    written = to_source(node)
+    if len(written) > _LONGEST_SHOWN:
+        written = written[:_LONGEST_SHOWN - 1] + "…"
+    return SingularMatrix(f"the matrix `{written}` is singular at this size ({m.rows}×{m.cols})")
+
+
+_LONGEST_SHOWN = 80
 
 
 def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:
