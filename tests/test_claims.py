@@ -766,7 +766,7 @@ def _verdict_of(lhs: str, rhs: str, head: str = HEAD) -> Verdict:
     return Verdict.from_dict(check_claim(claim))
 
 
-_INTEGERS = HEAD + "  n: integer\n  m: integer positive\n  k: integer nonnegative\n  r: real\n"
+_INTEGERS = HEAD + "  n: integer\n  m: integer positive\n  k: integer nonnegative\n  r: real\n  w: negative\n"
 
 
 @pytest.mark.parametrize(("lhs", "rhs", "false_at"), [
@@ -779,6 +779,14 @@ _INTEGERS = HEAD + "  n: integer\n  m: integer positive\n  k: integer nonnegativ
     ("sign(atan(sign(r)))**2", "1", "r = 0"),
     ("sign(asin(n))**2", "1", "n = 0"),
     ("sign(acos(n))**2", "1", "n = 1"),
+    # a second round: other rational-valued arguments, other negative bases, powers SymPy makes itself
+    ("sign(atan(n/2))**2", "1", "n = 0"),
+    ("sign(atan((n + 1)/3))**2", "1", "n = -1"),
+    ("0**asin(k/2)", "0", "k = 0"),
+    ("sign(asin(sign(r)/2))**2", "1", "r = 0"),
+    ("log(exp(4*I*w**(n/2)))", "4*I*w**(n/2)", "n = 0"),
+    ("log(exp(4*I*(-exp(r))**(n/2)))", "4*I*(-exp(r))**(n/2)", "n = 0"),
+    ("log(exp(4*I*sqrt(w)**n))", "4*I*sqrt(w)**n", "n = 0"),  # SymPy makes it w**(n/2)
 ])
 def test_facts_sympy_gets_wrong_about_integers_are_not_used_to_prove(lhs: str, rhs: str, false_at: str) -> None:
     """A red team's false accepts: SymPy 1.14 takes atan/asin/acos of an integer-valued expression to be
@@ -793,9 +801,20 @@ def test_facts_sympy_gets_wrong_about_integers_are_not_used_to_prove(lhs: str, r
     ("(-1)**n * (-1)**n", "1"),  # an integer exponent: SymPy's facts hold
     ("atan(1) + atan(r) - atan(r)", "pi/4"),  # numbers and real arguments: no integer-valued argument
     ("(-1)**(2*n)", "1"),
+    ("atan(m) + atan(-m)", "0"),  # a positive argument justifies a positive atan
+    ("sign(acos(r**2 + 2))**2", "sign(acos(r**2 + 2))**2"),
 ])
 def test_what_sympy_decides_rightly_about_integers_is_still_proved(lhs: str, rhs: str) -> None:
     assert _verdict_of(lhs, rhs, head=_INTEGERS).status == "proved"
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    ("diff(sign(atan(u))**2, u)", "0"),  # no derivative at u = n = 0: atan(n) came in by substitution only
+    ("diff(u*sign(atan(u))**2, u)", "1"),
+])
+def test_a_wrong_fact_that_comes_in_by_a_definition_is_not_used_either(lhs: str, rhs: str) -> None:
+    verdict = _verdict_of(lhs, rhs, head=_INTEGERS + "  u: real\nwhere:\n  u: 'n'\n")
+    assert verdict.status == "error" and "SymPy takes it" in verdict.detail, verdict
 
 
 @pytest.mark.parametrize(("lhs", "rhs"), [

@@ -57,32 +57,62 @@ def _refuse_undecided_jump(name: str, arg: Any) -> None:
 _JUMP_DIGITS = 15
 
 
-def _refuse_misjudged_integer(name: str, arg: Any) -> None:
-    """Raise if ``arg``, an argument of ``asin``, ``acos`` or ``atan``, is an integer-valued expression that
-    is not a number (``n`` declared integer, ``m - 1``, ``sign(x)``).
+_INVERSE_TRIG = {sp.asin: "asin", sp.acos: "acos", sp.atan: "atan"}
+
+
+def _refuse_wrong_facts(value: Any) -> None:
+    """Raise if ``value`` holds a part about which SymPy 1.14 holds a wrong fact that it folds expressions
+    with (see the two functions below). Looked for in what SymPy built, each time a value is built or has
+    definitions put in: a derivative at u := n put ``atan(n)`` into a side only by substitution, and
+    ``sqrt(w)**n`` is built by SymPy as ``w**(n/2)``."""
+    if not isinstance(value, sp.Basic):
+        return
+    for call in value.atoms(sp.asin, sp.acos, sp.atan):
+        _refuse_unjustified_inverse_trig(_INVERSE_TRIG[type(call)], call.args[0], call)
+    _refuse_misjudged_powers(value)
+
+
+def _refuse_unjustified_inverse_trig(name: str, arg: Any, value: Any) -> None:
+    """Raise if SymPy holds a fact about ``value`` = asin, acos or atan of ``arg`` that ``arg`` does not
+    justify: asin and atan are 0 exactly where their argument is 0 (and have its sign on the reals), acos
+    exactly where it is 1.
 
     Why: SymPy 1.14 applies "the inverse sine, cosine or tangent of a non-zero rational is transcendental"
-    without its "non-zero": ``atan(n).is_zero`` is False and ``atan(k)`` positive for k ≥ 0, and the sides
-    are folded with that as they are built, so ``sign(atan(n))**2 = 1`` (false at n = 0) was proved with
-    no point ever tried."""
-    if isinstance(arg, sp.Expr) and not arg.is_number and arg.is_integer is True:
-        raise EvaluationError(f"{name} of the integer-valued `{sp.sstr(arg)}`: SymPy takes it to be non-zero "
-                              "(and positive for a non-negative argument), which is false where the argument is "
-                              f"{'1' if name == 'acos' else '0'}, so it would fold the step with a wrong fact")
+    without its "non-zero": ``atan(n).is_zero`` is False for an integer n (for n/2, sign(x)/2, I*x too) and
+    ``atan(k)`` positive for k ≥ 0, and the sides are folded with that as they are built, so
+    ``sign(atan(n))**2 = 1`` (false at n = 0) was proved with no point ever tried (red team)."""
+    if not isinstance(value, sp.Expr):
+        return
+    vanishes_at = arg - 1 if name == "acos" else arg
+    unjustified = value.is_zero is False and vanishes_at.is_zero is not False
+    if name != "acos":
+        unjustified = unjustified or (value.is_positive is True and arg.is_positive is not True) \
+            or (value.is_negative is True and arg.is_negative is not True)
+    if unjustified:
+        where = "1" if name == "acos" else "0"
+        raise EvaluationError(f"{name}(`{sp.sstr(arg)}`): SymPy takes it to be non-zero (or of a sign) that its "
+                              f"argument does not give it, which is false where the argument is {where}, so it would "
+                              "fold the step with a wrong fact")
 
 
-def _refuse_misjudged_power(base: Any, exponent: Any) -> None:
-    """Raise for a negative number raised to a non-number exponent not known to be an integer.
+def _refuse_misjudged_powers(value: Any) -> None:
+    """Raise if ``value`` holds a power of a negative base to an exponent that is not a number and not known
+    to be an integer.
 
-    Why: SymPy 1.14 takes ``(-1)**(n/2)`` with n integer to be imaginary (it is real for even n), so
-    ``I*(-1)**(n/2)`` counts as real and ``log(exp(4*I*(-1)**(n/2)))`` folded to ``4*I*(-1)**(n/2)``, false
-    at n = 0, and the step was proved as it was built."""
-    if (isinstance(base, sp.Expr) and base.is_number and base.is_extended_negative is True
-            and isinstance(exponent, sp.Expr) and not exponent.is_number and exponent.is_integer is not True):
-        raise EvaluationError(f"the negative number `{sp.sstr(base)}` raised to `{sp.sstr(exponent)}`, which is not "
-                              "known to be an integer: SymPy's facts about such powers (real or imaginary) "
-                              "are not reliable, so the step could not be checked; declare the exponent `integer` "
-                              "if it is one")
+    Why: SymPy 1.14 takes ``(-1)**(n/2)`` with n integer to be imaginary (it is real for even n), and so any
+    negative base (``w**(n/2)``, ``(-exp(x))**(n/2)``, ``sqrt(w)**n``, which it makes ``w**(n/2)``), so
+    ``I*(-1)**(n/2)`` counts as real and ``log(exp(4*I*(-1)**(n/2)))`` folded to ``4*I*(-1)**(n/2)``, false at
+    n = 0, and the step was proved as it was built (red team). The power is looked for in what SymPy built,
+    not in what was written, since SymPy makes such powers itself."""
+    if not isinstance(value, sp.Basic):
+        return
+    for power in value.atoms(sp.Pow):
+        base, exponent = power.args
+        if base.is_extended_negative is True and not exponent.is_number and exponent.is_integer is not True:
+            raise EvaluationError(f"`{sp.sstr(power)}`: a negative base raised to `{sp.sstr(exponent)}`, which is not "
+                                  "known to be an integer; SymPy's facts about such powers (real or imaginary) are "
+                                  "not reliable, so the step could not be checked (declare the exponent `integer` "
+                                  "if it is one)")
 
 
 def _sign(arg: Any) -> Any:
@@ -430,8 +460,13 @@ class Evaluator:
         if isinstance(value, MatrixExpr):
             return value.xreplace(mapping)
         if isinstance(value, sp.MatrixBase):
-            return value.applyfunc(lambda e: _replace(e, mapping))
-        return _replace(value, mapping) if hasattr(value, "xreplace") else value
+            result = value.applyfunc(lambda e: _replace(e, mapping))
+            for entry in result:
+                _refuse_wrong_facts(entry)
+            return result
+        result = _replace(value, mapping) if hasattr(value, "xreplace") else value
+        _refuse_wrong_facts(result)
+        return result
 
     # ----- expressions -----------------------------------------------------------------------------------
     def value(self, node: Node, expand: frozenset[str]) -> Any:
@@ -493,8 +528,9 @@ class Evaluator:
             return left ** int(right)
         if getattr(right, "is_negative", None) is True:
             self._must_not_vanish("divides by", node.left, left)
-        _refuse_misjudged_power(left, right)
-        return sp.Pow(left, right)
+        power = sp.Pow(left, right)
+        _refuse_wrong_facts(power)
+        return power
 
     def _variables(self, node: Node) -> tuple[list[Any], frozenset[str]]:
         """The differentiation variables of ``node`` and the names they bind (kept out of expansion)."""
@@ -525,12 +561,13 @@ class Evaluator:
                 self._must_not_vanish("takes the logarithm of", args[0], arg)
             elif name == "sign":
                 _refuse_undecided_jump(name, arg)
-            if name in ("asin", "acos", "atan"):
-                _refuse_misjudged_integer(name, arg)
             if name in _POLES:
                 self._must_not_vanish(f"takes the {_POLES[name][0]} of", args[0], _POLES[name][1](arg),
                                       whose=_POLES[name][2])
-            return _UNARY[name](arg)
+            value = _UNARY[name](arg)
+            if name in ("asin", "acos", "atan"):
+                _refuse_wrong_facts(value)
+            return value
         if name == "atan2":
             y, x = self.value(args[0], expand), self.value(args[1], expand)
             for part in (y, x):
