@@ -90,8 +90,8 @@ def _refuse_unjustified_inverse_trig(name: str, arg: Any, value: Any) -> None:
             or (value.is_negative is True and arg.is_negative is not True)
     if unjustified:
         where = "1" if name == "acos" else "0"
-        raise EvaluationError(f"{name}(`{sp.sstr(arg)}`): SymPy takes it to be non-zero (or of a sign) that its "
-                              f"argument does not give it, which is false where the argument is {where}, so it would "
+        raise EvaluationError(f"{name}(`{sp.sstr(arg)}`): SymPy decides that it is non-zero (or its sign) where its "
+                              f"argument leaves that open, which is false where the argument is {where}, so it would "
                               "fold the step with a wrong fact")
 
 
