@@ -108,7 +108,8 @@ def _refuse_misjudged_powers(value: Any) -> None:
         return
     for power in value.atoms(sp.Pow):
         base, exponent = power.args
-        if base.is_extended_negative is True and not exponent.is_number and exponent.is_integer is not True:
+        # The exponent first: most are numbers, and an assumption query on the base is the costly part.
+        if not exponent.is_number and exponent.is_integer is not True and base.is_extended_negative is True:
             raise EvaluationError(f"`{sp.sstr(power)}`: a negative base raised to `{sp.sstr(exponent)}`, which is not "
                                   "known to be an integer; SymPy's facts about such powers (real or imaginary) are "
                                   "not reliable, so the step could not be checked (declare the exponent `integer` "
