@@ -35,6 +35,7 @@ from sympy.matrices.expressions.matexpr import MatrixExpr
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
 from .expr import DIMENSION_BUILTINS, to_source
 from .expr_ast import BinOp, Call, ListExpr, Name, Neg, Node, Num, Transpose
+from .printable import shorten
 from .sampling import consistent, zero_or_certainly_nonzero
 from .shapes import MAX_DERIVATIVE_ORDER
 
@@ -830,13 +831,7 @@ def _refuse_singular(m: sp.MatrixBase, det: Callable[[], Any], node: Node) -> An
 
 def _singular(m: sp.MatrixBase, node: Node) -> SingularMatrix:
     """Named as written: a step with three inverses said only "the matrix is singular" (a docs-only trial)."""
-    written = to_source(node)
-    if len(written) > _LONGEST_SHOWN:
-        written = written[:_LONGEST_SHOWN - 1] + "…"
-    return SingularMatrix(f"the matrix `{written}` is singular at this size ({m.rows}×{m.cols})")
-
-
-_LONGEST_SHOWN = 80
+    return SingularMatrix(f"the matrix `{shorten(to_source(node), 80)}` is singular at this size ({m.rows}×{m.cols})")
 
 
 def _probe_value(symbol: sp.Symbol, magnitude: sp.Rational) -> sp.Rational | None:

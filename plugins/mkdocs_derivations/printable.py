@@ -17,6 +17,12 @@ import re
 
 LOGGER_NAME = "mkdocs.plugins.derivations"
 
+def shorten(text: str, most: int = 120) -> str:
+    """``text`` cut to ``most`` characters, the last an ellipsis: for what a message or the details show of
+    something shown whole elsewhere (a definition has its own row, an expression its spec line)."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 # Control characters (C0, DEL, C1 including NEL U+0085) and the line and paragraph separators: the
 # characters a terminal, a log viewer or a line splitter (str.splitlines) may act on instead of showing.

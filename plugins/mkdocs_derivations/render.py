@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .checked import CheckedSpec
 from .claims import Claim, ContainerItem, Item, Layout, MathItem, Row, TextItem
 from .errors import SpecError
-from .printable import printable
+from .printable import printable, shorten
 from .references import Registry, pages_registry, split, substitute_references
 from .sanitize import defuse_script_words, mark_prose, prose_nonce, sanitize_markdown
 from .slots import Immediate, Slots
@@ -40,11 +40,6 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 def _esc(text: str) -> str:
     return html.escape(text, quote=True)
-
-
-def _shorten(text: str, most: int = 120) -> str:
-    """A definition as the details show it: a long one cut, since its own row shows it whole."""
-    return text if len(text) <= most else text[: most - 1] + "…"
 
 
 class _PageRenderer:
@@ -141,7 +136,7 @@ class _PageRenderer:
             lines.append(f"<p>Checked form: <code>{checked}</code></p>")
             used = claim.definitions_used()
             if used:
-                shown = ", ".join(f"<code>{_esc(name)} := {_esc(_shorten(text))}</code>" for name, text in used)
+                shown = ", ".join(f"<code>{_esc(name)} := {_esc(shorten(text))}</code>" for name, text in used)
                 lines.append(f"<p>With: {shown}</p>")
         if verdict.detail:
             lines.append(f"<p>{_esc(verdict.detail)}</p>")

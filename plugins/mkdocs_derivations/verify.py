@@ -543,14 +543,10 @@ def _constant_notes(ctx: _Context) -> list[str]:
     for name, variables in sorted(constant_in.items()):
         ordered = sorted(variables)
         listed = " or ".join(f"`{v}`" for v in ordered)
-        if len(ordered) == 1:
-            notes.append(f"`{name}` has no definition in scope here and is not a function of {listed}, so its "
-                         f"derivative is 0; if it should depend on {listed}, define it (`:=`) or declare it "
-                         f"`function({ordered[0]})`")
-        else:
-            notes.append(f"`{name}` has no definition in scope here and is not a function of {listed}, so its "
-                         f"derivatives by them are 0; if it should depend on them, define it (`:=`) or declare "
-                         f"it `function({', '.join(ordered)})`")
+        what, them = ("derivative is", listed) if len(ordered) == 1 else ("derivatives by them are", "them")
+        notes.append(f"`{name}` has no definition in scope here and is not a function of {listed}, so its "
+                     f"{what} 0; if it should depend on {them}, define it (`:=`) or declare it "
+                     f"`function({', '.join(ordered)})`")
     return notes
 
 

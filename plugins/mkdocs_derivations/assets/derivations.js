@@ -245,9 +245,7 @@
     } catch (err) {
       return "";
     }
-    var here = window.location;
-    var same = url.origin === here.origin && url.pathname === here.pathname && url.search === here.search;
-    return same && url.hash.length > 1 ? url.hash : "";
+    return samePage(url) && url.hash.length > 1 ? url.hash : "";
   }
 
   document.addEventListener(
