@@ -850,8 +850,6 @@ def fallback_statuses(lhs: Node, rhs: Node, sizes: list[dict[str, int]] | None) 
     each size the verifier checks: "refuted", "numeric", or None (no point decided)."""
     claim, _ = claim_for(lhs, rhs, sizes)
     ctx = verify._Context(claim)
-    if not ctx.points_apply:
-        return set()
     deadline = time.process_time() + CHECK_SECONDS
     return {outcome.status if outcome is not None else None
             for outcome in (rational_points.decide(ctx.env, ctx.definitions, checked, (ctx.lhs, ctx.rhs),

@@ -604,8 +604,8 @@ class Evaluator:
                 return sp.Integer(1) / m if name == "inv" else m
             if name == "trace":
                 return _doit(sp.Trace(m)) if isinstance(m, MatrixExpr) else m.trace()
-            if name == "det":  # Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product
-                return _doit(sp.Determinant(m)) if isinstance(m, MatrixExpr) else m.det(method="berkowitz")
+            if name == "det":
+                return _doit(sp.Determinant(m)) if isinstance(m, MatrixExpr) else self._determinant(m)
             return m.I if isinstance(m, MatrixExpr) else self._inverse_once(args[0], m)
         decl = self.env.get(name)
         if isinstance(decl, FunctionDecl):
@@ -632,10 +632,14 @@ class Evaluator:
         m = self.value(inner, expand)
         if not isinstance(m, sp.MatrixBase):
             return None
-        det = m.det(method="berkowitz")  # the answer needs it anyway: computed once, for both uses
+        det = self._determinant(m)  # the answer needs it anyway: computed once, for both uses
         self._must_not_vanish("inverts", inner, _refuse_singular(m, lambda: sp.expand(det), inner),
                               whose="determinant")
         return det ** -power
+
+    def _determinant(self, m: sp.MatrixBase) -> Any:
+        """Berkowitz: division-free; SymPy's default (Bareiss) took 160 s on a 4×4 product of symbols."""
+        return m.det(method="berkowitz")
 
     def _constant_matrix(self, node: Call) -> Any:
         """``eye(n)`` and ``zeros(m, n)``: ``Identity``/``ZeroMatrix`` of the same dimension symbols as the

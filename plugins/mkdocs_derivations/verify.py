@@ -157,11 +157,9 @@ class _Context:
         # Every dimension 1, only to refute (see :func:`_refuted_at_size_one`); hand-written sizes are the
         # author's statement of where the claim is meant to hold.
         self.size_one = [] if claim.sizes or not self.dims else [dict.fromkeys(self.dims, 1)]
-        self.points_apply = rational_points.applies(self.env, self.mentioned)
         # Larger sizes, only to refute and only at rational points (see :func:`_refuted_at_larger_sizes`); as
         # for size 1, not with hand-written sizes.
-        self.larger_sizes = ([] if claim.sizes or not self.points_apply
-                             else larger_sizes(self.dims, self.sizes + self.unproved_sizes))
+        self.larger_sizes = [] if claim.sizes else larger_sizes(self.dims, self.sizes + self.unproved_sizes)
 
     def reachable(self, start: set[str], *, function_arguments: bool = True,
                   opaque: frozenset[str] = frozenset()) -> set[str]:
@@ -209,7 +207,7 @@ def _deadlines(time_limit_s: float | None) -> tuple[float, float] | None:
 def _decide_at(ctx: _Context, expand: frozenset[str], sizes: dict[str, int]) -> identity.Outcome | None:
     """The exact check at ``sizes``; when the step can be evaluated at rational points and a time limit is
     known, the exact check stops at its deadline and the points decide (``None``: time ran out for both)."""
-    if ctx.deadlines is None or not ctx.points_apply:
+    if ctx.deadlines is None:
         return _decide(Evaluator(ctx.env, ctx.definitions, sizes), ctx, expand)
     exact_deadline, deadline = ctx.deadlines
     left = exact_deadline - time.process_time()
