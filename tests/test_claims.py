@@ -672,6 +672,21 @@ def test_a_sizes_entry_missing_a_dimension_is_named_readably() -> None:
     assert error.message == "`sizes` entry `n = 2` does not give m"
 
 
+def test_an_error_in_inherited_sizes_names_the_block_and_where_the_sizes_are_written() -> None:
+    """The sizes are judged against the dimensions of each block that uses them, but the key to fix is the
+    page's (or the example's): "[block 1 (math)]" alone sent a contributor looking in the block."""
+    head = "symbols:\n  A: matrix(n, n)\nsizes: [{n: 2}]\n"
+    error = only_error(math("a", "A", "A.T.T"), head=head)
+    assert error.where == "block 1 (math 'a'), `sizes` of the page" and error.location.line == 5
+    boxed = ("  - example:\n      title: E\n      sizes: [{n: 3}]\n      blocks:\n"
+             + "\n".join("    " + line for line in math("a", "A", "A.T.T").splitlines()) + "\n")
+    error = only_error(boxed, head="symbols:\n  A: matrix(n, n)\n")
+    assert error.where == "block 1 (example 'E'), block 1 (math 'a'), `sizes` of block 1 (example 'E')"
+    own = only_error(math("a", "A", "A.T.T", "").replace("      label: a\n", "      label: a\n      sizes: [{n: 2}]\n"),
+                     head="symbols:\n  A: matrix(n, n)\n")
+    assert own.where == "block 1 (math 'a')"
+
+
 @pytest.mark.parametrize(("sizes", "message"), [
     ("[{n: 2, m: 2}, {n: 3, m: 2}]", "`sizes` gives m only the value 2; give it at least two different values of 2 or "
                                      "more (e.g. 2 and 3): an identity can hold at one size and fail at the next"),

@@ -163,11 +163,12 @@ class _Scope:
     def_labels: dict[str, list[str]]  # label -> names it defines
     sizes: list[dict[str, int]] | None
     sizes_location: Location | None = None  # the `sizes:` key that set `sizes`
+    sizes_owner: str = "the page"  # where that key is written, for the errors of a block that inherits it
     # Names whose second `:=` here was refused, with that error: the page shows the refused definition as
     # the latest, so a later step using the name would be checked against one the reader does not see last.
     refused: dict[str, SpecError] = field(default_factory=dict)
 
-    def child(self, scope: model.Scope) -> _Scope:
+    def child(self, scope: model.Scope, owner: str) -> _Scope:
         own = scope.sizes is not None
         return _Scope(
             layers=[*self.layers, scope.symbols] if scope.symbols else list(self.layers),
@@ -175,6 +176,7 @@ class _Scope:
             def_labels=self.def_labels,
             sizes=scope.sizes if own else self.sizes,
             sizes_location=scope.sizes_location if own else self.sizes_location,
+            sizes_owner=owner if own else self.sizes_owner,
             refused=dict(self.refused),
         )
 
@@ -267,7 +269,7 @@ class _Builder:
                 out.append(self.math(block, scope, here, blocked))
             else:
                 self.note_where(block.scope, here)
-                inner = scope.child(block.scope)
+                inner = scope.child(block.scope, here)
                 assumptions: list[str] = []
                 inner_blocked = blocked
                 if blocked is None:
@@ -368,14 +370,16 @@ class _Builder:
         checking, not its layout: every row is still made, numbered and labelled, and every step from there
         on becomes an "error" claim, so that no later number shifts and no reference loses its anchor."""
         self.note_where(block.scope, where)
-        scope = outer.child(block.scope)
+        scope = outer.child(block.scope, where)
         errors: list[SpecError] = []  # this block's own, in order
         env: Environment | None = None
         if blocked is None:
             try:
                 env = self.environment(scope, block.location, where)
                 if scope.sizes is not None:
-                    check_sizes(scope.sizes, env, scope.sizes_location or block.location, where)
+                    # Inherited sizes are checked against this block's dimensions: the error names both places.
+                    check_sizes(scope.sizes, env, scope.sizes_location or block.location,
+                                where if block.scope.sizes is not None else f"{where}, `sizes` of {scope.sizes_owner}")
                 self.check_definitions(scope, env, where)
             except SpecError as err:
                 errors.append(err.with_where(where))
