@@ -156,6 +156,33 @@ def test_serve_style_rebuilds_show_then_clear_the_error_and_reverify_only_the_ed
         config.plugins.on_shutdown()
 
 
+def test_a_dirty_rebuild_updates_the_site_total_on_a_hand_written_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`serve --dirty` rebuilds only the pages whose source changed: the home page's total was the earlier
+    build's after a spec was edited. A page without the marker is still left alone."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    site = make_site(tmp_path, {"good.yml": GOOD})
+    (site / "docs" / "index.md").write_text("# Home\n\n<!-- derivations:site-total -->\n")
+    (site / "docs" / "plain.md").write_text("# Plain\n")
+    monkeypatch.chdir(site)
+    config = load_config(str(site / "mkdocs.yml"))
+    config.plugins.on_startup(command="serve", dirty=True)
+    home, plain = site / "site" / "index.html", site / "site" / "plain" / "index.html"
+    try:
+        build(config, dirty=True)
+        assert "none refuted" in home.read_text()
+        plain_written = plain.stat().st_mtime_ns
+        (site / "derivations" / "good.yml").write_text(GOOD.replace("'2*sin(t)*cos(t)'", "'2*sin(t)'"))
+        build(config, dirty=True)
+        assert "1 refuted" in home.read_text(), home.read_text()
+        assert plain.stat().st_mtime_ns == plain_written
+        assert config.plugins["derivations"]._dirty
+    finally:
+        config.plugins.on_shutdown()
+
+
 def test_serve_style_rebuilds_show_a_second_file_for_a_page_then_clear_it(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The serve audit's steps: `audit.yaml` added beside `audit.yml` while serving, then removed again. The

@@ -152,6 +152,23 @@ class _StrictWarnings(logging.Handler):
         self.count += 1
 
 
+def _rebuild_pages_with_the_total(files: Files) -> None:
+    """Under `--dirty`, MkDocs skips a page whose source is older than its HTML, so a hand-written page that
+    shows the site's total kept the total of an earlier build after a spec changed. Giving such a page its
+    own text as content makes MkDocs count it as changed (a generated page always is)."""
+    for file in files.documentation_pages():
+        if file.generated_by or file.abs_src_path is None:
+            continue
+        try:
+            text = file.content_string
+        except (OSError, UnicodeDecodeError):
+            continue  # MkDocs reports it when it reads the page
+        if SITE_TOTAL_MARKER in text:
+            source = file.abs_src_path
+            file.content_string = text
+            file.abs_src_path = source  # which the setter drops: other plugins may still read the file's date
+
+
 class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     def __init__(self) -> None:
         self._checker: Checker | None = None
@@ -159,6 +176,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._generated: dict[str, str] = {}  # src_uri of each generated page -> its slug
         self._site: SitePages | None = None
         self._command = "build"
+        self._dirty = False  # `--dirty`: MkDocs rebuilds only the pages whose source changed
         self._final_site_dir: str | None = None
         self._staging_dir: Path | None = None
         self._strict_warnings: _StrictWarnings | None = None
@@ -172,6 +190,7 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
     # and the verdicts of unchanged specs survive an edit of one file.
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self._command = command
+        self._dirty = dirty
 
     # First of all plugins, so that a warning from any of them is counted (MkDocs counts from the start).
     @event_priority(100)
@@ -340,6 +359,8 @@ class DerivationsPlugin(BasePlugin[DerivationsConfig]):
         self._site = SitePages(pending, directory_urls=config.use_directory_urls, dashboard=self.config.dashboard)
         for slug in self._site.slugs:
             self._add_page(files, config, slug)
+        if self._dirty:
+            _rebuild_pages_with_the_total(files)
         return files
 
     def _add_page(self, files: Files, config: MkDocsConfig, slug: str) -> None:
