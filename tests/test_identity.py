@@ -533,6 +533,14 @@ def test_a_true_constant_identity_no_transform_closes_is_unknown_not_numeric() -
         "and agreement there is no proof", None, 1)
 
 
+def test_a_constant_power_with_an_irrational_or_complex_exponent_is_rewritten_as_an_exponential() -> None:
+    """``i^i = e^(-pi/2)`` by the definition of a complex power; the rewrite ran only for exponents with a
+    symbol, so it "could not be checked" (red team)."""
+    assert decide(sympy.I**sympy.I, exp(-pi / 2)).status == "proved"
+    assert decide(2 ** sympy.sqrt(2), exp(sympy.sqrt(2) * log(2))).status == "proved"
+    assert decide(sympy.I**sympy.I, exp(pi / 2)).status == "refuted"
+
+
 def test_precision_grows_with_the_literals() -> None:
     assert sampling.literal_digits(exp(x + Rational(1, 10**50)), x) == 51
     assert sampling.literal_digits(x**2 + 3 * x, sin(x) / 7) == 1

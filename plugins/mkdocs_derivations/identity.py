@@ -389,7 +389,8 @@ _FEATURES: dict[str, Callable[[_Entry], bool]] = {
     "fraction": lambda e: 0 < len(e.denominators()) <= 3,
     "log": lambda e: e.diff.has(sympy.log),
     "Abs": lambda e: e.diff.has(sympy.Abs),
-    "symbolic power": lambda e: any(p.exp.free_symbols for p in e.diff.atoms(sympy.Pow)),
+    # an exponent with a symbol, or an irrational or complex number (I**I = exp(-pi/2) could not be checked)
+    "symbolic power": lambda e: any(not p.exp.is_Rational for p in e.diff.atoms(sympy.Pow)),
 }
 
 
