@@ -1075,11 +1075,11 @@ def test_an_undecidable_step_is_an_error_that_fails_a_strict_build(tmp_path: Pat
     "could not be checked": an error the page and a strict build report, not a quiet "unchecked" (which
     only fails under ``--strict`` of the CLI) and never "verified"."""
     head = "symbols:\n  t: real\n"
-    body = math("a", "atan(2) + atan(1/2)", "pi/2")
+    body = math("a", "log(atan(2) + atan(1/2))", "log(pi/2)")
     layout, errors = layout_of(body, head=head)
     assert errors == []
     assert position(spec_text(body, head), "{tex: b") == (10, 9)
-    verdict = _verdict_of("atan(2) + atan(1/2)", "pi/2", head=head)
+    verdict = _verdict_of("log(atan(2) + atan(1/2))", "log(pi/2)", head=head)
     detail = ("no symbolic route closed the difference; the claim has no variable, so there is one point to "
               "evaluate, and agreement there is no proof")
     assert (verdict.status, verdict.method, verdict.detail) == ("error", "none", detail)

@@ -521,13 +521,13 @@ def test_zero_in_disguise_is_no_constant_gap() -> None:
 
 
 def test_a_true_constant_identity_no_transform_closes_is_unknown_not_numeric() -> None:
-    """``atan(2) + atan(1/2) = pi/2`` is true, but no transform reduces the difference to 0, and a claim
+    """``log(atan(2) + atan(1/2)) = log(pi/2)`` is true, but no transform reduces the difference to 0, and a claim
     without symbols has exactly one sample point. Agreement there (to 40 digits) is not the evidence
     "numeric" promises (agreement at many independent points, at least ``numeric_points // 4``): constants
     can agree to many digits and differ, as ``exp(pi*sqrt(163))`` and ``640320**3 + 744`` do to 29
     significant digits. So the honest answer is "unknown" (the page shows "could not be checked"), and never
     "refuted": strict evaluation finds no gap either."""
-    assert decide(atan(2) + atan(Rational(1, 2)), pi / 2) == Outcome(
+    assert decide(log(atan(2) + atan(Rational(1, 2))), log(pi / 2)) == Outcome(
         "unknown", "none",
         "no symbolic route closed the difference; the claim has no variable, so there is one point to evaluate, "
         "and agreement there is no proof", None, 1)
@@ -539,6 +539,24 @@ def test_a_constant_power_with_an_irrational_or_complex_exponent_is_rewritten_as
     assert decide(sympy.I**sympy.I, exp(-pi / 2)).status == "proved"
     assert decide(2 ** sympy.sqrt(2), exp(sympy.sqrt(2) * log(2))).status == "proved"
     assert decide(sympy.I**sympy.I, exp(pi / 2)).status == "refuted"
+
+
+def test_a_constant_of_inverse_trigonometric_terms_is_proved_by_its_sine_and_its_size() -> None:
+    """sin(d) = 0 exactly makes d a multiple of pi, and |d| < 1 makes it 0; a step off by pi has the same
+    sine, and is refuted (the screen's one point sees the gap of pi)."""
+    sine = "sine of a constant"
+    assert decide(atan(Rational(1, 2)) + atan(Rational(1, 3)), pi / 4).method == sine
+    assert decide(atan(2) + atan(Rational(1, 2)), pi / 2).method == sine
+    assert decide(4 * atan(Rational(1, 5)) - atan(Rational(1, 239)), pi / 4).method == sine  # Machin
+    assert decide(sympy.asin(Rational(3, 5)) + sympy.asin(Rational(4, 5)), pi / 2).method == sine
+    assert decide(sympy.acos(Rational(1, 3)), atan(2 * sqrt(2))).status == "proved"
+    assert decide(atan(Rational(1, 2)) + atan(Rational(1, 3)), 5 * pi / 4).status == "refuted"
+    assert decide(atan(Rational(1, 2)) + atan(Rational(1, 3)), pi / 5).status == "refuted"
+    # The route itself, without the screen: a sine of 0 but a size of pi is no proof.
+    assert not identity._sine_of_a_constant_vanishes(atan(Rational(1, 2)) + atan(Rational(1, 3)) + 3 * pi / 4)
+    assert identity._sine_of_a_constant_vanishes(atan(Rational(1, 2)) + atan(Rational(1, 3)) - pi / 4)
+    assert decide(atan(Rational(1, 2)) + atan(Rational(1, 3)), pi / 4).detail.startswith(
+        "the difference d is a constant whose sine expands to exactly 0")
 
 
 def test_precision_grows_with_the_literals() -> None:

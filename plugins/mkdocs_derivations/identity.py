@@ -351,6 +351,22 @@ def _by_cases(expr: sympy.Expr) -> bool:
     return True
 
 
+def _sine_of_a_constant_vanishes(expr: sympy.Expr) -> bool:
+    """Whether a constant difference ``d`` with inverse trigonometric terms is 0: ``sin(d)`` expands to an
+    exact 0 (the addition formula and sin/cos of atan, asin and acos as algebraic numbers: no division but
+    inside atan's own 1/sqrt(1 + z²), which has no value only where atan has none), so d is a multiple of
+    pi (the zeros of sine are kπ, for complex d too), and ``|d| < 1`` numerically tells k = 0 from every
+    other multiple, with three units to spare. atan(1/2) + atan(1/3) = pi/4 could not be checked: no route
+    turns a sum of arctangents into a number, and a constant has one sample point, which proves nothing."""
+    if sampling.has_non_numeric(expr) or not _is_zero(sympy.expand(sympy.expand_trig(sympy.sin(expr)))):
+        return False
+    for digits in (30, 60):
+        approx = expr.evalf(digits)
+        if not (approx.is_number and bool(abs(approx) < 1)):
+            return False
+    return True
+
+
 def _vanishes_or_false(expr: sympy.Expr) -> bool:
     """:func:`exponential_form.vanishes`, with what it refuses to take (a float, a huge power) as False."""
     try:
@@ -391,6 +407,7 @@ _FEATURES: dict[str, Callable[[_Entry], bool]] = {
     "Abs": lambda e: e.diff.has(sympy.Abs),
     # an exponent with a symbol, or an irrational or complex number (I**I = exp(-pi/2) could not be checked)
     "symbolic power": lambda e: any(not p.exp.is_Rational for p in e.diff.atoms(sympy.Pow)),
+    "constant inverse trig": lambda e: not e.diff.free_symbols and _has_inverse_trig(e.diff),
 }
 
 
@@ -403,6 +420,7 @@ class _Transform:
     # (name, rest): ``apply`` is ``rest`` applied to that earlier transform's result, which is reused
     continues: tuple[str, Callable[[sympy.Expr], Any]] | None = None
     early: bool = False  # also runs with ``expand``, before the first screening point
+    detail: str = ""  # what the proof says, when "the difference is 0 after <name>" does not say it
 
     def applies(self, entry: _Entry) -> bool:
         return self.needs is None or entry.has(self.needs)
@@ -439,6 +457,9 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("trigsimp", sympy.trigsimp, "trig", False),
     _Transform("fu", fu, "trig", False),
     _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), "inverse trig", False),
+    _Transform("sine of a constant", _sine_of_a_constant_vanishes, "constant inverse trig", False,
+               detail="the difference d is a constant whose sine expands to exactly 0, so d is a multiple of pi, "
+                      "and |d| < 1 numerically, so it is 0"),
     _Transform("factor", lambda d: sympy.factor(d, deep=True), None, False),
     _Transform("simplify", sympy.simplify, None, False),
     _Transform("equals", lambda d: d.equals(0) is True, None, False),
@@ -939,7 +960,7 @@ class _Stages:
                 else:
                     run = budgeted(lambda t=transform, d=e.diff: t.apply(d), self.budget)  # type: ignore[misc]
                     if run.ok and _is_zero(run.value):
-                        e.prove(transform.name)
+                        e.prove(transform.name, transform.detail)
                         break
                 if run.ok and _constant_gap(e, transform.name, run.value):
                     return e.outcome
@@ -989,7 +1010,7 @@ def _try_cheap(entry: _Entry, transform: _Transform, budget: float) -> bool:
         run = budgeted(lambda t=transform, d=entry.diff: t.apply(d), budget)  # type: ignore[misc]
     entry.cheap_runs[transform.name] = run
     if run.ok and _is_zero(run.value):
-        entry.prove(transform.name)
+        entry.prove(transform.name, transform.detail)
         return True
     return False
 
