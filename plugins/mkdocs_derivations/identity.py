@@ -355,14 +355,16 @@ def _sine_of_a_constant_vanishes(expr: sympy.Expr) -> bool:
     """Whether a constant difference ``d`` with inverse trigonometric terms is 0: ``sin(d)`` expands to an
     exact 0 (the addition formula and sin/cos of atan, asin and acos as algebraic numbers: no division but
     inside atan's own 1/sqrt(1 + z²), which has no value only where atan has none), so d is a multiple of
-    pi (the zeros of sine are kπ, for complex d too), and ``|d| < 1`` numerically tells k = 0 from every
-    other multiple, with three units to spare. atan(1/2) + atan(1/3) = pi/4 could not be checked: no route
-    turns a sum of arctangents into a number, and a constant has one sample point, which proves nothing."""
+    pi (the zeros of sine are kπ, for complex d too), and d evaluated numerically tells k = 0 from every
+    other multiple. That needs only |d| < 1; asking for |d| < 10^-20 at two precisions also keeps a wrong
+    rule of SymPy's (a branch of sin(atan(z)), say) from proving a d that is not a multiple of pi at all.
+    atan(1/2) + atan(1/3) = pi/4 could not be checked: no route turns a sum of arctangents into a number,
+    and a constant has one sample point, which proves nothing."""
     if sampling.has_non_numeric(expr) or not _is_zero(sympy.expand(sympy.expand_trig(sympy.sin(expr)))):
         return False
     for digits in (30, 60):
         approx = expr.evalf(digits)
-        if not (approx.is_number and bool(abs(approx) < 1)):
+        if not (approx.is_number and bool(abs(approx) < sympy.Rational(1, 10**20))):
             return False
     return True
 
