@@ -498,6 +498,24 @@ def test_claims_with_an_inverse_say_what_they_assume(inverse: str) -> None:
     assert verdict.notes == ["holds wherever the inverted matrices are invertible"]
 
 
+@pytest.mark.parametrize(("where", "noted"), [
+    ("{M: 'Matrix([[3, 1], [1, 3]])'}", False),  # an example's data: inverted as it is, or refused as singular
+    ("{M: 'Matrix([[3, t], [1, 3]])'}", True),
+    ("{M: 'Matrix([[3, 1], [1, 3]]) + t*N'}", True),
+])
+def test_the_inverse_note_is_left_out_for_a_matrix_of_numbers(where: str, noted: bool) -> None:
+    from mkdocs_derivations.verify import check_equal
+
+    head = "symbols:\n  t: real\n  M: matrix(2, 2)\n  N: matrix(2, 2)\n"
+    body = (f"  - math:\n      where: {where}\n      start: {{tex: a, sympy: 'M*inv(M)*M'}}\n"
+            "      steps: [{tex: b, sympy: 'M'}]\n")
+    layout, errors = layout_of(body, head=head)
+    assert errors == []
+    verdict = check_equal(layout.claims[0])
+    assert verdict.status in ("proved", "proved-all", "sizes"), verdict
+    assert verdict.notes == (["holds wherever the inverted matrices are invertible"] if noted else [])
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("inverse", ["inv(M)", "M**-1", "M**-2"])
 def test_a_singular_matrix_is_the_steps_problem_not_an_internal_error(inverse: str) -> None:
@@ -1308,3 +1326,18 @@ def test_a_cited_given_that_would_not_make_the_step_true_adds_no_note() -> None:
     [claim] = [c for c in layout.claims if c.kind == "equal"]
     verdict = Verdict.from_dict(check_claim(claim))
     assert (verdict.status, verdict.notes) == ("refuted", []), verdict
+
+
+def test_a_box_that_sizes_every_matrix_of_a_definition_using_a_dimension_is_told_to_rename() -> None:
+    """A trial's example re-declared X and theta at a literal size; the page's `ts := inv(X.T*X + eye(D))*...`
+    then read `eye(D)` with nothing left that makes `D` a dimension, and the advice "declare again here every
+    name it uses" could not be followed: a dimension has no declaration to repeat at a number."""
+    head = "symbols:\n  X: matrix(N, D)\n  y: vector(N)\n  ts: vector(D)\n"
+    body = (math("ts-def", "ts", "(X.T*X + eye(D))**-1*X.T*y", ", rel: ':='")
+            + "  - example:\n      title: E\n      symbols: {X: 'matrix(3, 2)', y: vector(3), ts: vector(2)}\n"
+            "      blocks:\n" + textwrap.indent(math("use", "y", "y"), "      "))
+    err = only_error(body, head=head)
+    assert "fails: `D` is not a dimension" in err.message, err
+    assert err.message.endswith("a dimension cannot be declared again at a number: give the quantities declared "
+                                "here names of their own, and define again here, at their size, what the steps "
+                                "here need"), err

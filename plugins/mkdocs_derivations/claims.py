@@ -654,11 +654,15 @@ class _Builder:
         used = [name, *sorted(set(NAME.findall(text.value)) - {name}, key=str.lower)]
         declared = [(n, env.source(n)) for n in used if n in env]
         here = ", ".join(f"`{n}` is `{source.value.strip()}`" for n, source in declared if source is not None)
+        # A dimension has no declaration to repeat at a number (a trial's contributor tried `D: dim`).
+        fix = ("a dimension cannot be declared again at a number: give the quantities declared here names of their "
+               "own, and define again here, at their size, what the steps here need" if "is not a dimension" in
+               err.message else "declare again here every name it uses, or give the quantities declared here names "
+               "of their own")
         return SpecError(
             f"the definition of `{name}` (line {text.location.line}), read with the declarations in force here, "
             f"fails: {err.message} (here {here}); a name declared again here is read with its new declaration in "
-            "every definition in scope, even one that no step here uses: declare again here every name it uses, or "
-            "give the quantities declared here names of their own", err.location, err.where)
+            f"every definition in scope, even one that no step here uses: {fix}", err.location, err.where)
 
     def check_definition(self, name: str, text: model.Text, env: Environment) -> None:
         """One definition: declared, of a name that can be defined, and of the declared shape. The caller

@@ -476,15 +476,22 @@ def _inside_derivatives(ctx: _Context, expand: frozenset[str]) -> set[str]:
 
 
 def _inverts(ctx: _Context) -> bool:
-    """Whether the claim inverts a matrix: ``inv(...)``, or ``M**-k`` of a vector or matrix expression."""
-    mentioned = ctx.mentioned
-    if "inv" in mentioned:
-        return True
-    nodes = [ctx.lhs, ctx.rhs, *(ctx.definitions[n].node for n in mentioned if n in ctx.definitions)]
+    """Whether the claim inverts a matrix with a symbol in it: ``inv(...)``, or ``M**-k`` of a vector or
+    matrix expression. A matrix of numbers (an example's data, given in `where`) is inverted as it is, or
+    refused as singular, so "holds wherever the inverted matrices are invertible" would say nothing there
+    (a contributor's trial asked what it meant under inv([[3, 1], [1, 3]]))."""
+    nodes = [ctx.lhs, ctx.rhs, *(ctx.definitions[n].node for n in ctx.mentioned if n in ctx.definitions)]
     for top in nodes:
         for node in walk(top):
-            if (isinstance(node, BinOp) and node.op == "**" and isinstance(node.right, Neg)
+            if isinstance(node, Call) and node.func == "inv":
+                operand = node.args[0]
+            elif (isinstance(node, BinOp) and node.op == "**" and isinstance(node.right, Neg)
                     and any(_matrix_valued(ctx, n) for n in names(node.left))):
+                operand = node.left
+            else:
+                continue
+            if any(isinstance(ctx.env.get(n), ScalarDecl | MatrixDecl | FunctionDecl) and n not in ctx.definitions
+                   for n in ctx.reachable(names(operand))):
                 return True
     return False
 
