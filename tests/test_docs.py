@@ -235,3 +235,22 @@ def test_a_documented_mkdocs_yml_builds_a_site_that_loads_nothing_from_other_hos
     assert any(p.parts[-3:] == ("derivations", "my-first", "index.html") for p in pages)
     requests = {m.group() for page in pages for m in _OFF_SITE.finditer(page.read_text(encoding="utf-8"))}
     assert not requests, f"docs/{name} line {line}: the pages load {sorted(requests)}"
+
+
+def test_the_least_squares_example_of_one_orientation_gets_the_verdicts_it_is_quoted_with(tmp_path: Path) -> None:
+    """expressions.md quotes two verdicts for the steps of the least-squares loss: they are the checker's."""
+    text = _read("expressions.md")
+    expanded = "y.T*y - y.T*X*theta - theta.T*X.T*y + theta.T*X.T*X*theta"
+    merged = "y.T*y - 2*y.T*X*theta + theta.T*X.T*X*theta"
+    assert f"`(y - X*theta).T*(y - X*theta) = {expanded}`" in text and f"`... = {merged}`" in text
+    spec = tmp_path / "ls.yml"
+    spec.write_text("version: 1\ntitle: T\nsymbols:\n  X: matrix(N, D)\n  y: vector(N)\n  theta: vector(D)\n"
+                    "blocks:\n  - math:\n      start: {tex: a, sympy: '(y - X*theta).T*(y - X*theta)'}\n"
+                    f"      steps:\n        - {{tex: b, sympy: '{expanded}'}}\n"
+                    f"        - {{tex: c, sympy: '{merged}'}}\n")
+    checker = Checker(CheckOptions(jobs=1, cache_dir=None))
+    try:
+        [checked] = checker.check_paths([spec])
+    finally:
+        checker.close()
+    assert [checked.verdicts[i].status for i in sorted(checked.verdicts)] == ["proved-all", "sizes"]
