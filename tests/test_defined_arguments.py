@@ -108,3 +108,37 @@ def test_a_derivative_by_a_defined_variable_of_what_it_is_made_of_is_refused(lhs
 ])
 def test_a_derivative_written_in_the_defined_variable_is_checked_as_before(lhs: str, rhs: str) -> None:
     assert verdict(POLAR, lhs, rhs)["status"] in VERIFIED
+
+
+@pytest.mark.parametrize(("head", "lhs", "rhs"), [
+    ("symbols:\n  t: real\n  u: function(t)\n", "diff(u(Abs(t)), u)", "0"),  # u(|t|) is u(t) where t > 0
+    ("symbols:\n  t: real\n  u: function(t)\n", "diff(u(t*(sin(t)**2 + cos(t)**2)), u)", "0"),  # it is u(t)
+    ("symbols:\n  m: integer\n  a: integer\n  w: function(m)\n", "diff(w + w(a), w)", "1"),  # w(a) is w(m) at a = m
+])
+def test_a_derivative_by_a_function_of_the_function_at_other_arguments_is_not_checked(
+        head: str, lhs: str, rhs: str) -> None:
+    """A function's name as a variable means the function at its declared arguments; the same function at
+    other arguments is neither that variable nor a constant, and SymPy's derivative of it (0) was proved."""
+    result = verdict(head, lhs, rhs)
+    assert result["status"] == "error", result
+    assert "the same function at other arguments" in result["detail"], result
+
+
+def test_a_derivative_by_a_function_at_a_rational_point_keeps_the_functions_arguments() -> None:
+    """At a larger size, w's argument m took a number, the variable became w(11), and w(a) at a = 11 was it:
+    the step below, checked at sizes 2 and 3, was refuted at n = 4 (red team). The exact check refuses it now
+    (above), so the rational points are asked directly: none may refute it."""
+    import time
+
+    from mkdocs_derivations import rational_points, verify
+
+    head = "symbols:\n  m: integer\n  a: integer\n  w: function(m)\n  A: matrix(n, n)\n"
+    text = (f"version: 1\ntitle: T\n{head}blocks:\n  - math:\n      start: {{tex: a, sympy: 'diff(w + w(a), w)*A'}}\n"
+            "      steps: [{tex: b, sympy: 'A'}]\n")
+    layout, errors = build_layout(load_spec_text(text, "t.yml"))
+    assert errors == []
+    ctx = verify._Context(layout.claims[0])
+    for n in (4, 5):
+        outcome = rational_points.decide(ctx.env, ctx.definitions, {"n": n}, (ctx.lhs, ctx.rhs), frozenset(),
+                                         deadline=time.process_time() + 10)
+        assert outcome is None or outcome.status != "refuted", outcome

@@ -30,6 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 import sympy as sp
+from sympy.core.function import AppliedUndef
 from sympy.matrices.expressions.matexpr import MatrixExpr
 
 from .declarations import Declaration, DimDecl, FunctionDecl, MatrixDecl, ScalarDecl
@@ -705,6 +706,7 @@ class Evaluator:
                 self._must_not_vanish("differentiates", node.args[0], self.substitute(part, names_, expand),
                                       whose=whose)
         self._refuse_change_of_variables(entries, variables, names_, expand)
+        _refuse_other_applications(entries, variables)
         return self.substitute(result, names_, expand)
 
     def _refuse_change_of_variables(self, entries: list[Any], variables: list[Any], names_: frozenset[str],
@@ -797,6 +799,23 @@ def _doit(expr: Any) -> Any:
             break
         expr = done
     return expr
+
+
+def _refuse_other_applications(entries: list[Any], variables: list[Any]) -> None:
+    """Refuse a derivative by a function whose operand holds that function at other arguments. A function's
+    name as a variable means the function at its declared arguments (`u` is u(t)); u(|t|) is another
+    quantity to SymPy, so its derivative by u was 0, but it is u(t) itself wherever t > 0: both
+    diff(u(Abs(t)), u) = 0 and diff(u(t*(sin(t)**2 + cos(t)**2)), u) = 0 were proved (red team)."""
+    for variable in variables:
+        if not isinstance(variable, AppliedUndef):
+            continue
+        for entry in entries:
+            other = next((a for a in entry.atoms(AppliedUndef) if a.func == variable.func and a != variable), None)
+            if other is not None:
+                raise EvaluationError(
+                    f"this derivative is by `{variable}`, and what it differentiates also has `{other}`, the same "
+                    "function at other arguments, which is neither that variable nor a constant; give it a name of "
+                    "its own, or differentiate by the arguments")
 
 
 def undefined(value: Any) -> bool:

@@ -35,7 +35,7 @@ import sympy as sp
 from sympy.core.function import AppliedUndef
 
 from . import sampling
-from .declarations import Declaration, MatrixDecl, ScalarDecl
+from .declarations import Declaration, FunctionDecl, MatrixDecl, ScalarDecl
 from .evaluate import Definition, EvaluationError, Evaluator, undefined
 from .expr import DERIVATIVE_BUILTINS
 from .expr_ast import BinOp, Call, Node, names, walk
@@ -118,11 +118,13 @@ class _AtPoint(Evaluator):
     def _kept_symbols(self) -> frozenset[sp.Basic]:
         """The symbols of the derivatives' variables, which stay symbols inside other names' values too: a
         function g declared of t is g(t), and with t given its number there, d/dt g(t) A was 0, and
-        diff(g*A, t) = 2*A*diff(g, t) agreed at every point."""
+        diff(g*A, t) = 2*A*diff(g, t) agreed at every point. A derivative by a function w declared of m keeps
+        m: with m given its number, the variable was w(11), and w(a) at a = 11 became it (∂w(a)/∂w = 0 was
+        refuted at n = 4, red team)."""
         found: set[sp.Basic] = set()
-        for name in self.kept:
-            if isinstance(self.env.get(name), ScalarDecl | MatrixDecl):
-                found |= getattr(self.symbol(name), "free_symbols", set())
+        for name in self.kept:  # the exact route's symbols, the same as this evaluator's (and no recursion)
+            if isinstance(self.env.get(name), ScalarDecl | MatrixDecl | FunctionDecl):
+                found |= getattr(self.shared.exact.symbol(name), "free_symbols", set())
         return frozenset(found)
 
     def _defined_assumptions(self, name: str, declared: dict[str, bool]) -> dict[str, bool]:
