@@ -94,14 +94,36 @@ def test_no_verdict_when_no_point_can_be_decided_exactly(head: str, lhs: str, rh
     assert at_points(head, lhs, rhs, {"n": 2}) is None
 
 
-def test_a_function_left_in_the_sides_ends_the_search_at_the_first_point() -> None:
-    """f(3/7) has no rational value, and would be left at every point: none decides, and the search stops at
-    once instead of trying all of them (a derivative of f by a variable given a number cannot even be
-    written)."""
-    head = "symbols:\n  x: real\n  t: real\n  f: function(x)\n  g: function(t)\n  A: matrix(n, n)\n"
-    for lhs, rhs in [("f*A", "A"), ("f*A", "2*A*f"), ("diff(g*A, t)", "2*A*diff(g, t)"), ("diff(g, t)*A", "A")]:
+FUNCTIONS = ("symbols:\n  x: real\n  t: real\n  f: function(x) -> real\n  p: function(x) -> positive\n"
+             "  g: function(t)\n  A: matrix(n, n)\n")
+
+
+@pytest.mark.parametrize(("lhs", "rhs", "status", "given"), [
+    ("f*A", "A", "refuted", "f("),
+    ("diff(g*A, t)", "A*diff(g, t)", "numeric", ""),
+    ("diff(g*A, t)", "2*A*diff(g, t)", "refuted", "g^(1)("),  # g′(t) has a value of its own
+    ("diff(g(t**2)*A, t)", "diff(g(t**2), t)*A", "numeric", ""),  # SymPy's Subs(Derivative(g(u), u), u, t²)
+    ("diff(g(t**2)*A, t)", "2*diff(g(t**2), t)*A", "refuted", "g^(1)("),
+    ("diff(g, t, 2)*A", "0*A", "refuted", "g^(2)("),
+    ("sqrt(p**2)*A", "p*A", "numeric", ""),  # the declared result is respected: p is positive at every point
+    ("sqrt(f**2)*A", "f*A", "refuted", "f("),  # and f, real, takes both signs
+])
+def test_a_function_gets_a_value_of_its_own_at_each_point_and_one_for_each_derivative(
+        lhs: str, rhs: str, status: str, given: str) -> None:
+    """The claim holds for every function its declaration allows, and a function's values and derivatives at
+    distinct arguments can be chosen freely: a point that differs is a counterexample, and names them."""
+    outcome = at_points(FUNCTIONS, lhs, rhs, {"n": 2})
+    assert outcome is not None and outcome.status == status, (lhs, rhs, outcome)
+    if given:
+        assert any(name.startswith(given) for name in outcome.counterexample or {}), outcome.counterexample
+
+
+def test_a_function_at_an_argument_that_is_not_rational_ends_the_search_at_once() -> None:
+    """f(sin(3/7)) and f(x) could be the same value only if the arguments were equal, which is not decided
+    exactly: no point decides, and the search stops at the first one."""
+    for lhs, rhs in [("f(sin(x))*A", "A"), ("f(sin(x))*A", "f(x)*A")]:
         cpu = time.process_time()
-        assert at_points(head, lhs, rhs, {"n": 2}) is None, (lhs, rhs)
+        assert at_points(FUNCTIONS, lhs, rhs, {"n": 2}) is None, (lhs, rhs)
         assert time.process_time() - cpu < 0.5, (lhs, rhs)
 
 
@@ -151,6 +173,19 @@ def test_a_term_that_cancels_does_not_switch_the_larger_sizes_off(cancelled: str
     verdict = Verdict.from_dict(verify.check_claim(claim_of(head, f"{E4} + {cancelled}", "0"), 10.0))
     assert (verdict.status, verdict.method, verdict.sizes) == ("refuted", rational_points.REFUTING_METHOD,
                                                                [{"n": 4}])
+
+
+@pytest.mark.parametrize(("lhs", "rhs"), [
+    (f"({E4})*A + diff(f, t)*A", "diff(f, t)*A"),  # f′(t) on both sides stopped the search (red team R1)
+    (f"({E4})*A + diff(f*A, t)", "diff(f, t)*A"),
+    (f"f*({E4})", "0"),
+    (E4.replace("A", "F"), "0"),  # a matrix-valued function: its entries get values of their own
+])
+def test_a_function_left_in_the_sides_does_not_switch_the_larger_sizes_off(lhs: str, rhs: str) -> None:
+    head = "symbols:\n  A: matrix(n, n)\n  t: real\n  f: function(t)\n  F: function(t) -> matrix(n, n)\n"
+    verdict = Verdict.from_dict(verify.check_claim(claim_of(head, lhs, rhs), 10.0))
+    assert (verdict.status, verdict.method, verdict.sizes) == ("refuted", rational_points.REFUTING_METHOD,
+                                                               [{"n": 4}]), verdict
 
 
 @pytest.mark.slow

@@ -17,10 +17,10 @@ The variables of derivatives stay symbols until the end (a number's derivative i
 where some part of a side has no value (a singular matrix, a division by 0, even one SymPy folds away) or
 where the difference is neither a (Gaussian) rational number nor certainly non-zero (``sin(3/7)``). Half
 the points spread their values over 10**-8 to 10**12, and at a third a symbol not declared real is complex.
-A step with an undefined function is evaluated this way too, but a point decides only where the function
-is gone from the difference of the sides (``+ f - f`` cancels as SymPy builds it): such a difference is the
-same for every function. Where one is left, ``f(3/7)`` has no rational value, and no other point would have
-one either, so the first such point ends the search (:class:`_FunctionLeft`).
+A step with an undefined function is evaluated this way too: each value of a function or of one of its
+derivatives at the point gets a value of its own (:func:`_stand_ins`). Where that cannot be done soundly (a
+function of an argument that is not rational at the point, ``f(sin(3/7))``), no other point could either,
+so the first such point ends the search (:class:`_FunctionLeft`).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ class _Undefined(Exception):
 
 
 class _FunctionLeft(Exception):
-    """An undefined function is left in a side at the point (``f(3/7)``, or a derivative of one, which SymPy
-    cannot even write at a number): it would be left at every point, so none decides."""
+    """An undefined function is left in a side at the point with no value of its own (``f(sin(3/7))``, or a
+    derivative of one that is not by whole arguments): it would be left at every point, so none decides."""
 
 
 @dataclass
@@ -263,7 +263,10 @@ def _sides_at(evaluator: _AtPoint, sides: tuple[Node, Node], expand: frozenset[s
 
 
 def _at(value: Any, evaluator: _AtPoint) -> Any:
-    """``value`` with the derivatives' variables, symbols until now, given their values too."""
+    """``value`` with the derivatives' variables, symbols until now, given their values too, and every value
+    of an undefined function or of its derivatives given one of its own (:func:`_stand_ins`)."""
+    if isinstance(value, sp.Basic | sp.MatrixBase) and value.has(AppliedUndef):
+        value = value.xreplace(_stand_ins(value, evaluator))
     free: set[sp.Basic] = getattr(value, "free_symbols", set())
     evaluator.used.update(free)
     try:
@@ -273,6 +276,70 @@ def _at(value: Any, evaluator: _AtPoint) -> Any:
     if undefined(result):
         raise _Undefined
     return result
+
+
+def _stand_ins(value: sp.Basic | sp.MatrixBase, evaluator: _AtPoint) -> dict[sp.Basic, sp.Symbol]:
+    """A symbol, with a seeded value of its own, for each value of an undefined function and of each of its
+    partial derivatives in ``value``, at the point: ``f(t)``, ``Derivative(f(t), t)`` and SymPy's
+    ``Subs(Derivative(f(u), u), u, t**2)`` (the chain rule's f′(t²)) become ``f(3/7)``, ``f^(1)(3/7)`` and
+    ``f^(1)(9/49)``.
+
+    Why this is sound: the claim holds for every function its declaration allows, and the values of a function
+    and of its derivatives at finitely many distinct arguments can be chosen independently (a smooth function
+    through them exists), so a point that then differs is a counterexample. The values respect the declared
+    result (`-> positive`). The same value and derivative at the same argument is one symbol; so that "the
+    same" is decided exactly, every argument must be a (Gaussian) rational number at the point, and a
+    derivative must be by whole arguments (d/dt f(t, t) is two partial derivatives). Anything else ends the
+    search (:class:`_FunctionLeft`). Without this, a function left on both sides (E4·A + f′(t)A = f′(t)A,
+    false from n = 4 on) stopped the search for a larger size (red team)."""
+    found: dict[sp.Basic, sp.Symbol] = {}
+    for entry in _entries(value):
+        walk_ = sp.preorder_traversal(entry)
+        for node in walk_:
+            if isinstance(node, sp.Subs | sp.Derivative | AppliedUndef):
+                found[node] = _stand_in(node, evaluator)
+                walk_.skip()
+    return found
+
+
+def _stand_in(node: sp.Basic, evaluator: _AtPoint) -> sp.Symbol:
+    point: dict[sp.Basic, Any] = {}
+    inner = node
+    if isinstance(inner, sp.Subs):
+        point = dict(zip(inner.variables, inner.point, strict=True))
+        inner = inner.expr
+    counts: dict[sp.Basic, int] = {}
+    if isinstance(inner, sp.Derivative):
+        counts = {variable: int(count) for variable, count in inner.variable_count}
+        inner = inner.expr
+    if not isinstance(inner, AppliedUndef):
+        raise _FunctionLeft
+    orders = []
+    for index, arg in enumerate(inner.args):
+        if arg in counts:  # a derivative by this argument slot, which it must fill alone
+            if any(arg in other.free_symbols for i, other in enumerate(inner.args) if i != index):
+                raise _FunctionLeft
+            orders.append(counts.pop(arg))
+        else:
+            orders.append(0)
+    if counts:
+        raise _FunctionLeft
+    at = []
+    for arg in inner.args:
+        number = arg.xreplace(point).xreplace(evaluator.values)
+        if _gaussian(number) is None:
+            raise _FunctionLeft
+        at.append(number)
+    shown = ", ".join(map(str, at))
+    name = f"{inner.func}({shown})" if not any(orders) else f"{inner.func}^({', '.join(map(str, orders))})({shown})"
+    assumptions = inner.assumptions0 if not any(orders) else (
+        {"real": True} if inner.is_real and all(n.is_real for n in at) else {})
+    symbol = sp.Symbol(name, **assumptions)
+    if symbol not in evaluator.values:
+        evaluator.values[symbol] = sampling.seeded_value(symbol, f"point {evaluator.index}",
+                                                         wide=evaluator.index % 2 == 1,
+                                                         complex_phase=evaluator.index % 3 == 2)
+    return symbol
 
 
 def _function_in(value: Any) -> bool:
