@@ -127,6 +127,30 @@ def test_a_function_at_an_argument_that_is_not_rational_ends_the_search_at_once(
         assert time.process_time() - cpu < 0.5, (lhs, rhs)
 
 
+@pytest.mark.parametrize(("head", "lhs", "rhs"), [
+    # SymPy keeps a function's declared result on its class, not on the applied function: the values ignored
+    # it, and these true steps were refuted at n = 4 with q(43/93) = -133/51, b(43/93) = 2, k(43/93) = 7/11
+    ("q: function(t) -> positive\n", "sqrt(q**2 + 2*q + 1)*A", "(q + 1)*A"),
+    ("b: function(t) -> negative\n", "sqrt(b**2 - 2*b + 1)*A", "(1 - b)*A"),
+    ("k: function(t) -> integer\n", "(-1)**(k*k + k)*A", "A"),
+    ("k: function(t) -> integer\n", "diff(k, t)*A", "0*A"),  # whole values only: constant near every point
+])
+def test_a_functions_values_follow_its_declared_result(head: str, lhs: str, rhs: str) -> None:
+    """True steps (red team round 4): the larger sizes must not refute them."""
+    for n in (4, 5):
+        outcome = at_points(f"symbols:\n  t: real\n  A: matrix(n, n)\n  {head}", lhs, rhs, {"n": n})
+        assert outcome is None or outcome.status == "numeric", (lhs, outcome)
+
+
+@pytest.mark.parametrize("term", ["f*A", "diff(f, t)*A", "g(sin(t))*A", "g(exp(t))*A"])
+def test_a_function_of_a_function_or_of_an_irrational_argument_that_cancels_lets_the_point_decide(term: str) -> None:
+    """f(x(t)) is f at the value given to x(3/7), and g(sin(3/7)), which has no value of its own, cancels
+    between the sides: E4·A + term = term, false from n = 4, was "checked at sizes n = 2, 3" (red team)."""
+    head = "symbols:\n  A: matrix(n, n)\n  t: real\n  x: function(t) -> real\n  f: function(x)\n  g: function(t)\n"
+    verdict = Verdict.from_dict(verify.check_claim(claim_of(head, f"({E4})*A + {term}", term), 10.0))
+    assert (verdict.status, verdict.sizes) == ("refuted", [{"n": 4}]), verdict
+
+
 @pytest.mark.parametrize(("lhs", "rhs", "status"), [
     ("f*A - A*f + (A + U*C*V)**-1", WOODBURY_RHS, "numeric"),
     ("f*A - A*f + (A + U*C*V)**-1", WOODBURY_WRONG, "refuted"),

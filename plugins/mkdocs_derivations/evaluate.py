@@ -198,7 +198,7 @@ _WEAKER: dict[str, tuple[tuple[str, bool], ...]] = {
 has it when the declared assumption itself cannot be shown (:meth:`Evaluator._defined_assumptions`)."""
 
 
-def _assumptions(decl: ScalarDecl) -> dict[str, bool]:
+def sympy_assumptions(decl: ScalarDecl) -> dict[str, bool]:
     """SymPy keywords for the declared words. SymPy's ``nonzero`` means *real* and not zero, so a declared
     `nonzero` is ``zero=False``: with `z: complex nonzero`, ``Abs(z)**2 = z**2`` was proved."""
     return {("zero" if word == "nonzero" else word): word != "nonzero"
@@ -309,7 +309,7 @@ class Evaluator:
         decl = self.env.get(name)
         value: Any
         if isinstance(decl, ScalarDecl):
-            value = sp.Symbol(name, **self._defined_assumptions(name, _assumptions(decl)))
+            value = sp.Symbol(name, **self._defined_assumptions(name, sympy_assumptions(decl)))
         elif isinstance(decl, MatrixDecl):
             value = self._matrix_symbol(name, decl)
         elif isinstance(decl, FunctionDecl):
@@ -398,7 +398,7 @@ class Evaluator:
             symmetric = result.symmetric  # H(x) declared symmetric: entry (j, i) is entry (i, j)
             return sp.Matrix(rows, cols, lambda i, j: sp.Function(
                 _entry_name(name, *((j, i) if symmetric and j < i else (i, j))))(*flat))
-        return sp.Function(name, **_assumptions(result))(*flat)
+        return sp.Function(name, **sympy_assumptions(result))(*flat)
 
     def _refuse_defined_arguments(self, name: str, expand: frozenset[str]) -> None:
         """A function written bare stands for itself applied to its declared arguments as symbols. If one of

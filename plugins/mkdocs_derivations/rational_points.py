@@ -36,7 +36,7 @@ from sympy.core.function import AppliedUndef
 
 from . import sampling
 from .declarations import Declaration, FunctionDecl, MatrixDecl, ScalarDecl
-from .evaluate import Definition, EvaluationError, Evaluator, undefined
+from .evaluate import Definition, EvaluationError, Evaluator, sympy_assumptions, undefined
 from .expr import DERIVATIVE_BUILTINS
 from .expr_ast import BinOp, Call, Node, names, walk
 from .identity import Outcome, budgeted
@@ -264,9 +264,11 @@ def _sides_at(evaluator: _AtPoint, sides: tuple[Node, Node], expand: frozenset[s
 
 def _at(value: Any, evaluator: _AtPoint) -> Any:
     """``value`` with the derivatives' variables, symbols until now, given their values too, and every value
-    of an undefined function or of its derivatives given one of its own (:func:`_stand_ins`)."""
-    if isinstance(value, sp.Basic | sp.MatrixBase) and value.has(AppliedUndef):
-        value = value.xreplace(_stand_ins(value, evaluator))
+    of an undefined function or of its derivatives given one of its own (:func:`_with_stand_ins`)."""
+    if isinstance(value, sp.MatrixBase) and value.has(AppliedUndef):
+        value = value.applyfunc(lambda entry: _with_stand_ins(entry, evaluator))
+    elif isinstance(value, sp.Basic) and value.has(AppliedUndef):
+        value = _with_stand_ins(value, evaluator)
     free: set[sp.Basic] = getattr(value, "free_symbols", set())
     evaluator.used.update(free)
     try:
@@ -278,31 +280,31 @@ def _at(value: Any, evaluator: _AtPoint) -> Any:
     return result
 
 
-def _stand_ins(value: sp.Basic | sp.MatrixBase, evaluator: _AtPoint) -> dict[sp.Basic, sp.Symbol]:
-    """A symbol, with a seeded value of its own, for each value of an undefined function and of each of its
-    partial derivatives in ``value``, at the point: ``f(t)``, ``Derivative(f(t), t)`` and SymPy's
+def _with_stand_ins(expr: sp.Basic, evaluator: _AtPoint) -> sp.Basic:
+    """``expr`` with a symbol, with a seeded value of its own, for each value of an undefined function and of
+    each of its partial derivatives, at the point: ``f(t)``, ``Derivative(f(t), t)`` and SymPy's
     ``Subs(Derivative(f(u), u), u, t**2)`` (the chain rule's f′(t²)) become ``f(3/7)``, ``f^(1)(3/7)`` and
-    ``f^(1)(9/49)``.
+    ``f^(1)(9/49)``. Inner ones first: f(x(t)) is f at the value given to x(3/7).
 
     Why this is sound: the claim holds for every function its declaration allows, and the values of a function
     and of its derivatives at finitely many distinct arguments can be chosen independently (a smooth function
-    through them exists), so a point that then differs is a counterexample. The values respect the declared
-    result (`-> positive`). The same value and derivative at the same argument is one symbol; so that "the
-    same" is decided exactly, every argument must be a (Gaussian) rational number at the point, and a
-    derivative must be by whole arguments (d/dt f(t, t) is two partial derivatives). Anything else ends the
-    search (:class:`_FunctionLeft`). Without this, a function left on both sides (E4·A + f′(t)A = f′(t)A,
-    false from n = 4 on) stopped the search for a larger size (red team)."""
-    found: dict[sp.Basic, sp.Symbol] = {}
-    for entry in _entries(value):
-        walk_ = sp.preorder_traversal(entry)
-        for node in walk_:
-            if isinstance(node, sp.Subs | sp.Derivative | AppliedUndef):
-                found[node] = _stand_in(node, evaluator)
-                walk_.skip()
-    return found
+    through them exists), so a point that then differs is a counterexample. The values follow the declared
+    result, as the exact check's function does (`-> positive`), and a derivative of an integer-valued function
+    is 0. The same value and derivative at the same argument is one symbol; so that "the same" is decided
+    exactly, every argument must be a (Gaussian) rational number at the point, and a derivative must be by
+    whole arguments (d/dt f(t, t) is two partial derivatives). Anything else is left as it is: a function of
+    sin(3/7) that cancels between the sides does not stop the point deciding, and one that does not cancels
+    ends the search (:class:`_FunctionLeft`). Without this, a function left on both sides (E4·A + f′(t)A =
+    f′(t)A, false from n = 4 on) stopped the search for a larger size (red team)."""
+    if not expr.has(AppliedUndef):
+        return expr
+    if isinstance(expr, sp.Subs | sp.Derivative | AppliedUndef):
+        stand_in = _stand_in(expr, evaluator)
+        return expr if stand_in is None else stand_in
+    return expr.func(*(_with_stand_ins(arg, evaluator) for arg in expr.args))
 
 
-def _stand_in(node: sp.Basic, evaluator: _AtPoint) -> sp.Symbol:
+def _stand_in(node: sp.Basic, evaluator: _AtPoint) -> sp.Basic | None:
     point: dict[sp.Basic, Any] = {}
     inner = node
     if isinstance(inner, sp.Subs):
@@ -313,27 +315,37 @@ def _stand_in(node: sp.Basic, evaluator: _AtPoint) -> sp.Symbol:
         counts = {variable: int(count) for variable, count in inner.variable_count}
         inner = inner.expr
     if not isinstance(inner, AppliedUndef):
-        raise _FunctionLeft
+        return None
     orders = []
     for index, arg in enumerate(inner.args):
         if arg in counts:  # a derivative by this argument slot, which it must fill alone
             if any(arg in other.free_symbols for i, other in enumerate(inner.args) if i != index):
-                raise _FunctionLeft
+                return None
             orders.append(counts.pop(arg))
         else:
             orders.append(0)
     if counts:
-        raise _FunctionLeft
+        return None
     at = []
     for arg in inner.args:
-        number = arg.xreplace(point).xreplace(evaluator.values)
+        try:
+            number = _with_stand_ins(arg.xreplace(point), evaluator).xreplace(evaluator.values)
+        except ValueError:  # a derivative left in the argument, by a variable that has its number
+            return None
         if _gaussian(number) is None:
-            raise _FunctionLeft
+            return None
         at.append(number)
+    decl = evaluator.env.get(str(inner.func))
+    result = decl.result if isinstance(decl, FunctionDecl) else None
+    declared = sympy_assumptions(result) if isinstance(result, ScalarDecl) else {}
+    if any(orders) and declared.get("integer"):
+        return sp.S.Zero  # a function with whole values only is constant near every point
     shown = ", ".join(map(str, at))
     name = f"{inner.func}({shown})" if not any(orders) else f"{inner.func}^({', '.join(map(str, orders))})({shown})"
-    assumptions = inner.assumptions0 if not any(orders) else (
-        {"real": True} if inner.is_real and all(n.is_real for n in at) else {})
+    assumptions = declared
+    if any(orders):  # a real function of real arguments has real derivatives; at complex ones, nothing is known
+        real = sp.Symbol("value", **declared).is_real and all(n.is_real for n in at)
+        assumptions = {"real": True} if real else {}
     symbol = sp.Symbol(name, **assumptions)
     if symbol not in evaluator.values:
         evaluator.values[symbol] = sampling.seeded_value(symbol, f"point {evaluator.index}",
