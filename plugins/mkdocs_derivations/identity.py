@@ -461,7 +461,7 @@ _TRANSFORMS: tuple[_Transform, ...] = (
     _Transform("rewrite(log)+expand", lambda d: sympy.expand(d.rewrite(sympy.log)), "inverse trig", False),
     _Transform("sine of a constant", _sine_of_a_constant_vanishes, "constant inverse trig", False,
                detail="the difference d is a constant whose sine expands to exactly 0, so d is a multiple of pi, "
-                      "and |d| < 1 numerically, so it is 0"),
+                      "and |d| is below 10^-20 numerically, far below pi, so it is 0"),
     _Transform("factor", lambda d: sympy.factor(d, deep=True), None, False),
     _Transform("simplify", sympy.simplify, None, False),
     _Transform("equals", lambda d: d.equals(0) is True, None, False),

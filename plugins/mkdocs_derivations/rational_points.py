@@ -18,7 +18,7 @@ where some part of a side has no value (a singular matrix, a division by 0, even
 where the difference is neither a (Gaussian) rational number nor certainly non-zero (``sin(3/7)``). Half
 the points spread their values over 10**-8 to 10**12, and at a third a symbol not declared real is complex.
 A step with an undefined function is evaluated this way too: each value of a function or of one of its
-derivatives at the point gets a value of its own (:func:`_stand_ins`). Where that cannot be done soundly (a
+derivatives at the point gets a value of its own (:func:`_with_stand_ins`). Where that cannot be done soundly (a
 function of an argument that is not rational at the point, ``f(sin(3/7))``), no other point could either,
 so the first such point ends the search (:class:`_FunctionLeft`).
 """
