@@ -455,3 +455,15 @@ def test_a_difference_that_is_an_irrational_algebraic_number_refutes_when_its_di
     for lhs, rhs in (("Abs(z**2)*A", "Abs(z)**2*A"), ("sqrt(z**2)**2*A", "z**2*A")):
         same = at_points(head, lhs, rhs, {"n": 2})
         assert same is None or same.status == "numeric", (lhs, same)
+
+
+@pytest.mark.parametrize(("head", "status"), [
+    ("m: integer", "refuted"),  # false at m = 0 only: seeded integers are 1 to 12 in size, never 0
+    ("m: integer nonzero", "numeric"),  # true where m cannot be 0
+    ("m: integer positive", "numeric"),
+])
+def test_an_integer_that_may_be_zero_is_zero_at_some_points(head: str, status: str) -> None:
+    outcome = at_points(f"symbols:\n  {head}\n  A: matrix(n, n)\n", "sign(m)**2*A", "A", {"n": 2})
+    assert outcome is not None and outcome.status == status, outcome
+    if status == "refuted":
+        assert (outcome.counterexample or {}).get("m") == "0"

@@ -50,6 +50,8 @@ POINTS = 8
 FEWEST = 3
 TRIES = 24
 """Points tried at most (a point where a matrix is singular or a side is not rational is skipped)."""
+ZERO_EVERY = 4
+"""Every this many points, an integer symbol that may be 0 is 0 (the others draw from 1 to 12 in size)."""
 POINT_BUDGET_S = 0.5
 """CPU seconds for one point (a few milliseconds is usual; a power of a wide value can take hours)."""
 
@@ -103,11 +105,17 @@ class _AtPoint(Evaluator):
         value = super().symbol(name)
         free = sorted(getattr(value, "free_symbols", ()), key=str)
         for symbol in free:
-            if symbol not in self.values:
-                # Half the points spread over 10**-8 .. 10**12 (|x - 5| = 5 - x held at every generic point),
-                # a third give symbols not declared real complex values.
-                self.values[symbol] = sampling.seeded_value(symbol, f"point {self.index}", wide=self.index % 2 == 1,
-                                                            complex_phase=self.index % 3 == 2)
+            if symbol in self.values:
+                continue
+            if symbol.is_integer and symbol.is_zero is not False and self.index % 4 == ZERO_EVERY - 1:
+                # An integer that may be 0 is 0 at every fourth point: seeded values are never 0, and
+                # sign(m)**2*A + W = A + W' (false at m = 0 only) agreed at every point (red team).
+                self.values[symbol] = sp.S.Zero
+                continue
+            # Half the points spread over 10**-8 .. 10**12 (|x - 5| = 5 - x held at every generic point), a
+            # third give symbols not declared real complex values.
+            self.values[symbol] = sampling.seeded_value(symbol, f"point {self.index}", wide=self.index % 2 == 1,
+                                                        complex_phase=self.index % 3 == 2)
         if not free or name in self.kept:
             return value
         given = {symbol: self.values[symbol] for symbol in free if symbol not in self._kept_symbols}
