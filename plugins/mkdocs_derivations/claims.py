@@ -24,7 +24,7 @@ from typing import Literal
 from . import model
 from .declarations import DimDecl, Environment, FunctionDecl, MatrixDecl, ScalarDecl, find_cycle
 from .errors import Location, SpecError, nearest, step_where
-from .expr import NAME, read_expression
+from .expr import NAME, RESERVED_NAMES, read_expression
 from .expr_ast import Name, Node, names
 from .shapes import claimed_shape, infer_shape, same_shape, shape_text
 from .spec import by_number_message, looks_like_equation_number
@@ -654,11 +654,12 @@ class _Builder:
         used = [name, *sorted(set(NAME.findall(text.value)) - {name}, key=str.lower)]
         declared = [(n, env.source(n)) for n in used if n in env]
         here = ", ".join(f"`{n}` is `{source.value.strip()}`" for n, source in declared if source is not None)
-        # A dimension has no declaration to repeat at a number (a trial's contributor tried `D: dim`).
+        # A name the definition uses that is neither declared nor a dimension here was a dimension where the
+        # definition held; it has no declaration to repeat at a number (a trial's contributor tried `D: dim`).
+        lost_dimension = any(n not in env and n not in env.dims and n not in RESERVED_NAMES for n in used)
         fix = ("a dimension cannot be declared again at a number: give the quantities declared here names of their "
-               "own, and define again here, at their size, what the steps here need" if "is not a dimension" in
-               err.message else "declare again here every name it uses, or give the quantities declared here names "
-               "of their own")
+               "own, and define again here, at their size, what the steps here need" if lost_dimension else
+               "declare again here every name it uses, or give the quantities declared here names of their own")
         return SpecError(
             f"the definition of `{name}` (line {text.location.line}), read with the declarations in force here, "
             f"fails: {err.message} (here {here}); a name declared again here is read with its new declaration in "

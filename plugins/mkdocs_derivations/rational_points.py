@@ -105,22 +105,26 @@ class _AtPoint(Evaluator):
         value = super().symbol(name)
         free = sorted(getattr(value, "free_symbols", ()), key=str)
         for symbol in free:
-            if symbol in self.values:
-                continue
-            if symbol.is_integer and symbol.is_zero is not False and self.index % 4 == ZERO_EVERY - 1:
-                # An integer that may be 0 is 0 at every fourth point: seeded values are never 0, and
-                # sign(m)**2*A + W = A + W' (false at m = 0 only) agreed at every point (red team).
-                self.values[symbol] = sp.S.Zero
-                continue
-            # Half the points spread over 10**-8 .. 10**12 (|x - 5| = 5 - x held at every generic point), a
-            # third give symbols not declared real complex values.
-            self.values[symbol] = sampling.seeded_value(symbol, f"point {self.index}", wide=self.index % 2 == 1,
-                                                        complex_phase=self.index % 3 == 2)
+            self.draw(symbol)
         if not free or name in self.kept:
             return value
         given = {symbol: self.values[symbol] for symbol in free if symbol not in self._kept_symbols}
         self.used.update(given)
         return value.xreplace(given)
+
+    def draw(self, symbol: sp.Symbol) -> None:
+        """Give ``symbol`` its value at this point, once: a declared name's symbol, or a function value's
+        stand-in (:func:`_stand_in`). Half the points spread over 10**-8 .. 10**12 (|x - 5| = 5 - x held at
+        every generic point), a third give symbols not declared real complex values, and every fourth gives an
+        integer that may be 0 the value 0: seeded values are never 0, and sign(m)**2*A + W = A + W' (false at
+        m = 0 only) agreed at every point (red team)."""
+        if symbol in self.values:
+            return
+        if symbol.is_integer and symbol.is_zero is not False and self.index % ZERO_EVERY == ZERO_EVERY - 1:
+            self.values[symbol] = sp.S.Zero
+            return
+        self.values[symbol] = sampling.seeded_value(symbol, f"point {self.index}", wide=self.index % 2 == 1,
+                                                    complex_phase=self.index % 3 == 2)
 
     @functools.cached_property
     def _kept_symbols(self) -> frozenset[sp.Basic]:
@@ -355,10 +359,7 @@ def _stand_in(node: sp.Basic, evaluator: _AtPoint) -> sp.Basic | None:
         real = sp.Symbol("value", **declared).is_real and all(n.is_real for n in at)
         assumptions = {"real": True} if real else {}
     symbol = sp.Symbol(name, **assumptions)
-    if symbol not in evaluator.values:
-        evaluator.values[symbol] = sampling.seeded_value(symbol, f"point {evaluator.index}",
-                                                         wide=evaluator.index % 2 == 1,
-                                                         complex_phase=evaluator.index % 3 == 2)
+    evaluator.draw(symbol)
     return symbol
 
 
