@@ -216,7 +216,7 @@ def test_a_function_left_in_the_sides_does_not_switch_the_larger_sizes_off(lhs: 
 def test_with_a_time_limit_woodbury_is_numeric_and_its_twin_refuted_instead_of_timing_out() -> None:
     """Through the worker's entry point, with the limit the pool passes: the exact check stops at 3/4 of it."""
     true = Verdict.from_dict(verify.check_claim(claim_of(WOODBURY_HEAD, WOODBURY, WOODBURY_RHS), 2.0))
-    assert (true.status, true.provisional, true.cacheable) == ("numeric", True, False)
+    assert (true.status, true.provisional, true.cacheable) == ("numeric", True, False), true.detail
     assert rational_points.METHOD in true.method and "ran out of time at k = 2, n = 3" in true.detail
     assert true.sizes == [{"k": 2, "n": 3}, {"k": 3, "n": 2}, {"k": 2, "n": 2}]
     cpu = time.process_time()
