@@ -53,6 +53,16 @@ _WHERE_JS = """(id) => {
           scrollHeight: document.documentElement.scrollHeight, top: r && r.top, bottom: r && r.bottom};
 }"""
 
+_IS_TARGET_JS = """(id) => { const t = document.querySelector(':target'); return !!t && t.id === id; }"""
+
+# What a failed wait for :target reports.
+_TARGET_STATE_JS = """(id) => {
+  const t = document.querySelector(':target');
+  return {hash: location.hash, target: t && (t.id || t.tagName), historyLength: history.length,
+          historyState: JSON.stringify(history.state), withId: document.querySelectorAll(`[id="${id}"]`).length,
+          connected: !!document.getElementById(id) && document.getElementById(id).isConnected};
+}"""
+
 # Per chain (a math block of several rows): where each row's first relation starts, whether any row was
 # moved, and whether any row scrolls in its own box. The relation is the second item of a typeset row
 # (the renderer braces the start term); under a "by (n)" label it is the label's base.
@@ -160,6 +170,16 @@ class BrowserPage:
         except Exception as err:
             state = self.page.evaluate(_WHERE_JS, element_id)
             raise AssertionError(f"#{element_id} never came into view: {state}") from err
+
+    def wait_until_target(self, element_id: str, timeout_ms: int = MATH_TIMEOUT_MS) -> None:
+        """Wait for ``:target`` (the highlighted equation) to be the element. Read at once after the jump it
+        was once seen null in CI with the address and the scroll already right; the history, the number of
+        elements with the id and whether the element is still in the page are reported if it never comes."""
+        try:
+            self.page.wait_for_function(_IS_TARGET_JS, arg=element_id, polling=100, timeout=timeout_ms)
+        except Exception as err:
+            state = self.page.evaluate(_TARGET_STATE_JS, element_id)
+            raise AssertionError(f"#{element_id} never became :target: {state}") from err
 
     def assert_clean(self) -> None:
         """The page made no request off the machine, loaded every file it asked for, and logged no error."""
