@@ -403,6 +403,9 @@ def test_unknown_reference_in_prose_is_a_located_error_on_the_page(bad: str) -> 
     (r"x \label{a}", "equation numbers"),
     (r"x \] <script>", "math delimiter"),
     (r"$$ x", "math delimiter"),
+    (r"x \quad \colorbox{lightgreen}{\checkmark\ \text{proved}}", "check mark"),  # a badge no check gave
+    ("x \\quad \\text{\u2713 proved}", "check mark"),
+    ("x \\quad \\text{\u2714}", "check mark"),
 ])
 def test_tex_policy_refuses_dangerous_or_numbering_commands(tex: str, message: str) -> None:
     body = ("  - math:\n      start: {tex: 'a', sympy: 't'}\n      steps:\n"
@@ -444,6 +447,11 @@ def test_tex_policy_allows_an_escaped_dollar_and_a_spaced_line_break(tex: str) -
                           r"itself"),
     (r"\\( x", None),  # a line break, then a parenthesis
     ("x \\", None),  # a lone backslash at the end
+    (r"\checkmarks \surd", None),  # not a check mark: a command by its whole name, and the root sign
+    (r"x \checkmark", r"`tex` must not contain a check mark (`\checkmark`): on the page it would read as a "
+                       r"verdict badge, which only a check gives"),
+    ("x \u2713", "`tex` must not contain a check mark (`\u2713`): on the page it would read as a verdict badge, "
+                 "which only a check gives"),
 ])
 def test_tex_policy_names_the_first_refused_construct(tex: str, refused: str | None) -> None:
     from mkdocs_derivations.errors import Location
@@ -463,6 +471,8 @@ def test_tex_policy_names_the_first_refused_construct(tex: str, refused: str | N
     ("Text $\\smash{\\mathrlap{\\rule{80em}{45em}}}$.", "`\\smash` is not allowed in prose math"),
     ("$\\mmlToken{mi}[href=x]{v}$", "`\\mmlToken` is not allowed in prose math"),
     ("$\\class{deriv-proved}{x}$", "`\\class` is not allowed in prose math"),
+    ("So $x = 1$ $\\checkmark$.", "`\\checkmark` is not allowed in prose math: on the page it would read as a "
+                                   "verdict badge"),
 ])
 def test_prose_math_follows_the_tex_policy(prose: str, message: str) -> None:
     """Prose math was never checked: a link split by a line break ran script on click (MathJax's filter took
