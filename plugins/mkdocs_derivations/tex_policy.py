@@ -26,8 +26,7 @@ _FIRST_DELIMITER = re.compile(r"(?:[^\\$]|\\[^\[\]()])*?(?P<delimiter>\\[\[\]()]
 # A check mark beside an equation reads as its verdict badge (\colorbox{lightgreen}{\checkmark\ proved} next to
 # an unchecked step), and only a check may give one. The glyphs are refused in `tex` fields, the command in
 # prose math too (a ✓ in a sentence is text, not a badge).
-_CHECK_MARK_COMMAND = re.compile(r"\\checkmark(?![A-Za-z])")
-_CHECK_MARK_GLYPH = re.compile("[\u2611\u2705\u2713\u2714\U0001F5F8]")
+_CHECK_MARK = re.compile("\\\\checkmark(?![A-Za-z])|[\u2611\u2705\u2713\u2714\U0001F5F8]")
 _CHECK_MARK_WHY = "on the page it would read as a verdict badge, which only a check gives"
 _SAFE_TARGET = re.compile(r"^(#[A-Za-z0-9_-]+|https?://[^\s{}]+)$")
 _LINK = re.compile(r"\\(?:href|url)\s*\{([^{}]*)\}")
@@ -51,7 +50,7 @@ def check_tex(tex: str, location: Location, where: str) -> None:
         if not _SAFE_TARGET.match(link.group(1).strip()):
             raise SpecError(f"`tex` links to `{link.group(1)}`; only `#anchor` and http(s) targets are allowed",
                             location, where)
-    mark = _CHECK_MARK_COMMAND.search(tex) or _CHECK_MARK_GLYPH.search(tex)
+    mark = _CHECK_MARK.search(tex)
     if mark is not None:
         raise SpecError(f"`tex` must not contain a check mark (`{mark.group(0)}`): {_CHECK_MARK_WHY}", location, where)
     refused = _REFUSED_COMMAND.search(tex)
@@ -64,7 +63,7 @@ def check_tex(tex: str, location: Location, where: str) -> None:
 
 
 _WHY = "it could style the page, link, load code or draw over the page"
-_PROSE_COMMAND = re.compile(r"\\(" + "|".join(_FORBIDDEN) + r"|href|url)(?![A-Za-z])")
+_PROSE_COMMAND = re.compile(r"\\(" + "|".join(_FORBIDDEN) + r"|href|url|checkmark)(?![A-Za-z])")
 
 
 def check_prose_tex(text: str, location: Location, where: str) -> None:
@@ -72,10 +71,10 @@ def check_prose_tex(text: str, location: Location, where: str) -> None:
     :func:`check_tex` refuses, and links (`\\href`, `\\url`) to anything but `#anchor` and http(s). MathJax's
     safe mode filters links by their scheme, but read `java<newline>script:` as having none, and the
     browser drops the line break (red team). Prose is checked as a whole, code spans included."""
-    if _CHECK_MARK_COMMAND.search(text):
-        raise SpecError(f"`\\checkmark` is not allowed in prose math: {_CHECK_MARK_WHY}", location, where)
     for found in _PROSE_COMMAND.finditer(text):
         name = found.group(1)
+        if name == "checkmark":
+            raise SpecError(f"`\\checkmark` is not allowed in prose math: {_CHECK_MARK_WHY}", location, where)
         if name in ("href", "url"):
             link = _LINK.match(text, found.start())
             if link is not None and _SAFE_TARGET.match(link.group(1).strip()):
