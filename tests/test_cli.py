@@ -77,6 +77,32 @@ def test_exit_1_on_refuted_with_location_and_counterexample(tmp_path: Path, monk
                     "left side = -0.776596895356417, right side = 0.860235052671281")
 
 
+def test_problems_are_listed_in_the_order_they_are_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """A refuted step of block 1 comes before a shape error in block 2, in the report and the build log
+    alike: the spec's errors were all listed first, whatever their line."""
+    monkeypatch.chdir(tmp_path)
+    text = WRONG.replace("  t: real\n", "  t: real\n  A: matrix(2, 3)\n  B: matrix(2, 2)\n") + """\
+  - math:
+      start: {tex: c, sympy: 'A + B'}
+      steps:
+        - {tex: d, sympy: 'B + A'}
+"""
+    code, out = run(capsys, str(write(tmp_path, "both.yml", text)))
+    assert code == 2
+    problems = [line.split(": ", 1)[0] for line in out.splitlines() if line.startswith("both.yml:")]
+    assert problems == ["both.yml:12:11", "both.yml:14:33"], out
+    from mkdocs_derivations.checking import Checker
+    from mkdocs_derivations.options import CheckOptions
+
+    checker = Checker(CheckOptions(jobs=1, cache_dir=None))
+    try:
+        [checked] = checker.check_paths([tmp_path / "both.yml"])
+    finally:
+        checker.close()
+    assert [problem.split(": ", 1)[0] for problem in checked.problems()] == problems
+
+
 def test_exit_2_on_load_error_with_suggestion(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out = run(capsys, str(write(tmp_path, "broken.yml", BROKEN)))
     assert code == 2

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claims import Claim, Layout, Row
-from .errors import SpecError
+from .errors import Location, SpecError
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 
@@ -63,9 +63,37 @@ class CheckedSpec:
             if verdict.status in failing and claim.kind != "error":
                 yield claim, row, verdict
 
+    def problem_records(self, failing: frozenset[str] = FAILING) -> list[Problem]:
+        """The spec's errors and its failing claims, in the order they are written in the file: a contributor
+        reads the report top to bottom beside the spec (the errors all came first, so a shape error in block 2
+        was listed above a refuted step of block 1). Stable: what has no line keeps its place, first."""
+        records: list[Problem] = [(err, None, None, None) for err in self.errors]
+        records += [(None, claim, row, verdict) for claim, row, verdict in self.failing_claims(failing)]
+        return sorted(records, key=_written_at)
+
     def problems(self) -> list[str]:
-        """Messages for everything that must fail a strict build: the spec's errors, refuted and error claims."""
-        return [str(e) for e in self.errors] + [claim_message(*record) for record in self.failing_claims()]
+        """Messages for everything that must fail a strict build: the spec's errors, refuted and error claims,
+        in file order."""
+        return [problem_message(problem) for problem in self.problem_records()]
+
+
+#: A spec error, or a failing claim with its row and verdict (the other members None).
+Problem = tuple[SpecError | None, Claim | None, Row | None, Verdict | None]
+
+
+def problem_message(problem: Problem) -> str:
+    """The one line that reports a problem, in the CLI and the build log alike."""
+    err, claim, row, verdict = problem
+    if err is not None:
+        return str(err)
+    assert claim is not None and verdict is not None
+    return claim_message(claim, row, verdict)
+
+
+def _written_at(problem: Problem) -> tuple[int, int]:
+    err, claim, _, _ = problem
+    location = err.location if err is not None else claim.location if claim is not None else Location()
+    return location.line, location.column
 
 
 def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:

@@ -14,16 +14,16 @@ import os
 import shlex
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 from xml.etree import ElementTree as ET
 
 from .cache import write_atomically
-from .checked import CheckedSpec, claim_message, describe_claim
+from .checked import CheckedSpec, claim_message, describe_claim, problem_message
 from .checking import Checker, find_specs, named_like_spec
 from .claims import Claim, Row
-from .errors import SpecError, unfollowed
+from .errors import unfollowed
 from .launch import interrupted  # exit 130, not a spec's fault: the shell's code for a Ctrl-C
 from .options import (
     DEFAULT_CACHE_DIR,
@@ -88,14 +88,6 @@ def _github_escape(text: str, *, prop: bool = False) -> str:
     return text
 
 
-def _problem_lines(checked: CheckedSpec, failing: frozenset[str]) -> Iterator[tuple[SpecError | None, Claim | None,
-                                                                                   Row | None, Verdict | None]]:
-    for err in checked.errors:
-        yield err, None, None, None
-    for claim, row, verdict in checked.failing_claims(failing):
-        yield None, claim, row, verdict
-
-
 def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
     totals: Counter[str] = Counter()
     for checked in results:
@@ -105,11 +97,8 @@ def write_human(results: list[CheckedSpec], failing: frozenset[str], out: TextIO
             s in failing for s in counts) or checked.errors else "ok")
         summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
         _line(out, f"{state:>10}  {checked.shown_path}  ({summary or 'no claims'})")
-        for err, claim, row, verdict in _problem_lines(checked, failing):
-            if err is not None:
-                _line(out, str(err))
-            elif claim is not None and verdict is not None:
-                _line(out, claim_message(claim, row, verdict))
+        for problem in checked.problem_records(failing):
+            _line(out, problem_message(problem))
     out.write("\n")
     _line(out, "claims: " + (", ".join(f"{n} {s}" for s, n in sorted(totals.items())) or "none"))
     _line(out, f"specs: {len(results)}, load errors: {sum(1 for r in results if r.errors)}")
@@ -129,7 +118,7 @@ def write_json(results: list[CheckedSpec], failing: frozenset[str], out: TextIO)
 
 def write_github(results: list[CheckedSpec], failing: frozenset[str], out: TextIO) -> None:
     for checked in results:
-        for err, claim, row, verdict in _problem_lines(checked, failing):
+        for err, claim, row, verdict in checked.problem_records(failing):
             if err is not None:
                 loc, title, message = err.location, "derivation spec error", err.message
                 if err.where:
