@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 from collections.abc import Iterator
 
 import pytest
@@ -23,6 +24,24 @@ def _claims_are_checked() -> Iterator[None]:
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("MKDOCS_DERIVATIONS_VERIFY", raising=False)
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _ctrl_c_is_not_ignored() -> Iterator[None]:
+    """Let the tests' children receive Ctrl-C even when the tests were started with it ignored.
+
+    A shell without job control starts a background command (`.ci/run &`) with SIGINT ignored, and every
+    process started from it inherits that through exec: the tests that press Ctrl-C in a check or a build
+    then saw it ignored and the run finish (exit 0, a site written), a failure of the launcher, not of the
+    code. Python's own handler here makes each child start with the default action, as from a terminal."""
+    if signal.getsignal(signal.SIGINT) != signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @pytest.fixture(autouse=True)
