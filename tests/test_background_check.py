@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
 
 from mkdocs_derivations import verify
-from mkdocs_derivations.checked import CheckedSpec
 from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.options import CheckOptions
-from mkdocs_derivations.pending import PendingCheck
 from mkdocs_derivations.references import DASHBOARD_SLUG, GRAPH_SLUG
 from mkdocs_derivations.site_pages import SitePages, build_site
-from mkdocs_derivations.verdict import Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -191,23 +187,3 @@ def test_one_miss_starts_one_worker_and_many_start_all(tmp_path: Path) -> None:
         assert len(edited._pool.worker_pids()) == 1
     finally:
         edited.close()
-
-
-def test_a_page_that_waits_for_verdicts_stops_results_from_gathering() -> None:
-    """The checking thread may let results gather for a few ms before answering them, but not while MkDocs
-    waits for a page: the wait wakes the pool, and no lingering happens until the wait is over."""
-    page = CheckedSpec(Path("a.yml"), "a.yml", None)
-    woken: list[float] = []
-    pending = PendingCheck([page], {id(page): 1}, wake=lambda: woken.append(time.monotonic()))
-    assert pending.nobody_waits()
-    waiter = threading.Thread(target=pending.wait, args=(page,))
-    waiter.start()
-    deadline = time.monotonic() + 10
-    while pending.nobody_waits() and time.monotonic() < deadline:
-        time.sleep(0.01)
-    assert not pending.nobody_waits() and len(woken) == 1
-    pending._arrived(page, 0, Verdict("proved", method="test"))
-    waiter.join(10)
-    assert not waiter.is_alive() and pending.nobody_waits()
-    pending.wait(page)  # its verdicts are in: no wait, no wake-up
-    assert len(woken) == 1

@@ -574,48 +574,6 @@ def test_large_tasks_queue_only_while_the_socket_has_room_so_a_deadline_still_ho
     assert elapsed < 4.0
 
 
-class _CountedPoll:
-    """The pool's poll set, counting the waits that may block (a timeout other than 0): each is a wake-up."""
-
-    def __init__(self, real: Any) -> None:
-        self.real = real
-        self.waits = 0
-
-    def register(self, *args: Any) -> None:
-        self.real.register(*args)
-
-    def unregister(self, fd: int) -> None:
-        self.real.unregister(fd)
-
-    def poll(self, timeout: int | None = None) -> list:
-        self.waits += timeout != 0
-        return self.real.poll(timeout)
-
-
-def test_results_of_fast_tasks_are_answered_several_per_wake_up() -> None:
-    """The host wakes once for several results while every worker has work queued: one wake-up per result
-    (a context switch each, on a core the workers need) was a quarter of the host's CPU in a cold check."""
-    with WorkerPool(work, jobs=2, time_limit_s=5.0) as created:
-        created.map([("stamp", 0.003)] * 20)  # the pool learns how long these take
-        counted = _CountedPoll(created._poller)
-        created._poller = counted  # type: ignore[assignment]
-        results = created.map([("square", n) if n % 7 == 0 else ("stamp", 0.003) for n in range(300)])
-    assert all(r.ok for r in results)
-    assert [r.value for r in results[::7]] == [n * n for n in range(0, 300, 7)]  # each result is its task's
-    assert counted.waits < 300 / 2, f"{counted.waits} wake-ups for 300 results"
-
-
-def test_a_deadline_holds_while_results_are_let_gather() -> None:
-    """Letting results gather never waits past a running task's deadline: among deep queues of fast tasks,
-    a task that spins is still stopped at its time limit, and the others all run."""
-    with WorkerPool(work, jobs=2, time_limit_s=1.0) as created:
-        created.map([("stamp", 0.003)] * 20)
-        tasks: list = [("stamp", 0.003)] * 150 + [("spin", None)] + [("stamp", 0.003)] * 150
-        results = created.map(tasks)
-    assert results[150].timed_out and results[150].seconds < 1.5
-    assert all(r.ok for n, r in enumerate(results) if n != 150)
-
-
 @pytest.mark.parametrize(("mean_task_s", "depth"), [(None, 2), (5.0, 2), (0.025, 2), (0.01, 4), (0.003, 10),
                                                     (0.0005, 16), (0.0, 16)])
 def test_queue_depth_is_25_ms_of_expected_work_within_bounds(mean_task_s: float | None, depth: int) -> None:

@@ -217,7 +217,7 @@ class Checker:
         pending = PendingCheck(loaded, {id(checked): len(left) for checked, left in misses}, wake=self._wake_pool)
         if missed:
             def check(arrived: Callable[[CheckedSpec, int, Verdict], None]) -> None:
-                self._check_misses(misses, arrived, checkpoint=pending.checkpoint, may_linger=pending.nobody_waits)
+                self._check_misses(misses, arrived, checkpoint=pending.checkpoint)
 
             thread = threading.Thread(target=pending.run, args=(check,), daemon=True, name="derivations-check")
             thread.start()
@@ -253,8 +253,7 @@ class Checker:
 
     def _check_misses(self, misses: Iterable[tuple[CheckedSpec, list[tuple[int, Claim, str]]]],
                       progress: Callable[[CheckedSpec, int, Verdict], None] | None,
-                      workers: int | None = None, checkpoint: Callable[[], None] | None = None,
-                      may_linger: Callable[[], bool] | None = None) -> None:
+                      workers: int | None = None, checkpoint: Callable[[], None] | None = None) -> None:
         """Check in the workers the claims the caches could not answer, given spec by spec (lazily, so that
         loading the next spec overlaps checking). Identical claims (same key) are checked once and their
         verdict shared. A page whose claims have used its time limit gets no more of them checked."""
@@ -306,7 +305,7 @@ class Checker:
             return
         try:
             self._get_pool(start_workers=workers).map(itertools.chain([first], source), on_result=done,
-                                                      checkpoint=checkpoint, admit=admit, may_linger=may_linger)
+                                                      checkpoint=checkpoint, admit=admit)
         except WorkerStartError as err:
             # The OS would not give a process (EAGAIN, ENOMEM) or a pipe (EMFILE): the claims are not verified,
             # and each says why, as a worker that died would; the specs not yet loaded still are.

@@ -34,7 +34,6 @@ class PendingCheck:
         self._done = False
         self._cancelled = False
         self._changed = threading.Condition()
-        self._waiting = 0  # threads in wait() or wait_all() for verdicts not in yet
 
     @classmethod
     def finished(cls, specs: list[CheckedSpec]) -> PendingCheck:
@@ -80,25 +79,9 @@ class PendingCheck:
                 self._changed.notify_all()
 
     def wait(self, checked: CheckedSpec) -> None:
-        self._wait_for(lambda: self._done or not self._left.get(id(checked)))
+        with self._changed:
+            self._changed.wait_for(lambda: self._done or not self._left.get(id(checked)))
 
     def wait_all(self) -> None:
-        self._wait_for(lambda: self._done)
-
-    def nobody_waits(self) -> bool:
-        """Whether no page waits for verdicts now: only then may the checking thread let results gather
-        before it answers them (see ``pool.WorkerPool._may_linger``); a page MkDocs waits for gets each
-        verdict as it comes."""
-        return self._waiting == 0
-
-    def _wait_for(self, ready: Callable[[], bool]) -> None:
         with self._changed:
-            if ready():
-                return
-            self._waiting += 1
-            try:
-                if self._wake is not None:
-                    self._wake()  # a result already waiting unread is answered now, not after a linger
-                self._changed.wait_for(ready)
-            finally:
-                self._waiting -= 1
+            self._changed.wait_for(lambda: self._done)

@@ -72,9 +72,6 @@ _LEAD_S = 0.025
 _MIN_QUEUE, _MAX_QUEUE = 2, 16
 # How long one step of the pool's loop may pull tasks from a lazy source before it looks at the workers.
 _PULL_S = 0.005
-# How long the pool lets results gather once one has arrived, when every worker has at least twice that
-# much work queued behind its running task (see WorkerPool._linger).
-_LINGER_S = 0.008
 # How many held-back tasks one hand-out asks about before it gives up until the next result (see _admit_first).
 _HELD_BACK_SCAN = 8
 # Bytes of tasks waiting in a worker's socket behind its running one, far below the socket's buffer (~200
@@ -148,7 +145,6 @@ class _Run:
     on_result: Callable[[int, TaskResult], None] | None
     checkpoint: Callable[[], None] | None = None
     admit: Callable[[int, list[int]], Admission] | None = None
-    may_linger: Callable[[], bool] | None = None
     tasks: list[Any] = field(default_factory=list)
     results: list[TaskResult | None] = field(default_factory=list)
     pending: deque[int] = field(default_factory=deque)
@@ -277,8 +273,6 @@ class WorkerPool:
         self._closing = False  # set by close() before it waits for a running map to stop
         self._waker = _Waker()
         self._poller.register(self._waker.fd, select.POLLIN)
-        self._waker_poller = select.poll()  # the waker alone: what ends a wait for results to gather
-        self._waker_poller.register(self._waker.fd, select.POLLIN)
         # Kills the workers even if the owner forgets close(), including at interpreter exit.
         self._finalizer = weakref.finalize(self, _release, self._workers, self._waker)
         if jobs > 0:
@@ -331,7 +325,6 @@ class WorkerPool:
         self, tasks: Iterable[Any], on_result: Callable[[int, TaskResult], None] | None = None,
         checkpoint: Callable[[], None] | None = None,
         admit: Callable[[int, list[int]], Admission] | None = None,
-        may_linger: Callable[[], bool] | None = None,
     ) -> list[TaskResult]:
         """Apply ``fn`` to every task; results come back in task order.
 
@@ -348,16 +341,14 @@ class WorkerPool:
         task's, which never runs; :data:`LATER` moves it to the end of the line, and may only be answered
         while ``in_flight`` is not empty (or the map would wait for ever). The checker's page time limit: a
         page's claims wait while those it has handed out could use the rest of its time, and are answered
-        without running once it is used up. ``may_linger()`` False makes the map answer each result as it
-        arrives, rather than letting a few gather while the workers have work queued (see
-        :meth:`_may_linger`): for a caller that is waiting for some result now.
+        without running once it is used up.
         """
         with self._lock:
             if self._closed:
                 raise RuntimeError("WorkerPool is closed")
             if self._jobs == 0:
                 return self._map_serial(tasks, on_result, admit)
-            run = _Run(iter(tasks), on_result, checkpoint, admit, may_linger)
+            run = _Run(iter(tasks), on_result, checkpoint, admit)
             try:
                 while not run.finished:
                     self._step(run)
@@ -424,48 +415,14 @@ class WorkerPool:
         if run.source is not None:
             timeout_ms = 0
         by_fd = dict(self._by_fd)
-        events = self._poller.poll(timeout_ms)
-        lingered = bool(events) and self._may_linger(run)
-        if lingered:
-            self._linger(min(deadlines, default=None))
-            events = self._poller.poll(0)
-        for _round in range(_MAX_QUEUE if lingered else 1):  # each round reads at most one message of each worker
-            for fd, _ in events:
-                if fd == self._waker.fd:
-                    self._waker.drain()  # the next step's checkpoint is what the waker wanted
-                else:
-                    self._receive(run, by_fd[fd])
-            if not lingered or not events:
-                break
-            events = self._poller.poll(0)
+        for fd, _ in self._poller.poll(timeout_ms):
+            if fd == self._waker.fd:
+                self._waker.drain()  # the next step's checkpoint is what the waker wanted
+            else:
+                self._receive(run, by_fd[fd])
         self._enforce_deadlines(run)
         if run.source is not None:
             self._dispatch(run)
-
-    def _may_linger(self, run: _Run) -> bool:
-        """Whether every worker has work enough queued that the pool may let results gather before it answers.
-
-        Each result used to wake this process on its own: some 950 wake-ups for a cold check of 1000 claims
-        of ~3 ms, each a context switch on a core the workers need, and ~0.25 CPU-s of the host's loop, which
-        on two cores costs the two workers as much. Waiting :data:`_LINGER_S` after a result, while each
-        worker has at least twice that much expected work queued behind the task it runs (counted without
-        the one whose result may be waiting unread), lets two to three results of each worker be answered
-        in one step. Only while the source is drained (pulling wakes the loop anyway) and tasks still wait
-        for a worker: the last results of a run are answered as they come."""
-        mean = self._mean_task_s
-        if run.source is not None or not run.pending or mean is None:
-            return False
-        if run.may_linger is not None and not run.may_linger():
-            return False
-        return all(w.ready and not w.unreachable and (len(w.queue) - 2) * mean >= 2 * _LINGER_S
-                   for w in self._workers.values())
-
-    def _linger(self, deadline: float | None) -> None:
-        """Wait :data:`_LINGER_S`, at most until ``deadline`` (monotonic), or until :meth:`wake` is called: a
-        cancelled build or a closing pool is not kept waiting."""
-        wait_s = _LINGER_S if deadline is None else min(_LINGER_S, deadline - time.monotonic())
-        if wait_s > 0:
-            self._waker_poller.poll(math.ceil(wait_s * 1000))
 
     def _idle_with(self, run: _Run) -> bool:
         """Whether a task is pending and a worker ready for it has nothing to do."""
