@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from mkdocs_derivations.checking import Checker
 from mkdocs_derivations.cli import main
+from mkdocs_derivations.options import CheckOptions
 from mkdocs_derivations.printable import printable
 
 GOOD = """\
@@ -92,9 +94,6 @@ def test_problems_are_listed_in_the_order_they_are_written(tmp_path: Path, monke
     assert code == 2
     problems = [line.split(": ", 1)[0] for line in out.splitlines() if line.startswith("both.yml:")]
     assert problems == ["both.yml:12:11", "both.yml:14:33"], out
-    from mkdocs_derivations.checking import Checker
-    from mkdocs_derivations.options import CheckOptions
-
     checker = Checker(CheckOptions(jobs=1, cache_dir=None))
     try:
         [checked] = checker.check_paths([tmp_path / "both.yml"])

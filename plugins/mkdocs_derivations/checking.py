@@ -164,8 +164,7 @@ class Checker:
                 neighbours = [self.load(p, root) for p in context]
                 heap.freeze()
             # Here, not after the last verdict: the workers are still checking the last specs' claims, so this
-            # (and the collection of what loading allocated, due as the collector comes back) runs beside
-            # them, not after them with both workers idle (0.03 s of a cold check of 200 specs).
+            # runs beside them, not after them with both workers idle (0.03 s of a cold check of 200 specs).
             self._check_across_pages(loaded, neighbours)
 
         source = load_all()
@@ -389,7 +388,7 @@ class LoadedHeap:
     were made (:func:`collector_paused`). Once it runs again, a young collection walks them all and an older
     one walks them again, though none is garbage: 60-65 ms of the host's ~0.5 CPU-seconds in a cold check of
     1000 claims, time the two workers wait for on a 2-core machine (measured, `bench/host_cpu.py`: host CPU
-    0.545 -> 0.463 s, paired ratio 0.845 over 9 runs). ``gc.freeze`` moves every tracked object out of the
+    0.551 -> 0.454 s, paired ratio 0.846 over 9 runs). ``gc.freeze`` moves every tracked object out of the
     collector's reach, and :meth:`thaw` gives them back, to the oldest generation, when the check returns:
     a cycle that dies meanwhile is collected later, not lost. Only when nothing else is frozen, because
     ``gc.unfreeze`` cannot tell whose objects it thaws (a forked worker or a test fixture freezes its own).
