@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .claims import Claim, Layout, Row
-from .errors import Location, SpecError
+from .errors import SpecError
 from .verdict import BADGES, FAILING, Verdict, counterexample_text, sizes_text
 
 
@@ -92,8 +92,9 @@ def problem_message(problem: Problem) -> str:
 
 def _written_at(problem: Problem) -> tuple[int, int]:
     err, claim, _, _ = problem
-    location = err.location if err is not None else claim.location if claim is not None else Location()
-    return location.line, location.column
+    written = err if err is not None else claim
+    assert written is not None  # a problem is an error or a claim
+    return written.location.line, written.location.column
 
 
 def describe_claim(claim: Claim, row: Row | None, verdict: Verdict) -> str:
